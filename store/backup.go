@@ -1,0 +1,193 @@
+package store
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BackupInterval is how often Open and BackupIfDue write a backup.
+const BackupInterval = 24 * time.Hour
+
+const (
+	backupPrefix = "liveroute-"
+	backupSuffix = ".db"
+	stampLayout  = "20060102-150405"
+)
+
+// BackupDir is the folder of the automatic backups.
+func (db *DB) BackupDir() string { return filepath.Join(filepath.Dir(db.path), "backups") }
+
+// Backups lists the backup files, newest first.
+func (db *DB) Backups() ([]string, error) { return listBackups(db.BackupDir()) }
+
+// BackupIfDue writes a backup when the newest is BackupInterval old or
+// there is none, and keeps Options.BackupsKept of them. It returns the new
+// file, or "" when none was due. A long-running app calls it now and then.
+func (db *DB) BackupIfDue() (string, error) {
+	db.backupMu.Lock()
+	defer db.backupMu.Unlock()
+	now := db.now()
+	files, err := listBackups(db.BackupDir())
+	if err != nil {
+		return "", err
+	}
+	if len(files) > 0 {
+		if t, ok := backupTime(files[0]); ok && now.Sub(t) < BackupInterval && !t.After(now) {
+			return "", nil
+		}
+	}
+	return db.backup(now)
+}
+
+// backup writes a consistent copy with tx.WriteTo, but only of a database
+// that passes bbolt's consistency check: a backup must never carry damage
+// forward. It then prunes the oldest backups.
+func (db *DB) backup(now time.Time) (string, error) {
+	dir := db.BackupDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create the backup folder: %w", err)
+	}
+	name := filepath.Join(dir, backupPrefix+now.Format(stampLayout)+backupSuffix)
+	tmp, err := os.CreateTemp(dir, ".backup-*")
+	if err != nil {
+		return "", fmt.Errorf("write a backup: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename this is a no-op
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		var bad error
+		for err := range tx.Check() { // drain: Check's goroutine sends every problem
+			bad = cmp.Or(bad, err)
+		}
+		if bad != nil {
+			return fmt.Errorf("the database failed its consistency check, so no backup was written: %w", bad)
+		}
+		_, err := tx.WriteTo(tmp)
+		return err
+	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		return "", fmt.Errorf("write a backup: %w", err)
+	}
+	files, err := listBackups(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, old := range files[min(len(files), db.opts.BackupsKept):] {
+		if err := os.Remove(old); err != nil {
+			return "", fmt.Errorf("remove an old backup: %w", err)
+		}
+	}
+	return name, nil
+}
+
+// recover handles a bad database file: it moves the file aside (never
+// overwriting or deleting it) and copies in the newest backup that is a
+// good LiveRoute database.
+func (db *DB) recover(cause error) (*Recovery, error) {
+	rec := &Recovery{Path: db.path, Cause: cause}
+	aside := fmt.Sprintf("%s.corrupt-%s", db.path, db.now().Format(stampLayout))
+	for i := 2; fileExists(aside); i++ {
+		aside = fmt.Sprintf("%s.corrupt-%s-%d", db.path, db.now().Format(stampLayout), i)
+	}
+	if err := os.Rename(db.path, aside); err != nil {
+		rec.Cause = errors.Join(cause, fmt.Errorf("move it aside: %w", err))
+		return nil, rec
+	}
+	rec.MovedTo = aside
+	files, err := listBackups(db.BackupDir())
+	if err != nil {
+		return rec, nil // start empty; the report says no backup was usable
+	}
+	for _, f := range files {
+		if inspect(f, db.opts.Timeout) != nil {
+			continue
+		}
+		if err := copyFile(f, db.path); err != nil {
+			rec.Cause = errors.Join(rec.Cause, fmt.Errorf("restore %s: %w", f, err))
+			return nil, rec
+		}
+		rec.RestoredFrom = f
+		break
+	}
+	return rec, nil
+}
+
+func listBackups(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list backups: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if _, ok := backupTime(e.Name()); ok && e.Type().IsRegular() {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	// The stamp sorts as text; newest first.
+	slices.Sort(files)
+	slices.Reverse(files)
+	return files, nil
+}
+
+func backupTime(file string) (time.Time, bool) {
+	base := filepath.Base(file)
+	if !strings.HasPrefix(base, backupPrefix) || !strings.HasSuffix(base, backupSuffix) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(stampLayout, strings.TrimSuffix(strings.TrimPrefix(base, backupPrefix), backupSuffix))
+	return t, err == nil
+}
+
+// copyFile copies src to dst (0600) through a temporary file, so dst is
+// either absent or complete.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, in)
+	if err == nil {
+		err = tmp.Chmod(0o600)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}

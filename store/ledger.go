@@ -1,0 +1,308 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// LedgerState is where one share stands.
+type LedgerState string
+
+// The ledger states. Pending is written before any request goes out, so a
+// pending entry found at start is ambiguous: the share may have landed.
+const (
+	LedgerPending      LedgerState = "pending"
+	LedgerDone         LedgerState = "done"
+	LedgerFailed       LedgerState = "failed"
+	LedgerSkipped      LedgerState = "skipped"
+	LedgerAssistedOpen LedgerState = "assisted-open"
+	LedgerAssistedDone LedgerState = "assisted-done"
+	LedgerMissed       LedgerState = "missed"
+)
+
+// LedgerKey names one share: a live video of a route to one destination.
+type LedgerKey struct {
+	RouteID       string `json:"route_id"`
+	VideoID       string `json:"video_id"`
+	DestinationID string `json:"destination_id"`
+}
+
+// LedgerEntry is the record of one share.
+type LedgerEntry struct {
+	LedgerKey
+	State      LedgerState `json:"state"`
+	PostID     string      `json:"post_id,omitempty"`
+	Reason     string      `json:"reason,omitempty"` // the classified failure or skip reason
+	Attempts   int         `json:"attempts,omitempty"`
+	VideoURL   string      `json:"video_url,omitempty"`
+	VideoTitle string      `json:"video_title,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+	DoneAt     time.Time   `json:"done_at,omitzero"`
+}
+
+// LedgerBegin records e as pending if its key is new (created is true) and
+// returns the stored entry; an existing entry is returned untouched, so a
+// share already begun or done is never begun again. One transaction, synced
+// to disk before it returns.
+func (db *DB) LedgerBegin(e LedgerEntry) (stored LedgerEntry, created bool, err error) {
+	e.State = LedgerPending
+	if err := validLedgerEntry(e); err != nil {
+		return LedgerEntry{}, false, err
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(e.LedgerKey), &stored)
+		if err != nil || found {
+			return err
+		}
+		now := db.now()
+		stored = e
+		stored.CreatedAt, stored.UpdatedAt, stored.DoneAt = now, now, time.Time{}
+		created = true
+		return putLedger(tx, stored, "")
+	})
+	if err != nil {
+		return LedgerEntry{}, false, fmt.Errorf("record the start of share %s: %w", e.LedgerKey, err)
+	}
+	return stored, created, nil
+}
+
+// LedgerPut writes e's new state in its own durable transaction. UpdatedAt
+// is set; CreatedAt is kept from the stored entry; DoneAt is set when e
+// becomes done or assisted-done without one; Attempts is stored as given.
+// An entry that was never begun is created.
+func (db *DB) LedgerPut(e LedgerEntry) error {
+	if err := validLedgerEntry(e); err != nil {
+		return err
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var old LedgerEntry
+		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(e.LedgerKey), &old)
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		e.UpdatedAt = now
+		e.CreatedAt = now
+		prev := LedgerState("")
+		if found {
+			e.CreatedAt = old.CreatedAt
+			prev = old.State
+		}
+		if (e.State == LedgerDone || e.State == LedgerAssistedDone) && e.DoneAt.IsZero() {
+			e.DoneAt = now
+		}
+		return putLedger(tx, e, prev)
+	})
+	if err != nil {
+		return fmt.Errorf("record share %s as %s: %w", e.LedgerKey, e.State, err)
+	}
+	return nil
+}
+
+// LedgerGet returns one entry; ok is false when the share was never begun.
+func (db *DB) LedgerGet(k LedgerKey) (e LedgerEntry, ok bool, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		ok, err = getJSON(tx.Bucket(bucketLedger), ledgerKey(k), &e)
+		return err
+	})
+	return e, ok, err
+}
+
+// LedgerPending returns every pending entry, the shares whose outcome is
+// unknown after a crash. It reads an index, so it stays fast however long
+// the history grows.
+func (db *DB) LedgerPending() ([]LedgerEntry, error) {
+	return db.LedgerInState(LedgerPending)
+}
+
+// LedgerInState returns every entry in state, ordered by key.
+func (db *DB) LedgerInState(state LedgerState) ([]LedgerEntry, error) {
+	var out []LedgerEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := append([]byte(state), 0)
+		ledger := tx.Bucket(bucketLedger)
+		c := tx.Bucket(bucketLedgerState).Cursor()
+		for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			e, err := ledgerAt(ledger, k[len(prefix):])
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s shares: %w", state, err)
+	}
+	return out, nil
+}
+
+// LedgerByVideo returns every share of one live video, ordered by route
+// then destination.
+func (db *DB) LedgerByVideo(videoID string) ([]LedgerEntry, error) {
+	var out []LedgerEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := append([]byte(videoID), 0)
+		ledger := tx.Bucket(bucketLedger)
+		c := tx.Bucket(bucketLedgerVideo).Cursor()
+		for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			route, dest, ok := strings.Cut(string(k[len(prefix):]), "\x00")
+			if !ok {
+				return fmt.Errorf("bad video index key %q", k)
+			}
+			e, err := ledgerAt(ledger, ledgerKey(LedgerKey{RouteID: route, VideoID: videoID, DestinationID: dest}))
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the shares of video %s: %w", videoID, err)
+	}
+	return out, nil
+}
+
+// LedgerByDestination returns the shares to one destination, newest first;
+// limit ≤ 0 means all.
+func (db *DB) LedgerByDestination(destID string, limit int) ([]LedgerEntry, error) {
+	var out []LedgerEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := append([]byte(destID), 0)
+		ledger := tx.Bucket(bucketLedger)
+		c := tx.Bucket(bucketLedgerDest).Cursor()
+		// Seek past the last key with the prefix, then walk backwards.
+		k, _ := c.Seek(append(append([]byte(destID), 0), bytes.Repeat([]byte{0xff}, 9)...))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; bytes.HasPrefix(k, prefix) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+			rest := k[len(prefix):]
+			if len(rest) < 8 {
+				return fmt.Errorf("bad destination index key %q", k)
+			}
+			route, video, ok := strings.Cut(string(rest[8:]), "\x00")
+			if !ok {
+				return fmt.Errorf("bad destination index key %q", k)
+			}
+			e, err := ledgerAt(ledger, ledgerKey(LedgerKey{RouteID: route, VideoID: video, DestinationID: destID}))
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the shares to %s: %w", destID, err)
+	}
+	return out, nil
+}
+
+// String names the share in errors and logs.
+func (k LedgerKey) String() string {
+	return fmt.Sprintf("(route %s, video %s, destination %s)", k.RouteID, k.VideoID, k.DestinationID)
+}
+
+// ledgerKey is route \0 video \0 destination; IDs never hold NUL.
+func ledgerKey(k LedgerKey) []byte {
+	return []byte(k.RouteID + "\x00" + k.VideoID + "\x00" + k.DestinationID)
+}
+
+func ledgerAt(ledger *bolt.Bucket, key []byte) (LedgerEntry, error) {
+	var e LedgerEntry
+	found, err := getJSON(ledger, key, &e)
+	if err != nil {
+		return e, err
+	}
+	if !found {
+		return e, fmt.Errorf("the ledger index names a missing entry %q", key)
+	}
+	return e, nil
+}
+
+// putLedger writes e and keeps the indexes in step, all inside tx.
+// prev is the state e had before, "" for a new entry.
+func putLedger(tx *bolt.Tx, e LedgerEntry, prev LedgerState) error {
+	if err := putJSON(tx.Bucket(bucketLedger), ledgerKey(e.LedgerKey), e); err != nil {
+		return err
+	}
+	return indexLedger(tx, e, prev)
+}
+
+func indexLedger(tx *bolt.Tx, e LedgerEntry, prev LedgerState) error {
+	key := ledgerKey(e.LedgerKey)
+	states := tx.Bucket(bucketLedgerState)
+	if prev != "" && prev != e.State {
+		if err := states.Delete(stateIndexKey(prev, key)); err != nil {
+			return fmt.Errorf("unindex state: %w", err)
+		}
+	}
+	if err := states.Put(stateIndexKey(e.State, key), nil); err != nil {
+		return fmt.Errorf("index state: %w", err)
+	}
+	if prev != "" {
+		return nil // the video and destination keys never change
+	}
+	vk := []byte(e.VideoID + "\x00" + e.RouteID + "\x00" + e.DestinationID)
+	if err := tx.Bucket(bucketLedgerVideo).Put(vk, nil); err != nil {
+		return fmt.Errorf("index video: %w", err)
+	}
+	dk := make([]byte, 0, len(e.DestinationID)+len(e.RouteID)+len(e.VideoID)+10)
+	dk = append(dk, e.DestinationID...)
+	dk = append(dk, 0)
+	dk = binary.BigEndian.AppendUint64(dk, uint64(e.CreatedAt.UnixNano()))
+	dk = append(dk, e.RouteID...)
+	dk = append(dk, 0)
+	dk = append(dk, e.VideoID...)
+	if err := tx.Bucket(bucketLedgerDest).Put(dk, nil); err != nil {
+		return fmt.Errorf("index destination: %w", err)
+	}
+	return nil
+}
+
+func stateIndexKey(s LedgerState, key []byte) []byte {
+	return append(append([]byte(s), 0), key...)
+}
+
+func validLedgerKey(k LedgerKey) error {
+	if err := validID("route ID", k.RouteID); err != nil {
+		return err
+	}
+	if err := validID("video ID", k.VideoID); err != nil {
+		return err
+	}
+	return validID("destination ID", k.DestinationID)
+}
+
+func validLedgerEntry(e LedgerEntry) error {
+	if err := validLedgerKey(e.LedgerKey); err != nil {
+		return err
+	}
+	switch e.State {
+	case LedgerPending, LedgerDone, LedgerFailed, LedgerSkipped, LedgerAssistedOpen, LedgerAssistedDone, LedgerMissed:
+	default:
+		return fmt.Errorf("the ledger state %q is not valid", e.State)
+	}
+	if e.Attempts < 0 {
+		return errors.New("the attempt count cannot be negative")
+	}
+	for _, f := range []struct{ what, s string }{
+		{"post ID", e.PostID}, {"reason", e.Reason}, {"video address", e.VideoURL}, {"video title", e.VideoTitle},
+	} {
+		if err := validText(f.what, f.s, 2000); err != nil {
+			return err
+		}
+	}
+	return nil
+}
