@@ -82,8 +82,14 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server and closes every connection.
-func (s *Server) Close() error { return s.http.Close() }
+// Close stops the server and closes every connection. It returns once every
+// Graph handler has ended, so no goroutine of the fake outlives it.
+func (s *Server) Close() error {
+	s.stopGraph()
+	err := s.http.Close()
+	s.graph.inflight.Wait()
+	return err
+}
 
 // Now is the fake's current time.
 func (s *Server) Now() time.Time { return s.now() }
@@ -142,6 +148,10 @@ type TokenRecord struct {
 	LongLived      bool
 	InvalidSubcode int  // with Invalid: the error_subcode calls get (0: none)
 	Invalid        bool // revoked, logged out, password changed …
+	// GrantedPages lists the Pages the person granted the app at login
+	// (Facebook asks which Pages); nil means every Page they hold a role on.
+	// me/accounts and Page lookups show only these.
+	GrantedPages []string
 }
 
 // AddApp registers a Meta app, replacing one with the same ID.
