@@ -1,0 +1,424 @@
+// Package relay is LiveRoute's engine: while the app is open it watches each
+// route's source for live videos, shares every new live to the route's
+// destinations exactly once, paces itself by Facebook's usage headers, and
+// keeps the Facebook connection's health as an account state. It has no UI:
+// the GUI subscribes to its events and calls its methods.
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// Defaults for Config's zero fields.
+const (
+	DefaultPollInterval = 15 * time.Second
+	DefaultHealthEvery  = 6 * time.Hour
+	DefaultJitter       = 0.1
+	DefaultRetryBase    = 2 * time.Second
+	DefaultRetryMax     = 2 * time.Minute
+	DefaultMaxAttempts  = 12
+)
+
+// Config wires an Engine to its parts. Graph, Store and Secrets are required.
+type Config struct {
+	Graph   Graph
+	Store   Store
+	Secrets Secrets
+	Clock   Clock              // default RealClock
+	Rand    func() float64     // uniform in [0,1), for jitter; default math/rand/v2
+	Logger  *slog.Logger       // default slog.Default()
+
+	// PollInterval overrides the stored setting (tests, benchmarks).
+	PollInterval time.Duration
+	// Jitter spreads polls by ± this fraction of the interval, so sources
+	// and installs do not call Facebook in lockstep. Default 0.1; negative: none.
+	Jitter float64
+	// HealthEvery is how often debug_token runs. Default 6 h.
+	HealthEvery time.Duration
+	// RetryBase and RetryMax bound the exponential backoff of a share.
+	RetryBase, RetryMax time.Duration
+	// MaxAttempts is how many times one share is tried before it fails.
+	MaxAttempts int
+}
+
+// Engine is the running relay. Its methods are safe for concurrent use.
+type Engine struct {
+	cfg   Config
+	bus   bus
+	pacer pacer
+
+	runMu  sync.Mutex // serialises Start and Stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	healthWake chan struct{}
+	shareWake  chan struct{}
+	reloadWake chan struct{}
+
+	mu        sync.Mutex
+	running   bool
+	ctx       context.Context // the running engine's context; watchers derive theirs from it
+	machine   machine
+	changed   chan struct{} // closed and replaced when anything a waiter waits on changes
+	startedAt time.Time
+	account   store.Account
+	settings  store.Settings
+	routes    []store.Route
+	dests     map[string]store.Destination
+	sources   map[string]*source
+	jobs      map[store.LedgerKey]*job
+	tokens    map[string]fbclient.Token // keychain key → token, read once per bind
+	dead      map[string]string         // keychain key → why Facebook refused the token
+	rebinding bool // a Rebind is checking tokens: valid ones lift old flags
+	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
+	netFails  int
+	partners  map[string]map[string]bool // destination → crosspost partners
+	counts    Counts
+	usage     UsageChanged
+	randMu    sync.Mutex
+}
+
+// Counts are the engine's share outcomes since it was made.
+type Counts struct {
+	Detected, Shared, Failed, Missed, Assisted, Retries int
+	DroppedEvents                                       uint64
+}
+
+// Status is a snapshot of the engine for the GUI.
+type Status struct {
+	Running      bool
+	State        State
+	Sources      []SourceStatus
+	Flagged      []DestinationFlagged
+	Usage        UsageChanged
+	QueuedShares int
+	Counts       Counts
+}
+
+// SourceStatus is one watcher's view of its source.
+type SourceStatus struct {
+	SourceID, Name string
+	LastCheck      time.Time // last successful poll
+	LastError      string    // the last poll's error, "" when it worked
+	Live           []string  // IDs of the videos live at the last poll
+}
+
+// ErrRunning is returned by Start when the engine is already running.
+var ErrRunning = errors.New("the relay engine is already running")
+
+// New returns an engine; Start runs it.
+func New(cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = RealClock{}
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Jitter == 0 {
+		cfg.Jitter = DefaultJitter
+	}
+	if cfg.Jitter < 0 {
+		cfg.Jitter = 0
+	}
+	if cfg.HealthEvery <= 0 {
+		cfg.HealthEvery = DefaultHealthEvery
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = DefaultRetryBase
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = DefaultRetryMax
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	return &Engine{
+		cfg:        cfg,
+		healthWake: make(chan struct{}, 1),
+		shareWake:  make(chan struct{}, 1),
+		reloadWake: make(chan struct{}, 1),
+		changed:    make(chan struct{}),
+		sources:    map[string]*source{},
+		jobs:       map[store.LedgerKey]*job{},
+		tokens:     map[string]fbclient.Token{},
+		dead:       map[string]string{},
+		dests:      map[string]store.Destination{},
+		partners:   map[string]map[string]bool{},
+	}
+}
+
+// Start loads routes and the shares left pending by a previous run, then
+// runs the watchers, the sharer and the health checks until ctx is
+// cancelled or Stop is called. It returns at once.
+func (e *Engine) Start(ctx context.Context) error {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	e.mu.Lock()
+	if e.running {
+		e.mu.Unlock()
+		return ErrRunning
+	}
+	e.mu.Unlock()
+	if err := e.load(); err != nil {
+		return err
+	}
+	pending, err := e.cfg.Store.LedgerPending()
+	if err != nil {
+		return fmt.Errorf("read pending shares: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	e.mu.Lock()
+	e.running = true
+	e.cancel = cancel
+	e.ctx = ctx
+	e.startedAt = e.cfg.Clock.Now()
+	for _, p := range pending {
+		e.resumePendingLocked(p)
+	}
+	e.syncSourcesLocked()
+	e.mu.Unlock()
+
+	e.wg.Add(2)
+	go e.runHealth(ctx)
+	go e.runSharer(ctx)
+	return nil
+}
+
+// Stop cancels every goroutine and waits for them. Shares in flight stay
+// pending in the ledger and are checked at the next Start.
+func (e *Engine) Stop() {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	e.mu.Lock()
+	cancel := e.cancel
+	e.cancel = nil
+	e.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	e.wg.Wait()
+	e.mu.Lock()
+	e.running = false
+	e.jobs = map[store.LedgerKey]*job{}
+	e.sources = map[string]*source{}
+	e.mu.Unlock()
+}
+
+// Pause stops every Graph call for d (0: until Resume). Nothing queued is lost.
+func (e *Engine) Pause(d time.Duration) {
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	e.machine.paused = true
+	e.machine.pauseUntil = time.Time{}
+	if d > 0 {
+		e.machine.pauseUntil = now.Add(d)
+	}
+	e.stepLocked(now)
+	e.broadcastLocked()
+	e.mu.Unlock()
+	e.poke(e.healthWake)
+}
+
+// Resume ends a pause and catches up at once: lives still on are shared,
+// lives that ended meanwhile are reported as missed.
+func (e *Engine) Resume() {
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	was := e.machine.paused
+	e.machine.paused = false
+	e.machine.pauseUntil = time.Time{}
+	e.stepLocked(now)
+	if was {
+		e.checkNowLocked()
+	}
+	e.broadcastLocked()
+	e.mu.Unlock()
+}
+
+// CheckNow polls every source at once (pacing and pause still apply).
+func (e *Engine) CheckNow() {
+	e.mu.Lock()
+	e.checkNowLocked()
+	e.mu.Unlock()
+}
+
+// ReloadRoutes rereads routes, destinations and settings from the store
+// (after the person edited them) and starts or stops watchers to match.
+func (e *Engine) ReloadRoutes() { e.poke(e.reloadWake) }
+
+// Rebind is called after a reconnect stored new tokens: it forgets the old
+// tokens, checks the new ones and every destination, and catches up.
+func (e *Engine) Rebind(ctx context.Context) error {
+	if err := e.load(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.tokens = map[string]fbclient.Token{}
+	e.dead = map[string]string{}
+	e.partners = map[string]map[string]bool{}
+	e.machine.dead = false
+	e.machine.deadReason = ""
+	e.suspect = true // hold shares until the new tokens are checked
+	e.rebinding = true
+	e.mu.Unlock()
+	e.checkHealth(ctx)
+	e.mu.Lock()
+	e.rebinding = false
+	if e.running {
+		e.syncSourcesLocked()
+	}
+	e.checkNowLocked()
+	e.broadcastLocked()
+	e.mu.Unlock()
+	e.poke(e.shareWake)
+	return nil
+}
+
+// Subscribe returns a channel of events and a cancel func that ends it.
+// The engine never waits for a subscriber: one that falls buffer events
+// behind loses the oldest, except state changes (see Status for the rest).
+func (e *Engine) Subscribe(buffer int) (<-chan Event, func()) { return e.bus.subscribe(buffer) }
+
+// Status returns a snapshot for the GUI.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := Status{Running: e.running, State: e.machine.current, Usage: e.usage, QueuedShares: len(e.jobs), Counts: e.counts}
+	st.Counts.DroppedEvents = e.bus.dropped.Load()
+	for _, s := range e.sources {
+		ss := SourceStatus{SourceID: s.id, Name: s.name, LastCheck: s.lastOK, LastError: s.lastErr}
+		for id := range s.live {
+			ss.Live = append(ss.Live, id)
+		}
+		st.Sources = append(st.Sources, ss)
+	}
+	for _, d := range e.dests {
+		if d.Status != "" {
+			st.Flagged = append(st.Flagged, DestinationFlagged{DestinationID: d.ID, Flag: d.Status, Reason: d.StatusReason})
+		}
+	}
+	return st
+}
+
+// load reads account, settings, routes and destinations from the store.
+func (e *Engine) load() error {
+	acct, _, err := e.cfg.Store.Account()
+	if err != nil {
+		return fmt.Errorf("read the account: %w", err)
+	}
+	settings, err := e.cfg.Store.Settings()
+	if err != nil {
+		return fmt.Errorf("read settings: %w", err)
+	}
+	routes, err := e.cfg.Store.Routes()
+	if err != nil {
+		return fmt.Errorf("read routes: %w", err)
+	}
+	dests, err := e.cfg.Store.Destinations()
+	if err != nil {
+		return fmt.Errorf("read destinations: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if acct.UserID != e.account.UserID {
+		e.tokens = map[string]fbclient.Token{}
+	}
+	e.account, e.settings, e.routes = acct, settings, routes
+	e.dests = map[string]store.Destination{}
+	for _, d := range dests {
+		e.dests[d.ID] = d
+	}
+	return nil
+}
+
+func (e *Engine) interval() time.Duration {
+	if e.cfg.PollInterval > 0 {
+		return e.cfg.PollInterval
+	}
+	if e.settings.PollInterval > 0 {
+		return e.settings.PollInterval
+	}
+	return DefaultPollInterval
+}
+
+func (e *Engine) jitter() float64 {
+	e.randMu.Lock()
+	defer e.randMu.Unlock()
+	return 1 + e.cfg.Jitter*(2*e.cfg.Rand()-1)
+}
+
+// publish sends ev to subscribers; never blocks.
+func (e *Engine) publish(ev Event) { e.bus.publish(ev) }
+
+// stepLocked recomputes the account state and announces a transition.
+func (e *Engine) stepLocked(now time.Time) {
+	if ev, ok := e.machine.step(now); ok {
+		e.cfg.Logger.Info("account state", "from", ev.From.String(), "to", ev.To.String())
+		e.publish(ev)
+	}
+}
+
+// broadcastLocked wakes every goroutine waiting for a change of state.
+func (e *Engine) broadcastLocked() {
+	close(e.changed)
+	e.changed = make(chan struct{})
+}
+
+func (e *Engine) poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+func (e *Engine) checkNowLocked() {
+	for _, s := range e.sources {
+		e.poke(s.now)
+	}
+}
+
+func (e *Engine) activity(kind, msg string, key store.LedgerKey) {
+	err := e.cfg.Store.AddActivity(store.Activity{Time: e.cfg.Clock.Now(), Kind: kind, Message: msg,
+		RouteID: key.RouteID, VideoID: key.VideoID, DestinationID: key.DestinationID})
+	if err != nil {
+		e.cfg.Logger.Warn("activity log", "err", err)
+	}
+}
+
+// token returns the token under key, reading the keychain once per bind.
+func (e *Engine) token(key string) (fbclient.Token, error) {
+	e.mu.Lock()
+	tok, ok := e.tokens[key]
+	e.mu.Unlock()
+	if ok {
+		return tok, nil
+	}
+	raw, err := e.cfg.Secrets.Get(key)
+	if err != nil {
+		return "", err
+	}
+	tok = fbclient.Token(raw)
+	e.mu.Lock()
+	e.tokens[key] = tok
+	e.mu.Unlock()
+	return tok, nil
+}
+
+func (e *Engine) userTokenKey() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return store.UserTokenKey(e.account.UserID)
+}

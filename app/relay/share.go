@@ -1,0 +1,432 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// job is one share on its way: (route, video, destination), with a pending
+// ledger entry already on disk.
+type job struct {
+	key        store.LedgerKey
+	sourceID   string
+	sourceName string
+	target     store.Target
+	dest       store.Destination
+	video      fbclient.LiveVideo
+	due        time.Time // not before: the target's delay, or the backoff
+	since      time.Time // when the share began, for the existing-post search
+	attempts   int
+	check      bool // the outcome of an earlier try is unknown: look for the post before posting
+	ended      bool // the live is over (as of the last poll)
+	inflight   bool
+}
+
+// resumePendingLocked queues a share left pending by a previous run. Its
+// outcome is unknown, so it is checked before any retry, and it waits for
+// its source's first poll to learn whether the live is still on.
+func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
+	var route *store.Route
+	for i := range e.routes {
+		if e.routes[i].ID == p.RouteID {
+			route = &e.routes[i]
+		}
+	}
+	if route == nil || !route.Enabled {
+		return // stays pending until its route is enabled again
+	}
+	for _, t := range route.Targets {
+		if t.DestinationID != p.DestinationID {
+			continue
+		}
+		v := fbclient.LiveVideo{ID: p.VideoID, PermalinkURL: p.VideoURL, Title: p.VideoTitle, Status: "LIVE"}
+		e.jobs[p.LedgerKey] = &job{key: p.LedgerKey, sourceID: route.SourceID, sourceName: route.SourceName,
+			target: t, dest: e.dests[t.DestinationID], video: v, due: e.cfg.Clock.Now(), since: p.CreatedAt,
+			attempts: p.Attempts, check: true}
+	}
+}
+
+// runSharer sends due shares: everything due at once goes out together,
+// posts in Graph batches. It sends nothing while paused, throttled, or
+// while an auth error is being checked.
+func (e *Engine) runSharer(ctx context.Context) {
+	defer e.wg.Done()
+	for {
+		now := e.cfg.Clock.Now()
+		e.mu.Lock()
+		changed := e.changed
+		var ready []*job
+		var next time.Time
+		gated := e.machine.paused || e.suspect
+		if !gated {
+			ready, next = e.collectLocked(now)
+		}
+		e.mu.Unlock()
+		if len(ready) > 0 {
+			if until := e.pacer.until(); until.After(now) {
+				e.release(ready)
+				next = until
+			} else {
+				e.send(ctx, ready)
+				if ctx.Err() != nil {
+					return
+				}
+				continue
+			}
+		}
+		var fire <-chan time.Time
+		var timer Timer
+		if !next.IsZero() {
+			timer = e.cfg.Clock.NewTimer(next.Sub(now))
+			fire = timer.C()
+		}
+		select {
+		case <-ctx.Done():
+			if timer != nil {
+				timer.Stop()
+			}
+			return
+		case <-fire:
+		case <-e.shareWake:
+		case <-changed:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+	}
+}
+
+// collectLocked marks and returns the jobs that can go now, and the time
+// the next one falls due (zero: none waiting on time).
+func (e *Engine) collectLocked(now time.Time) (ready []*job, next time.Time) {
+	for _, j := range e.jobs {
+		if j.inflight {
+			continue
+		}
+		src := e.sources[j.sourceID]
+		if src == nil || !src.polled {
+			continue // wait for the source's poll to say whether the live is on
+		}
+		if _, dead := e.dead[store.PageTokenKey(j.key.DestinationID)]; dead {
+			continue // held until a reconnect; nothing is lost
+		}
+		if j.due.After(now) && !j.ended {
+			if next.IsZero() || j.due.Before(next) {
+				next = j.due
+			}
+			continue
+		}
+		j.inflight = true
+		if d, ok := e.dests[j.key.DestinationID]; ok {
+			j.dest = d
+		}
+		ready = append(ready, j)
+	}
+	return ready, next
+}
+
+func (e *Engine) release(jobs []*job) {
+	e.mu.Lock()
+	for _, j := range jobs {
+		j.inflight = false
+	}
+	e.mu.Unlock()
+}
+
+// send carries one round of due shares through: settle ended lives, fail
+// flagged destinations, check ambiguous ones, then crosspost and batch-post.
+func (e *Engine) send(ctx context.Context, jobs []*job) {
+	var posts, crossposts []*job
+	var opsTok fbclient.Token
+	var ops []fbclient.BatchOp
+	for _, j := range jobs {
+		if j.dest.Status != "" {
+			e.finish(j, store.LedgerFailed, "", flagSentence(j.dest))
+			continue
+		}
+		tok, err := e.token(store.PageTokenKey(j.key.DestinationID))
+		if err != nil {
+			e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
+			e.finish(j, store.LedgerFailed, "", "LiveRoute has no access to "+nameOf(j.dest)+".")
+			continue
+		}
+		if j.check {
+			id, found, err := e.cfg.Graph.FindPostLinking(ctx, tok, j.key.DestinationID, j.video.PermalinkURL, j.since.Add(-time.Hour))
+			e.afterCall(ctx, err)
+			if err != nil {
+				e.failed(ctx, j, err, false)
+				continue
+			}
+			if found {
+				e.finish(j, store.LedgerDone, id, "")
+				continue
+			}
+			e.mu.Lock()
+			j.check = false
+			e.mu.Unlock()
+		}
+		if j.ended {
+			e.mu.Lock()
+			delete(e.jobs, j.key)
+			e.mu.Unlock()
+			e.missed(j.key, j.video, "The live ended before LiveRoute could share it.")
+			continue
+		}
+		j.attempts++
+		if j.target.Mode == store.ModeCrosspost && e.canCrosspost(ctx, tok, j) {
+			crossposts = append(crossposts, j)
+			continue
+		}
+		if opsTok.IsZero() {
+			opsTok = tok
+		}
+		ops = append(ops, fbclient.PostLinkOp(tok, j.key.DestinationID, e.message(j), j.video.PermalinkURL))
+		posts = append(posts, j)
+	}
+	for _, j := range crossposts {
+		tok, _ := e.token(store.PageTokenKey(j.key.DestinationID))
+		id, err := e.cfg.Graph.Crosspost(ctx, tok, j.key.DestinationID, j.video.VideoID)
+		e.afterCall(ctx, err)
+		if err != nil {
+			e.failed(ctx, j, err, true)
+			continue
+		}
+		e.finish(j, store.LedgerDone, id, "")
+	}
+	if len(ops) == 0 {
+		return
+	}
+	results, err := e.cfg.Graph.Batch(ctx, opsTok, ops)
+	e.afterCall(ctx, err)
+	for i, j := range posts {
+		switch {
+		case err != nil:
+			e.failed(ctx, j, err, true)
+		case i >= len(results):
+			e.failed(ctx, j, fmt.Errorf("batch answer is missing item %d: %w", i, fbclient.ErrAmbiguous), true)
+		default:
+			id, ierr := fbclient.PostIDFromResult(results[i])
+			if ierr != nil {
+				e.afterItem(ierr)
+				e.failed(ctx, j, ierr, true)
+				continue
+			}
+			e.finish(j, store.LedgerDone, id, "")
+		}
+	}
+}
+
+// failed decides what an error means for one share: done (duplicate),
+// retry later (transient, rate limit; after a check if the write may have
+// landed), hold (dead token), or fail this destination only.
+func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
+	if ctx.Err() != nil {
+		e.release([]*job{j}) // stopping: the ledger entry stays pending for the next start
+		return
+	}
+	class := fbclient.Classify(err)
+	ambiguous := wrote && (fbclient.IsAmbiguous(err) || class == fbclient.ClassUnknown)
+	switch class {
+	case fbclient.ClassDuplicate:
+		e.finish(j, store.LedgerDone, "", "Facebook already had this post.")
+		return
+	case fbclient.ClassNeedsReconnect:
+		// The token died: hold the share (not lost), find out which token.
+		e.mu.Lock()
+		j.inflight = false
+		j.check = j.check || ambiguous
+		e.mu.Unlock()
+		return
+	case fbclient.ClassPageRoleLost:
+		e.flag(j.key.DestinationID, "role_lost", "You are no longer an admin of "+nameOf(j.dest)+".")
+		e.finish(j, store.LedgerFailed, "", reasonOf(err))
+		return
+	case fbclient.ClassPermissionMissing:
+		e.flag(j.key.DestinationID, "permission", reasonOf(err))
+		e.finish(j, store.LedgerFailed, "", reasonOf(err))
+		return
+	case fbclient.ClassBlocked:
+		e.flag(j.key.DestinationID, "blocked", reasonOf(err))
+		e.finish(j, store.LedgerFailed, "", reasonOf(err))
+		return
+	case fbclient.ClassInvalid:
+		e.finish(j, store.LedgerFailed, "", reasonOf(err))
+		return
+	}
+	// Transient, rate-limited or unknown: retry with backoff.
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	j.check = j.check || ambiguous
+	if j.attempts >= e.cfg.MaxAttempts && !j.check {
+		e.mu.Unlock()
+		e.finish(j, store.LedgerFailed, "", fmt.Sprintf("Facebook did not take the share after %d tries: %s", j.attempts, reasonOf(err)))
+		return
+	}
+	j.due = now.Add(e.backoff(j.attempts))
+	j.inflight = false
+	e.counts.Retries++
+	e.mu.Unlock()
+	_ = e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
+		Reason: reasonOf(err), VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+}
+
+// backoff is RetryBase·2^(n-1), capped at RetryMax, jittered.
+func (e *Engine) backoff(attempts int) time.Duration {
+	d := e.cfg.RetryBase
+	for i := 1; i < attempts && d < e.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	if d > e.cfg.RetryMax {
+		d = e.cfg.RetryMax
+	}
+	return time.Duration(float64(d) * e.jitter())
+}
+
+// finish writes the outcome to the ledger, then drops the job, then tells
+// subscribers; in that order, so a crash never loses an outcome.
+func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) {
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
+		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+	if err != nil {
+		e.cfg.Logger.Error("ledger", "err", err)
+		e.mu.Lock()
+		j.inflight = false
+		j.check = true
+		j.due = e.cfg.Clock.Now().Add(e.cfg.RetryBase)
+		e.mu.Unlock()
+		return
+	}
+	e.mu.Lock()
+	delete(e.jobs, j.key)
+	switch state {
+	case store.LedgerDone:
+		e.counts.Shared++
+	case store.LedgerFailed:
+		e.counts.Failed++
+	}
+	e.mu.Unlock()
+	if state == store.LedgerDone {
+		e.activity("shared", "Shared to "+nameOf(j.dest), j.key)
+	} else {
+		e.activity("failed", "Not shared to "+nameOf(j.dest)+": "+reason, j.key)
+	}
+	e.publish(ShareResult{Key: j.key, State: state, PostID: postID, Reason: reason})
+}
+
+// flag marks one destination as unusable, in the store and for the GUI;
+// the other destinations carry on.
+func (e *Engine) flag(destID, flag, reason string) {
+	e.mu.Lock()
+	d, ok := e.dests[destID]
+	if !ok || (d.Status == flag && d.StatusReason == reason) {
+		e.mu.Unlock()
+		return
+	}
+	d.Status, d.StatusReason = flag, reason
+	e.dests[destID] = d
+	e.mu.Unlock()
+	if err := e.cfg.Store.PutDestination(d); err != nil {
+		e.cfg.Logger.Warn("flag destination", "err", err)
+	}
+	e.activity("destination", reason, store.LedgerKey{DestinationID: destID})
+	e.publish(DestinationFlagged{DestinationID: destID, Flag: flag, Reason: reason})
+}
+
+// canCrosspost reports whether the destination agreed to crosspost the
+// source's lives; without that the share falls back to a link post.
+func (e *Engine) canCrosspost(ctx context.Context, tok fbclient.Token, j *job) bool {
+	if j.video.VideoID == "" {
+		return false
+	}
+	e.mu.Lock()
+	partners, ok := e.partners[j.key.DestinationID]
+	e.mu.Unlock()
+	if !ok {
+		pages, err := e.cfg.Graph.CrosspostPartners(ctx, tok, j.key.DestinationID)
+		e.afterCall(ctx, err)
+		if err != nil {
+			return false
+		}
+		partners = map[string]bool{}
+		for _, p := range pages {
+			partners[p.ID] = true
+		}
+		e.mu.Lock()
+		e.partners[j.key.DestinationID] = partners
+		e.mu.Unlock()
+	}
+	return partners[j.sourceID]
+}
+
+// message renders the target's template for this job.
+func (e *Engine) message(j *job) string {
+	return Render(j.target.Message, TemplateVars{Title: j.video.Title, Description: j.video.Description,
+		URL: j.video.PermalinkURL, Page: j.dest.Name, Source: j.sourceName})
+}
+
+// isAssisted reports whether a target is shared by the person: Facebook
+// lets no app post to a Group.
+func isAssisted(t store.Target, d store.Destination) bool {
+	return t.Mode == store.ModeAssisted || d.Kind == store.KindGroup
+}
+
+// openAssisted records a Group share as waiting for the person.
+func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
+		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+	if err != nil {
+		e.cfg.Logger.Warn("ledger", "err", err)
+		return AssistedShare{}, false
+	}
+	e.mu.Lock()
+	e.counts.Assisted++
+	e.mu.Unlock()
+	return AssistedShare{Key: j.key, DestinationID: j.key.DestinationID, Name: nameOf(j.dest),
+		ShareURL: e.cfg.Graph.AssistedShareURL(j.video.PermalinkURL), Message: e.message(j)}, true
+}
+
+// MarkAssistedDone records that the person shared to a Group by hand.
+func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
+	entry, ok, err := e.cfg.Store.LedgerGet(key)
+	if err != nil {
+		return err
+	}
+	if !ok || entry.State != store.LedgerAssistedOpen {
+		return fmt.Errorf("mark %s shared: there is no open assisted share", key)
+	}
+	entry.State = store.LedgerAssistedDone
+	return e.cfg.Store.LedgerPut(entry)
+}
+
+func nameOf(d store.Destination) string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return d.ID
+}
+
+func flagSentence(d store.Destination) string {
+	if d.StatusReason != "" {
+		return d.StatusReason
+	}
+	return nameOf(d) + " cannot be shared to until it is fixed (" + d.Status + ")."
+}
+
+// reasonOf turns any error into a sentence for the person.
+func reasonOf(err error) string {
+	var fe *fbclient.Error
+	if errors.As(err, &fe) {
+		return fe.Reason()
+	}
+	if fbclient.Classify(err) == fbclient.ClassTransient {
+		return "Facebook could not be reached; LiveRoute will retry."
+	}
+	s := err.Error()
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}

@@ -1,0 +1,299 @@
+package relay
+
+import (
+	"context"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// source is one watched Page or profile, shared by every route on it.
+type source struct {
+	id       string // the route's SourceID
+	graphID  string // what to ask Graph: the Page ID, or "me" for the profile
+	name     string
+	tokenKey string // keychain key of the token that reads it
+	now      chan struct{}
+	cancel   context.CancelFunc
+
+	polled  bool                          // at least one poll answered since Start
+	lastOK  time.Time                     // last answered poll
+	lastErr string                        // "" when the last poll worked
+	live    map[string]fbclient.LiveVideo // videos live (or shareable) at the last poll
+	settled map[string]bool               // ended videos already accounted for
+}
+
+// syncSourcesLocked starts a watcher for every source of an enabled route
+// and stops the watchers of sources no route needs any more.
+func (e *Engine) syncSourcesLocked() {
+	if !e.running || e.ctx == nil {
+		return
+	}
+	want := map[string]store.Route{}
+	for _, r := range e.routes {
+		if r.Enabled && r.SourceID != "" {
+			want[r.SourceID] = r
+		}
+	}
+	for id, s := range e.sources {
+		if _, ok := want[id]; !ok {
+			s.cancel()
+			delete(e.sources, id)
+		}
+	}
+	for id, r := range want {
+		if _, ok := e.sources[id]; ok {
+			continue
+		}
+		s := &source{id: id, graphID: id, name: r.SourceName, now: make(chan struct{}, 1),
+			live: map[string]fbclient.LiveVideo{}, settled: map[string]bool{}}
+		s.tokenKey = store.PageTokenKey(id)
+		if r.SourceKind == store.SourceProfile {
+			s.graphID = "me"
+			s.tokenKey = store.UserTokenKey(e.account.UserID)
+		}
+		ctx, cancel := context.WithCancel(e.ctx)
+		s.cancel = cancel
+		e.sources[id] = s
+		e.wg.Add(1)
+		go e.runWatcher(ctx, s)
+	}
+}
+
+// runWatcher polls one source: at once, then every interval (stretched by
+// pacing, spread by jitter), or sooner on CheckNow. It makes no call while
+// paused or throttled, and at most one per tick.
+func (e *Engine) runWatcher(ctx context.Context, s *source) {
+	defer e.wg.Done()
+	next := e.cfg.Clock.Now()
+	for {
+		e.mu.Lock()
+		now := e.cfg.Clock.Now()
+		paused := e.machine.paused
+		changed := e.changed
+		interval := e.interval()
+		e.mu.Unlock()
+
+		var wait time.Duration
+		if !paused {
+			if until := e.pacer.until(); until.After(now) {
+				wait = until.Sub(now)
+			} else if next.After(now) {
+				wait = next.Sub(now)
+			} else {
+				e.poll(ctx, s)
+				if ctx.Err() != nil {
+					return
+				}
+				mult := e.pacer.multiplier() * e.jitter()
+				next = e.cfg.Clock.Now().Add(time.Duration(float64(interval) * mult))
+				continue
+			}
+		}
+		var timer Timer
+		var fire <-chan time.Time
+		if !paused {
+			timer = e.cfg.Clock.NewTimer(wait)
+			fire = timer.C()
+		}
+		select {
+		case <-ctx.Done():
+			if timer != nil {
+				timer.Stop()
+			}
+			return
+		case <-fire:
+		case <-s.now:
+			next = time.Time{}
+		case <-changed:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+	}
+}
+
+// poll asks Facebook for the source's live videos once and acts on them.
+func (e *Engine) poll(ctx context.Context, s *source) {
+	e.mu.Lock()
+	why, dead := e.dead[s.tokenKey]
+	e.mu.Unlock()
+	if dead {
+		e.setSourceError(s, why)
+		return
+	}
+	tok, err := e.token(s.tokenKey)
+	if err != nil {
+		e.setSourceError(s, "LiveRoute has no Facebook access to this source in the keychain; reconnect or use Add Pages… to grant it.")
+		e.cfg.Logger.Warn("source token", "source", s.id, "err", err)
+		return
+	}
+	videos, err := e.cfg.Graph.LiveVideos(ctx, tok, s.graphID)
+	e.afterCall(ctx, err)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		e.setSourceError(s, reasonOf(err))
+		return
+	}
+	e.observe(s, videos)
+}
+
+func (e *Engine) setSourceError(s *source, why string) {
+	e.mu.Lock()
+	s.lastErr = why
+	e.mu.Unlock()
+}
+
+// observe turns one poll's answer into share jobs: a video live for the
+// first time is shared; one that ended unshared is reported missed.
+func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	var routes []store.Route
+	for _, r := range e.routes {
+		if r.Enabled && r.SourceID == s.id {
+			routes = append(routes, r)
+		}
+	}
+	replayAll := e.settings.ShareReplay
+	startedAt := e.startedAt
+	e.mu.Unlock()
+
+	live := map[string]fbclient.LiveVideo{}
+	for _, v := range videos {
+		for _, r := range routes {
+			switch {
+			case v.IsLive(), v.IsScheduled() && r.ShareScheduled:
+				live[v.ID] = v
+				e.detect(r, v, now)
+			case isEnded(v) && (r.ShareReplay || replayAll) && !videoStart(v).Before(startedAt):
+				live[v.ID] = v
+				e.detect(r, v, now)
+			case isEnded(v):
+				e.settleEnded(s, r, v, startedAt)
+			}
+		}
+	}
+
+	e.mu.Lock()
+	s.polled = true
+	s.lastOK = now
+	s.lastErr = ""
+	s.live = live
+	for _, j := range e.jobs {
+		if j.sourceID == s.id {
+			_, on := live[j.key.VideoID]
+			j.ended = !on
+		}
+	}
+	e.mu.Unlock()
+	e.poke(e.shareWake)
+}
+
+// isEnded reports whether a live video is over (stopped, processing, replay).
+func isEnded(v fbclient.LiveVideo) bool {
+	switch v.Status {
+	case "LIVE_STOPPED", "PROCESSING", "VOD":
+		return true
+	}
+	return false
+}
+
+func videoStart(v fbclient.LiveVideo) time.Time {
+	if !v.StartedAt.IsZero() {
+		return v.StartedAt
+	}
+	return v.CreatedAt
+}
+
+// settleEnded reports an ended video as missed on every destination it
+// never reached, if it went live while the engine ran (asleep, offline,
+// paused, or too short for one poll). Videos from before Start are history.
+func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, startedAt time.Time) {
+	e.mu.Lock()
+	memo := r.ID + "\x00" + v.ID
+	done := s.settled[memo]
+	s.settled[memo] = true
+	e.mu.Unlock()
+	if done || videoStart(v).Before(startedAt) {
+		return
+	}
+	for _, t := range r.Targets {
+		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
+		e.mu.Lock()
+		_, queued := e.jobs[key]
+		e.mu.Unlock()
+		if queued {
+			continue // the sharer settles it: check, then missed
+		}
+		if _, ok, err := e.cfg.Store.LedgerGet(key); err != nil || ok {
+			continue
+		}
+		e.missed(key, v, "The live ended before LiveRoute could share it.")
+	}
+}
+
+// missed records and announces a share that will not happen because the live ended.
+func (e *Engine) missed(key store.LedgerKey, v fbclient.LiveVideo, why string) {
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
+		VideoURL: v.PermalinkURL, VideoTitle: v.Title})
+	if err != nil {
+		e.cfg.Logger.Warn("ledger", "err", err)
+		return
+	}
+	e.mu.Lock()
+	e.counts.Missed++
+	e.mu.Unlock()
+	e.activity("missed", why, key)
+	e.publish(Missed{Key: key, Video: v})
+}
+
+// detect begins a share for every target of r that has none yet: a
+// pending ledger entry first, durable before any request.
+func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
+	var assisted []AssistedShare
+	fresh := false
+	for _, t := range r.Targets {
+		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
+		e.mu.Lock()
+		_, queued := e.jobs[key]
+		dest := e.dests[t.DestinationID]
+		e.mu.Unlock()
+		if queued {
+			continue
+		}
+		entry, created, err := e.cfg.Store.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoURL: v.PermalinkURL, VideoTitle: v.Title})
+		if err != nil {
+			e.cfg.Logger.Warn("ledger", "err", err)
+			continue
+		}
+		if !created && entry.State != store.LedgerPending {
+			continue
+		}
+		fresh = fresh || created
+		j := &job{key: key, sourceID: r.SourceID, sourceName: r.SourceName, target: t, dest: dest, video: v,
+			due: now.Add(t.Delay), check: !created, since: entry.CreatedAt, attempts: entry.Attempts}
+		if isAssisted(t, dest) {
+			if a, ok := e.openAssisted(j); ok {
+				assisted = append(assisted, a)
+			}
+			continue
+		}
+		e.mu.Lock()
+		e.jobs[key] = j
+		e.mu.Unlock()
+	}
+	if fresh {
+		e.mu.Lock()
+		e.counts.Detected++
+		e.mu.Unlock()
+		e.activity("live", "Live detected: "+v.Title, store.LedgerKey{RouteID: r.ID, VideoID: v.ID})
+		e.publish(LiveDetected{RouteID: r.ID, Video: v})
+	}
+	if len(assisted) > 0 {
+		e.publish(AssistedSharesPending{RouteID: r.ID, Video: v, Shares: assisted})
+	}
+}
