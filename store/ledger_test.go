@@ -1,0 +1,138 @@
+package store
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func key(route, video, dest string) LedgerKey {
+	return LedgerKey{RouteID: route, VideoID: video, DestinationID: dest}
+}
+
+func TestLedgerBeginRecordsPendingOnceAndReturnsTheExistingEntryAfter(t *testing.T) {
+	clock := newClock()
+	db := openTest(t, clock)
+	k := key("r1", "v1", "p1")
+	e, created, err := db.LedgerBegin(LedgerEntry{LedgerKey: k, VideoURL: "https://fb.example/v1", State: LedgerDone})
+	if err != nil || !created {
+		t.Fatalf("first LedgerBegin: created=%v err=%v", created, err)
+	}
+	if e.State != LedgerPending || !e.CreatedAt.Equal(clock.Now()) || e.VideoURL != "https://fb.example/v1" {
+		t.Errorf("begun entry = %+v; want pending, created now, with the video URL", e)
+	}
+	clock.Add(time.Minute)
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerDone, PostID: "p1_42", Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	again, created, err := db.LedgerBegin(LedgerEntry{LedgerKey: k})
+	if err != nil || created {
+		t.Fatalf("second LedgerBegin: created=%v err=%v", created, err)
+	}
+	if again.State != LedgerDone || again.PostID != "p1_42" {
+		t.Errorf("second LedgerBegin returned %+v, want the done entry untouched", again)
+	}
+}
+
+func TestLedgerPutKeepsCreatedAtAndSetsUpdatedAndDoneTimes(t *testing.T) {
+	clock := newClock()
+	db := openTest(t, clock)
+	k := key("r1", "v1", "p1")
+	begun, _, _ := db.LedgerBegin(LedgerEntry{LedgerKey: k})
+	clock.Add(time.Minute)
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerFailed, Reason: "rate_limited", Attempts: 2}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := db.LedgerGet(k)
+	if !got.CreatedAt.Equal(begun.CreatedAt) || !got.UpdatedAt.Equal(clock.Now()) || !got.DoneAt.IsZero() || got.Attempts != 2 || got.Reason != "rate_limited" {
+		t.Errorf("failed entry = %+v", got)
+	}
+	clock.Add(time.Minute)
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerDone, PostID: "x", Attempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ = db.LedgerGet(k)
+	if !got.DoneAt.Equal(clock.Now()) || got.Attempts != 3 {
+		t.Errorf("done entry = %+v", got)
+	}
+}
+
+func TestLedgerRefusesBadEntriesAndWritesNothing(t *testing.T) {
+	db := openTest(t, newClock())
+	cases := []struct {
+		name string
+		e    LedgerEntry
+		want string
+	}{
+		{"no route", LedgerEntry{LedgerKey: key("", "v", "d"), State: LedgerDone}, "route ID is missing"},
+		{"NUL in video", LedgerEntry{LedgerKey: key("r", "v\x00x", "d"), State: LedgerDone}, "not allowed"},
+		{"unknown state", LedgerEntry{LedgerKey: key("r", "v", "d"), State: "maybe"}, "not valid"},
+		{"negative attempts", LedgerEntry{LedgerKey: key("r", "v", "d"), State: LedgerFailed, Attempts: -1}, "negative"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := db.LedgerPut(tc.e)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LedgerPut: %v, want an error saying %q", err, tc.want)
+			}
+			if _, ok, _ := db.LedgerGet(tc.e.LedgerKey); ok {
+				t.Error("a refused entry was written")
+			}
+		})
+	}
+}
+
+func TestLedgerQueriesFollowStateChanges(t *testing.T) {
+	clock := newClock()
+	db := openTest(t, clock)
+	for _, k := range []LedgerKey{key("r1", "v1", "p1"), key("r1", "v1", "p2"), key("r2", "v1", "p1"), key("r1", "v2", "p1")} {
+		if _, _, err := db.LedgerBegin(LedgerEntry{LedgerKey: k}); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(time.Second)
+	}
+	_ = db.LedgerPut(LedgerEntry{LedgerKey: key("r1", "v1", "p2"), State: LedgerAssistedOpen})
+	_ = db.LedgerPut(LedgerEntry{LedgerKey: key("r2", "v1", "p1"), State: LedgerDone, PostID: "p1_1"})
+
+	keys := func(es []LedgerEntry) []LedgerKey {
+		var out []LedgerKey
+		for _, e := range es {
+			out = append(out, e.LedgerKey)
+		}
+		return out
+	}
+	equal := func(a, b []LedgerKey) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	pending, _ := db.LedgerPending()
+	if want := []LedgerKey{key("r1", "v1", "p1"), key("r1", "v2", "p1")}; !equal(keys(pending), want) {
+		t.Errorf("pending = %v, want %v", keys(pending), want)
+	}
+	open, _ := db.LedgerInState(LedgerAssistedOpen)
+	if want := []LedgerKey{key("r1", "v1", "p2")}; !equal(keys(open), want) {
+		t.Errorf("assisted-open = %v, want %v", keys(open), want)
+	}
+	byVideo, _ := db.LedgerByVideo("v1")
+	if want := []LedgerKey{key("r1", "v1", "p1"), key("r1", "v1", "p2"), key("r2", "v1", "p1")}; !equal(keys(byVideo), want) {
+		t.Errorf("by video = %v, want %v", keys(byVideo), want)
+	}
+	byDest, _ := db.LedgerByDestination("p1", 0)
+	if want := []LedgerKey{key("r1", "v2", "p1"), key("r2", "v1", "p1"), key("r1", "v1", "p1")}; !equal(keys(byDest), want) {
+		t.Errorf("by destination (newest first) = %v, want %v", keys(byDest), want)
+	}
+	limited, _ := db.LedgerByDestination("p1", 2)
+	if len(limited) != 2 || limited[0].VideoID != "v2" {
+		t.Errorf("by destination limited to 2 = %v", keys(limited))
+	}
+	if none, _ := db.LedgerByDestination("p", 0); len(none) != 0 {
+		t.Errorf("a destination ID that prefixes another matched: %v", keys(none))
+	}
+}
