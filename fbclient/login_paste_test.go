@@ -1,0 +1,217 @@
+package fbclient_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+)
+
+func TestPasteBackConnectsPublishedAppWithConfigID(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live, flfb: true})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.ConfigID = testConfigID
+	s := env.start(t, opts)
+
+	if got, want := s.RedirectURI(), env.fb.URL+"/connect/login_success.html"; got != want {
+		t.Fatalf("RedirectURI = %q, want %q", got, want)
+	}
+	if authParam(t, s, "config_id") != testConfigID || authParam(t, s, "scope") != "" {
+		t.Fatalf("dialog address %s: want config_id and no scope", s.AuthURL())
+	}
+	res, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+	if err != nil {
+		t.Fatalf("Paste: %v", err)
+	}
+	env.assertTokenIsLongLived(t, res)
+	if !equalStrings(res.Granted, sorted(fbclient.DefaultScopes())) || len(res.Declined) != 0 {
+		t.Fatalf("granted %v declined %v, want the configuration's five and none", res.Granted, res.Declined)
+	}
+}
+
+func TestPasteBackWithScopeReportsDeclinedPermissions(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, DeclineScopes: []string{"publish_video"}})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	if got := authParam(t, s, "scope"); got != strings.Join(fbclient.DefaultScopes(), ",") {
+		t.Fatalf("scope = %q, want the five default permissions", got)
+	}
+	res, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+	if err != nil {
+		t.Fatalf("Paste: %v", err)
+	}
+	if !equalStrings(res.Declined, []string{"publish_video"}) || len(res.Granted) != 4 {
+		t.Fatalf("granted %v declined %v, want publish_video declined", res.Granted, res.Declined)
+	}
+}
+
+func TestDeclinedPermissionIsAskedAgainOnlyWithRerequest(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	login := func(rerequest bool) fbclient.LoginResult {
+		t.Helper()
+		opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+		opts.Rerequest = rerequest
+		s := env.start(t, opts)
+		if got := authParam(t, s, "auth_type"); (got == "rerequest") != rerequest {
+			t.Fatalf("auth_type = %q with Rerequest %v", got, rerequest)
+		}
+		res, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+		if err != nil {
+			t.Fatalf("Paste: %v", err)
+		}
+		return res
+	}
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, DeclineScopes: []string{"publish_video"}})
+	login(false)
+	// The person would now tick everything, but Facebook does not show a
+	// declined permission again unless asked to.
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	if res := login(false); !equalStrings(res.Declined, []string{"publish_video"}) {
+		t.Fatalf("without rerequest: declined %v, want publish_video still declined", res.Declined)
+	}
+	if res := login(true); len(res.Declined) != 0 || len(res.Granted) != 5 {
+		t.Fatalf("with rerequest: granted %v declined %v, want all five granted", res.Granted, res.Declined)
+	}
+}
+
+func TestPasteBackReportsDeniedAccess(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoDeny: true})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	addr := env.finalAddress(t, s.AuthURL())
+	if !strings.Contains(addr, "error=access_denied") {
+		t.Fatalf("final address %q has no access_denied", addr)
+	}
+	_, err := s.Paste(context.Background(), addr)
+	wantErr(t, err, fbclient.ErrLoginDenied)
+}
+
+func TestPasteOfAnotherLoginsAddressIsRefusedAndChangesNothing(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	older := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	olderAddr := env.finalAddress(t, older.AuthURL())
+	current := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+
+	_, err := current.Paste(context.Background(), olderAddr)
+	wantErr(t, err, fbclient.ErrStateMismatch)
+	// The older login's code was not spent by the refused paste.
+	if _, err := older.Paste(context.Background(), olderAddr); err != nil {
+		t.Fatalf("the older login still finishes: %v", err)
+	}
+	if _, err := current.Paste(context.Background(), env.finalAddress(t, current.AuthURL())); err != nil {
+		t.Fatalf("the current login still finishes: %v", err)
+	}
+}
+
+func TestBadPasteSaysWhatIsWrongAndKeepsTheLoginOpen(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	good := env.finalAddress(t, s.AuthURL())
+	cut, _, _ := strings.Cut(good, "&state=") // the code comes first: code=…&state=…
+	noCode := strings.Replace(good, "code=", "kode=", 1)
+
+	for _, tc := range []struct {
+		name, paste, says string
+	}{
+		{"empty", "   ", "Nothing was pasted"},
+		{"not an address", "hello there", "not a web address"},
+		{"another page", "https://example.com/?code=x&state=y", "another page (example.com/)"},
+		{"no code", noCode, "no login code"},
+		{"cut off before state", cut, "no login state"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.Paste(context.Background(), tc.paste)
+			var pe *fbclient.PasteError
+			if !errors.As(err, &pe) || !errors.Is(err, fbclient.ErrBadPaste) {
+				t.Fatalf("error = %v, want a *PasteError", err)
+			}
+			if !strings.Contains(pe.Problem, tc.says) || !strings.Contains(pe.Problem, "login_success.html") {
+				t.Fatalf("problem %q: want it to say %q and where to copy from", pe.Problem, tc.says)
+			}
+		})
+	}
+	// Pasted with surrounding spaces and without the scheme the browser hid.
+	if _, err := s.Paste(context.Background(), "  "+strings.TrimPrefix(good, "http://")+"\n"); err != nil {
+		t.Fatalf("the good paste after bad ones: %v", err)
+	}
+	_, err := s.Paste(context.Background(), good)
+	wantErr(t, err, fbclient.ErrLoginFinished)
+}
+
+func TestPasteAfterCodeExpiredAsksToLogInAgain(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.Timeout = time.Hour // the session outlives the code
+	s := env.start(t, opts)
+	addr := env.finalAddress(t, s.AuthURL())
+	env.clock.Advance(fakefb.CodeLifetime + time.Second)
+	_, err := s.Paste(context.Background(), addr)
+	wantErr(t, err, fbclient.ErrCodeRejected)
+}
+
+func TestPasteAfterTimeoutIsRefused(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	addr := env.finalAddress(t, s.AuthURL())
+	env.clock.Advance(fbclient.DefaultLoginTimeout)
+	_, err := s.Paste(context.Background(), addr)
+	wantErr(t, err, fbclient.ErrLoginTimeout)
+}
+
+func TestLoginWithoutPKCESendsNoChallengeAndStillConnects(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	with := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	if authParam(t, with, "code_challenge") == "" || authParam(t, with, "code_challenge_method") != "S256" {
+		t.Fatalf("PKCE on: dialog address %s lacks an S256 challenge", with.AuthURL())
+	}
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.PKCE = false
+	without := env.start(t, opts)
+	if authParam(t, without, "code_challenge") != "" {
+		t.Fatalf("PKCE off: dialog address %s carries a challenge", without.AuthURL())
+	}
+	if _, err := without.Paste(context.Background(), env.finalAddress(t, without.AuthURL())); err != nil {
+		t.Fatalf("Paste without PKCE: %v", err)
+	}
+}
+
+func TestStateIsFreshAndLongForEveryLogin(t *testing.T) {
+	env := newLoginEnv(t, envOptions{})
+	seen := map[string]bool{}
+	for range 20 {
+		s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+		st := authParam(t, s, "state")
+		if len(st) < 43 || seen[st] {
+			t.Fatalf("state %q is short or repeated", st)
+		}
+		seen[st] = true
+	}
+}
+
+func TestStartLoginNeedsTheMetaApp(t *testing.T) {
+	c := fbclient.New(fbclient.Config{})
+	_, err := c.StartLogin(context.Background(), fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	wantErr(t, err, fbclient.ErrAppNotConfigured)
+}
+
+func sorted(in []string) []string { return slices.Sorted(slices.Values(in)) }

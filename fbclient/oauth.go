@@ -1,0 +1,199 @@
+package fbclient
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// oauthFailure is a Facebook error object as the OAuth endpoints return it.
+// The messages Facebook writes never contain a token.
+type oauthFailure struct {
+	HTTPStatus int
+	Code       int    `json:"code"`
+	Subcode    int    `json:"error_subcode"`
+	Type       string `json:"type"`
+	Message    string `json:"message"`
+	FBTraceID  string `json:"fbtrace_id"`
+}
+
+func (e *oauthFailure) Error() string {
+	return fmt.Sprintf("facebook: %s (code %d, subcode %d, HTTP %d, fbtrace_id %s)", e.Message, e.Code, e.Subcode, e.HTTPStatus, e.FBTraceID)
+}
+
+// tokenAnswer is the body of a successful /oauth/access_token call.
+type tokenAnswer struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+// exchangeCode trades the dialog's code for a short-lived user token.
+// redirectURI must be the one the dialog was opened with, byte for byte.
+func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier string) (Token, error) {
+	q := url.Values{
+		"client_id":     {c.cfg.AppID},
+		"client_secret": {c.cfg.AppSecret.Reveal()},
+		"redirect_uri":  {redirectURI},
+		"code":          {code},
+	}
+	if verifier != "" {
+		q.Set("code_verifier", verifier)
+	}
+	var ans tokenAnswer
+	if err := c.oauthGet(ctx, "/oauth/access_token", q, &ans); err != nil {
+		return "", fmt.Errorf("exchange login code: %w", explainCodeFailure(err))
+	}
+	if ans.AccessToken == "" {
+		return "", errors.New("exchange login code: Facebook's answer has no access_token")
+	}
+	return Token(ans.AccessToken), nil
+}
+
+// exchangeLongLived trades a short-lived user token for a long-lived one
+// (about 60 days) and returns when it expires.
+func (c *Client) exchangeLongLived(ctx context.Context, short Token) (Token, time.Time, error) {
+	q := url.Values{
+		"grant_type":        {"fb_exchange_token"},
+		"client_id":         {c.cfg.AppID},
+		"client_secret":     {c.cfg.AppSecret.Reveal()},
+		"fb_exchange_token": {short.Reveal()},
+	}
+	var ans tokenAnswer
+	if err := c.oauthGet(ctx, "/oauth/access_token", q, &ans); err != nil {
+		var f *oauthFailure
+		if errors.As(err, &f) && f.Code == 190 {
+			err = fmt.Errorf("%w (%w)", ErrTokenNotExtended, err)
+		} else {
+			err = explainCodeFailure(err)
+		}
+		return "", time.Time{}, fmt.Errorf("extend user token: %w", err)
+	}
+	if ans.AccessToken == "" {
+		return "", time.Time{}, errors.New("extend user token: Facebook's answer has no access_token")
+	}
+	var expires time.Time
+	if ans.ExpiresIn > 0 {
+		expires = c.cfg.Now().Add(time.Duration(ans.ExpiresIn) * time.Second)
+	}
+	return Token(ans.AccessToken), expires, nil
+}
+
+// loginPermissions reads GET /me/permissions: what the person granted and
+// declined, each sorted.
+func (c *Client) loginPermissions(ctx context.Context, tok Token) (granted, declined []string, err error) {
+	q := url.Values{
+		"access_token":    {tok.Reveal()},
+		"appsecret_proof": {loginProof(tok, c.cfg.AppSecret)},
+		"limit":           {"100"},
+	}
+	var ans struct {
+		Data []struct {
+			Permission string `json:"permission"`
+			Status     string `json:"status"`
+		} `json:"data"`
+	}
+	if err := c.oauthGet(ctx, "/me/permissions", q, &ans); err != nil {
+		return nil, nil, fmt.Errorf("read granted permissions: %w", err)
+	}
+	for _, p := range ans.Data {
+		switch p.Status {
+		case "granted":
+			granted = append(granted, p.Permission)
+		case "declined", "expired":
+			declined = append(declined, p.Permission)
+		}
+	}
+	sort.Strings(granted)
+	sort.Strings(declined)
+	return granted, declined, nil
+}
+
+// oauthGet calls GET {GraphURL}/{version}{path}?q and decodes the JSON
+// answer into out, or returns an *oauthFailure. The query carries secrets,
+// so no error it returns contains the URL's query.
+func (c *Client) oauthGet(ctx context.Context, path string, q url.Values, out any) error {
+	endpoint := c.cfg.GraphURL + "/" + c.cfg.Version + path
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"?"+q.Encode(), nil)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", endpoint, redactURLError(err))
+	}
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", endpoint, redactURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("GET %s: read answer: %w", endpoint, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var env struct {
+			Error *oauthFailure `json:"error"`
+		}
+		if json.Unmarshal(body, &env) == nil && env.Error != nil {
+			env.Error.HTTPStatus = resp.StatusCode
+			return env.Error
+		}
+		return fmt.Errorf("GET %s: HTTP %d", endpoint, resp.StatusCode)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("GET %s: decode answer: %w", endpoint, err)
+	}
+	return nil
+}
+
+// explainCodeFailure puts the person-facing sentence in front of the
+// Facebook errors a login can meet; others pass through.
+func explainCodeFailure(err error) error {
+	var f *oauthFailure
+	if !errors.As(err, &f) {
+		return err
+	}
+	var why LoginError
+	switch {
+	case f.Code == 1 || f.Code == 101:
+		why = ErrAppCredentials
+	case f.Subcode == 36007 || f.Subcode == 36009 || strings.Contains(f.Message, "verification code format"):
+		why = ErrCodeRejected
+	case f.Subcode == 36008:
+		why = ErrRedirectMismatch
+	case strings.Contains(strings.ToLower(f.Message), "code verifier"):
+		why = ErrPKCERejected
+	default:
+		return err
+	}
+	return fmt.Errorf("%w (%w)", why, err)
+}
+
+// redactURLError drops the query from a *url.Error: it holds the app
+// secret, the code and tokens.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery = ""
+			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+		}
+		return &url.Error{Op: ue.Op, URL: "[redacted]", Err: ue.Err}
+	}
+	return err
+}
+
+// loginProof is appsecret_proof: hex HMAC-SHA256 of the token keyed by the
+// app secret.
+func loginProof(tok, secret Token) string {
+	m := hmac.New(sha256.New, []byte(secret.Reveal()))
+	m.Write([]byte(tok.Reveal()))
+	return hex.EncodeToString(m.Sum(nil))
+}
