@@ -94,10 +94,10 @@ type LoginStep int
 
 // Steps of a login in the order they happen.
 const (
-	StepWaitingForDialog LoginStep = iota // the person is in Facebook's dialog
-	StepExchangingCode                    // Facebook answered; trading the code for a token
-	StepExtendingToken                    // trading the short-lived token for a 60-day one
-	StepReadingPermissions                // reading what the person granted
+	StepWaitingForDialog   LoginStep = iota // the person is in Facebook's dialog
+	StepExchangingCode                      // Facebook answered; trading the code for a token
+	StepExtendingToken                      // trading the short-lived token for a 60-day one
+	StepReadingPermissions                  // reading what the person granted
 )
 
 // LoginResult is what a successful login yields.

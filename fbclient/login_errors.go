@@ -18,9 +18,9 @@ const (
 		"Finish the login in the browser window LiveRoute opened last, or press Connect to start again.")
 	ErrLoginTimeout = LoginError("The Facebook login was not finished in time. " +
 		"Press Connect to try again, and finish Facebook's dialog within a few minutes.")
-	ErrLoginCanceled = LoginError("The Facebook login was canceled. Press Connect to start again.")
-	ErrLoginFinished = LoginError("This Facebook login has already finished. Press Connect to start a new one.")
-	ErrBadPaste      = LoginError("The pasted address is not the one Facebook's login ended on.")
+	ErrLoginCanceled    = LoginError("The Facebook login was canceled. Press Connect to start again.")
+	ErrLoginFinished    = LoginError("This Facebook login has already finished. Press Connect to start a new one.")
+	ErrBadPaste         = LoginError("The pasted address is not the one Facebook's login ended on.")
 	ErrBrowserNotOpened = LoginError("LiveRoute could not open your web browser. " +
 		"Open the login address shown here in your browser yourself.")
 	ErrAppNotConfigured = LoginError("LiveRoute does not know your Meta app yet. " +

@@ -395,4 +395,3 @@ func scopeSubset(a, b []string) bool {
 	}
 	return true
 }
-
