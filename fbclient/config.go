@@ -5,6 +5,7 @@ package fbclient
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -58,6 +59,9 @@ func (c Config) withDefaults() Config {
 // Client calls the Graph API as one Meta app. It is safe for concurrent use.
 type Client struct {
 	cfg Config
+
+	mu    sync.Mutex
+	usage Usage // merged from the usage headers of recent answers
 }
 
 // New returns a Client for cfg.
