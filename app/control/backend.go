@@ -1,0 +1,336 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+// Engine is the running app as the control socket sees it. The app (or
+// the headless runner) implements it over app/relay.
+type Engine interface {
+	// Show brings the main window to the front (a second start asks this).
+	Show() error
+	// Health returns the account's current health without asking Facebook.
+	Health(ctx context.Context) (Health, error)
+	// Check asks Facebook now (debug_token and the destinations) and
+	// returns the resulting health.
+	Check(ctx context.Context) (Health, error)
+	// Pause stops sharing for d, or until Resume when d is 0.
+	Pause(ctx context.Context, d time.Duration) (Health, error)
+	// Resume ends a pause.
+	Resume(ctx context.Context) (Health, error)
+	// RoutesChanged tells the engine the routes in the database changed.
+	RoutesChanged(ctx context.Context) error
+}
+
+// Backend is what executes commands: the database always, the engine
+// only in a running app (nil when the CLI works on a stopped one).
+type Backend struct {
+	DB     *store.DB
+	Engine Engine
+	// AddPage finds the Page ref (an ID or a facebook.com name) on Facebook
+	// with the connected account, stores it as a destination and returns it.
+	// Nil when no account can be used.
+	AddPage func(ctx context.Context, ref string) (store.Destination, error)
+	// Now is the clock for pause deadlines; default time.Now.
+	Now func() time.Time
+}
+
+// Execute runs one request and returns its response.
+func (b Backend) Execute(ctx context.Context, req Request) Response {
+	data, err := b.execute(ctx, req)
+	if err != nil {
+		return failure(err)
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return failure(fmt.Errorf("encode the answer: %w", err))
+	}
+	return Response{OK: true, Data: raw}
+}
+
+func (b Backend) execute(ctx context.Context, req Request) (any, error) {
+	switch req.Cmd {
+	case CmdShow:
+		if b.Engine == nil {
+			return nil, errNeedsApp
+		}
+		return struct{}{}, b.Engine.Show()
+	case CmdStatus:
+		return b.status(ctx)
+	case CmdRoutesList:
+		return b.routes()
+	case CmdRoutesAdd:
+		var a RoutesAddArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.addRoute(ctx, a)
+	case CmdRoutesRemove:
+		var a RoutesRemoveArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.removeRoute(ctx, a)
+	case CmdCheck, CmdResume:
+		if b.Engine == nil {
+			return nil, errNeedsApp
+		}
+		if req.Cmd == CmdCheck {
+			return b.Engine.Check(ctx)
+		}
+		return b.Engine.Resume(ctx)
+	case CmdPause:
+		var a PauseArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		if a.Seconds < 0 {
+			return nil, errorf(CodeInvalid, "a pause cannot be negative")
+		}
+		if b.Engine == nil {
+			return nil, errNeedsApp
+		}
+		return b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second)
+	case CmdPagesAdd:
+		var a PagesAddArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		ref, err := ParsePageRef(a.Ref)
+		if err != nil {
+			return nil, errorf(CodeInvalid, err.Error())
+		}
+		if b.AddPage == nil {
+			return nil, errorf(CodeFailed, "no Facebook account is connected; run `liveroute connect` first")
+		}
+		d, err := b.AddPage(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		return pageData(d), nil
+	case CmdHistory:
+		var a HistoryArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.history(a)
+	}
+	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
+}
+
+func (b Backend) status(ctx context.Context) (StatusData, error) {
+	s := StatusData{State: StateStopped}
+	if b.Engine != nil {
+		h, err := b.Engine.Health(ctx)
+		if err != nil {
+			return s, err
+		}
+		s.Running = true
+		s.State, s.Reason, s.PausedUntil = h.State, h.Reason, h.PausedUntil
+	}
+	acct, ok, err := b.DB.Account()
+	if err != nil {
+		return s, err
+	}
+	if ok {
+		s.Account = &AccountData{
+			UserID:              acct.UserID,
+			Name:                acct.Name,
+			AppID:               acct.AppID,
+			ExpiresAt:           timePtr(acct.ExpiresAt),
+			DataAccessExpiresAt: timePtr(acct.DataAccessExpiresAt),
+		}
+	}
+	routes, err := b.DB.Routes()
+	if err != nil {
+		return s, err
+	}
+	s.Routes = len(routes)
+	for _, r := range routes {
+		if r.Enabled {
+			s.RoutesEnabled++
+		}
+	}
+	dests, err := b.DB.Destinations()
+	if err != nil {
+		return s, err
+	}
+	s.Destinations = len(dests)
+	for _, d := range dests {
+		if d.Status != "" {
+			s.DestinationsWithProblems++
+		}
+	}
+	return s, nil
+}
+
+func (b Backend) routes() ([]RouteData, error) {
+	routes, err := b.DB.Routes()
+	if err != nil {
+		return nil, err
+	}
+	dests, err := b.destinationNames()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RouteData, 0, len(routes))
+	for _, r := range routes {
+		out = append(out, routeData(r, dests))
+	}
+	return out, nil
+}
+
+func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, error) {
+	if err := a.validate(); err != nil {
+		return RouteData{}, errorf(CodeInvalid, err.Error())
+	}
+	r := store.Route{SourceID: a.SourceID, SourceKind: store.SourcePage, Enabled: true}
+	if acct, ok, err := b.DB.Account(); err != nil {
+		return RouteData{}, err
+	} else if ok && acct.UserID == a.SourceID {
+		r.SourceKind = store.SourceProfile
+	}
+	if d, ok, err := b.DB.Destination(a.SourceID); err != nil {
+		return RouteData{}, err
+	} else if ok {
+		r.SourceName = d.Name
+	}
+	for _, id := range a.To {
+		mode := store.Mode(a.Mode)
+		if mode == "" {
+			mode = store.ModePost
+		}
+		d, ok, err := b.DB.Destination(id)
+		if err != nil {
+			return RouteData{}, err
+		}
+		if ok && d.Kind == store.KindGroup {
+			if a.Mode != "" {
+				return RouteData{}, errorf(CodeInvalid, fmt.Sprintf("%q is a group: no app may post to Facebook groups, so it can only be an assisted share; leave out --mode", d.Name))
+			}
+			mode = store.ModeAssisted
+		}
+		r.Targets = append(r.Targets, store.Target{DestinationID: id, Mode: mode, Message: a.Message})
+	}
+	stored, err := b.DB.PutRoute(r)
+	if err != nil {
+		// The store's validation errors are sentences for a person.
+		return RouteData{}, errorf(CodeInvalid, err.Error())
+	}
+	if err := b.routesChanged(ctx); err != nil {
+		return RouteData{}, err
+	}
+	names, err := b.destinationNames()
+	if err != nil {
+		return RouteData{}, err
+	}
+	return routeData(stored, names), nil
+}
+
+func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData, error) {
+	r, ok, err := b.DB.Route(a.ID)
+	if err != nil {
+		return RouteData{}, err
+	}
+	if !ok {
+		return RouteData{}, errorf(CodeNotFound, fmt.Sprintf("there is no route %q; `liveroute routes list` shows the routes", a.ID))
+	}
+	if err := b.DB.DeleteRoute(a.ID); err != nil {
+		return RouteData{}, err
+	}
+	if err := b.routesChanged(ctx); err != nil {
+		return RouteData{}, err
+	}
+	names, err := b.destinationNames()
+	if err != nil {
+		return RouteData{}, err
+	}
+	return routeData(r, names), nil
+}
+
+func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
+	if a.Limit < 0 {
+		return nil, errorf(CodeInvalid, "the limit cannot be negative")
+	}
+	acts, err := b.DB.Activities(a.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HistoryEntry, 0, len(acts))
+	for _, act := range acts {
+		out = append(out, HistoryEntry{
+			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
+			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
+		})
+	}
+	return out, nil
+}
+
+func (b Backend) routesChanged(ctx context.Context) error {
+	if b.Engine == nil {
+		return nil // a stopped app reads the routes when it starts
+	}
+	if err := b.Engine.RoutesChanged(ctx); err != nil {
+		return fmt.Errorf("the route was saved, but LiveRoute could not reload its routes: %w", err)
+	}
+	return nil
+}
+
+func (b Backend) destinationNames() (map[string]string, error) {
+	dests, err := b.DB.Destinations()
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(dests))
+	for _, d := range dests {
+		names[d.ID] = d.Name
+	}
+	return names, nil
+}
+
+func decodeArgs(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errorf(CodeInvalid, "the command's arguments are not valid: "+err.Error())
+	}
+	return nil
+}
+
+func (a RoutesAddArgs) validate() error {
+	if a.SourceID == "" {
+		return errors.New("say which Page or profile the route watches with --source ID")
+	}
+	if len(a.To) == 0 {
+		return errors.New("say where to share with --to ID[,ID...]")
+	}
+	switch a.Mode {
+	case "", string(store.ModePost), string(store.ModeCrosspost):
+	default:
+		return fmt.Errorf("the mode %q is not known; use post or crosspost", a.Mode)
+	}
+	for _, id := range a.To {
+		if strings.TrimSpace(id) == "" {
+			return errors.New("--to has an empty destination ID; separate IDs with single commas")
+		}
+	}
+	return nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

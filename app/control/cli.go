@@ -1,0 +1,699 @@
+package control
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// Exit codes of RunCLI, as in most Go command-line tools.
+const (
+	ExitOK    = 0 // done
+	ExitError = 1 // the command ran and failed
+	ExitUsage = 2 // the command line was wrong; nothing was changed
+)
+
+// CLIEnv carries what the command line needs from main.go.
+type CLIEnv struct {
+	// Paths are the profile's folders.
+	Paths store.Paths
+	// OpenDB opens the database of a stopped LiveRoute; default
+	// store.Open(path, store.Options{}).
+	OpenDB func(path string) (*store.DB, error)
+	// Install says what `install` installs and `uninstall --purge` deletes
+	// (Binary, Icon, PurgeDirs, PurgeSecrets); GOOS and Env default to this
+	// machine.
+	Install install.Options
+	// Connect logs in to Facebook as req says and stores the account in db.
+	Connect func(ctx context.Context, db *store.DB, req ConnectRequest) (store.Account, error)
+	// AddPage finds a Page by ID or username with the stored account and
+	// saves it in db as a destination.
+	AddPage func(ctx context.Context, db *store.DB, ref string) (store.Destination, error)
+	// RunHeadless runs the engine with no GUI until ctx ends, logging to
+	// its writers. srv already holds the instance lock and control socket:
+	// RunHeadless serves it (srv.Serve) with its backend.
+	RunHeadless func(ctx context.Context, srv *Server, stdout, stderr io.Writer) error
+	// ReadSecret reads a line with echo off from a terminal; default reads
+	// the real terminal behind stdin. Tests inject it.
+	ReadSecret func(f *os.File) (string, error)
+	// IsTerminal reports whether f is a terminal; default asks the OS.
+	IsTerminal func(f *os.File) bool
+}
+
+// ConnectRequest is what `liveroute connect` asks Connect to do.
+type ConnectRequest struct {
+	AppID    string
+	ConfigID string         // "" for classic Facebook Login (scope=)
+	Via      string         // store.TransportLoopback, TransportPaste or TransportRelay
+	RelayURL string         // the HTTPS relay page, with Via relay
+	Secret   fbclient.Token // the App secret, read from stdin or the terminal
+	// Paste, with Via paste, shows the person the login address and
+	// returns the address they landed on.
+	Paste func(ctx context.Context, loginURL string) (string, error)
+}
+
+// Commands lists the CLI's commands, so main.go can tell a command from
+// the GUI's own flags.
+var Commands = []string{"status", "routes", "check", "pause", "resume", "connect", "pages", "history", "run", "install", "uninstall", "help"}
+
+// IsCommand reports whether args (without the program name) start with a
+// CLI command rather than nothing or a GUI flag.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, c := range Commands {
+		if args[0] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// RunCLI runs the command in args (without the program name) and returns
+// the exit code. Commands go to the running LiveRoute over the control
+// socket; when none runs, those that can work on the database directly.
+func RunCLI(ctx context.Context, args []string, env CLIEnv, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprint(stdout, mainUsage)
+		return ExitOK
+	}
+	if args[0] == "help" {
+		return c.help(args[1:])
+	}
+	cmd, rest, ok := lookup(args)
+	if !ok {
+		return c.usageError(nil, fmt.Sprintf("unknown command %q", strings.Join(args[:min(len(args), 2)], " ")))
+	}
+	return cmd.run(ctx, c, cmd, rest)
+}
+
+// command is one CLI command.
+type command struct {
+	name  string // "routes add"
+	usage string // the --help text
+	run   func(ctx context.Context, c *cli, cmd *command, args []string) int
+}
+
+var commands []*command
+
+func init() {
+	commands = []*command{
+		{"status", statusUsage, runStatus},
+		{"routes list", routesListUsage, runRoutesList},
+		{"routes add", routesAddUsage, runRoutesAdd},
+		{"routes remove", routesRemoveUsage, runRoutesRemove},
+		{"check", checkUsage, runCheck},
+		{"pause", pauseUsage, runPause},
+		{"resume", resumeUsage, runResume},
+		{"connect", connectUsage, runConnect},
+		{"pages add", pagesAddUsage, runPagesAdd},
+		{"history", historyUsage, runHistory},
+		{"run", runUsage, runRun},
+		{"install", installUsage, runInstall},
+		{"uninstall", uninstallUsage, runUninstall},
+	}
+}
+
+// lookup finds the command named by the first one or two words of args.
+func lookup(args []string) (*command, []string, bool) {
+	for _, cmd := range commands {
+		words := strings.Fields(cmd.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == cmd.name {
+			return cmd, args[len(words):], true
+		}
+	}
+	// "routes" or "pages" alone, or with --help: show the group's help.
+	if len(args) >= 1 && (args[0] == "routes" || args[0] == "pages") {
+		group := &command{name: args[0], usage: groupUsage[args[0]], run: runGroup}
+		return group, args[1:], true
+	}
+	return nil, nil, false
+}
+
+type cli struct {
+	env      CLIEnv
+	stdin    *bufio.Reader
+	rawStdin io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+func (c *cli) help(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(c.stdout, mainUsage)
+		return ExitOK
+	}
+	cmd, _, ok := lookup(args)
+	if !ok {
+		return c.usageError(nil, fmt.Sprintf("unknown help topic %q", strings.Join(args, " ")))
+	}
+	fmt.Fprint(c.stdout, cmd.usage)
+	return ExitOK
+}
+
+// usageError reports a wrong command line: nothing was done.
+func (c *cli) usageError(cmd *command, msg string) int {
+	if cmd == nil {
+		fmt.Fprintf(c.stderr, "liveroute: %s\nRun 'liveroute --help' for usage.\n", msg)
+	} else {
+		fmt.Fprintf(c.stderr, "liveroute %s: %s\nRun 'liveroute %s --help' for usage.\n", cmd.name, msg, cmd.name)
+	}
+	return ExitUsage
+}
+
+// fail reports a command that ran and failed.
+func (c *cli) fail(cmd *command, err error) int {
+	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, sentence(err))
+	return ExitError
+}
+
+// parse parses args with fs, allowing flags after positional arguments.
+// It returns the positional arguments, or an exit code when parsing ended
+// the command (help or a usage error).
+func (c *cli) parse(cmd *command, fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, int, bool) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(c.stdout, cmd.usage)
+				return nil, ExitOK, false
+			}
+			return nil, c.usageError(cmd, err.Error()), false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	switch {
+	case len(pos) < minPos:
+		return nil, c.usageError(cmd, "missing argument"), false
+	case len(pos) > maxPos:
+		return nil, c.usageError(cmd, fmt.Sprintf("unexpected argument %q", pos[maxPos])), false
+	}
+	return pos, 0, true
+}
+
+// call runs req on the running LiveRoute, or on the database when none
+// runs. needsApp commands never open the database.
+func (c *cli) call(ctx context.Context, req Request, needsApp bool) (json.RawMessage, error) {
+	resp, err := Call(ctx, c.env.Paths, req)
+	if errors.Is(err, ErrNotRunning) {
+		if needsApp {
+			return nil, errNeedsApp
+		}
+		return c.local(ctx, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !resp.OK {
+		return nil, &Error{Code: resp.Code, Message: resp.Error}
+	}
+	return resp.Data, nil
+}
+
+// local runs req on the database of a stopped LiveRoute.
+func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
+	db, err := c.openDB()
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	b := Backend{DB: db}
+	if c.env.AddPage != nil {
+		b.AddPage = func(ctx context.Context, ref string) (store.Destination, error) { return c.env.AddPage(ctx, db, ref) }
+	}
+	resp := b.Execute(ctx, req)
+	if !resp.OK {
+		return nil, &Error{Code: resp.Code, Message: resp.Error}
+	}
+	return resp.Data, nil
+}
+
+func (c *cli) openDB() (*store.DB, error) {
+	open := c.env.OpenDB
+	if open == nil {
+		open = func(path string) (*store.DB, error) { return store.Open(path, store.Options{}) }
+	}
+	db, err := open(c.env.Paths.DatabaseFile())
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		return nil, errors.New("LiveRoute is running but does not answer on its control socket; wait a moment and try again, or quit it")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r := db.Recovered(); r != nil {
+		fmt.Fprintf(c.stderr, "liveroute: %s\n", r.Error())
+	}
+	return db, nil
+}
+
+// print writes data as indented JSON (jsonOut) or through text.
+func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Writer)) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("read LiveRoute's answer: %w", err)
+	}
+	if jsonOut {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	text(c.stdout)
+	return nil
+}
+
+// sentence makes an error message end like a sentence.
+func sentence(err error) string {
+	msg := err.Error()
+	if msg == "" {
+		return "failed"
+	}
+	return msg
+}
+
+var digits = regexp.MustCompile(`^[0-9]{1,32}$`)
+
+// secretFlags are the ways people try to pass a secret as an argument.
+var secretFlags = regexp.MustCompile(`^--?(app-?)?secret(=|$)`)
+
+func runGroup(_ context.Context, c *cli, cmd *command, args []string) int {
+	if len(args) == 0 {
+		return c.usageError(cmd, "missing subcommand")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprint(c.stdout, cmd.usage)
+		return ExitOK
+	}
+	return c.usageError(cmd, fmt.Sprintf("unknown subcommand %q", args[0]))
+}
+
+func runStatus(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdStatus}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var s StatusData
+	err = c.print(raw, &s, *jsonOut, func(w io.Writer) { writeStatus(w, s) })
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runRoutesList(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdRoutesList}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var routes []RouteData
+	if err := c.print(raw, &routes, *jsonOut, func(w io.Writer) { writeRoutes(w, routes) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	source := fs.String("source", "", "")
+	to := fs.String("to", "", "")
+	message := fs.String("message", "", "")
+	mode := fs.String("mode", "", "")
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	a := RoutesAddArgs{SourceID: strings.TrimSpace(*source), Message: *message, Mode: *mode}
+	if *to != "" {
+		for _, id := range strings.Split(*to, ",") {
+			a.To = append(a.To, strings.TrimSpace(id))
+		}
+	}
+	if err := a.validate(); err != nil {
+		return c.usageError(cmd, err.Error())
+	}
+	for _, id := range append([]string{a.SourceID}, a.To...) {
+		if !digits.MatchString(id) {
+			return c.usageError(cmd, fmt.Sprintf("%q is not a Facebook ID (digits only); `liveroute pages add URL` finds a Page's ID", id))
+		}
+	}
+	rawArgs, _ := json.Marshal(a)
+	raw, err := c.call(ctx, Request{Cmd: CmdRoutesAdd, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var r RouteData
+	err = c.print(raw, &r, *jsonOut, func(w io.Writer) {
+		fmt.Fprintf(w, "Added route %s: %s → %d destination(s).\n", r.ID, nameOrID(r.SourceName, r.SourceID), len(r.Targets))
+	})
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runRoutesRemove(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
+	if !ok {
+		return code
+	}
+	rawArgs, _ := json.Marshal(RoutesRemoveArgs{ID: pos[0]})
+	raw, err := c.call(ctx, Request{Cmd: CmdRoutesRemove, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var r RouteData
+	if err := c.print(raw, &r, false, func(w io.Writer) {
+		fmt.Fprintf(w, "Removed route %s (%s). What it shared stays in the history.\n", r.ID, nameOrID(r.SourceName, r.SourceID))
+	}); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runCheck(ctx context.Context, c *cli, cmd *command, args []string) int {
+	return c.engineCommand(ctx, cmd, args, CmdCheck)
+}
+
+func runResume(ctx context.Context, c *cli, cmd *command, args []string) int {
+	return c.engineCommand(ctx, cmd, args, CmdResume)
+}
+
+func (c *cli) engineCommand(ctx context.Context, cmd *command, args []string, name string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	return c.health(ctx, cmd, Request{Cmd: name}, *jsonOut)
+}
+
+func (c *cli) health(ctx context.Context, cmd *command, req Request, jsonOut bool) int {
+	raw, err := c.call(ctx, req, true)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var h Health
+	if err := c.print(raw, &h, jsonOut, func(w io.Writer) { writeHealth(w, h) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+// maxPause bounds `pause DURATION`: a longer pause is better said as
+// "until I resume".
+const maxPause = 30 * 24 * time.Hour
+
+func runPause(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	pos, code, ok := c.parse(cmd, fs, args, 0, 1)
+	if !ok {
+		return code
+	}
+	var a PauseArgs
+	if len(pos) == 1 {
+		d, err := time.ParseDuration(pos[0])
+		if err != nil {
+			return c.usageError(cmd, fmt.Sprintf("%q is not a duration; write it like 30m, 2h or 1h30m", pos[0]))
+		}
+		if d < time.Second || d > maxPause {
+			return c.usageError(cmd, fmt.Sprintf("a pause must last between 1s and %s; leave out the duration to pause until `liveroute resume`", maxPause))
+		}
+		a.Seconds = int64(d.Round(time.Second) / time.Second)
+	}
+	rawArgs, _ := json.Marshal(a)
+	return c.health(ctx, cmd, Request{Cmd: CmdPause, Args: rawArgs}, *jsonOut)
+}
+
+func runPagesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
+	if !ok {
+		return code
+	}
+	if _, err := ParsePageRef(pos[0]); err != nil {
+		return c.usageError(cmd, err.Error())
+	}
+	rawArgs, _ := json.Marshal(PagesAddArgs{Ref: pos[0]})
+	raw, err := c.call(ctx, Request{Cmd: CmdPagesAdd, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var p PageData
+	if err := c.print(raw, &p, *jsonOut, func(w io.Writer) {
+		fmt.Fprintf(w, "Added %s %s (%s).\n", p.Kind, p.Name, p.ID)
+	}); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runHistory(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	limit := fs.Int("limit", 50, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	if *limit < 0 {
+		return c.usageError(cmd, "--limit cannot be negative; 0 shows everything")
+	}
+	rawArgs, _ := json.Marshal(HistoryArgs{Limit: *limit})
+	raw, err := c.call(ctx, Request{Cmd: CmdHistory, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var h []HistoryEntry
+	if err := c.print(raw, &h, *jsonOut, func(w io.Writer) { writeHistory(w, h) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
+	for _, a := range args {
+		if secretFlags.MatchString(a) {
+			return c.usageError(cmd, "the App secret is never taken as an argument: other users can read arguments in the process list and they stay in your shell history. Pipe it on standard input, or type it when asked")
+		}
+	}
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	appID := fs.String("app-id", "", "")
+	configID := fs.String("config-id", "", "")
+	via := fs.String("via", store.TransportLoopback, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	req := ConnectRequest{AppID: *appID, ConfigID: *configID}
+	switch {
+	case req.AppID == "":
+		return c.usageError(cmd, "say which Meta app to log in with: --app-id ID (App settings → Basic on developers.facebook.com)")
+	case !digits.MatchString(req.AppID):
+		return c.usageError(cmd, fmt.Sprintf("the App ID %q must be digits only", req.AppID))
+	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
+		return c.usageError(cmd, fmt.Sprintf("the Configuration ID %q must be digits only", req.ConfigID))
+	}
+	switch v := *via; {
+	case v == store.TransportLoopback || v == store.TransportPaste:
+		req.Via = v
+	case strings.HasPrefix(v, store.TransportRelay+"="):
+		u, err := url.Parse(strings.TrimPrefix(v, store.TransportRelay+"="))
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return c.usageError(cmd, "the relay must be an https:// address, as Facebook requires for a published app: --via relay=https://...")
+		}
+		req.Via, req.RelayURL = store.TransportRelay, u.String()
+	default:
+		return c.usageError(cmd, fmt.Sprintf("--via %q is not known; use loopback, paste or relay=https://...", v))
+	}
+	if c.env.Connect == nil {
+		return c.fail(cmd, errors.New("this build of LiveRoute cannot connect from the command line"))
+	}
+	if _, err := Call(ctx, c.env.Paths, Request{Cmd: CmdStatus}); err == nil {
+		return c.fail(cmd, errors.New("LiveRoute is running: connect from its window (Account → Connect), or quit it and run this again"))
+	}
+	secret, err := c.readSecret()
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	req.Secret = fbclient.Token(secret)
+	if req.Via == store.TransportPaste {
+		req.Paste = c.paste
+	}
+	db, err := c.openDB()
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	defer db.Close()
+	acct, err := c.env.Connect(ctx, db, req)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	fmt.Fprintf(c.stdout, "Connected to Facebook as %s (%s).\n", acct.Name, acct.UserID)
+	return ExitOK
+}
+
+// readSecret reads the App secret: asked without echo on a terminal, else
+// the first line of standard input.
+func (c *cli) readSecret() (string, error) {
+	isTerm := c.env.IsTerminal
+	if isTerm == nil {
+		isTerm = isTerminal
+	}
+	if f, ok := c.rawStdin.(*os.File); ok && isTerm(f) {
+		read := c.env.ReadSecret
+		if read == nil {
+			read = readPassword
+		}
+		fmt.Fprint(c.stderr, "App secret (typing is hidden): ")
+		s, err := read(f)
+		fmt.Fprintln(c.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read the App secret: %w", err)
+		}
+		return checkSecret(s)
+	}
+	line, err := c.stdin.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the App secret from standard input: %w", err)
+	}
+	return checkSecret(line)
+}
+
+// checkSecret trims a secret and checks its shape without ever quoting it.
+func checkSecret(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", errors.New("no App secret was given: pipe it on standard input, or type it when asked (App settings → Basic → App secret → Show)")
+	}
+	if len(s) < 16 || len(s) > 64 || strings.ContainsAny(s, " \t") {
+		return "", errors.New("that does not look like an App secret (32 letters and digits); copy it again from App settings → Basic")
+	}
+	return s, nil
+}
+
+// paste shows the login address and reads the address the person lands on.
+func (c *cli) paste(ctx context.Context, loginURL string) (string, error) {
+	fmt.Fprintf(c.stdout, "Open this address in your browser and log in:\n\n  %s\n\nThen paste here the address of the page you land on, and press Enter:\n", loginURL)
+	type result struct {
+		line string
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		line, err := c.stdin.ReadString('\n')
+		ch <- result{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r := <-ch:
+		line := strings.TrimSpace(r.line)
+		if line == "" {
+			return "", errors.New("no address was pasted; run connect again")
+		}
+		return line, nil
+	}
+}
+
+func runRun(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	headless := fs.Bool("headless", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	if !*headless {
+		return c.usageError(cmd, "run needs --headless; to start the desktop app, run `liveroute` with no command")
+	}
+	if c.env.RunHeadless == nil {
+		return c.fail(cmd, errors.New("this build of LiveRoute cannot run headless"))
+	}
+	srv, err := Listen(c.env.Paths)
+	if errors.Is(err, ErrAlreadyRunning) {
+		return c.fail(cmd, errors.New("LiveRoute is already running for this user; `liveroute status` shows it"))
+	}
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	defer srv.Close()
+	if err := c.env.RunHeadless(ctx, srv, c.stdout, c.stderr); err != nil && !errors.Is(err, context.Canceled) {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runInstall(_ context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	rep, err := install.Install(c.env.Install)
+	fmt.Fprint(c.stdout, reportText(rep))
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	fmt.Fprintln(c.stdout, "LiveRoute is installed for this user and starts at login.")
+	return ExitOK
+}
+
+func runUninstall(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	purge := fs.Bool("purge", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	if *purge {
+		if _, err := Call(ctx, c.env.Paths, Request{Cmd: CmdStatus}); err == nil {
+			return c.fail(cmd, errors.New("LiveRoute is running; quit it before deleting its data with --purge"))
+		}
+	}
+	rep, err := install.Uninstall(c.env.Install, *purge)
+	if errors.Is(err, install.ErrNotInstalled) {
+		fmt.Fprintln(c.stdout, "LiveRoute is not installed for this user; nothing was removed.")
+		return ExitOK
+	}
+	fmt.Fprint(c.stdout, reportText(rep))
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	if !*purge {
+		fmt.Fprintln(c.stdout, "Your routes, history and keychain secrets are kept; `liveroute uninstall --purge` deletes them too.")
+	}
+	return ExitOK
+}
+
+func reportText(r install.Report) string {
+	if len(r.Changes) == 0 {
+		return ""
+	}
+	return r.String()
+}

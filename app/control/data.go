@@ -1,0 +1,148 @@
+package control
+
+import (
+	"time"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+// The JSON shapes of the protocol and of the CLI's --json output. Field
+// names are snake_case and stable: add fields, never rename or remove them.
+// doc.go describes each.
+
+// The states of StatusData.State and Health.State.
+const (
+	StateStopped        = "stopped" // LiveRoute is not running
+	StateHealthy        = "healthy"
+	StateExpiring       = "expiring"
+	StateNeedsReconnect = "needs_reconnect"
+	StatePaused         = "paused"
+	StateOffline        = "offline"
+	StateNotConnected   = "not_connected"
+)
+
+// Health is the running engine's view of the account.
+type Health struct {
+	State       string     `json:"state"`
+	Reason      string     `json:"reason,omitempty"`
+	PausedUntil *time.Time `json:"paused_until,omitempty"`
+	CheckedAt   *time.Time `json:"checked_at,omitempty"`
+}
+
+// StatusData answers `status`.
+type StatusData struct {
+	Running                  bool         `json:"running"`
+	State                    string       `json:"state"`
+	Reason                   string       `json:"reason,omitempty"`
+	PausedUntil              *time.Time   `json:"paused_until,omitempty"`
+	Account                  *AccountData `json:"account"`
+	Routes                   int          `json:"routes"`
+	RoutesEnabled            int          `json:"routes_enabled"`
+	Destinations             int          `json:"destinations"`
+	DestinationsWithProblems int          `json:"destinations_with_problems"`
+}
+
+// AccountData is the connected Facebook account.
+type AccountData struct {
+	UserID              string     `json:"user_id"`
+	Name                string     `json:"name"`
+	AppID               string     `json:"app_id,omitempty"`
+	ExpiresAt           *time.Time `json:"expires_at"`
+	DataAccessExpiresAt *time.Time `json:"data_access_expires_at"`
+}
+
+// RouteData is one route.
+type RouteData struct {
+	ID         string       `json:"id"`
+	Name       string       `json:"name"`
+	SourceID   string       `json:"source_id"`
+	SourceName string       `json:"source_name"`
+	SourceKind string       `json:"source_kind"`
+	Enabled    bool         `json:"enabled"`
+	Targets    []TargetData `json:"targets"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+}
+
+// TargetData is one destination of a route.
+type TargetData struct {
+	DestinationID   string `json:"destination_id"`
+	DestinationName string `json:"destination_name"`
+	Mode            string `json:"mode"`
+	Message         string `json:"message"`
+	DelaySeconds    int64  `json:"delay_seconds"`
+}
+
+// PageData is a destination added by `pages add`.
+type PageData struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+	URL    string `json:"url,omitempty"`
+}
+
+// HistoryEntry is one line of the activity log.
+type HistoryEntry struct {
+	Time          time.Time `json:"time"`
+	Kind          string    `json:"kind"`
+	Message       string    `json:"message"`
+	RouteID       string    `json:"route_id,omitempty"`
+	VideoID       string    `json:"video_id,omitempty"`
+	DestinationID string    `json:"destination_id,omitempty"`
+}
+
+// RoutesAddArgs are the arguments of routes.add.
+type RoutesAddArgs struct {
+	SourceID string   `json:"source_id"`
+	To       []string `json:"to"`
+	Message  string   `json:"message,omitempty"`
+	Mode     string   `json:"mode,omitempty"` // "post" (default) or "crosspost"
+}
+
+// RoutesRemoveArgs are the arguments of routes.remove.
+type RoutesRemoveArgs struct {
+	ID string `json:"id"`
+}
+
+// PauseArgs are the arguments of pause; 0 seconds pauses until resume.
+type PauseArgs struct {
+	Seconds int64 `json:"seconds,omitempty"`
+}
+
+// PagesAddArgs are the arguments of pages.add.
+type PagesAddArgs struct {
+	Ref string `json:"ref"` // a Page ID or facebook.com address
+}
+
+// HistoryArgs are the arguments of history; limit 0 means all.
+type HistoryArgs struct {
+	Limit int `json:"limit,omitempty"`
+}
+
+func routeData(r store.Route, names map[string]string) RouteData {
+	out := RouteData{
+		ID: r.ID, Name: r.Name, SourceID: r.SourceID, SourceName: r.SourceName,
+		SourceKind: string(r.SourceKind), Enabled: r.Enabled,
+		Targets:   make([]TargetData, 0, len(r.Targets)),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if out.SourceName == "" {
+		out.SourceName = names[r.SourceID]
+	}
+	for _, t := range r.Targets {
+		out.Targets = append(out.Targets, TargetData{
+			DestinationID: t.DestinationID, DestinationName: names[t.DestinationID],
+			Mode: string(t.Mode), Message: t.Message, DelaySeconds: int64(t.Delay / time.Second),
+		})
+	}
+	return out
+}
+
+func pageData(d store.Destination) PageData {
+	status := d.Status
+	if status == "" {
+		status = "ok"
+	}
+	return PageData{ID: d.ID, Name: d.Name, Kind: string(d.Kind), Status: status, URL: d.URL}
+}

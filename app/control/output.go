@@ -1,0 +1,101 @@
+package control
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The text output of the commands, for people; --json is for programs.
+
+func writeStatus(w io.Writer, s StatusData) {
+	if s.Running {
+		fmt.Fprintf(w, "LiveRoute is running: %s", stateText(s.State))
+		if s.Reason != "" {
+			fmt.Fprintf(w, " — %s", s.Reason)
+		}
+		if s.PausedUntil != nil {
+			fmt.Fprintf(w, " (until %s)", s.PausedUntil.Local().Format(time.DateTime))
+		}
+		fmt.Fprintln(w, ".")
+	} else {
+		fmt.Fprintln(w, "LiveRoute is not running.")
+	}
+	if s.Account == nil {
+		fmt.Fprintln(w, "No Facebook account is connected; run `liveroute connect`.")
+	} else {
+		fmt.Fprintf(w, "Account: %s (%s)", s.Account.Name, s.Account.UserID)
+		if s.Account.ExpiresAt != nil {
+			fmt.Fprintf(w, ", login valid until %s", s.Account.ExpiresAt.Local().Format(time.DateOnly))
+		}
+		fmt.Fprintln(w, ".")
+	}
+	fmt.Fprintf(w, "Routes: %d (%d on). Destinations: %d", s.Routes, s.RoutesEnabled, s.Destinations)
+	if s.DestinationsWithProblems > 0 {
+		fmt.Fprintf(w, " (%d need attention)", s.DestinationsWithProblems)
+	}
+	fmt.Fprintln(w, ".")
+}
+
+func writeHealth(w io.Writer, h Health) {
+	fmt.Fprintf(w, "Facebook connection: %s", stateText(h.State))
+	if h.Reason != "" {
+		fmt.Fprintf(w, " — %s", h.Reason)
+	}
+	if h.PausedUntil != nil {
+		fmt.Fprintf(w, " (until %s)", h.PausedUntil.Local().Format(time.DateTime))
+	}
+	fmt.Fprintln(w, ".")
+}
+
+func writeRoutes(w io.Writer, routes []RouteData) {
+	if len(routes) == 0 {
+		fmt.Fprintln(w, "No routes yet; `liveroute routes add --help` says how to add one.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSOURCE\tSHARES TO\tON")
+	for _, r := range routes {
+		var to []string
+		for _, t := range r.Targets {
+			to = append(to, nameOrID(t.DestinationName, t.DestinationID)+" ("+t.Mode+")")
+		}
+		on := "yes"
+		if !r.Enabled {
+			on = "no"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
+	}
+	tw.Flush()
+}
+
+func writeHistory(w io.Writer, h []HistoryEntry) {
+	if len(h) == 0 {
+		fmt.Fprintln(w, "Nothing has happened yet.")
+		return
+	}
+	for _, e := range h {
+		fmt.Fprintf(w, "%s  %-10s %s\n", e.Time.Local().Format(time.DateTime), e.Kind, e.Message)
+	}
+}
+
+func stateText(s string) string {
+	switch s {
+	case StateNeedsReconnect:
+		return "needs reconnecting"
+	case StateNotConnected:
+		return "not connected"
+	case "":
+		return "unknown"
+	}
+	return s
+}
+
+func nameOrID(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}

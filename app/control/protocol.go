@@ -1,0 +1,70 @@
+package control
+
+import (
+	"encoding/json"
+	"errors"
+)
+
+// Request is one line a client sends on the control socket.
+type Request struct {
+	// Token authenticates the client where the endpoint is a loopback TCP
+	// port (Windows); empty on a Unix socket, whose mode is the guard.
+	Token string          `json:"token,omitempty"`
+	Cmd   string          `json:"cmd"`
+	Args  json.RawMessage `json:"args,omitempty"`
+}
+
+// Response is the one line the server answers with.
+type Response struct {
+	OK    bool            `json:"ok"`
+	Error string          `json:"error,omitempty"`
+	Code  string          `json:"code,omitempty"` // see the Code constants
+	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+// Error codes of a failed Response.
+const (
+	CodeInvalid    = "invalid"     // the request or its arguments are wrong
+	CodeNotFound   = "not_found"   // the named route, page, ... does not exist
+	CodeNotRunning = "not_running" // the command needs the running app
+	CodeFailed     = "failed"      // the command ran and failed
+)
+
+// The commands of the protocol.
+const (
+	CmdShow         = "show"
+	CmdStatus       = "status"
+	CmdRoutesList   = "routes.list"
+	CmdRoutesAdd    = "routes.add"
+	CmdRoutesRemove = "routes.remove"
+	CmdCheck        = "check"
+	CmdPause        = "pause"
+	CmdResume       = "resume"
+	CmdPagesAdd     = "pages.add"
+	CmdHistory      = "history"
+)
+
+// ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute
+// of the same profile owns the control socket.
+var ErrAlreadyRunning = errors.New("LiveRoute is already running")
+
+// ErrNotRunning is returned by Call when no LiveRoute listens.
+var ErrNotRunning = errors.New("LiveRoute is not running")
+
+// Error is a failed command: Code says what kind of failure, Message is a
+// sentence for a person.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func errorf(code, msg string) *Error { return &Error{Code: code, Message: msg} }
+
+// errNeedsApp is the answer to an engine command when the app is stopped.
+var errNeedsApp = errorf(CodeNotRunning, "LiveRoute is not running; start it with `liveroute` (or `liveroute run --headless`) and try again")
+
+// maxLine bounds one protocol line, so a confused client cannot make the
+// app buffer without end.
+const maxLine = 1 << 20

@@ -1,0 +1,143 @@
+package control
+
+// The --help texts. Each says what the command does, its arguments, and
+// what it needs (the running app or not).
+
+const mainUsage = `LiveRoute shares your Facebook live videos to your Pages and Groups.
+
+Usage:
+  liveroute                 start the desktop app (or show its window)
+  liveroute <command> [arguments]
+
+Commands:
+  status                    show whether LiveRoute runs and how the account is
+  routes list|add|remove    show and change routes
+  check                     check the Facebook connection now
+  pause [DURATION]          stop sharing for a while
+  resume                    share again
+  connect --app-id ID       connect your Facebook account
+  pages add ID|URL          add a Page that Facebook's login did not list
+  history                   show what LiveRoute did
+  run --headless            run without a desktop, logging instead of a tray
+  install                   install LiveRoute for this user, starting at login
+  uninstall [--purge]       remove it again
+
+Commands talk to the running LiveRoute; when it is not running, status,
+routes, pages and history work on its database directly.
+Run 'liveroute <command> --help' for a command's details.
+
+Exit status: 0 done, 1 the command failed, 2 the command line was wrong
+(nothing was changed).
+`
+
+const statusUsage = `Usage: liveroute status [--json]
+
+Shows whether LiveRoute is running, the health of the Facebook connection,
+the connected account and how many routes and destinations there are.
+
+  --json    print the status as JSON (see 'go doc app/control' for the schema)
+`
+
+const routesListUsage = `Usage: liveroute routes list [--json]
+
+Lists every route: the source it watches and where it shares.
+
+  --json    print the routes as a JSON array
+`
+
+const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] [--message TEMPLATE] [--mode post|crosspost] [--json]
+
+Adds a route: when the source goes live, share the video to each destination.
+
+  --source ID         the Page (or your profile) you go live on
+  --to ID,ID          the Pages and Groups to share to; Groups are always
+                      assisted shares, as Facebook lets no app post to them
+  --message TEMPLATE  the text of the post
+  --mode MODE         post (a link post, the default) or crosspost (for
+                      Pages with a crossposting relationship)
+  --json              print the new route as JSON
+`
+
+const routesRemoveUsage = `Usage: liveroute routes remove ID
+
+Removes the route ID ('liveroute routes list' shows IDs). What it already
+shared stays in the history.
+`
+
+const checkUsage = `Usage: liveroute check [--json]
+
+Asks Facebook now whether the connection works and prints the result.
+Needs the running LiveRoute.
+`
+
+const pauseUsage = `Usage: liveroute pause [DURATION] [--json]
+
+Stops sharing for DURATION (like 30m, 2h or 1h30m, at most 720h), or until
+'liveroute resume' without one. Needs the running LiveRoute.
+`
+
+const resumeUsage = `Usage: liveroute resume [--json]
+
+Ends a pause: sharing starts again. Needs the running LiveRoute.
+`
+
+const connectUsage = `Usage: liveroute connect --app-id ID [--config-id ID] [--via loopback|paste|relay=URL]
+
+Connects your Facebook account through your own Meta app. The App secret is
+read from standard input, or asked for without echo on a terminal; it is
+never taken as an argument, where others could read it.
+
+  --app-id ID       the App ID (App settings → Basic)
+  --config-id ID    the Facebook Login for Business configuration ID
+  --via loopback    log in through a local address (Meta app in Development mode)
+  --via paste       print the login address and read back the one you land on
+  --via relay=URL   log in through your HTTPS relay page
+
+Example:
+  secret-tool lookup service my-meta-app | liveroute connect --app-id 1234567890
+`
+
+const pagesAddUsage = `Usage: liveroute pages add ID|URL [--json]
+
+Adds a Page you manage that Facebook's login did not list (for example one
+managed through a business portfolio), by its ID or facebook.com address.
+`
+
+const historyUsage = `Usage: liveroute history [--limit N] [--json]
+
+Shows what LiveRoute did, newest first.
+
+  --limit N   show at most N entries (default 50; 0 shows everything)
+  --json      print the entries as a JSON array
+`
+
+const runUsage = `Usage: liveroute run --headless
+
+Runs LiveRoute without a desktop, for an always-on machine: the same sharing,
+with log lines instead of a tray and notifications. Stop it with Ctrl-C or
+SIGTERM. Other commands reach it as they reach the desktop app.
+`
+
+const installUsage = `Usage: liveroute install
+
+Installs this program for the current user, without administrator rights,
+with a menu entry and an icon, and starts it at login. Running it again
+repairs the installation. It prints every file it writes.
+`
+
+const uninstallUsage = `Usage: liveroute uninstall [--purge]
+
+Removes what 'liveroute install' wrote, and the start at login.
+
+  --purge   also delete your routes, history, logs and the secrets in the
+            system keychain (quit LiveRoute first)
+`
+
+var groupUsage = map[string]string{
+	"routes": "Usage: liveroute routes list|add|remove\n\n" +
+		"  list     list the routes\n  add      add a route\n  remove   remove a route\n\n" +
+		"Run 'liveroute routes <subcommand> --help' for details.\n",
+	"pages": "Usage: liveroute pages add ID|URL\n\n" +
+		"  add      add a Page by ID or address\n\n" +
+		"Run 'liveroute pages add --help' for details.\n",
+}
