@@ -36,7 +36,7 @@ func (db *DB) PutAccount(a Account) error {
 			return err
 		}
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAccounts)
 		var others [][]byte
 		_ = b.ForEach(func(k, _ []byte) error {
@@ -56,7 +56,7 @@ func (db *DB) PutAccount(a Account) error {
 
 // Account returns the connected account; ok is false when none is connected.
 func (db *DB) Account() (a Account, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		k, v := tx.Bucket(bucketAccounts).Cursor().First()
 		if k == nil {
 			return nil
@@ -70,7 +70,7 @@ func (db *DB) Account() (a Account, ok bool, err error) {
 // DeleteAccount forgets the account; routes and destinations stay, so a
 // reconnect re-binds them. Deleting an absent account is not an error.
 func (db *DB) DeleteAccount(userID string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketAccounts).Delete([]byte(userID)); err != nil {
 			return fmt.Errorf("delete account %s: %w", userID, err)
 		}

@@ -31,7 +31,7 @@ func (db *DB) AddActivity(a Activity) error {
 	if err := validText("activity message", a.Message, 4000); err != nil {
 		return err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketActivity)
 		seq, err := b.NextSequence()
 		if err != nil {
@@ -51,7 +51,7 @@ func (db *DB) AddActivity(a Activity) error {
 // Activities returns up to limit entries, newest first; limit ≤ 0 means all.
 func (db *DB) Activities(limit int) ([]Activity, error) {
 	var out []Activity
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketActivity).Cursor()
 		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
 			var a Activity

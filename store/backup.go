@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -49,8 +48,8 @@ func (db *DB) BackupIfDue() (string, error) {
 }
 
 // backup writes a consistent copy with tx.WriteTo, but only of a database
-// that passes bbolt's consistency check: a backup must never carry damage
-// forward. It then prunes the oldest backups.
+// whose every page reads back: a backup must never carry damage forward.
+// It then prunes the oldest backups.
 func (db *DB) backup(now time.Time) (string, error) {
 	dir := db.BackupDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -63,12 +62,8 @@ func (db *DB) backup(now time.Time) (string, error) {
 	}
 	defer os.Remove(tmp.Name()) // after the rename this is a no-op
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		var bad error
-		for err := range tx.Check() { // drain: Check's goroutine sends every problem
-			bad = cmp.Or(bad, err)
-		}
-		if bad != nil {
-			return fmt.Errorf("the database failed its consistency check, so no backup was written: %w", bad)
+		if err := readEveryPage(tx); err != nil {
+			return &badFileError{cause: fmt.Errorf("%w, so no backup was written", err)}
 		}
 		_, err := tx.WriteTo(tmp)
 		return err
@@ -190,4 +185,28 @@ func copyFile(src, dst string) error {
 func fileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
+}
+
+// readEveryPage walks every bucket, key and value, so every page is loaded
+// and bbolt's page assertions run. It is the daily deep check. bbolt's own
+// tx.Check runs on a goroutine of its own, where a damaged page's panic
+// would kill the app; here the panic is recovered and reported.
+func readEveryPage(tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the database has a damaged page (%v)", r)
+		}
+	}()
+	var walk func(b *bolt.Bucket) error
+	walk = func(b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				if child := b.Bucket(k); child != nil {
+					return walk(child)
+				}
+			}
+			return nil
+		})
+	}
+	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) })
 }

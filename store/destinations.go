@@ -34,14 +34,14 @@ func (db *DB) PutDestination(d Destination) error {
 	if err := validDestination(d); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketDestinations), []byte(d.ID), d)
 	})
 }
 
 // Destination returns one destination; ok is false when it is unknown.
 func (db *DB) Destination(id string) (d Destination, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		ok, err = getJSON(tx.Bucket(bucketDestinations), []byte(id), &d)
 		return err
 	})
@@ -51,7 +51,7 @@ func (db *DB) Destination(id string) (d Destination, ok bool, err error) {
 // Destinations returns every destination, ordered by ID.
 func (db *DB) Destinations() ([]Destination, error) {
 	var out []Destination
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDestinations).ForEach(func(k, v []byte) error {
 			var d Destination
 			if err := getJSONRaw(k, v, &d); err != nil {
@@ -67,7 +67,7 @@ func (db *DB) Destinations() ([]Destination, error) {
 // DeleteDestination forgets a destination. Routes that name it keep their
 // target, which then shows as unknown; deleting an absent one is not an error.
 func (db *DB) DeleteDestination(id string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketDestinations).Delete([]byte(id)); err != nil {
 			return fmt.Errorf("delete destination %s: %w", id, err)
 		}

@@ -39,7 +39,7 @@ type exportFile struct {
 // to another machine. It holds no secret and no account.
 func (db *DB) Export(w io.Writer) error {
 	f := exportFile{Format: exportFormat, Version: exportVersion, ExportedAt: db.now(), Destinations: []Destination{}, Routes: []Route{}}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var s Settings
 		if found, err := getJSON(tx.Bucket(bucketSettings), keySettings, &s); err != nil {
 			return err
@@ -100,7 +100,7 @@ func (db *DB) Import(r io.Reader) (ImportResult, error) {
 		}
 	}
 	var res ImportResult
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for _, d := range f.Destinations {
 			if err := validDestination(d); err != nil {
 				return err

@@ -69,7 +69,9 @@ func TestImportOfABadFileChangesNothing(t *testing.T) {
 		{"not JSON", "hello", "not a LiveRoute export"},
 		{"another format", valid(func(f map[string]any) { f["format"] = "something-else" }), "not a LiveRoute export"},
 		{"newer format", valid(func(f map[string]any) { f["version"] = 9 }), "newer LiveRoute"},
-		{"bad settings", valid(func(f map[string]any) { f["settings"] = map[string]any{"poll_interval": 1, "api_version": "v27.0", "transport": "loopback"} }), "poll interval"},
+		{"bad settings", valid(func(f map[string]any) {
+			f["settings"] = map[string]any{"poll_interval": 1, "api_version": "v27.0", "transport": "loopback"}
+		}), "poll interval"},
 		{"a bad route after a good destination", valid(func(f map[string]any) {
 			f["routes"] = append(f["routes"].([]any), map[string]any{"id": "bad", "source_id": "", "source_kind": "page"})
 		}), "choose the Page"},

@@ -16,7 +16,7 @@ import (
 // session bus; under test-env a missing Secret Service makes the tests fail.
 func needKeychain(t *testing.T) Keychain {
 	t.Helper()
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && os.Getenv("LIVEROUTE_TEST_ENV") == "" {
 		t.Skip("no D-Bus session: run under scripts/test-env (make test) to test the real keychain")
 	}
 	// A service of its own per test, so runs never see each other's secrets.
@@ -258,5 +258,28 @@ func TestKeychainOnBusWithoutSecretServiceSaysNoKeychain(t *testing.T) {
 	verdict, msg := probeKeychainWithBus(t, strings.TrimSpace(string(buf[:n])))
 	if verdict != "nokeychain" {
 		t.Fatalf("probe against a bus without a Secret Service: %s (%s), want nokeychain", verdict, msg)
+	}
+}
+
+func TestKeychainErrorsNeverRepeatTheSecret(t *testing.T) {
+	const secret = "EAAGsecretThatMustNotLeak"
+	cases := []struct {
+		name  string
+		cause error
+		is    error
+	}{
+		{"refusal echoing the value", errors.New("org.freedesktop.Secret.Error: cannot store " + secret), nil},
+		{"bus gone", &net.OpError{Op: "dial", Net: "unix", Err: errors.New("connection refused " + secret)}, ErrNoKeychain},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := classifyKeychainError(tc.cause, secret)
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q repeats the secret", err)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %q is not %v", err, tc.is)
+			}
+		})
 	}
 }

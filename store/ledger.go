@@ -56,7 +56,7 @@ func (db *DB) LedgerBegin(e LedgerEntry) (stored LedgerEntry, created bool, err 
 	if err := validLedgerEntry(e); err != nil {
 		return LedgerEntry{}, false, err
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(e.LedgerKey), &stored)
 		if err != nil || found {
 			return err
@@ -81,7 +81,7 @@ func (db *DB) LedgerPut(e LedgerEntry) error {
 	if err := validLedgerEntry(e); err != nil {
 		return err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		var old LedgerEntry
 		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(e.LedgerKey), &old)
 		if err != nil {
@@ -108,7 +108,7 @@ func (db *DB) LedgerPut(e LedgerEntry) error {
 
 // LedgerGet returns one entry; ok is false when the share was never begun.
 func (db *DB) LedgerGet(k LedgerKey) (e LedgerEntry, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		ok, err = getJSON(tx.Bucket(bucketLedger), ledgerKey(k), &e)
 		return err
 	})
@@ -125,7 +125,7 @@ func (db *DB) LedgerPending() ([]LedgerEntry, error) {
 // LedgerInState returns every entry in state, ordered by key.
 func (db *DB) LedgerInState(state LedgerState) ([]LedgerEntry, error) {
 	var out []LedgerEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(state), 0)
 		ledger := tx.Bucket(bucketLedger)
 		c := tx.Bucket(bucketLedgerState).Cursor()
@@ -148,7 +148,7 @@ func (db *DB) LedgerInState(state LedgerState) ([]LedgerEntry, error) {
 // then destination.
 func (db *DB) LedgerByVideo(videoID string) ([]LedgerEntry, error) {
 	var out []LedgerEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(videoID), 0)
 		ledger := tx.Bucket(bucketLedger)
 		c := tx.Bucket(bucketLedgerVideo).Cursor()
@@ -175,7 +175,7 @@ func (db *DB) LedgerByVideo(videoID string) ([]LedgerEntry, error) {
 // limit ≤ 0 means all.
 func (db *DB) LedgerByDestination(destID string, limit int) ([]LedgerEntry, error) {
 	var out []LedgerEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(destID), 0)
 		ledger := tx.Bucket(bucketLedger)
 		c := tx.Bucket(bucketLedgerDest).Cursor()

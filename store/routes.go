@@ -62,7 +62,7 @@ type Route struct {
 // A target may name a destination not known yet; a known Group must use
 // ModeAssisted.
 func (db *DB) PutRoute(r Route) (Route, error) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		var err error
 		r, err = db.putRoute(tx, r)
 		return err
@@ -75,7 +75,7 @@ func (db *DB) PutRoute(r Route) (Route, error) {
 
 // Route returns one route; ok is false when it is unknown.
 func (db *DB) Route(id string) (r Route, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		ok, err = getJSON(tx.Bucket(bucketRoutes), []byte(id), &r)
 		return err
 	})
@@ -85,7 +85,7 @@ func (db *DB) Route(id string) (r Route, ok bool, err error) {
 // Routes returns every route, ordered by ID.
 func (db *DB) Routes() ([]Route, error) {
 	var out []Route
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRoutes).ForEach(func(k, v []byte) error {
 			var r Route
 			if err := getJSONRaw(k, v, &r); err != nil {
@@ -101,7 +101,7 @@ func (db *DB) Routes() ([]Route, error) {
 // DeleteRoute removes a route. Its ledger entries stay: they are the record
 // of what was shared. Deleting an absent route is not an error.
 func (db *DB) DeleteRoute(id string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketRoutes).Delete([]byte(id)); err != nil {
 			return fmt.Errorf("delete route %s: %w", id, err)
 		}

@@ -61,7 +61,7 @@ func DefaultSettings() Settings {
 // Settings returns the stored settings, or DefaultSettings when none are stored.
 func (db *DB) Settings() (Settings, error) {
 	s := DefaultSettings()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		_, err := getJSON(tx.Bucket(bucketSettings), keySettings, &s)
 		return err
 	})
@@ -74,7 +74,7 @@ func (db *DB) PutSettings(s Settings) error {
 	if err := ValidateSettings(s); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketSettings), keySettings, s)
 	})
 }
