@@ -69,6 +69,7 @@ func (c *ManualClock) NewTimer(d time.Duration) Timer {
 	defer c.mu.Unlock()
 	t := &manualTimer{clock: c, when: c.now.Add(d), ch: make(chan time.Time, 1)}
 	if d <= 0 {
+		t.fired = true
 		t.ch <- c.now
 		return t
 	}
@@ -93,6 +94,7 @@ func (c *ManualClock) Advance(d time.Duration) {
 		if t.when.After(c.now) {
 			c.now = t.when
 		}
+		t.fired = true
 		t.ch <- c.now
 	}
 	c.now = end
@@ -150,6 +152,15 @@ type manualTimer struct {
 	clock *ManualClock
 	when  time.Time
 	ch    chan time.Time
+	fired bool // guarded by clock.mu
+}
+
+// hasFired lets the engine's idle tracker see a timer that fired but whose
+// goroutine has not yet woken.
+func (t *manualTimer) hasFired() bool {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	return t.fired
 }
 
 func (t *manualTimer) C() <-chan time.Time { return t.ch }
@@ -166,4 +177,13 @@ func (t *manualTimer) Stop() bool {
 		}
 	}
 	return false
+}
+
+// Jump moves the clock forward by d at once, then fires every timer that is
+// due, all seeing the new time: what a laptop waking from sleep sees.
+func (c *ManualClock) Jump(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	c.Advance(0)
 }

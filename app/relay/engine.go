@@ -33,9 +33,9 @@ type Config struct {
 	Graph   Graph
 	Store   Store
 	Secrets Secrets
-	Clock   Clock              // default RealClock
-	Rand    func() float64     // uniform in [0,1), for jitter; default math/rand/v2
-	Logger  *slog.Logger       // default slog.Default()
+	Clock   Clock          // default RealClock
+	Rand    func() float64 // uniform in [0,1), for jitter; default math/rand/v2
+	Logger  *slog.Logger   // default slog.Default()
 
 	// PollInterval overrides the stored setting (tests, benchmarks).
 	PollInterval time.Duration
@@ -55,6 +55,7 @@ type Engine struct {
 	cfg   Config
 	bus   bus
 	pacer pacer
+	idle  idleTracker
 
 	runMu  sync.Mutex // serialises Start and Stop
 	cancel context.CancelFunc
@@ -78,7 +79,7 @@ type Engine struct {
 	jobs      map[store.LedgerKey]*job
 	tokens    map[string]fbclient.Token // keychain key → token, read once per bind
 	dead      map[string]string         // keychain key → why Facebook refused the token
-	rebinding bool // a Rebind is checking tokens: valid ones lift old flags
+	rebinding bool                      // a Rebind is checking tokens: valid ones lift old flags
 	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
 	netFails  int
 	partners  map[string]map[string]bool // destination → crosspost partners
@@ -144,7 +145,7 @@ func New(cfg Config) *Engine {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
 	}
-	return &Engine{
+	e := &Engine{
 		cfg:        cfg,
 		healthWake: make(chan struct{}, 1),
 		shareWake:  make(chan struct{}, 1),
@@ -157,6 +158,8 @@ func New(cfg Config) *Engine {
 		dests:      map[string]store.Destination{},
 		partners:   map[string]map[string]bool{},
 	}
+	e.idle.init()
+	return e
 }
 
 // Start loads routes and the shares left pending by a previous run, then
@@ -190,9 +193,8 @@ func (e *Engine) Start(ctx context.Context) error {
 	e.syncSourcesLocked()
 	e.mu.Unlock()
 
-	e.wg.Add(2)
-	go e.runHealth(ctx)
-	go e.runSharer(ctx)
+	e.spawn(func() { e.runHealth(ctx) })
+	e.spawn(func() { e.runSharer(ctx) })
 	return nil
 }
 
@@ -373,16 +375,26 @@ func (e *Engine) stepLocked(now time.Time) {
 
 // broadcastLocked wakes every goroutine waiting for a change of state.
 func (e *Engine) broadcastLocked() {
-	close(e.changed)
+	e.idle.broadcast(e.changed)
 	e.changed = make(chan struct{})
 }
 
-func (e *Engine) poke(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
+// spawn runs fn as one of the engine's goroutines.
+func (e *Engine) spawn(fn func()) {
+	e.wg.Add(1)
+	e.idle.enter()
+	go func() {
+		defer e.wg.Done()
+		defer e.idle.exit()
+		fn()
+	}()
 }
+
+// waitIdle blocks until every engine goroutine waits on time or a signal
+// with nothing ready: the point where a test may move a ManualClock.
+func (e *Engine) waitIdle() { e.idle.wait() }
+
+func (e *Engine) poke(ch chan struct{}) { e.idle.poke(ch) }
 
 func (e *Engine) checkNowLocked() {
 	for _, s := range e.sources {

@@ -94,12 +94,12 @@ type bus struct {
 }
 
 type subscriber struct {
-	mu     sync.Mutex
-	queue  []Event
-	limit  int
-	wake   chan struct{} // 1-buffered: "queue is not empty"
-	done   chan struct{}
-	out    chan Event
+	mu    sync.Mutex
+	queue []Event
+	limit int
+	wake  chan struct{} // 1-buffered: "queue is not empty"
+	done  chan struct{}
+	out   chan Event
 }
 
 // subscribe registers a subscriber with a queue of buffer events.

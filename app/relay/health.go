@@ -16,7 +16,6 @@ const offlineAfter = 2
 // runHealth checks the tokens at start, every HealthEvery and whenever an
 // auth error asks for it; it also ends timed pauses and applies reloads.
 func (e *Engine) runHealth(ctx context.Context) {
-	defer e.wg.Done()
 	e.checkHealth(ctx)
 	last := e.cfg.Clock.Now()
 	for {
@@ -31,15 +30,22 @@ func (e *Engine) runHealth(ctx context.Context) {
 		}
 		e.mu.Unlock()
 		timer := e.cfg.Clock.NewTimer(next.Sub(now))
+		p := &parking{timer: timer, changed: nil, wakes: []chan struct{}{e.healthWake, e.reloadWake}}
+		e.idle.park(p)
+		var reload bool
 		select {
 		case <-ctx.Done():
-			timer.Stop()
-			return
 		case <-timer.C():
 		case <-e.healthWake:
-			timer.Stop()
 		case <-e.reloadWake:
-			timer.Stop()
+			reload = true
+		}
+		e.idle.unpark(p)
+		timer.Stop()
+		if ctx.Err() != nil {
+			return
+		}
+		if reload {
 			if err := e.load(); err != nil {
 				e.cfg.Logger.Error("reload routes", "err", err)
 			}

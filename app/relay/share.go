@@ -56,7 +56,6 @@ func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
 // posts in Graph batches. It sends nothing while paused, throttled, or
 // while an auth error is being checked.
 func (e *Engine) runSharer(ctx context.Context) {
-	defer e.wg.Done()
 	for {
 		now := e.cfg.Clock.Now()
 		e.mu.Lock()
@@ -86,15 +85,20 @@ func (e *Engine) runSharer(ctx context.Context) {
 			timer = e.cfg.Clock.NewTimer(next.Sub(now))
 			fire = timer.C()
 		}
+		p := &parking{timer: timer, changed: changed, wakes: []chan struct{}{e.shareWake}}
+		e.idle.park(p)
 		select {
 		case <-ctx.Done():
+		case <-fire:
+		case <-e.shareWake:
+		case <-changed:
+		}
+		e.idle.unpark(p)
+		if ctx.Err() != nil {
 			if timer != nil {
 				timer.Stop()
 			}
 			return
-		case <-fire:
-		case <-e.shareWake:
-		case <-changed:
 		}
 		if timer != nil {
 			timer.Stop()

@@ -56,8 +56,7 @@ func (e *Engine) syncSourcesLocked() {
 		ctx, cancel := context.WithCancel(e.ctx)
 		s.cancel = cancel
 		e.sources[id] = s
-		e.wg.Add(1)
-		go e.runWatcher(ctx, s)
+		e.spawn(func() { e.runWatcher(ctx, s) })
 	}
 }
 
@@ -65,7 +64,6 @@ func (e *Engine) syncSourcesLocked() {
 // pacing, spread by jitter), or sooner on CheckNow. It makes no call while
 // paused or throttled, and at most one per tick.
 func (e *Engine) runWatcher(ctx context.Context, s *source) {
-	defer e.wg.Done()
 	next := e.cfg.Clock.Now()
 	for {
 		e.mu.Lock()
@@ -97,16 +95,21 @@ func (e *Engine) runWatcher(ctx context.Context, s *source) {
 			timer = e.cfg.Clock.NewTimer(wait)
 			fire = timer.C()
 		}
+		p := &parking{timer: timer, changed: changed, wakes: []chan struct{}{s.now}}
+		e.idle.park(p)
 		select {
 		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
-			return
 		case <-fire:
 		case <-s.now:
 			next = time.Time{}
 		case <-changed:
+		}
+		e.idle.unpark(p)
+		if ctx.Err() != nil {
+			if timer != nil {
+				timer.Stop()
+			}
+			return
 		}
 		if timer != nil {
 			timer.Stop()
@@ -135,9 +138,11 @@ func (e *Engine) poll(ctx context.Context, s *source) {
 		if ctx.Err() != nil {
 			return
 		}
+		e.cfg.Logger.Debug("poll", "source", s.id, "err", err)
 		e.setSourceError(s, reasonOf(err))
 		return
 	}
+	e.cfg.Logger.Debug("poll", "source", s.id, "videos", len(videos))
 	e.observe(s, videos)
 }
 
@@ -183,10 +188,16 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 	s.lastOK = now
 	s.lastErr = ""
 	s.live = live
+	replay := map[string]bool{}
+	for _, r := range routes {
+		replay[r.ID] = r.ShareReplay || replayAll
+	}
 	for _, j := range e.jobs {
 		if j.sourceID == s.id {
+			// Facebook lists only what is on air or announced: a video
+			// missing from the answer has ended.
 			_, on := live[j.key.VideoID]
-			j.ended = !on
+			j.ended = !on && !replay[j.key.RouteID]
 		}
 	}
 	e.mu.Unlock()
