@@ -1,0 +1,101 @@
+package fbclient
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+)
+
+func TestReplayedLoginAddressIsRefusedBecauseCodesAreSingleUse(t *testing.T) {
+	fb, err := fakefb.New(fakefb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fb.Close()
+	fb.AddApp(fakefb.App{ID: "1", Secret: "sec", Mode: fakefb.Live})
+	fb.AddUser(fakefb.User{ID: "9", Name: "Ana"})
+	fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer hc.CloseIdleConnections()
+	c := New(Config{GraphURL: fb.URL, FacebookURL: fb.URL, AppID: "1", AppSecret: "sec", HTTPClient: hc})
+	ctx := context.Background()
+
+	first, err := c.StartLogin(ctx, DefaultLoginOptions(PasteBack))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := hc.Get(first.AuthURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	address := resp.Header.Get("Location")
+	if _, err := first.Paste(ctx, address); err != nil {
+		t.Fatalf("first paste: %v", err)
+	}
+	// A second session that somehow holds the same state and verifier (an
+	// address replayed into a copy of the login) still cannot spend the code again.
+	second, err := c.StartLogin(ctx, DefaultLoginOptions(PasteBack))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.state, second.verifier = first.state, first.verifier
+	_, err = second.Paste(ctx, address)
+	if !errors.Is(err, ErrCodeRejected) || !strings.Contains(err.Error(), "has been used") {
+		t.Fatalf("replayed code: %v, want ErrCodeRejected for a used code", err)
+	}
+}
+
+func TestExchangeErrorsNeverCarrySecrets(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens: every call fails in the transport
+	c := New(Config{GraphURL: dead, AppID: "1", AppSecret: "the-app-secret", HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	ctx := context.Background()
+	_, codeErr := c.exchangeCode(ctx, "the-login-code", "http://localhost:1/callback", "the-verifier")
+	_, _, longErr := c.exchangeLongLived(ctx, Token("the-short-token"))
+	_, _, permErr := c.loginPermissions(ctx, Token("the-long-token"))
+	for _, err := range []error{codeErr, longErr, permErr} {
+		if err == nil {
+			t.Fatal("a call to a dead server succeeded")
+		}
+		for _, secret := range []string{"the-app-secret", "the-login-code", "the-verifier", "the-short-token", "the-long-token"} {
+			if strings.Contains(err.Error(), secret) {
+				t.Fatalf("error %q discloses %s", err, secret)
+			}
+		}
+	}
+}
+
+func TestExplainCodeFailureNamesTheFix(t *testing.T) {
+	for _, tc := range []struct {
+		f    oauthFailure
+		want error
+	}{
+		{oauthFailure{Code: 1, Message: "Error validating client secret."}, ErrAppCredentials},
+		{oauthFailure{Code: 101, Message: "Error validating application. Invalid application ID."}, ErrAppCredentials},
+		{oauthFailure{Code: 100, Subcode: 36007, Message: "This authorization code has expired."}, ErrCodeRejected},
+		{oauthFailure{Code: 100, Subcode: 36009, Message: "This authorization code has been used."}, ErrCodeRejected},
+		{oauthFailure{Code: 100, Message: "Invalid verification code format."}, ErrCodeRejected},
+		{oauthFailure{Code: 100, Subcode: 36008, Message: "Error validating verification code."}, ErrRedirectMismatch},
+		{oauthFailure{Code: 100, Message: "Invalid code verifier"}, ErrPKCERejected},
+	} {
+		f := tc.f
+		if err := explainCodeFailure(&f); !errors.Is(err, tc.want) {
+			t.Errorf("%q: got %v, want %v", f.Message, err, tc.want)
+		}
+	}
+	other := &oauthFailure{Code: 2, Message: "An unexpected error has occurred."}
+	if err := explainCodeFailure(other); err != other {
+		t.Errorf("an unrelated failure was rewritten: %v", err)
+	}
+}
