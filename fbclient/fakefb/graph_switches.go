@@ -221,3 +221,13 @@ func (s *Server) faultReply(k FailKind, a auth) reply {
 	}
 	return errReply(http.StatusInternalServerError, ErrorBody{Code: 1, Type: "OAuthException", Message: "An unknown error has occurred."})
 }
+
+// GrantPages limits what a user token shows to the Pages the person granted
+// at login (Facebook's dialog asks which Pages), as TokenRecord.GrantedPages.
+func (s *Server) GrantPages(token string, pageIDs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec, ok := s.tokens[token]; ok {
+		rec.GrantedPages = append([]string{}, pageIDs...)
+	}
+}
