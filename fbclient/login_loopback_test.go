@@ -3,6 +3,7 @@ package fbclient_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -208,4 +209,35 @@ func TestOpenUsesTheInjectedOpener(t *testing.T) {
 	opts.OpenBrowser = func(string) error { return fmt.Errorf("no display") }
 	s = env.start(t, opts)
 	wantErr(t, s.Open(), fbclient.ErrBrowserNotOpened)
+}
+
+func TestLoopbackAcceptsExactlyOneCallbackAndShowsWhyItFailed(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Development})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.Loopback))
+	port := loopbackPort(t, s)
+	type page struct {
+		status int
+		body   string
+	}
+	got := make(chan page, 1)
+	// The right state with a code Facebook never issued.
+	forged := "http://localhost:" + port + "/callback?code=AQforged&state=" + url.QueryEscape(authParam(t, s, "state"))
+	go func() {
+		resp, err := env.http.Get(forged)
+		if err != nil {
+			got <- page{0, err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		got <- page{resp.StatusCode, string(body)}
+	}()
+	_, err := waitLogin(t, s)
+	wantErr(t, err, fbclient.ErrCodeRejected)
+	p := <-got
+	if p.status != 200 || !strings.Contains(p.body, "LiveRoute could not finish connecting") || !strings.Contains(p.body, "Press Connect to log in again") {
+		t.Fatalf("the browser was shown %d:\n%s", p.status, p.body)
+	}
+	assertListenerClosed(t, port)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 const (
@@ -30,6 +32,9 @@ type loginFixture struct {
 
 func newLoginFixture(t *testing.T, mode AppMode) *loginFixture {
 	t.Helper()
+	// Registered first, so it runs after the server and its connections are closed.
+	leaks := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, leaks) })
 	clock := NewManualClock(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 	s, err := New(Options{Now: clock.Now})
 	if err != nil {
