@@ -92,10 +92,10 @@ func (db *DB) backup(now time.Time) (string, error) {
 	return name, nil
 }
 
-// recover handles a bad database file: it moves the file aside (never
-// overwriting or deleting it) and copies in the newest backup that is a
-// good LiveRoute database.
-func (db *DB) recover(cause error) (*Recovery, error) {
+// moveAsideAndRestore handles a bad database file: it moves the file
+// aside (never overwriting or deleting it) and copies in the newest backup
+// that is a good LiveRoute database.
+func (db *DB) moveAsideAndRestore(cause error) (*Recovery, error) {
 	rec := &Recovery{Path: db.path, Cause: cause}
 	aside := fmt.Sprintf("%s.corrupt-%s", db.path, db.now().Format(stampLayout))
 	for i := 2; fileExists(aside); i++ {

@@ -126,7 +126,7 @@ func Open(path string, opts Options) (*DB, error) {
 			}
 			return db, nil
 		}
-		rec, err := db.recover(bad.cause)
+		rec, err := db.moveAsideAndRestore(bad.cause)
 		if err != nil {
 			return nil, err
 		}
