@@ -1,0 +1,604 @@
+package control
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
+
+// harness runs the CLI against a real database in a temporary profile,
+// either through a running instance (a real control socket served by an
+// in-process Backend) or, stopped, directly on the database.
+type harness struct {
+	t       *testing.T
+	paths   store.Paths
+	env     CLIEnv
+	engine  *fakeEngine
+	db      *store.DB // the running instance's; nil when stopped
+	added   []string  // refs given to AddPage
+	cancel  context.CancelFunc
+	serving chan error
+}
+
+func dbOptions() store.Options {
+	n := 0
+	return store.Options{
+		Now:   func() time.Time { return testNow },
+		NewID: func() string { n++; return "route" + string(rune('0'+n)) },
+	}
+}
+
+func newHarness(t *testing.T, running bool) *harness {
+	t.Helper()
+	h := &harness{t: t, paths: testPaths(t), engine: &fakeEngine{now: func() time.Time { return testNow }}}
+	opts := dbOptions() // one ID sequence across the harness's opens
+	h.env = CLIEnv{
+		Paths:  h.paths,
+		OpenDB: func(path string) (*store.DB, error) { return store.Open(path, opts) },
+		AddPage: func(_ context.Context, db *store.DB, ref string) (store.Destination, error) {
+			return h.addPage(db, ref)
+		},
+	}
+	if running {
+		h.start()
+	}
+	return h
+}
+
+// addPage stands in for the Graph lookup of a Page: it stores a Page
+// named after its ref.
+func (h *harness) addPage(db *store.DB, ref string) (store.Destination, error) {
+	h.added = append(h.added, ref)
+	d := store.Destination{ID: ref, Name: "Page " + ref, Kind: store.KindPage}
+	return d, db.PutDestination(d)
+}
+
+func (h *harness) start() {
+	t := h.t
+	db, err := h.env.OpenDB(h.paths.DatabaseFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := Listen(h.paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.db = db
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.serving = cancel, make(chan error, 1)
+	b := Backend{DB: db, Engine: h.engine, AddPage: func(_ context.Context, ref string) (store.Destination, error) {
+		return h.addPage(db, ref)
+	}}
+	go func() { h.serving <- srv.Serve(ctx, b) }()
+	t.Cleanup(h.stop)
+}
+
+func (h *harness) stop() {
+	if h.db == nil {
+		return
+	}
+	h.cancel()
+	if err := <-h.serving; err != nil {
+		h.t.Errorf("Serve: %v", err)
+	}
+	h.db.Close()
+	h.db = nil
+}
+
+// seed stores an account, two Pages and a Group.
+func (h *harness) seed() {
+	h.withDB(func(db *store.DB) {
+		must(h.t, db.PutAccount(store.Account{UserID: "100", Name: "Ana Lima", AppID: "4242", ExpiresAt: testNow.Add(60 * 24 * time.Hour)}))
+		must(h.t, db.PutDestination(store.Destination{ID: "200", Name: "Choir", Kind: store.KindPage}))
+		must(h.t, db.PutDestination(store.Destination{ID: "300", Name: "Parish", Kind: store.KindPage, Status: "role_lost"}))
+		must(h.t, db.PutDestination(store.Destination{ID: "400", Name: "Friends", Kind: store.KindGroup}))
+		must(h.t, db.AddActivity(store.Activity{Kind: "share", Message: "Shared “Sunday mass” to Choir", RouteID: "route1", VideoID: "900", DestinationID: "200"}))
+	})
+}
+
+// withDB runs fn on the instance's database, or opens the stopped one.
+func (h *harness) withDB(fn func(db *store.DB)) {
+	if h.db != nil {
+		fn(h.db)
+		return
+	}
+	db, err := h.env.OpenDB(h.paths.DatabaseFile())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	fn(db)
+}
+
+func (h *harness) run(stdin string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := RunCLI(context.Background(), args, h.env, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// ok runs a command that must succeed and returns its stdout.
+func (h *harness) ok(args ...string) string {
+	h.t.Helper()
+	code, out, errOut := h.run("", args...)
+	if code != ExitOK {
+		h.t.Fatalf("liveroute %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func modes() map[string]bool { return map[string]bool{"running": true, "stopped": false} }
+
+func TestRoutesAddListRemove(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			out := h.ok("routes", "add", "--source", "100", "--to", "200, 400", "--message", "We are live!", "--json")
+			var r RouteData
+			must(t, json.Unmarshal([]byte(out), &r))
+			if r.SourceKind != "profile" || len(r.Targets) != 2 || r.Targets[0].Mode != "post" || r.Targets[1].Mode != "assisted" ||
+				r.Targets[0].Message != "We are live!" || r.Targets[0].DestinationName != "Choir" {
+				t.Errorf("added route = %+v", r)
+			}
+
+			var list []RouteData
+			must(t, json.Unmarshal([]byte(h.ok("routes", "list", "--json")), &list))
+			if len(list) != 1 || list[0].ID != r.ID {
+				t.Fatalf("routes list = %+v", list)
+			}
+			if text := h.ok("routes", "list"); !strings.Contains(text, r.ID) || !strings.Contains(text, "Friends (400) (assisted)") {
+				t.Errorf("routes list text:\n%s", text)
+			}
+
+			if out := h.ok("routes", "remove", r.ID); !strings.Contains(out, "Removed route "+r.ID) {
+				t.Errorf("remove said %q", out)
+			}
+			code, _, errOut := h.run("", "routes", "remove", r.ID)
+			if code != ExitError || !strings.Contains(errOut, "there is no route") {
+				t.Errorf("second remove: exit %d %q", code, errOut)
+			}
+			h.withDB(func(db *store.DB) {
+				routes, err := db.Routes()
+				if err != nil || len(routes) != 0 {
+					t.Errorf("routes left: %v %v", routes, err)
+				}
+			})
+			if running && h.engine.routesChanged != 2 {
+				t.Errorf("the engine heard of %d route changes, want 2", h.engine.routesChanged)
+			}
+		})
+	}
+}
+
+func TestRoutesAddRefusesAGroupPost(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	code, _, errOut := h.run("", "routes", "add", "--source", "200", "--to", "400", "--mode", "post")
+	if code != ExitError || !strings.Contains(errOut, "assisted share") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestStatusInBothModes(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			var s StatusData
+			must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
+			wantState := StateStopped
+			if running {
+				wantState = StateHealthy
+			}
+			if s.Running != running || s.State != wantState || s.Account == nil || s.Account.Name != "Ana Lima" ||
+				s.Destinations != 3 || s.DestinationsWithProblems != 1 {
+				t.Errorf("status = %+v", s)
+			}
+			text := h.ok("status")
+			if running != strings.Contains(text, "LiveRoute is running: healthy") || !strings.Contains(text, "Ana Lima") {
+				t.Errorf("status text:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestEngineCommandsNeedTheRunningApp(t *testing.T) {
+	for _, args := range [][]string{{"check"}, {"pause"}, {"pause", "2h"}, {"resume"}} {
+		h := newHarness(t, false)
+		code, out, errOut := h.run("", args...)
+		if code != ExitError || out != "" || !strings.Contains(errOut, "LiveRoute is not running; start it with `liveroute`") {
+			t.Errorf("%v: exit %d, %q %q", args, code, out, errOut)
+		}
+		if _, err := os.Stat(h.paths.DatabaseFile()); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%v opened the database of a stopped app", args)
+		}
+	}
+}
+
+func TestPauseResumeCheckOnTheRunningApp(t *testing.T) {
+	h := newHarness(t, true)
+	var got Health
+	must(t, json.Unmarshal([]byte(h.ok("pause", "1h30m", "--json")), &got))
+	if got.State != StatePaused || got.PausedUntil == nil || !got.PausedUntil.Equal(testNow.Add(90*time.Minute)) {
+		t.Errorf("pause 1h30m = %+v", got)
+	}
+	if out := h.ok("status"); !strings.Contains(out, "running: paused") {
+		t.Errorf("status while paused:\n%s", out)
+	}
+	got = Health{}
+	must(t, json.Unmarshal([]byte(h.ok("pause", "--json")), &got))
+	if got.State != StatePaused || got.PausedUntil != nil {
+		t.Errorf("pause without duration = %+v", got)
+	}
+	if out := h.ok("resume"); out != "Facebook connection: healthy.\n" {
+		t.Errorf("resume said %q", out)
+	}
+	h.ok("check")
+	if h.engine.checks != 1 {
+		t.Errorf("engine checked %d times", h.engine.checks)
+	}
+}
+
+func TestPagesAddInBothModes(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			out := h.ok("pages", "add", "https://www.facebook.com/profile.php?id=555")
+			if out != "Added page Page 555 (555).\n" || len(h.added) != 1 || h.added[0] != "555" {
+				t.Errorf("pages add said %q, added %v", out, h.added)
+			}
+			h.withDB(func(db *store.DB) {
+				if _, ok, _ := db.Destination("555"); !ok {
+					t.Error("the Page was not stored")
+				}
+			})
+		})
+	}
+}
+
+func TestHistoryInBothModes(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			var hist []HistoryEntry
+			must(t, json.Unmarshal([]byte(h.ok("history", "--json", "--limit", "10")), &hist))
+			if len(hist) != 1 || hist[0].Kind != "share" || hist[0].DestinationID != "200" {
+				t.Errorf("history = %+v", hist)
+			}
+			if out := h.ok("history"); !strings.Contains(out, "Shared “Sunday mass” to Choir") {
+				t.Errorf("history text:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestJSONOutputMatchesGolden(t *testing.T) {
+	h := newHarness(t, true)
+	h.seed()
+	h.ok("routes", "add", "--source", "200", "--to", "300,400", "--message", "Live: {title}")
+	h.ok("pause", "2h")
+	for _, tc := range []struct {
+		file string
+		args []string
+	}{
+		{"status.json", []string{"status", "--json"}},
+		{"routes.json", []string{"routes", "list", "--json"}},
+		{"history.json", []string{"history", "--json"}},
+		{"pause.json", []string{"pause", "45m", "--json"}},
+	} {
+		got := h.ok(tc.args...)
+		path := filepath.Join("testdata", tc.file)
+		if *update {
+			must(t, os.WriteFile(path, []byte(got), 0o644))
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("liveroute %s changed its JSON:\n%s\nwant (%s):\n%s", strings.Join(tc.args, " "), got, path, want)
+		}
+	}
+}
+
+func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"routes"}, "missing subcommand"},
+		{[]string{"routes", "rename"}, `unknown subcommand "rename"`},
+		{[]string{"status", "--yaml"}, "flag provided but not defined: -yaml"},
+		{[]string{"status", "extra"}, `unexpected argument "extra"`},
+		{[]string{"routes", "add", "--to", "200"}, "--source ID"},
+		{[]string{"routes", "add", "--source", "100"}, "--to ID"},
+		{[]string{"routes", "add", "--source", "100", "--to", "200,,300"}, "empty destination ID"},
+		{[]string{"routes", "add", "--source", "100", "--to", "200", "--mode", "shout"}, `the mode "shout" is not known`},
+		{[]string{"routes", "add", "--source", "my-page", "--to", "200"}, "is not a Facebook ID"},
+		{[]string{"routes", "remove"}, "missing argument"},
+		{[]string{"routes", "remove", "a", "b"}, `unexpected argument "b"`},
+		{[]string{"pause", "soon"}, `"soon" is not a duration`},
+		{[]string{"pause", "-5m"}, "flag provided but not defined"},
+		{[]string{"pause", "800h"}, "between 1s and 720h"},
+		{[]string{"pages", "add", "https://example.com/page"}, "not a Facebook address"},
+		{[]string{"pages", "add"}, "missing argument"},
+		{[]string{"history", "--limit", "-1"}, "cannot be negative"},
+		{[]string{"history", "--limit", "many"}, "invalid value"},
+		{[]string{"connect"}, "--app-id ID"},
+		{[]string{"connect", "--app-id", "abc"}, "digits only"},
+		{[]string{"connect", "--app-id", "1", "--config-id", "x"}, "digits only"},
+		{[]string{"connect", "--app-id", "1", "--via", "carrier-pigeon"}, "use loopback, paste or relay"},
+		{[]string{"connect", "--app-id", "1", "--via", "relay=http://relay.example"}, "https://"},
+		{[]string{"connect", "--app-id", "1", "--secret", "s3cr3t-value"}, "never taken as an argument"},
+		{[]string{"connect", "--app-id", "1", "--app-secret=s3cr3t-value"}, "never taken as an argument"},
+		{[]string{"run"}, "run needs --headless"},
+		{[]string{"uninstall", "--everything"}, "flag provided but not defined"},
+		{[]string{"help", "nothing"}, `unknown help topic "nothing"`},
+	} {
+		for name, running := range modes() {
+			h := newHarness(t, running)
+			code, out, errOut := h.run("", tc.args...)
+			if code != ExitUsage || out != "" || !strings.Contains(errOut, tc.says) || !strings.Contains(errOut, "--help' for usage") {
+				t.Errorf("%s: liveroute %s: exit %d, stdout %q, stderr %q; want exit 2 saying %q",
+					name, strings.Join(tc.args, " "), code, out, errOut, tc.says)
+			}
+			if strings.Contains(errOut, "s3cr3t") {
+				t.Errorf("the error repeats the secret: %s", errOut)
+			}
+			if !running {
+				if _, err := os.Stat(h.paths.DatabaseFile()); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("liveroute %s created the database", strings.Join(tc.args, " "))
+				}
+			} else if h.engine.routesChanged != 0 || h.engine.paused {
+				t.Errorf("liveroute %s reached the engine", strings.Join(tc.args, " "))
+			}
+		}
+	}
+}
+
+func TestHelpForEveryCommandExitsZero(t *testing.T) {
+	h := newHarness(t, false)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {}, {"help"}, {"help", "routes", "add"}, {"routes", "--help"}, {"pages", "-h"}} {
+		code, out, errOut := h.run("", args...)
+		if code != ExitOK || !strings.Contains(out, "Usage") || errOut != "" {
+			t.Errorf("%v: exit %d, %q %q", args, code, out, errOut)
+		}
+	}
+	for _, cmd := range commands {
+		args := append(strings.Fields(cmd.name), "--help")
+		code, out, errOut := h.run("", args...)
+		if code != ExitOK || out != cmd.usage || errOut != "" {
+			t.Errorf("%s --help: exit %d, %q %q", cmd.name, code, out, errOut)
+		}
+		if !strings.HasPrefix(cmd.usage, "Usage: liveroute "+cmd.name) {
+			t.Errorf("%s: help does not start with its usage line", cmd.name)
+		}
+	}
+}
+
+func TestConnectReadsTheSecretFromStdin(t *testing.T) {
+	h := newHarness(t, false)
+	var got ConnectRequest
+	h.env.Connect = func(ctx context.Context, db *store.DB, req ConnectRequest) (store.Account, error) {
+		got = req
+		if req.Paste != nil {
+			pasted, err := req.Paste(ctx, "https://www.facebook.com/dialog/oauth?client_id=1234")
+			if err != nil {
+				return store.Account{}, err
+			}
+			if pasted != "https://www.facebook.com/connect/login_success.html?code=abc&state=xyz" {
+				t.Errorf("pasted %q", pasted)
+			}
+		}
+		return store.Account{UserID: "100", Name: "Ana Lima"}, nil
+	}
+	const secret = "0123456789abcdef0123456789abcdef"
+	code, out, errOut := h.run(secret+"\nhttps://www.facebook.com/connect/login_success.html?code=abc&state=xyz\n",
+		"connect", "--app-id", "1234", "--config-id", "5678", "--via", "paste")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got.AppID != "1234" || got.ConfigID != "5678" || got.Via != store.TransportPaste || got.Secret.Reveal() != secret {
+		t.Errorf("Connect got %+v", got)
+	}
+	if !strings.Contains(out, "https://www.facebook.com/dialog/oauth?client_id=1234") || !strings.Contains(out, "Connected to Facebook as Ana Lima") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if strings.Contains(out+errOut, secret) {
+		t.Error("the secret was echoed")
+	}
+}
+
+func TestConnectRelayNeedsNothingPasted(t *testing.T) {
+	h := newHarness(t, false)
+	var got ConnectRequest
+	h.env.Connect = func(_ context.Context, _ *store.DB, req ConnectRequest) (store.Account, error) {
+		got = req
+		return store.Account{UserID: "1", Name: "A"}, nil
+	}
+	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--via", "relay=https://me.github.io/relay/")
+	if code != ExitOK || got.Via != store.TransportRelay || got.RelayURL != "https://me.github.io/relay/" || got.Paste != nil {
+		t.Errorf("exit %d %s: %+v", code, errOut, got)
+	}
+}
+
+func TestConnectAsksForTheSecretWithoutEchoOnATerminal(t *testing.T) {
+	h := newHarness(t, false)
+	tty, err := os.Open(os.DevNull) // stands for the terminal; IsTerminal says so
+	must(t, err)
+	defer tty.Close()
+	var read bool
+	h.env.IsTerminal = func(*os.File) bool { return true }
+	h.env.ReadSecret = func(*os.File) (string, error) { read = true; return "0123456789abcdef0123456789abcdef\n", nil }
+	h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) {
+		return store.Account{UserID: "1", Name: "A"}, nil
+	}
+	var out, errOut bytes.Buffer
+	code := RunCLI(context.Background(), []string{"connect", "--app-id", "1"}, h.env, tty, &out, &errOut)
+	if code != ExitOK || !read || !strings.Contains(errOut.String(), "App secret (typing is hidden)") {
+		t.Errorf("exit %d, read %v, stderr %q", code, read, errOut.String())
+	}
+}
+
+func TestConnectRejectsAMissingOrMalformedSecret(t *testing.T) {
+	for stdin, says := range map[string]string{"": "no App secret was given", "short\n": "does not look like an App secret"} {
+		h := newHarness(t, false)
+		called := false
+		h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) {
+			called = true
+			return store.Account{}, nil
+		}
+		code, _, errOut := h.run(stdin, "connect", "--app-id", "1")
+		if code != ExitError || called || !strings.Contains(errOut, says) || strings.Contains(errOut, "short") {
+			t.Errorf("stdin %q: exit %d, called %v, %q", stdin, code, called, errOut)
+		}
+	}
+}
+
+func TestConnectWhileRunningPointsToTheWindow(t *testing.T) {
+	h := newHarness(t, true)
+	h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) {
+		t.Error("Connect called while the app runs")
+		return store.Account{}, nil
+	}
+	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1")
+	if code != ExitError || !strings.Contains(errOut, "connect from its window") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+}
+
+func TestRunHeadlessServesTheSocketAndRefusesASecondCopy(t *testing.T) {
+	h := newHarness(t, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	h.env.RunHeadless = func(ctx context.Context, srv *Server, stdout, _ io.Writer) error {
+		db, err := h.env.OpenDB(h.paths.DatabaseFile())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		close(ready)
+		return srv.Serve(ctx, Backend{DB: db, Engine: h.engine})
+	}
+	done := make(chan int)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- RunCLI(ctx, []string{"run", "--headless"}, h.env, strings.NewReader(""), &out, &errOut)
+	}()
+	<-ready
+	if out := h.ok("status"); !strings.Contains(out, "LiveRoute is running: healthy") {
+		t.Errorf("status of the headless instance:\n%s", out)
+	}
+	code, _, errOut := h.run("", "run", "--headless")
+	if code != ExitError || !strings.Contains(errOut, "already running") {
+		t.Errorf("second run --headless: exit %d %q", code, errOut)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Errorf("headless exit %d", code)
+	}
+}
+
+func TestParsePageRef(t *testing.T) {
+	for in, want := range map[string]string{
+		"123456789":                              "123456789",
+		" 123456789 ":                            "123456789",
+		"ChoirOfStMary":                          "ChoirOfStMary",
+		"https://www.facebook.com/ChoirOfStMary": "ChoirOfStMary",
+		"https://www.facebook.com/ChoirOfStMary/videos/":    "ChoirOfStMary",
+		"facebook.com/profile.php?id=100064":                "100064",
+		"https://m.facebook.com/pages/Choir-Name/123456789": "123456789",
+		"https://www.facebook.com/people/Choir/61550000001": "61550000001",
+	} {
+		got, err := ParsePageRef(in)
+		if err != nil || got != want {
+			t.Errorf("ParsePageRef(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "a b", "https://evil.example/123", "https://www.facebook.com/", "x"} {
+		if got, err := ParsePageRef(bad); err == nil {
+			t.Errorf("ParsePageRef(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+func TestIsCommand(t *testing.T) {
+	for args, want := range map[string]bool{"": false, "--demo": false, "status": true, "routes list": true, "install": true} {
+		if got := IsCommand(strings.Fields(args)); got != want {
+			t.Errorf("IsCommand(%q) = %v", args, got)
+		}
+	}
+}
+
+func TestInstallAndUninstallCommandsSayWhatTheyDid(t *testing.T) {
+	h := newHarness(t, false)
+	home := t.TempDir()
+	bin := filepath.Join(home, "liveroute-build")
+	must(t, os.WriteFile(bin, []byte("program"), 0o755))
+	icon, err := os.ReadFile(filepath.Join("testdata", "icon.png"))
+	must(t, err)
+	h.env.Install = install.Options{GOOS: "linux", Env: func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}, Binary: bin, Icon: icon, PurgeDirs: []string{h.paths.Data}}
+	h.seed() // creates the data folder
+	out := h.ok("install")
+	if !strings.Contains(out, "wrote     program: "+filepath.Join(home, ".local", "bin", "liveroute")) || !strings.Contains(out, "starts at login") {
+		t.Errorf("install said:\n%s", out)
+	}
+	if out := h.ok("install"); strings.Contains(out, "wrote") {
+		t.Errorf("second install wrote again:\n%s", out)
+	}
+	out = h.ok("uninstall")
+	if !strings.Contains(out, "removed   program") || !strings.Contains(out, "--purge") {
+		t.Errorf("uninstall said:\n%s", out)
+	}
+	if _, err := os.Stat(h.paths.Data); err != nil {
+		t.Errorf("uninstall without --purge touched the data: %v", err)
+	}
+	if out := h.ok("uninstall"); !strings.Contains(out, "not installed") {
+		t.Errorf("second uninstall said %q", out)
+	}
+	h.ok("uninstall", "--purge")
+	if _, err := os.Stat(h.paths.Data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--purge kept the data: %v", err)
+	}
+}
+
+func TestUninstallPurgeRefusesWhileRunning(t *testing.T) {
+	h := newHarness(t, true)
+	h.env.Install = install.Options{GOOS: "linux", Env: func(string) string { return t.TempDir() }, PurgeDirs: []string{h.paths.Data}}
+	code, _, errOut := h.run("", "uninstall", "--purge")
+	if code != ExitError || !strings.Contains(errOut, "quit it before") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+	if _, err := os.Stat(h.paths.DatabaseFile()); err != nil {
+		t.Errorf("the database is gone: %v", err)
+	}
+}

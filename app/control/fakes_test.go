@@ -1,0 +1,76 @@
+package control
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// fakeEngine stands in for app/relay's engine, which this package only
+// reaches through the Engine interface: it keeps a pause state and records
+// what it was asked.
+type fakeEngine struct {
+	now    func() time.Time
+	onShow func()
+
+	mu            sync.Mutex
+	paused        bool
+	pausedUntil   *time.Time
+	routesChanged int
+	checks        int
+}
+
+func (e *fakeEngine) Show() error {
+	if e.onShow != nil {
+		e.onShow()
+	}
+	return nil
+}
+
+func (e *fakeEngine) Health(context.Context) (Health, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.health(), nil
+}
+
+func (e *fakeEngine) health() Health {
+	if e.paused {
+		return Health{State: StatePaused, PausedUntil: e.pausedUntil}
+	}
+	return Health{State: StateHealthy}
+}
+
+func (e *fakeEngine) Check(context.Context) (Health, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.checks++
+	h := e.health()
+	at := e.now().UTC()
+	h.CheckedAt = &at
+	return h, nil
+}
+
+func (e *fakeEngine) Pause(_ context.Context, d time.Duration) (Health, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.paused, e.pausedUntil = true, nil
+	if d > 0 {
+		until := e.now().Add(d).UTC()
+		e.pausedUntil = &until
+	}
+	return e.health(), nil
+}
+
+func (e *fakeEngine) Resume(context.Context) (Health, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.paused, e.pausedUntil = false, nil
+	return e.health(), nil
+}
+
+func (e *fakeEngine) RoutesChanged(context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.routesChanged++
+	return nil
+}
