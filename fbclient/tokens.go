@@ -46,15 +46,15 @@ func (c *Client) DebugToken(ctx context.Context, input Token) (TokenInfo, error)
 	}
 	var out struct {
 		Data struct {
-			AppID          string     `json:"app_id"`
-			Type           string     `json:"type"`
-			UserID         string     `json:"user_id"`
-			ProfileID      string     `json:"profile_id"`
-			IsValid        bool       `json:"is_valid"`
-			IssuedAt       int64      `json:"issued_at"`
-			ExpiresAt      int64      `json:"expires_at"`
-			DataAccess     int64      `json:"data_access_expires_at"`
-			Scopes         []string   `json:"scopes"`
+			AppID          string   `json:"app_id"`
+			Type           string   `json:"type"`
+			UserID         string   `json:"user_id"`
+			ProfileID      string   `json:"profile_id"`
+			IsValid        bool     `json:"is_valid"`
+			IssuedAt       int64    `json:"issued_at"`
+			ExpiresAt      int64    `json:"expires_at"`
+			DataAccess     int64    `json:"data_access_expires_at"`
+			Scopes         []string `json:"scopes"`
 			GranularScopes []struct {
 				Scope     string   `json:"scope"`
 				TargetIDs []string `json:"target_ids"`

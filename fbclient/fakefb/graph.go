@@ -35,9 +35,9 @@ type graphState struct {
 	pageCalls           map[string][]time.Time // Page ID → call times in the window
 	requests            []RequestRecord
 
-	posts      map[string][]*Post      // Page ID → posts, oldest first
-	lives      map[string]*liveVideo   // live video ID → video
-	liveOrder  []string                // live video IDs, oldest first
+	posts      map[string][]*Post         // Page ID → posts, oldest first
+	lives      map[string]*liveVideo      // live video ID → video
+	liveOrder  []string                   // live video IDs, oldest first
 	partners   map[string]map[string]bool // Page → crossposting partners (both agreed)
 	handshakes map[string]map[string]bool // Page → Pages it asked to partner with
 	pageTokens map[string]string          // app|user|page → Page token handed out
@@ -78,12 +78,12 @@ type call struct {
 
 // reply is the answer to one call.
 type reply struct {
-	status  int
-	body    any // marshalled to JSON
-	raw     string
-	header  http.Header
-	write   bool // the call changed something
-	hang    bool // answer nothing (a timeout)
+	status int
+	body   any // marshalled to JSON
+	raw    string
+	header http.Header
+	write  bool // the call changed something
+	hang   bool // answer nothing (a timeout)
 }
 
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {

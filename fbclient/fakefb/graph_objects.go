@@ -114,7 +114,7 @@ func (s *Server) debugToken(c call, a auth) reply {
 		"app_id": rec.AppID, "type": string(rec.Kind), "is_valid": eb == nil,
 		"issued_at": rec.IssuedAt.Unix(), "expires_at": unixOrZero(rec.ExpiresAt),
 		"data_access_expires_at": unixOrZero(rec.DataAccessEnds),
-		"scopes": append([]string{}, rec.Scopes...), "granular_scopes": s.granularLocked(rec),
+		"scopes":                 append([]string{}, rec.Scopes...), "granular_scopes": s.granularLocked(rec),
 		"user_id": rec.UserID,
 	}
 	if app, ok := s.apps[rec.AppID]; ok {

@@ -3,7 +3,6 @@ package fakefb
 import (
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -129,13 +128,4 @@ func pick(o object, fields []string) object {
 		}
 	}
 	return out
-}
-
-// absURL makes a path on the fake absolute.
-func (s *Server) absURL(p string) string {
-	u, err := url.JoinPath(s.URL, p)
-	if err != nil {
-		return s.URL + p
-	}
-	return u
 }
