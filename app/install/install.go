@@ -26,7 +26,7 @@ import (
 // AppID is LiveRoute's reverse-DNS application ID: the name of its desktop
 // entry, icon, LaunchAgent and bundle identifier. FyneApp.toml must use the
 // same ID so the desktop matches windows to the menu entry.
-const AppID = "io.github.liveroute.LiveRoute"
+const AppID = "com.liveroute.app"
 
 // AppName is the name people see in menus.
 const AppName = "LiveRoute"
@@ -320,6 +320,14 @@ func (opts Options) setAutostart(l Layout, enabled bool) (Report, error) {
 // purge deletes the profile's folders and keychain secrets.
 func (opts Options) purge() (Report, error) {
 	var rep Report
+	// Secrets first: finding them may need the database, and if the keychain
+	// refuses, the data stays so a retry can still find them.
+	if opts.PurgeSecrets != nil {
+		if err := opts.PurgeSecrets(); err != nil {
+			return rep, fmt.Errorf("delete the keychain secrets: %w", err)
+		}
+		rep.Changes = append(rep.Changes, Change{Action: Removed, What: "keychain secrets", Path: "the system keychain"})
+	}
 	for _, dir := range opts.PurgeDirs {
 		if dir == "" {
 			continue
@@ -331,12 +339,6 @@ func (opts Options) purge() (Report, error) {
 			return rep, fmt.Errorf("delete %s: %w", dir, err)
 		}
 		rep.Changes = append(rep.Changes, Change{Action: Removed, What: "data folder", Path: dir})
-	}
-	if opts.PurgeSecrets != nil {
-		if err := opts.PurgeSecrets(); err != nil {
-			return rep, fmt.Errorf("delete the keychain secrets: %w", err)
-		}
-		rep.Changes = append(rep.Changes, Change{Action: Removed, What: "keychain secrets", Path: "the system keychain"})
 	}
 	return rep, nil
 }

@@ -1,0 +1,230 @@
+// Package app is LiveRoute's desktop face: the main window, the tray and
+// desktop notifications. It renders what the engine (app/relay) publishes
+// and forwards the person's commands to it; no business rule lives here.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/assets"
+	"github.com/liveroute/liveroute/store"
+)
+
+// Engine is what the GUI needs of the engine.
+type Engine interface {
+	Status() relay.Status
+	Subscribe(buffer int) (<-chan relay.Event, func())
+	Pause(d time.Duration)
+	Resume()
+	CheckNow()
+}
+
+// Options wire a GUI to its parts.
+type Options struct {
+	App     fyne.App         // the Fyne app: the real driver in main, fyne's test app in tests
+	Engine  Engine           // the engine's events and commands
+	Service *service.Service // connect, add Pages; nil in tests of the window alone
+	DB      *store.DB        // routes, destinations, activity
+	// TrayHost reports whether a system tray is there to hide the window
+	// into; when it says no, closing the window quits, so the window can
+	// never become unreachable. Nil means no tray host.
+	TrayHost func() bool
+	Demo     bool // say so in the title: demo data is not the person's
+	Logger   *slog.Logger
+}
+
+// GUI is LiveRoute's window, tray and notifications.
+type GUI struct {
+	fyne     fyne.App
+	win      fyne.Window
+	engine   Engine
+	svc      *service.Service
+	db       *store.DB
+	trayHost func() bool
+	tray     tray
+	log      *slog.Logger
+	view     *mainView
+
+	mu     sync.Mutex
+	health Health
+}
+
+// New builds the window and tray. Call Run to show them.
+func New(opts Options) *GUI {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.TrayHost == nil {
+		opts.TrayHost = func() bool { return false }
+	}
+	g := &GUI{
+		fyne:     opts.App,
+		engine:   opts.Engine,
+		svc:      opts.Service,
+		db:       opts.DB,
+		trayHost: opts.TrayHost,
+		tray:     trayOf(opts.App),
+		log:      opts.Logger,
+	}
+	g.fyne.SetIcon(assets.Icon)
+	title := "LiveRoute"
+	if opts.Demo {
+		title = "LiveRoute (demo)"
+	}
+	g.win = g.fyne.NewWindow(title)
+	g.win.SetIcon(assets.Icon)
+	g.win.Resize(fyne.NewSize(760, 520))
+	g.win.SetCloseIntercept(g.closeWindow)
+	g.win.SetMaster()
+	g.view = newMainView(g)
+	g.win.SetContent(g.view.root)
+	g.health = g.healthOf(relay.State{Kind: relay.Healthy})
+	if g.engine != nil {
+		g.health = g.healthOf(g.engine.Status().State)
+	}
+	g.render()
+	return g
+}
+
+// Window is the main window.
+func (g *GUI) Window() fyne.Window { return g.win }
+
+// Health is what the tray and the window currently show.
+func (g *GUI) Health() Health {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.health
+}
+
+// Show brings the main window to the front (from the tray, or when the
+// person starts LiveRoute a second time).
+func (g *GUI) Show() {
+	fyne.Do(func() {
+		g.win.Show()
+		g.win.RequestFocus()
+	})
+}
+
+// Watch renders the engine's events until ctx ends: state changes become
+// the tray icon, the window's status and one notification each.
+func (g *GUI) Watch(ctx context.Context) {
+	if g.engine == nil {
+		return
+	}
+	events, cancel := g.engine.Subscribe(64)
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			g.handle(ev)
+		}
+	}
+}
+
+// ShowAndRun shows the window (unless startMinimised and a tray exists) and
+// runs the Fyne event loop until Quit.
+func (g *GUI) ShowAndRun(startMinimised bool) {
+	if !startMinimised || !g.trayHost() {
+		g.win.Show()
+	}
+	g.fyne.Run()
+}
+
+// Quit ends the app.
+func (g *GUI) Quit() { fyne.Do(g.fyne.Quit) }
+
+func (g *GUI) handle(ev relay.Event) {
+	switch ev := ev.(type) {
+	case relay.StateChanged:
+		g.setHealth(g.healthOf(ev.To))
+		if n := notificationFor(ev); n != nil {
+			g.fyne.SendNotification(n)
+		}
+	case relay.LiveDetected, relay.ShareResult, relay.Missed, relay.DestinationFlagged:
+		fyne.Do(g.view.refresh)
+	case relay.AssistedSharesPending:
+		if len(ev.Shares) > 0 {
+			g.fyne.SendNotification(fyne.NewNotification("Share to "+plural(len(ev.Shares), "group", "groups"),
+				"Facebook lets no app post to Groups. Open LiveRoute to share "+ev.Video.Title+" in one click each."))
+		}
+		fyne.Do(g.view.refresh)
+	}
+}
+
+// healthOf is what the person sees of state: nothing to watch before an
+// account is connected, whatever the engine says.
+func (g *GUI) healthOf(state relay.State) Health {
+	if g.engine == nil || g.db == nil {
+		return notConnected()
+	}
+	if _, ok, err := g.db.Account(); err == nil && !ok {
+		return notConnected()
+	}
+	return healthOf(state)
+}
+
+func (g *GUI) setHealth(h Health) {
+	g.mu.Lock()
+	g.health = h
+	g.mu.Unlock()
+	fyne.Do(g.render)
+}
+
+// render shows the current health in the tray and the window. It runs on
+// the UI goroutine.
+func (g *GUI) render() {
+	h := g.Health()
+	if g.tray != nil {
+		g.tray.SetSystemTrayIcon(assets.TrayIcon(h.Tray))
+		g.tray.SetSystemTrayMenu(g.trayMenu(h))
+	}
+	g.view.showHealth(h)
+}
+
+// closeWindow hides the window into the tray when a tray host exists and
+// quits otherwise: with no tray the hidden window could never come back.
+func (g *GUI) closeWindow() {
+	if g.trayHost() {
+		g.win.Hide()
+		return
+	}
+	g.log.Info("window closed with no system tray: quitting")
+	g.fyne.Quit()
+}
+
+func (g *GUI) pause() {
+	if g.engine != nil {
+		g.engine.Pause(0)
+	}
+}
+
+func (g *GUI) resume() {
+	if g.engine != nil {
+		g.engine.Resume()
+	}
+}
+
+func (g *GUI) checkNow() {
+	if g.engine != nil {
+		g.engine.CheckNow()
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}

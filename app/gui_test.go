@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/assets"
+	"github.com/liveroute/liveroute/store"
+)
+
+// desktopApp is fyne's test app with what the real desktop driver adds: a
+// tray, and a Quit that can be observed.
+type desktopApp struct {
+	fyne.App
+	mu            sync.Mutex
+	menu          *fyne.Menu
+	icon          fyne.Resource
+	quits         int
+	notifications []*fyne.Notification
+}
+
+func (a *desktopApp) SetSystemTrayMenu(m *fyne.Menu)    { a.mu.Lock(); a.menu = m; a.mu.Unlock() }
+func (a *desktopApp) SetSystemTrayIcon(r fyne.Resource) { a.mu.Lock(); a.icon = r; a.mu.Unlock() }
+func (a *desktopApp) Quit()                             { a.mu.Lock(); a.quits++; a.mu.Unlock() }
+func (a *desktopApp) SendNotification(n *fyne.Notification) {
+	a.mu.Lock()
+	a.notifications = append(a.notifications, n)
+	a.mu.Unlock()
+}
+
+func (a *desktopApp) trayLabels() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, it := range a.menu.Items {
+		if it.IsSeparator {
+			continue
+		}
+		label := it.Label
+		if it.Disabled {
+			label += " (disabled)"
+		}
+		out = append(out, label)
+	}
+	return out
+}
+
+// scriptedEngine is the engine's surface, driven by the test.
+type scriptedEngine struct {
+	mu      sync.Mutex
+	state   relay.State
+	events  chan relay.Event
+	pauses  int
+	resumes int
+	checks  int
+}
+
+func newScriptedEngine(s relay.State) *scriptedEngine {
+	return &scriptedEngine{state: s, events: make(chan relay.Event, 16)}
+}
+
+func (e *scriptedEngine) Status() relay.Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return relay.Status{State: e.state}
+}
+func (e *scriptedEngine) Subscribe(int) (<-chan relay.Event, func()) {
+	return e.events, func() {}
+}
+func (e *scriptedEngine) Pause(time.Duration) { e.mu.Lock(); e.pauses++; e.mu.Unlock() }
+func (e *scriptedEngine) Resume()             { e.mu.Lock(); e.resumes++; e.mu.Unlock() }
+func (e *scriptedEngine) CheckNow()           { e.mu.Lock(); e.checks++; e.mu.Unlock() }
+
+func newTestGUI(t *testing.T, engine Engine, trayHost bool) (*GUI, *desktopApp) {
+	t.Helper()
+	a := &desktopApp{App: test.NewTempApp(t)}
+	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if engine != nil {
+		if err := db.PutAccount(store.Account{UserID: "501", Name: "Ada"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := New(Options{App: a, Engine: engine, DB: db, TrayHost: func() bool { return trayHost }})
+	return g, a
+}
+
+func TestTrayMenuHasEveryActionAndTheStatusLine(t *testing.T) {
+	_, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	want := []string{"LiveRoute — Connected (disabled)", "Open LiveRoute", "Pause sharing", "Check now", "Reset connection…", "Quit"}
+	if got := a.trayLabels(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("tray menu\n got %q\nwant %q", got, want)
+	}
+	if a.icon != assets.TrayIcon(assets.TrayHealthy) {
+		t.Errorf("tray icon %v, want the healthy one", a.icon.Name())
+	}
+}
+
+func TestStateChangesRebuildTrayAndWindow(t *testing.T) {
+	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+
+	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.Paused}})
+	if !g.Health().Paused {
+		t.Fatalf("health after Paused: %+v", g.Health())
+	}
+	if labels := strings.Join(a.trayLabels(), "|"); !strings.Contains(labels, "Resume sharing") {
+		t.Errorf("tray menu while paused: %s", labels)
+	}
+	if g.view.pauseBtn.Text != "Resume sharing" {
+		t.Errorf("window button %q, want Resume sharing", g.view.pauseBtn.Text)
+	}
+	if !g.view.checkBtn.Disabled() {
+		t.Error("Check now stays enabled while paused")
+	}
+
+	reason := "Your Facebook password changed."
+	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Paused}, To: relay.State{Kind: relay.NeedsReconnect, Reason: reason}})
+	if a.icon != assets.TrayIcon(assets.TrayReconnect) {
+		t.Errorf("tray icon %s, want the reconnect one", a.icon.Name())
+	}
+	if !strings.Contains(g.view.detail.Text, reason) {
+		t.Errorf("window detail %q does not say why: %q", g.view.detail.Text, reason)
+	}
+	if !g.view.connectBt.Visible() {
+		t.Error("the Reconnect button is hidden while the connection is dead")
+	}
+}
+
+// The engine's events arrive through Watch; it returns once the engine
+// closes the subscription, so every event has been handled by then.
+func TestEachTransitionRaisesOneNotificationOrNone(t *testing.T) {
+	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	g, a := newTestGUI(t, engine, true)
+
+	expires := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	steps := []relay.StateChanged{
+		{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.Expiring, ExpiresAt: expires, Window: 7 * 24 * time.Hour}},
+		{From: relay.State{Kind: relay.Expiring}, To: relay.State{Kind: relay.Paused}},
+		{From: relay.State{Kind: relay.Paused}, To: relay.State{Kind: relay.NeedsReconnect, Reason: "Your connection expired."}},
+		{From: relay.State{Kind: relay.NeedsReconnect}, To: relay.State{Kind: relay.Healthy}},
+	}
+	for _, s := range steps {
+		engine.events <- s
+	}
+	close(engine.events)
+	g.Watch(context.Background())
+	if h := g.Health(); h.Headline != "Connected" {
+		t.Errorf("health after the last transition: %q, want Connected", h.Headline)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var titles []string
+	for _, n := range a.notifications {
+		titles = append(titles, n.Title)
+	}
+	want := []string{"LiveRoute: Connection ends within 7 days", "LiveRoute: Sharing stopped — reconnect", "LiveRoute is sharing again"}
+	if strings.Join(titles, "|") != strings.Join(want, "|") {
+		t.Errorf("notifications\n got %q\nwant %q (pausing is the person's own act: no notification)", titles, want)
+	}
+}
+
+func TestTrayActionsReachTheEngine(t *testing.T) {
+	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	_, a := newTestGUI(t, engine, true)
+	for _, it := range a.menu.Items {
+		switch it.Label {
+		case "Pause sharing", "Check now":
+			it.Action()
+		}
+	}
+	engine.mu.Lock()
+	defer engine.mu.Unlock()
+	if engine.pauses != 1 || engine.checks != 1 {
+		t.Errorf("engine got %d pauses and %d checks, want 1 and 1", engine.pauses, engine.checks)
+	}
+}
+
+func TestClosingTheWindowHidesItWhenATrayExists(t *testing.T) {
+	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	g.win.Show()
+	g.closeWindow()
+	if a.quits != 0 {
+		t.Error("closing the window quit the app although a tray exists")
+	}
+	if !windowOpen(g.win) {
+		t.Error("closing the window destroyed it; it must only hide")
+	}
+}
+
+func TestClosingTheWindowQuitsWhenNoTrayExists(t *testing.T) {
+	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), false)
+	g.win.Show()
+	g.closeWindow()
+	if a.quits != 1 {
+		t.Errorf("closing the window with no tray: %d quits, want 1 (a hidden window could never come back)", a.quits)
+	}
+}
+
+func TestNotConnectedOffersToConnect(t *testing.T) {
+	g, a := newTestGUI(t, nil, true)
+	if h := g.Health(); h.Headline != "Not connected" || !h.Reconnect {
+		t.Errorf("health without an engine: %+v", h)
+	}
+	for _, it := range a.menu.Items {
+		if (it.Label == "Pause sharing" || it.Label == "Check now") && !it.Disabled {
+			t.Errorf("%q is enabled with nothing connected", it.Label)
+		}
+	}
+}
+
+func TestRoutesTabListsRoutesFromTheDatabase(t *testing.T) {
+	g, _ := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	if err := g.db.PutDestination(store.Destination{ID: "p2", Name: "Youth Page", Kind: store.KindPage}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.db.PutRoute(store.Route{SourceID: "p1", SourceName: "Main Page", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "p2", Mode: store.ModePost, Message: "{title} {url}"}}}); err != nil {
+		t.Fatal(err)
+	}
+	g.view.refresh()
+	text := allText(g.view.routes)
+	for _, want := range []string{"Main Page", "Youth Page", "link post"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("routes tab %q lacks %q", text, want)
+		}
+	}
+}
+
+func windowOpen(w fyne.Window) bool {
+	for _, open := range fyne.CurrentApp().Driver().AllWindows() {
+		if open == w {
+			return true
+		}
+	}
+	return false
+}
+
+// allText joins the text of every label and card inside o.
+func allText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			b.WriteString(o.Text + "\n")
+		case *widget.Card:
+			b.WriteString(o.Title + "\n" + o.Subtitle + "\n")
+			if o.Content != nil {
+				walk(o.Content)
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}

@@ -1,0 +1,92 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/store"
+)
+
+// ControlBackend is what the control socket runs commands on: this
+// profile's database and engine. show brings the window to the front; nil
+// for a headless run.
+func (s *Service) ControlBackend(show func() error) control.Backend {
+	return control.Backend{
+		DB:     s.DB,
+		Engine: controlEngine{s: s, show: show},
+		AddPage: func(ctx context.Context, ref string) (store.Destination, error) {
+			return s.AddPage(ctx, ref)
+		},
+	}
+}
+
+// controlEngine answers the control socket's engine commands.
+type controlEngine struct {
+	s    *Service
+	show func() error
+}
+
+func (c controlEngine) Show() error {
+	if c.show == nil {
+		return errHeadless
+	}
+	return c.show()
+}
+
+func (c controlEngine) Health(context.Context) (control.Health, error) {
+	return healthOf(c.s.Engine.Status()), nil
+}
+
+// Check asks Facebook now — debug_token for every token and the
+// destinations — and answers once it has.
+func (c controlEngine) Check(ctx context.Context) (control.Health, error) {
+	if err := c.s.Engine.Rebind(ctx); err != nil {
+		return control.Health{}, err
+	}
+	return healthOf(c.s.Engine.Status()), nil
+}
+
+func (c controlEngine) Pause(_ context.Context, d time.Duration) (control.Health, error) {
+	c.s.Engine.Pause(d)
+	return healthOf(c.s.Engine.Status()), nil
+}
+
+func (c controlEngine) Resume(context.Context) (control.Health, error) {
+	c.s.Engine.Resume()
+	return healthOf(c.s.Engine.Status()), nil
+}
+
+func (c controlEngine) RoutesChanged(context.Context) error {
+	c.s.Engine.ReloadRoutes()
+	return nil
+}
+
+// healthOf names the engine's state as the CLI's JSON does.
+func healthOf(st relay.Status) control.Health {
+	h := control.Health{Reason: st.State.Reason}
+	switch st.State.Kind {
+	case relay.Healthy:
+		h.State = "healthy"
+	case relay.Expiring:
+		h.State = "expiring"
+	case relay.NeedsReconnect:
+		h.State = "needs_reconnect"
+	case relay.Paused:
+		h.State = "paused"
+		if !st.State.PausedUntil.IsZero() {
+			until := st.State.PausedUntil
+			h.PausedUntil = &until
+		}
+	case relay.Offline:
+		h.State = "offline"
+	}
+	if !st.Running {
+		h.State = "stopped"
+	}
+	return h
+}
+
+var errHeadless = errors.New("LiveRoute runs headless here: there is no window to show")

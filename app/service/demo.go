@@ -1,0 +1,63 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+// startFake starts the demo's fake Facebook and points the client at it.
+func (s *Service) startFake() error {
+	fake, info, err := fakefb.NewDemo()
+	if err != nil {
+		return fmt.Errorf("start the demo's fake Facebook: %w", err)
+	}
+	s.fake = fake
+	s.facebookURL, s.graphURL = fake.URL, fake.URL
+	if err := s.Secrets.Set(store.AppSecretKey(info.AppID), info.AppSecret); err != nil {
+		return err
+	}
+	settings, err := s.DB.Settings()
+	if err != nil {
+		return err
+	}
+	settings.AppID = info.AppID
+	if err := s.DB.PutSettings(settings); err != nil {
+		return err
+	}
+	s.demoInfo = info
+	return nil
+}
+
+// seedDemo connects the demo person (the fake is new every run, so its
+// tokens are too) and, on a profile without routes, adds one: the live Page
+// to the other two Pages.
+func (s *Service) seedDemo(ctx context.Context) error {
+	info := s.demoInfo
+	binder := account.Binder{Graph: s.graph, DB: s.DB, Secrets: s.Secrets, AppID: info.AppID}
+	if _, err := binder.Connect(ctx, fbclient.Token(info.UserToken), nil); err != nil {
+		return fmt.Errorf("connect the demo account: %w", err)
+	}
+	routes, err := s.DB.Routes()
+	if err != nil || len(routes) > 0 {
+		return err
+	}
+	var targets []store.Target
+	for _, id := range info.PageIDs {
+		if id != info.LivePageID {
+			targets = append(targets, store.Target{DestinationID: id, Mode: store.ModePost,
+				Message: "We're live on {source}: {title} — {url}"})
+		}
+	}
+	src, _, err := s.DB.Destination(info.LivePageID)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.PutRoute(store.Route{Name: "Sunday service", SourceID: info.LivePageID, SourceName: src.Name,
+		SourceKind: store.SourcePage, Enabled: true, Targets: targets})
+	return err
+}

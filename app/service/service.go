@@ -1,0 +1,314 @@
+// Package service is LiveRoute without its face: the database, the
+// keychain, the Facebook client and the engine of one profile, wired
+// together. The GUI, the headless runner and the CLI's connect all stand
+// on it, so they behave alike.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+// Options say which profile to open and how.
+type Options struct {
+	Paths store.Paths
+	// DB is a database the caller already opened (the CLI's); nil: Open
+	// opens the profile's own and Close closes it.
+	DB     *store.DB
+	Demo   bool // run against an in-process fake Facebook, secrets in memory
+	Logger *slog.Logger
+	// Getenv reads LIVEROUTE_FACEBOOK_URL and LIVEROUTE_GRAPH_URL; default os.Getenv.
+	Getenv func(string) string
+	// OpenBrowser shows the login dialog; default the system browser.
+	OpenBrowser func(url string) error
+}
+
+// Service is one open profile.
+type Service struct {
+	Paths   store.Paths
+	DB      *store.DB
+	Secrets Secrets
+	Engine  *relay.Engine
+
+	opts        Options
+	ownDB       bool
+	graph       *graph
+	facebookURL string
+	graphURL    string
+	fake        *fakefb.Server
+	demoInfo    fakefb.DemoInfo
+	log         *slog.Logger
+}
+
+// Open opens the profile's database and secrets and builds the engine;
+// Start runs it. With Demo it also starts the fake Facebook and, on the
+// first run, connects the demo account and adds a demo route.
+func Open(ctx context.Context, opts Options) (*Service, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if err := opts.Paths.Ensure(); err != nil {
+		return nil, err
+	}
+	db, ownDB := opts.DB, false
+	if db == nil {
+		var err error
+		db, err = store.Open(opts.Paths.DatabaseFile(), store.Options{ValidateTemplate: relay.Validate})
+		if err != nil {
+			return nil, err
+		}
+		ownDB = true
+		if r := db.Recovered(); r != nil {
+			opts.Logger.Warn("database recovered", "what", r.Error())
+		}
+	}
+	s := &Service{
+		ownDB:       ownDB,
+		Paths:       opts.Paths,
+		DB:          db,
+		opts:        opts,
+		log:         opts.Logger,
+		facebookURL: opts.Getenv(fbclient.EnvFacebookURL),
+		graphURL:    opts.Getenv(fbclient.EnvGraphURL),
+		graph:       &graph{},
+	}
+	if opts.Demo {
+		s.Secrets = &memorySecrets{m: map[string]string{}}
+		if err := s.startFake(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	} else {
+		s.Secrets = store.Keychain{Service: opts.Paths.KeychainService()}
+	}
+	client, err := s.newClient()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.graph.set(client)
+	s.Engine = relay.New(relay.Config{Graph: s.graph, Store: db, Secrets: s.Secrets, Logger: opts.Logger})
+	if opts.Demo {
+		if err := s.seedDemo(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Start runs the engine until Close.
+func (s *Service) Start(ctx context.Context) error { return s.Engine.Start(ctx) }
+
+// Close stops the engine and closes everything the service opened.
+func (s *Service) Close() error {
+	if s.Engine != nil {
+		s.Engine.Stop()
+	}
+	if s.fake != nil {
+		s.fake.Close()
+	}
+	if !s.ownDB {
+		return nil
+	}
+	return s.DB.Close()
+}
+
+// Binder binds logins to this profile.
+func (s *Service) Binder() account.Binder {
+	settings, _ := s.DB.Settings()
+	return account.Binder{Graph: s.graph, DB: s.DB, Secrets: s.Secrets, AppID: settings.AppID}
+}
+
+// ConnectRequest is one "connect my account" as the wizard or the CLI asks it.
+type ConnectRequest struct {
+	AppID, ConfigID string
+	Secret          fbclient.Token // empty: reuse the secret saved for AppID
+	Transport       string         // store.TransportLoopback, TransportPaste or TransportRelay
+	RelayURL        string
+	Rerequest       bool // ask again for declined permissions and new Pages ("Add Pages…")
+	// Paste, for paste-back, shows the person the login address and returns
+	// the address they landed on.
+	Paste func(ctx context.Context, loginURL string) (string, error)
+	// Progress hears each step, for a wizard's progress line.
+	Progress func(fbclient.LoginStep)
+}
+
+// Connect logs in through Facebook's dialog with the person's own Meta
+// app, binds the result (account, Pages, tokens) and rebinds the engine so
+// every route resumes in place.
+func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Result, error) {
+	settings, err := s.DB.Settings()
+	if err != nil {
+		return account.Result{}, err
+	}
+	secret := req.Secret
+	if secret.IsZero() {
+		saved, err := s.Secrets.Get(store.AppSecretKey(req.AppID))
+		if err != nil {
+			return account.Result{}, fmt.Errorf("give the App secret of app %s: %w", req.AppID, err)
+		}
+		secret = fbclient.Token(saved)
+	}
+	next := settings
+	next.AppID, next.ConfigID, next.Transport, next.RelayURL = req.AppID, req.ConfigID, req.Transport, req.RelayURL
+	if err := store.ValidateSettings(next); err != nil {
+		return account.Result{}, err
+	}
+	client := fbclient.New(s.clientConfig(next, secret))
+	if err := client.VerifyApp(ctx); err != nil {
+		return account.Result{}, err
+	}
+
+	opts := fbclient.DefaultLoginOptions(transportOf(req.Transport))
+	opts.ConfigID, opts.RelayURL, opts.Rerequest, opts.PKCE = req.ConfigID, req.RelayURL, req.Rerequest, settings.PKCE
+	opts.Progress = req.Progress
+	if s.opts.OpenBrowser != nil {
+		opts.OpenBrowser = s.opts.OpenBrowser
+	}
+	session, err := client.StartLogin(ctx, opts)
+	if err != nil {
+		return account.Result{}, err
+	}
+	defer session.Close()
+	var login fbclient.LoginResult
+	if opts.Transport == fbclient.PasteBack {
+		if req.Paste == nil {
+			return account.Result{}, errors.New("paste-back needs a way to ask for the pasted address")
+		}
+		address, err := req.Paste(ctx, session.AuthURL())
+		if err != nil {
+			return account.Result{}, err
+		}
+		login, err = session.Paste(ctx, address)
+		if err != nil {
+			return account.Result{}, err
+		}
+	} else {
+		if err := session.Open(); err != nil {
+			s.log.Warn("could not open the browser", "err", err)
+		}
+		login, err = session.Wait(ctx)
+		if err != nil {
+			return account.Result{}, err
+		}
+	}
+
+	// The login worked: keep the app's settings and secret, then bind.
+	if err := s.Secrets.Set(store.AppSecretKey(req.AppID), secret.Reveal()); err != nil {
+		return account.Result{}, fmt.Errorf("save the App secret: %w", err)
+	}
+	if err := s.DB.PutSettings(next); err != nil {
+		return account.Result{}, err
+	}
+	s.graph.set(client)
+	binder := account.Binder{Graph: s.graph, DB: s.DB, Secrets: s.Secrets, AppID: req.AppID}
+	res, err := binder.Connect(ctx, login.UserToken, login.Declined)
+	if err != nil {
+		return account.Result{}, err
+	}
+	if err := s.Engine.Rebind(ctx); err != nil {
+		s.log.Warn("rebind after connect", "err", err)
+	}
+	return res, nil
+}
+
+// AddPage adds a Page missing from the login's list, by ID or username.
+func (s *Service) AddPage(ctx context.Context, ref string) (store.Destination, error) {
+	d, err := s.Binder().AddPage(ctx, ref)
+	if err != nil {
+		return d, err
+	}
+	s.Engine.ReloadRoutes()
+	return d, nil
+}
+
+// newClient builds the Facebook client of the stored settings; with no app
+// configured yet it is one that can only fail with a clear error.
+func (s *Service) newClient() (*fbclient.Client, error) {
+	settings, err := s.DB.Settings()
+	if err != nil {
+		return nil, err
+	}
+	var secret fbclient.Token
+	if settings.AppID != "" {
+		v, err := s.Secrets.Get(store.AppSecretKey(settings.AppID))
+		switch {
+		case errors.Is(err, store.ErrSecretNotFound):
+			s.log.Warn("the App secret is not in the keychain; reconnect to give it again", "app_id", settings.AppID)
+		case err != nil:
+			return nil, err
+		}
+		secret = fbclient.Token(v)
+	}
+	return fbclient.New(s.clientConfig(settings, secret)), nil
+}
+
+func (s *Service) clientConfig(settings store.Settings, secret fbclient.Token) fbclient.Config {
+	return fbclient.Config{
+		GraphURL:    s.graphURL,
+		FacebookURL: s.facebookURL,
+		Version:     settings.APIVersion,
+		AppID:       settings.AppID,
+		AppSecret:   secret,
+		HTTPClient:  nil,
+		Now:         time.Now,
+	}
+}
+
+func transportOf(name string) fbclient.Transport {
+	switch name {
+	case store.TransportPaste:
+		return fbclient.PasteBack
+	case store.TransportRelay:
+		return fbclient.Relay
+	}
+	return fbclient.Loopback
+}
+
+// PurgeSecrets deletes every keychain secret of the profile at paths: the
+// App secret, the user token and every Page token. `uninstall --purge`
+// calls it while LiveRoute is not running.
+func PurgeSecrets(paths store.Paths) error {
+	db, err := store.Open(paths.DatabaseFile(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	acct, _, err := db.Account()
+	if err != nil {
+		return err
+	}
+	settings, err := db.Settings()
+	if err != nil {
+		return err
+	}
+	dests, err := db.Destinations()
+	if err != nil {
+		return err
+	}
+	var pageIDs []string
+	for _, d := range dests {
+		if d.Kind == store.KindPage {
+			pageIDs = append(pageIDs, d.ID)
+		}
+	}
+	appID := settings.AppID
+	if appID == "" {
+		appID = acct.AppID
+	}
+	return store.Keychain{Service: paths.KeychainService()}.DeleteAccountSecrets(appID, acct.UserID, pageIDs)
+}

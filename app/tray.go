@@ -1,0 +1,48 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// tray is the part of desktop.App the GUI uses; fyne's test app has none,
+// so tests give the GUI a recording one.
+type tray interface {
+	SetSystemTrayMenu(menu *fyne.Menu)
+	SetSystemTrayIcon(icon fyne.Resource)
+}
+
+func trayOf(a fyne.App) tray {
+	if t, ok := a.(tray); ok {
+		return t
+	}
+	return nil
+}
+
+var _ tray = desktop.App(nil)
+
+// trayMenu is rebuilt from health on every change instead of patched item
+// by item: simple, and never out of step with the state it shows.
+func (g *GUI) trayMenu(h Health) *fyne.Menu {
+	status := fyne.NewMenuItem("LiveRoute — "+h.Headline, nil)
+	status.Disabled = true
+
+	open := fyne.NewMenuItem("Open LiveRoute", g.Show)
+
+	pause := fyne.NewMenuItem("Pause sharing", g.pause)
+	if h.Paused {
+		pause = fyne.NewMenuItem("Resume sharing", g.resume)
+	}
+	pause.Disabled = !h.Connected && !h.Paused
+
+	check := fyne.NewMenuItem("Check now", g.checkNow)
+	check.Disabled = !h.Connected || h.Paused
+
+	reset := fyne.NewMenuItem("Reset connection…", g.showConnection)
+
+	quit := fyne.NewMenuItem("Quit", g.fyne.Quit)
+	quit.IsQuit = true
+
+	return fyne.NewMenu("LiveRoute", status, fyne.NewMenuItemSeparator(), open, pause, check,
+		fyne.NewMenuItemSeparator(), reset, fyne.NewMenuItemSeparator(), quit)
+}

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"os"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// TrayHostPresent reports whether a system tray host is registered on the
+// session bus (the StatusNotifierItem protocol Fyne's Linux tray speaks).
+// Without one, the tray icon is invisible and a hidden window is lost.
+func TrayHostPresent() bool {
+	// With no session bus address godbus would autolaunch a bus daemon that
+	// outlives us; no bus means no tray.
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return false
+	}
+	conn, err := dbus.SessionBusPrivate()
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if err := conn.Auth(nil); err != nil {
+		return false
+	}
+	if err := conn.Hello(); err != nil {
+		return false
+	}
+	obj := conn.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher")
+	call := make(chan *dbus.Call, 1)
+	obj.Go("org.freedesktop.DBus.Properties.Get", 0, call,
+		"org.kde.StatusNotifierWatcher", "IsStatusNotifierHostRegistered")
+	select {
+	case c := <-call:
+		if c.Err != nil {
+			return false
+		}
+		var v dbus.Variant
+		if err := c.Store(&v); err != nil {
+			return false
+		}
+		registered, _ := v.Value().(bool)
+		return registered
+	case <-time.After(2 * time.Second):
+		return false
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package app
+
+// TrayHostPresent reports whether a system tray exists: Windows and macOS
+// always have one.
+func TrayHostPresent() bool { return true }

@@ -1,0 +1,222 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/assets"
+	"github.com/liveroute/liveroute/store"
+)
+
+// mainView is the main window's content: the connection's health on top,
+// then the routes, the activity and the connection in tabs.
+type mainView struct {
+	g    *GUI
+	root fyne.CanvasObject
+
+	icon      *canvas.Image
+	headline  *widget.Label
+	detail    *widget.Label
+	pauseBtn  *widget.Button
+	checkBtn  *widget.Button
+	connectBt *widget.Button
+
+	tabs     *container.AppTabs
+	routes   *fyne.Container
+	activity *fyne.Container
+}
+
+func newMainView(g *GUI) *mainView {
+	v := &mainView{g: g}
+	v.icon = canvas.NewImageFromResource(assets.TrayIcon(assets.TrayHealthy))
+	v.icon.SetMinSize(fyne.NewSize(48, 48))
+	v.icon.FillMode = canvas.ImageFillContain
+	v.headline = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.headline.SizeName = theme.SizeNameSubHeadingText
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.pauseBtn = widget.NewButtonWithIcon("Pause sharing", theme.MediaPauseIcon(), func() {
+		if g.Health().Paused {
+			g.resume()
+		} else {
+			g.pause()
+		}
+	})
+	v.checkBtn = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), g.checkNow)
+	v.connectBt = widget.NewButtonWithIcon("Reconnect…", theme.LoginIcon(), g.showConnection)
+	v.connectBt.Importance = widget.HighImportance
+
+	status := container.NewBorder(nil, nil, v.icon,
+		container.NewHBox(v.connectBt, v.pauseBtn, v.checkBtn),
+		container.NewVBox(v.headline, v.detail))
+
+	v.routes = container.NewVBox()
+	v.activity = container.NewVBox()
+	v.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Routes", theme.MediaPlayIcon(), container.NewVScroll(v.routes)),
+		container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), container.NewVScroll(v.activity)),
+		container.NewTabItemWithIcon("Connection", theme.AccountIcon(), v.connectionTab()),
+	)
+	v.root = container.NewBorder(container.NewPadded(status), nil, nil, nil, v.tabs)
+	v.refresh()
+	return v
+}
+
+// showHealth puts h on screen. UI goroutine only.
+func (v *mainView) showHealth(h Health) {
+	v.icon.Resource = assets.TrayIcon(h.Tray)
+	v.icon.Refresh()
+	v.headline.SetText(h.Headline)
+	v.detail.SetText(h.Detail)
+	if h.Paused {
+		v.pauseBtn.SetText("Resume sharing")
+		v.pauseBtn.SetIcon(theme.MediaPlayIcon())
+	} else {
+		v.pauseBtn.SetText("Pause sharing")
+		v.pauseBtn.SetIcon(theme.MediaPauseIcon())
+	}
+	setEnabled(v.pauseBtn, h.Connected || h.Paused)
+	setEnabled(v.checkBtn, h.Connected && !h.Paused)
+	if h.Reconnect {
+		v.connectBt.Show()
+	} else {
+		v.connectBt.Hide()
+	}
+}
+
+// refresh reloads routes and activity from the database. UI goroutine only.
+func (v *mainView) refresh() {
+	v.routes.Objects = v.routeRows()
+	v.routes.Refresh()
+	v.activity.Objects = v.activityRows()
+	v.activity.Refresh()
+}
+
+func (v *mainView) routeRows() []fyne.CanvasObject {
+	if v.g.db == nil {
+		return []fyne.CanvasObject{emptyNote("LiveRoute's database is not open.")}
+	}
+	routes, err := v.g.db.Routes()
+	if err != nil {
+		v.g.log.Error("list routes", "err", err)
+		return []fyne.CanvasObject{emptyNote("Your routes could not be read: " + err.Error())}
+	}
+	if len(routes) == 0 {
+		return []fyne.CanvasObject{emptyNote("No routes yet. A route takes the live videos of one source — your profile or a Page — to the Pages and Groups you choose.")}
+	}
+	dests := v.destinationNames()
+	var rows []fyne.CanvasObject
+	for _, r := range routes {
+		rows = append(rows, routeCard(r, dests))
+	}
+	return rows
+}
+
+func (v *mainView) destinationNames() map[string]store.Destination {
+	out := map[string]store.Destination{}
+	list, err := v.g.db.Destinations()
+	if err != nil {
+		v.g.log.Error("list destinations", "err", err)
+		return out
+	}
+	for _, d := range list {
+		out[d.ID] = d
+	}
+	return out
+}
+
+func routeCard(r store.Route, dests map[string]store.Destination) fyne.CanvasObject {
+	source := r.SourceName
+	if source == "" {
+		source = r.SourceID
+	}
+	title := source
+	if r.Name != "" {
+		title = r.Name + " — " + source
+	}
+	var lines []string
+	for _, t := range r.Targets {
+		d, ok := dests[t.DestinationID]
+		name := t.DestinationID
+		if ok && d.Name != "" {
+			name = d.Name
+		}
+		how := "link post"
+		switch t.Mode {
+		case store.ModeCrosspost:
+			how = "crosspost"
+		case store.ModeAssisted:
+			how = "you share it (Group)"
+		}
+		line := "→ " + name + " (" + how + ")"
+		if ok && d.Status != "" {
+			line += " ⚠ " + d.StatusReason
+		}
+		lines = append(lines, line)
+	}
+	state := "On"
+	if !r.Enabled {
+		state = "Off"
+	}
+	body := widget.NewLabel(strings.Join(lines, "\n"))
+	body.Wrapping = fyne.TextWrapWord
+	return widget.NewCard(title, fmt.Sprintf("%s · %d destinations", state, len(r.Targets)), body)
+}
+
+func (v *mainView) activityRows() []fyne.CanvasObject {
+	if v.g.db == nil {
+		return nil
+	}
+	items, err := v.g.db.Activities(200)
+	if err != nil {
+		v.g.log.Error("list activity", "err", err)
+		return []fyne.CanvasObject{emptyNote("The activity log could not be read: " + err.Error())}
+	}
+	if len(items) == 0 {
+		return []fyne.CanvasObject{emptyNote("Nothing has happened yet. Shares, live videos and connection changes appear here.")}
+	}
+	var rows []fyne.CanvasObject
+	for _, a := range items {
+		l := widget.NewLabel(a.Time.Local().Format("Jan 2 15:04:05") + "   " + a.Message)
+		l.Wrapping = fyne.TextWrapWord
+		rows = append(rows, l)
+	}
+	return rows
+}
+
+func (v *mainView) connectionTab() fyne.CanvasObject {
+	text := widget.NewLabel("LiveRoute connects through your own Meta app. Reconnecting keeps every route: " +
+		"they are bound to your Pages' Facebook IDs, not to the connection.")
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(text)
+}
+
+// showConnection opens the window on the Connection tab.
+func (g *GUI) showConnection() {
+	fyne.Do(func() {
+		g.view.tabs.SelectIndex(2)
+		g.win.Show()
+		g.win.RequestFocus()
+	})
+}
+
+func emptyNote(text string) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func setEnabled(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}

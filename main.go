@@ -1,0 +1,216 @@
+// LiveRoute shares each of your Facebook live videos to every Page and
+// Group of its route. This file only reads the command line and wires the
+// parts together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/liveroute/liveroute/app"
+	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/assets"
+	"github.com/liveroute/liveroute/fbclient/relaypage"
+	"github.com/liveroute/liveroute/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `LiveRoute shares each of your Facebook live videos to every Page and Group of its route.
+
+Usage:
+  liveroute [--demo] [--minimised]     start the app (the window and tray)
+  liveroute [--demo] COMMAND [ARGS]    control it from a terminal
+  liveroute relay-page                 print the HTTPS relay page for a published Meta app
+  liveroute --version
+
+Flags:
+  --demo        run against a built-in fake Facebook, in a separate demo profile
+  --minimised   start in the tray without showing the window
+
+Commands: status, routes, check, pause, resume, connect, pages, history,
+run --headless, install, uninstall. "liveroute COMMAND --help" tells more.
+
+Environment:
+  LIVEROUTE_FACEBOOK_URL, LIVEROUTE_GRAPH_URL   talk to another Facebook (such as fakefb)
+`
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	flags := flag.NewFlagSet("liveroute", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	demo := flags.Bool("demo", false, "")
+	minimised := flags.Bool("minimised", false, "")
+	showVersion := flags.Bool("version", false, "")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Print(usage)
+			return 0
+		}
+		fmt.Fprintf(os.Stderr, "liveroute: %v\n\n%s", err, usage)
+		return 2
+	}
+	if *showVersion {
+		fmt.Println("LiveRoute", version)
+		return 0
+	}
+	profile := ""
+	if *demo {
+		profile = store.DemoProfile
+	}
+	paths, err := store.DefaultPaths(profile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "liveroute:", err)
+		return 1
+	}
+
+	rest := flags.Args()
+	switch {
+	case len(rest) > 0 && rest[0] == "relay-page":
+		if err := relaypage.Write(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "liveroute:", err)
+			return 1
+		}
+		return 0
+	case control.IsCommand(rest):
+		return runCLI(rest, paths, *demo)
+	case len(rest) > 0:
+		fmt.Fprintf(os.Stderr, "liveroute: unknown command %q\n\n%s", rest[0], usage)
+		return 2
+	}
+	return runGUI(paths, *demo, *minimised)
+}
+
+// runGUI starts the app with its window and tray.
+func runGUI(paths store.Paths, demo, minimised bool) int {
+	logger, closeLog, err := app.NewLogger(paths, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "liveroute:", err)
+		return 1
+	}
+	defer closeLog()
+	slog.SetDefault(logger)
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+
+	// The control socket first: a second start shows the first window
+	// instead of waiting on the database lock.
+	srv, err := control.Acquire(ctx, paths)
+	if errors.Is(err, control.ErrAlreadyRunning) {
+		fmt.Println("LiveRoute is already running; its window was brought to the front.")
+		return 0
+	}
+	if err != nil {
+		logger.Error("start the control socket", "err", err)
+		return 1
+	}
+	defer srv.Close()
+
+	svc, err := service.Open(ctx, service.Options{Paths: paths, Demo: demo, Logger: logger})
+	if err != nil {
+		logger.Error("open LiveRoute", "err", err)
+		fmt.Fprintln(os.Stderr, "liveroute:", err)
+		return 1
+	}
+	defer svc.Close()
+
+	fy := fyneapp.NewWithID("com.liveroute.app")
+	gui := app.New(app.Options{App: fy, Engine: svc.Engine, Service: svc, DB: svc.DB,
+		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger})
+
+	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
+	go gui.Watch(ctx)
+	if err := svc.Start(ctx); err != nil {
+		logger.Error("start the engine", "err", err)
+	}
+	go func() { <-ctx.Done(); gui.Quit() }()
+	gui.ShowAndRun(minimised)
+	return 0
+}
+
+// runCLI runs one command against the running app or, when it is not
+// running, directly on the database.
+func runCLI(args []string, paths store.Paths, demo bool) int {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	env := control.CLIEnv{
+		Paths: paths,
+		Install: install.Options{Binary: exe, Icon: assets.IconPNG(),
+			PurgeDirs:    []string{paths.Data, paths.State, paths.Runtime},
+			PurgeSecrets: func() error { return service.PurgeSecrets(paths) }},
+		Connect: func(ctx context.Context, db *store.DB, req control.ConnectRequest) (store.Account, error) {
+			return connectFromCLI(ctx, paths, db, demo, req)
+		},
+		AddPage: func(ctx context.Context, db *store.DB, ref string) (store.Destination, error) {
+			return addPageFromCLI(ctx, paths, db, demo, ref)
+		},
+		RunHeadless: func(ctx context.Context, srv *control.Server, stdout, stderr io.Writer) error {
+			return runHeadless(ctx, srv, paths, demo, stderr)
+		},
+	}
+	return control.RunCLI(ctx, args, env, os.Stdin, os.Stdout, os.Stderr)
+}
+
+// connectFromCLI runs `liveroute connect` on the stopped app's database.
+func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool, req control.ConnectRequest) (store.Account, error) {
+	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
+	if err != nil {
+		return store.Account{}, err
+	}
+	defer svc.Close()
+	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
+		Transport: req.Via, RelayURL: req.RelayURL, Paste: req.Paste})
+	if err != nil {
+		return store.Account{}, err
+	}
+	acct, _, err := db.Account()
+	return acct, err
+}
+
+// addPageFromCLI runs `liveroute pages add` on the stopped app's database.
+func addPageFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool, ref string) (store.Destination, error) {
+	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
+	if err != nil {
+		return store.Destination{}, err
+	}
+	defer svc.Close()
+	return svc.AddPage(ctx, ref)
+}
+
+// runHeadless runs the engine with no window, for an always-on machine,
+// logging to stderr and the log file.
+func runHeadless(ctx context.Context, srv *control.Server, paths store.Paths, demo bool, stderr io.Writer) error {
+	logger, closeLog, err := app.NewLogger(paths, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	svc, err := service.Open(ctx, service.Options{Paths: paths, Demo: demo, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if err := svc.Start(ctx); err != nil {
+		return err
+	}
+	logger.Info("LiveRoute is running headless", "version", version)
+	return srv.Serve(ctx, svc.ControlBackend(nil))
+}

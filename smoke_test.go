@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestDesktopSmoke builds the real binary, starts it with --demo on the X
+// display that scripts/test-env provides, finds its window by title, takes a
+// screenshot and checks the window shows real content. It then asks the app
+// to quit and expects a clean exit. Set LIVEROUTE_SCREENSHOT=path to keep
+// the screenshot (the README's picture is made this way).
+func TestDesktopSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the GUI binary")
+	}
+	for _, tool := range []string{"xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			requireInCI(t, tool+" is missing (scripts/deps test installs it)")
+		}
+	}
+	if os.Getenv("DISPLAY") == "" {
+		requireInCI(t, "no X display: run the tests through scripts/test-env (make test does)")
+	}
+
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "liveroute")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = os.Environ()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	home := filepath.Join(dir, "home")
+	cmd := exec.Command(bin, "--demo")
+	cmd.Env = append(os.Environ(),
+		"HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_STATE_HOME="+filepath.Join(home, ".local", "state"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
+		"XDG_RUNTIME_DIR="+filepath.Join(dir, "run"),
+	)
+	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-exited
+		}
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// --sync waits until a window with that exact title is mapped.
+	find := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", `^LiveRoute \(demo\)$`)
+	out, err := find.Output()
+	if err != nil {
+		t.Fatalf("no window titled \"LiveRoute (demo)\" appeared: %v\napp output:\n%s", err, output.String())
+	}
+	win := strings.Fields(string(out))[0]
+
+	// The first frames may still be blank while the driver starts; photograph
+	// until the window shows content or the deadline passes.
+	shot := filepath.Join(dir, "window.png")
+	var img image.Image
+	for ctx.Err() == nil {
+		if err := exec.CommandContext(ctx, "import", "-window", win, shot).Run(); err == nil {
+			if img, err = readPNG(shot); err == nil && distinctColours(img) > 50 {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if img == nil {
+		t.Fatalf("could not photograph the window\napp output:\n%s", output.String())
+	}
+	if n := distinctColours(img); n <= 50 {
+		t.Fatalf("the window looks blank: %d distinct colours\napp output:\n%s", n, output.String())
+	}
+	if b := img.Bounds(); b.Dx() < 600 || b.Dy() < 400 {
+		t.Errorf("window is %dx%d, want at least 600x400", b.Dx(), b.Dy())
+	}
+	if keep := os.Getenv("LIVEROUTE_SCREENSHOT"); keep != "" {
+		data, _ := os.ReadFile(shot)
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Errorf("keep screenshot: %v", err)
+		}
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("app exited with %v after SIGTERM\n%s", err, output.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("app did not quit within 20 s of SIGTERM\n%s", output.String())
+	}
+}
+
+func requireInCI(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+func readPNG(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return png.Decode(f)
+}
+
+func distinctColours(img image.Image) int {
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	return len(seen)
+}
