@@ -28,6 +28,7 @@ type mainView struct {
 	connectBt *widget.Button
 
 	tabs     *container.AppTabs
+	connect  *connectForm
 	routes   *fyne.Container
 	activity *fyne.Container
 }
@@ -49,11 +50,11 @@ func newMainView(g *GUI) *mainView {
 		}
 	})
 	v.checkBtn = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), g.checkNow)
-	v.connectBt = widget.NewButtonWithIcon("Reconnect…", theme.LoginIcon(), g.showConnection)
+	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.showConnection)
 	v.connectBt.Importance = widget.HighImportance
 
 	status := container.NewBorder(nil, nil, v.icon,
-		container.NewHBox(v.connectBt, v.pauseBtn, v.checkBtn),
+		container.NewVBox(container.NewHBox(v.connectBt, v.pauseBtn, v.checkBtn)),
 		container.NewVBox(v.headline, v.detail))
 
 	v.routes = container.NewVBox()
@@ -191,10 +192,8 @@ func (v *mainView) activityRows() []fyne.CanvasObject {
 }
 
 func (v *mainView) connectionTab() fyne.CanvasObject {
-	text := widget.NewLabel("LiveRoute connects through your own Meta app. Reconnecting keeps every route: " +
-		"they are bound to your Pages' Facebook IDs, not to the connection.")
-	text.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(text)
+	v.connect = newConnectForm(v.g)
+	return container.NewVScroll(container.NewPadded(v.connect.root))
 }
 
 // showConnection opens the window on the Connection tab.

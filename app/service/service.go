@@ -127,6 +127,9 @@ func (s *Service) Close() error {
 	return s.DB.Close()
 }
 
+// Fake is the demo's fake Facebook; nil outside the demo.
+func (s *Service) Fake() *fakefb.Server { return s.fake }
+
 // Binder binds logins to this profile.
 func (s *Service) Binder() account.Binder {
 	settings, _ := s.DB.Settings()

@@ -1,0 +1,331 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// The ways back from Facebook's dialog, as the form names them.
+var transportChoices = []struct{ label, value string }{
+	{"This computer (app in Development mode)", store.TransportLoopback},
+	{"Paste the address back (published app)", store.TransportPaste},
+	{"My HTTPS relay page (published app)", store.TransportRelay},
+}
+
+// connectForm is the Connection tab: who is connected, and the form that
+// connects or reconnects with the person's own Meta app. Reconnecting keeps
+// every route; the form says so.
+type connectForm struct {
+	g    *GUI
+	root *fyne.Container
+
+	summary   *widget.Label
+	appID     *widget.Entry
+	secret    *widget.Entry
+	configID  *widget.Entry
+	transport *widget.Select
+	relayURL  *widget.Entry
+	connect   *widget.Button
+	addPages  *widget.Button
+	progress  *widget.Label
+	problem   *widget.Label
+
+	// Paste-back: the login address to open and the field to paste into.
+	pasteBox   *fyne.Container
+	loginLink  *widget.Hyperlink
+	pasteEntry *widget.Entry
+	pasteDone  *widget.Button
+
+	mu      sync.Mutex
+	pasteCh chan string
+	busy    bool
+	// finished and pasteShown, when set (by tests), hear when a connect has
+	// ended and when the paste-back field appears with its login address.
+	finished   chan error
+	pasteShown chan string
+}
+
+func newConnectForm(g *GUI) *connectForm {
+	f := &connectForm{g: g}
+	f.summary = widget.NewLabel("")
+	f.summary.Wrapping = fyne.TextWrapWord
+	f.appID = widget.NewEntry()
+	f.appID.SetPlaceHolder("App ID, e.g. 1234567890123456")
+	f.secret = widget.NewPasswordEntry()
+	f.secret.SetPlaceHolder("App secret — kept in your system keychain only")
+	f.configID = widget.NewEntry()
+	f.configID.SetPlaceHolder("Configuration ID (Facebook Login for Business; optional)")
+	var labels []string
+	for _, c := range transportChoices {
+		labels = append(labels, c.label)
+	}
+	f.relayURL = widget.NewEntry()
+	f.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
+	f.relayURL.Hide()
+	f.transport = widget.NewSelect(labels, func(label string) {
+		if f.transportValue() == store.TransportRelay {
+			f.relayURL.Show()
+		} else {
+			f.relayURL.Hide()
+		}
+	})
+	f.transport.SetSelectedIndex(0)
+	f.connect = widget.NewButton("Connect", func() { f.start(false) })
+	f.connect.Importance = widget.HighImportance
+	f.addPages = widget.NewButton("Add Pages…", func() { f.start(true) })
+	f.progress = widget.NewLabel("")
+	f.progress.Wrapping = fyne.TextWrapWord
+	f.problem = widget.NewLabel("")
+	f.problem.Wrapping = fyne.TextWrapWord
+	f.problem.Importance = widget.DangerImportance
+
+	f.loginLink = widget.NewHyperlink("Open Facebook's login", nil)
+	f.pasteEntry = widget.NewEntry()
+	f.pasteEntry.SetPlaceHolder("Paste the whole address of the page Facebook ended on")
+	f.pasteDone = widget.NewButton("Continue", f.submitPaste)
+	f.pasteBox = container.NewVBox(
+		wrapLabel("1. Open Facebook's login and approve LiveRoute. 2. Facebook ends on a page that says “Success”: copy that page's whole address from the browser's address bar. 3. Paste it here."),
+		f.loginLink, f.pasteEntry, f.pasteDone)
+	f.pasteBox.Hide()
+
+	help := wrapLabel("LiveRoute connects through your own Meta app (developers.facebook.com → Create app → " +
+		"“Manage everything on your Page”). Paste its App ID, App secret and, for Facebook Login for Business, " +
+		"the Configuration ID. Reconnecting keeps every route: routes are bound to your Pages' IDs, not to the connection.")
+	form := widget.NewForm(
+		widget.NewFormItem("App ID", f.appID),
+		widget.NewFormItem("App secret", f.secret),
+		widget.NewFormItem("Configuration ID", f.configID),
+		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL)),
+	)
+	f.root = container.NewVBox(f.summary, widget.NewSeparator(), help, form,
+		container.NewHBox(f.connect, f.addPages), f.progress, f.problem, f.pasteBox)
+	f.load()
+	return f
+}
+
+// load shows the stored account and fills the form from the settings.
+func (f *connectForm) load() {
+	if f.g.db == nil {
+		return
+	}
+	settings, err := f.g.db.Settings()
+	if err == nil {
+		f.appID.SetText(settings.AppID)
+		f.configID.SetText(settings.ConfigID)
+		f.relayURL.SetText(settings.RelayURL)
+		for i, c := range transportChoices {
+			if c.value == settings.Transport {
+				f.transport.SetSelectedIndex(i)
+			}
+		}
+	}
+	acct, ok, err := f.g.db.Account()
+	switch {
+	case err != nil:
+		f.summary.SetText("Your account could not be read: " + err.Error())
+	case !ok:
+		f.summary.SetText("Not connected yet.")
+		f.addPages.Disable()
+		f.connect.SetText("Connect")
+	default:
+		text := "Connected as " + acct.Name + " with Meta app " + acct.AppID + "."
+		if !acct.ExpiresAt.IsZero() {
+			text += " Facebook ends this connection on " + acct.ExpiresAt.Local().Format("2 Jan 2006") + "; LiveRoute warns you 7 days and 1 day before."
+		}
+		f.summary.SetText(text)
+		f.addPages.Enable()
+		f.connect.SetText("Reconnect")
+	}
+}
+
+func (f *connectForm) transportValue() string {
+	i := f.transport.SelectedIndex()
+	if i < 0 {
+		return store.TransportLoopback
+	}
+	return transportChoices[i].value
+}
+
+// request reads the form; a mistake is a sentence for the person and
+// nothing starts.
+func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
+	req := service.ConnectRequest{
+		AppID:     strings.TrimSpace(f.appID.Text),
+		ConfigID:  strings.TrimSpace(f.configID.Text),
+		Secret:    fbclient.Token(strings.TrimSpace(f.secret.Text)),
+		Transport: f.transportValue(),
+		RelayURL:  strings.TrimSpace(f.relayURL.Text),
+		Rerequest: rerequest,
+	}
+	if !digits(req.AppID) {
+		return req, errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")
+	}
+	if req.ConfigID != "" && !digits(req.ConfigID) {
+		return req, errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
+	}
+	if req.Transport == store.TransportRelay {
+		if u, err := url.Parse(req.RelayURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return req, errors.New("the relay page's address must start with https:// — see `liveroute relay-page`")
+		}
+	}
+	return req, nil
+}
+
+// start runs one connect in the background, showing each step.
+func (f *connectForm) start(rerequest bool) {
+	if f.g.svc == nil {
+		f.problem.SetText("LiveRoute's engine is not running, so it cannot connect.")
+		return
+	}
+	req, err := f.request(rerequest)
+	if err != nil {
+		f.problem.SetText(err.Error())
+		return
+	}
+	f.mu.Lock()
+	if f.busy {
+		f.mu.Unlock()
+		return
+	}
+	f.busy = true
+	f.pasteCh = make(chan string, 1)
+	pasteCh := f.pasteCh
+	f.mu.Unlock()
+
+	f.problem.SetText("")
+	f.progress.SetText("Checking your Meta app…")
+	f.connect.Disable()
+	f.addPages.Disable()
+	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { f.progress.SetText(stepText(step)) }) }
+	req.Paste = func(ctx context.Context, loginURL string) (string, error) {
+		fyne.Do(func() { f.showPaste(loginURL) })
+		select {
+		case address := <-pasteCh:
+			return address, nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	go func() {
+		res, err := f.g.svc.Connect(context.Background(), req)
+		fyne.Do(func() { f.finish(res, err) })
+		if f.finished != nil {
+			f.finished <- err
+		}
+	}()
+}
+
+func (f *connectForm) finish(res account.Result, err error) {
+	f.mu.Lock()
+	f.busy = false
+	f.mu.Unlock()
+	f.pasteBox.Hide()
+	f.connect.Enable()
+	if err != nil {
+		f.progress.SetText("")
+		f.problem.SetText(err.Error())
+		f.load()
+		return
+	}
+	f.secret.SetText("")
+	f.progress.SetText(resultText(res))
+	f.load()
+	f.g.view.refresh()
+	if f.g.engine != nil {
+		f.g.setHealth(f.g.healthOf(f.g.engine.Status().State))
+	}
+}
+
+func (f *connectForm) showPaste(loginURL string) {
+	if u, err := url.Parse(loginURL); err == nil {
+		f.loginLink.SetURL(u)
+	}
+	f.pasteEntry.SetText("")
+	f.pasteBox.Show()
+	f.progress.SetText("Waiting for the address you paste…")
+	if f.pasteShown != nil {
+		f.pasteShown <- loginURL
+	}
+}
+
+func (f *connectForm) submitPaste() {
+	address := strings.TrimSpace(f.pasteEntry.Text)
+	if address == "" {
+		f.problem.SetText("Paste the address of the page Facebook ended on first.")
+		return
+	}
+	f.mu.Lock()
+	ch := f.pasteCh
+	f.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	f.problem.SetText("")
+	f.progress.SetText("Reading the address…")
+	select {
+	case ch <- address:
+	default: // already submitted; the login is working on it
+	}
+}
+
+func stepText(step fbclient.LoginStep) string {
+	switch step {
+	case fbclient.StepWaitingForDialog:
+		return "Waiting for you in Facebook's dialog (in your browser)…"
+	case fbclient.StepExchangingCode:
+		return "Facebook answered; finishing the login…"
+	case fbclient.StepExtendingToken:
+		return "Making the connection last 60 days…"
+	case fbclient.StepReadingPermissions:
+		return "Reading what you granted…"
+	}
+	return "Connecting…"
+}
+
+func resultText(res account.Result) string {
+	text := fmt.Sprintf("Connected as %s: %s ready.", res.User.Name, plural(len(res.Pages), "Page", "Pages"))
+	if len(res.Added) > 0 {
+		text += " New: " + strings.Join(res.Added, ", ") + "."
+	}
+	if len(res.Lost) > 0 {
+		text += " Not granted this time (kept, flagged): " + strings.Join(res.Lost, ", ") + " — use “Add Pages…” to grant them."
+	}
+	if res.Replaced != "" {
+		text += " This replaced the connection of " + res.Replaced + "."
+	}
+	if len(res.Declined) > 0 {
+		text += " You declined " + strings.Join(res.Declined, ", ") + "; sharing may fail without them — “Add Pages…” asks again."
+	}
+	return text
+}
+
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func digits(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

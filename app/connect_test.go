@@ -1,0 +1,215 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+const testAppID, testAppSecret = "777000111", "the-app-secret-0001"
+
+func requireInCI(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+// browse plays the system browser: it follows Facebook's redirects back to
+// LiveRoute's loopback listener, as a real browser does.
+func browse(u string) error {
+	go func() {
+		resp, err := http.Get(u)
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}()
+	return nil
+}
+
+// newConnectGUI is the real window over a real service: a fake Facebook
+// over HTTP, a bbolt file, and the real keychain.
+func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		requireInCI(t, "needs the real keychain: run through scripts/test-env")
+	}
+	fb, err := fakefb.New(fakefb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fb.Close() })
+	fb.AddApp(fakefb.App{ID: testAppID, Secret: testAppSecret, Name: "LiveRoute – Ada"})
+	fb.AddUser(fakefb.User{ID: "501", Name: "Ada"})
+	fb.AddPage(fakefb.Page{ID: "9001", Name: "Ada's Page"}, "501")
+	fb.AddPage(fakefb.Page{ID: "9002", Name: "Ada's Choir"}, "501")
+	fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+
+	dir := t.TempDir()
+	paths := store.Paths{Profile: fmt.Sprintf("test-%d", time.Now().UnixNano()), Data: dir, State: dir, Runtime: dir}
+	env := map[string]string{fbclient.EnvFacebookURL: fb.URL, fbclient.EnvGraphURL: fb.URL}
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths,
+		Getenv: func(k string) string { return env[k] }, OpenBrowser: browse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Binder().Disconnect()
+		svc.Secrets.Delete(store.AppSecretKey(testAppID))
+		svc.Close()
+	})
+	a := &desktopApp{App: test.NewTempApp(t)}
+	g := New(Options{App: a, Engine: svc.Engine, Service: svc, DB: svc.DB, TrayHost: func() bool { return true }})
+	return g, svc, fb
+}
+
+func TestConnectFormConnectsThroughTheLoopbackAndKeepsTheSecretInTheKeychain(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	if h := g.Health(); h.Headline != "Not connected" {
+		t.Fatalf("before connecting: %q", h.Headline)
+	}
+	f := g.view.connect
+	f.finished = make(chan error, 1)
+	f.appID.SetText(testAppID)
+	f.secret.SetText(testAppSecret)
+	test.Tap(f.connect)
+	if err := <-f.finished; err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+
+	acct, ok, err := svc.DB.Account()
+	if err != nil || !ok || acct.Name != "Ada" {
+		t.Fatalf("account after connect: %+v %v %v", acct, ok, err)
+	}
+	if got, err := svc.Secrets.Get(store.AppSecretKey(testAppID)); err != nil || got != testAppSecret {
+		t.Errorf("App secret in the keychain: %v", err)
+	}
+	if settings, _ := svc.DB.Settings(); settings.AppID != testAppID {
+		t.Errorf("settings keep app ID %q", settings.AppID)
+	}
+	if f.secret.Text != "" {
+		t.Error("the secret stays in the form after connecting")
+	}
+	if !strings.Contains(f.progress.Text, "Connected as Ada: 2 Pages ready") {
+		t.Errorf("progress says %q", f.progress.Text)
+	}
+	if !strings.Contains(f.summary.Text, "Connected as Ada") || f.connect.Text != "Reconnect" {
+		t.Errorf("summary %q, button %q", f.summary.Text, f.connect.Text)
+	}
+	if h := g.Health(); !h.Connected {
+		t.Errorf("health after connecting: %+v", h)
+	}
+	// Nothing secret in the database file.
+	raw, err := os.ReadFile(filepath.Join(svc.Paths.Data, "liveroute.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), testAppSecret) {
+		t.Error("the App secret reached the database file")
+	}
+}
+
+func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
+	g, svc, fb := newConnectGUI(t)
+	f := g.view.connect
+	cases := []struct{ appID, configID, transport, relay, want string }{
+		{"my-app", "", store.TransportLoopback, "", "App ID is the number"},
+		{testAppID, "abc", store.TransportLoopback, "", "Configuration ID is a number"},
+		{testAppID, "", store.TransportRelay, "http://example.com/r.html", "must start with https://"},
+	}
+	for _, c := range cases {
+		f.appID.SetText(c.appID)
+		f.configID.SetText(c.configID)
+		for i, tc := range transportChoices {
+			if tc.value == c.transport {
+				f.transport.SetSelectedIndex(i)
+			}
+		}
+		f.relayURL.SetText(c.relay)
+		before := fb.RequestCount()
+		test.Tap(f.connect)
+		if !strings.Contains(f.problem.Text, c.want) {
+			t.Errorf("app %q config %q relay %q: problem %q, want it to say %q", c.appID, c.configID, c.relay, f.problem.Text, c.want)
+		}
+		if fb.RequestCount() != before {
+			t.Errorf("bad input reached Facebook")
+		}
+	}
+	if _, ok, _ := svc.DB.Account(); ok {
+		t.Error("an account was recorded from bad input")
+	}
+}
+
+func TestConnectFormSaysWhyFacebookRefusedTheSecret(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.finished = make(chan error, 1)
+	f.appID.SetText(testAppID)
+	f.secret.SetText("not-the-secret")
+	test.Tap(f.connect)
+	if err := <-f.finished; err == nil {
+		t.Fatal("connected with a wrong secret")
+	}
+	if !strings.Contains(f.problem.Text, "App secret") {
+		t.Errorf("problem %q does not point at the App secret", f.problem.Text)
+	}
+	if strings.Contains(f.problem.Text, "not-the-secret") {
+		t.Error("the error shows the secret")
+	}
+	if _, err := svc.Secrets.Get(store.AppSecretKey(testAppID)); err == nil {
+		t.Error("a refused secret was saved")
+	}
+}
+
+func TestConnectFormPasteBackFinishesWithThePastedAddress(t *testing.T) {
+	g, svc, fb := newConnectGUI(t)
+	f := g.view.connect
+	f.finished = make(chan error, 1)
+	f.appID.SetText(testAppID)
+	f.secret.SetText(testAppSecret)
+	f.pasteShown = make(chan string, 1)
+	f.transport.SetSelectedIndex(1)
+	test.Tap(f.connect)
+
+	// Do what the person does: open the login address, let Facebook
+	// redirect, copy the final address.
+	var loginURL string
+	select {
+	case loginURL = <-f.pasteShown:
+	case err := <-f.finished:
+		t.Fatalf("connect ended before the paste: %v", err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(loginURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	final := resp.Header.Get("Location")
+	if !strings.HasPrefix(final, fb.LoginSuccessURL()) {
+		t.Fatalf("Facebook sent the browser to %q", final)
+	}
+	f.pasteEntry.SetText(final)
+	test.Tap(f.pasteDone)
+	if err := <-f.finished; err != nil {
+		t.Fatalf("paste-back connect: %v", err)
+	}
+	if _, ok, _ := svc.DB.Account(); !ok {
+		t.Error("no account after paste-back")
+	}
+}
