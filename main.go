@@ -96,7 +96,7 @@ func run(args []string) int {
 
 // runGUI starts the app with its window and tray.
 func runGUI(paths store.Paths, demo, minimised bool) int {
-	logger, closeLog, err := app.NewLogger(paths, os.Stderr)
+	logger, closeLog, err := service.NewLogger(paths, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "liveroute:", err)
 		return 1
@@ -198,7 +198,7 @@ func addPageFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 // runHeadless runs the engine with no window, for an always-on machine,
 // logging to stderr and the log file.
 func runHeadless(ctx context.Context, srv *control.Server, paths store.Paths, demo bool, stderr io.Writer) error {
-	logger, closeLog, err := app.NewLogger(paths, stderr)
+	logger, closeLog, err := service.NewLogger(paths, stderr)
 	if err != nil {
 		return err
 	}

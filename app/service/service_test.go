@@ -1,0 +1,163 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+const appID, appSecret = "888000222", "app-secret-never-on-disk-42"
+
+func browse(u string) error {
+	go func() {
+		if resp, err := http.Get(u); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}()
+	return nil
+}
+
+// TestAFullRunLeavesNoSecretOnDisk connects through the real login flow
+// (loopback), shares a live video to a Page, then reads every file the
+// profile wrote — the database, its backups and the log files — and looks
+// for the App secret, the user token and every Page token.
+func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("needs the real keychain: run through scripts/test-env")
+		}
+		t.Skip("needs the real keychain: run through scripts/test-env")
+	}
+	fb, err := fakefb.New(fakefb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fb.Close()
+	fb.AddApp(fakefb.App{ID: appID, Secret: appSecret, Name: "LiveRoute – Ada"})
+	fb.AddUser(fakefb.User{ID: "501", Name: "Ada"})
+	fb.AddPage(fakefb.Page{ID: "9001", Name: "Ada Live"}, "501")
+	fb.AddPage(fakefb.Page{ID: "9002", Name: "Ada's Choir"}, "501")
+	fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	live, err := fb.StartLive("9001", fakefb.LiveSpec{Title: "Evening show"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	paths := store.Paths{Profile: fmt.Sprintf("test-%d", time.Now().UnixNano()),
+		Data: filepath.Join(dir, "data"), State: filepath.Join(dir, "state"), Runtime: filepath.Join(dir, "run")}
+	if err := paths.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	logger, closeLog, err := NewLogger(paths, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{fbclient.EnvFacebookURL: fb.URL, fbclient.EnvGraphURL: fb.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc, err := Open(ctx, Options{Paths: paths, Logger: logger, OpenBrowser: browse,
+		Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, unsubscribe := svc.Engine.Subscribe(64)
+	defer unsubscribe()
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Connect(ctx, ConnectRequest{AppID: appID, Secret: appSecret, Transport: store.TransportLoopback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 2 {
+		t.Fatalf("connected with %d Pages, want 2", len(res.Pages))
+	}
+	if _, err := svc.DB.PutRoute(store.Route{SourceID: "9001", SourceName: "Ada Live", SourceKind: store.SourcePage,
+		Enabled: true, Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "Live now: {title} {url}"}}}); err != nil {
+		t.Fatal(err)
+	}
+	svc.Engine.ReloadRoutes()
+	svc.Engine.CheckNow()
+
+	deadline := time.After(30 * time.Second)
+	for shared := false; !shared; {
+		select {
+		case ev := <-events:
+			if r, ok := ev.(relay.ShareResult); ok {
+				if r.State != store.LedgerDone {
+					t.Fatalf("share ended %s: %s", r.State, r.Reason)
+				}
+				shared = true
+			}
+		case <-deadline:
+			t.Fatal("the live video was not shared within 30 s")
+		}
+	}
+	posts := fb.Posts("9002")
+	if len(posts) != 1 || !strings.Contains(posts[0].Message, "Evening show") {
+		t.Fatalf("posts on the destination: %+v", posts)
+	}
+
+	userTok, err := svc.Secrets.Get(store.UserTokenKey("501"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]string{"App secret": appSecret, "user token": userTok}
+	for _, id := range []string{"9001", "9002"} {
+		tok, err := svc.Secrets.Get(store.PageTokenKey(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets["Page token "+id] = tok
+	}
+	t.Cleanup(func() {
+		svc.Secrets.Delete(store.AppSecretKey(appID))
+		for _, k := range []string{store.UserTokenKey("501"), store.PageTokenKey("9001"), store.PageTokenKey("9002")} {
+			svc.Secrets.Delete(k)
+		}
+	})
+	logger.Info("the run is over", "live", live.ID)
+	cancel()
+	svc.Close()
+	closeLog()
+
+	var files []string
+	for _, root := range []string{paths.Data, paths.State, paths.Runtime} {
+		filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+			if err == nil && info.Mode().IsRegular() {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	var sawDB, sawLog bool
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sawDB = sawDB || strings.HasSuffix(p, ".db")
+		sawLog = sawLog || (strings.Contains(p, ".log") && len(data) > 0)
+		for what, secret := range secrets {
+			if strings.Contains(string(data), secret) {
+				t.Errorf("%s found in %s", what, p)
+			}
+		}
+	}
+	if !sawDB || !sawLog {
+		t.Fatalf("the run wrote no database or no log to read (files: %v)", files)
+	}
+}
