@@ -33,25 +33,8 @@ func TestDesktopSmoke(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "liveroute")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = os.Environ()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-
-	home := filepath.Join(dir, "home")
-	cmd := exec.Command(bin, "--demo")
-	cmd.Env = append(os.Environ(),
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_STATE_HOME="+filepath.Join(home, ".local", "state"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_RUNTIME_DIR="+filepath.Join(dir, "run"),
-	)
-	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	cmd := exec.Command(binary(t), "--demo")
+	cmd.Env = isolatedEnv(dir)
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Start(); err != nil {
