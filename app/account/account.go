@@ -67,7 +67,7 @@ func (b Binder) Connect(ctx context.Context, userTok fbclient.Token, declined []
 		return Result{}, fmt.Errorf("check the new connection: %w", err)
 	}
 	if !info.Valid {
-		return Result{}, errors.New("Facebook says the new connection is not valid; try connecting again")
+		return Result{}, errors.New("the new connection is not valid according to Facebook; try connecting again")
 	}
 	pages, err := b.Graph.Accounts(ctx, userTok)
 	if err != nil {
@@ -165,7 +165,7 @@ func (b Binder) AddPage(ctx context.Context, id string) (store.Destination, erro
 		return store.Destination{}, fmt.Errorf("find the Page on Facebook: %w", err)
 	}
 	if p.AccessToken.IsZero() {
-		return store.Destination{}, fmt.Errorf("Facebook gave no access to %s: make sure you manage it, then use “Add Pages…” and tick it in Facebook's dialog", firstNonEmpty(p.Name, id))
+		return store.Destination{}, fmt.Errorf("no access to %s was granted: make sure you manage it, then use “Add Pages…” and tick it in Facebook's dialog", firstNonEmpty(p.Name, id))
 	}
 	if err := b.Secrets.Set(store.PageTokenKey(p.ID), p.AccessToken.Reveal()); err != nil {
 		return store.Destination{}, fmt.Errorf("save the token of %s: %w", p.Name, err)
