@@ -113,7 +113,7 @@ func TestHighUsageSlowsPolling(t *testing.T) {
 	}
 	w := newWorld(t, worldOpts{dests: 1})
 	// A small app budget puts usage above 75 % after a few calls.
-	w.fake.SetRateLimits(fakefb.RateLimits{AppCallsPerHour: 40})
+	w.fake.SetRateLimits(fakefb.RateLimits{AppCallsPerHour: 20})
 	w.start()
 	w.advance(5 * time.Minute)
 	calls := w.fake.RequestCount()
@@ -356,4 +356,3 @@ func TestDryRunRendersEveryDestinationAndPostsNothing(t *testing.T) {
 }
 
 func (w *world) dbDest(id string) (store.Destination, bool, error) { return w.db.Destination(id) }
-

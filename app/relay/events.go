@@ -100,6 +100,7 @@ type subscriber struct {
 	wake  chan struct{} // 1-buffered: "queue is not empty"
 	done  chan struct{}
 	out   chan Event
+	kept  uint64 // events queued minus events dropped: what the subscriber will receive
 }
 
 // subscribe registers a subscriber with a queue of buffer events.
@@ -149,9 +150,11 @@ func (s *subscriber) push(ev Event) (dropped bool) {
 			}
 		}
 		s.queue = append(s.queue[:drop], s.queue[drop+1:]...)
+		s.kept--
 		dropped = true
 	}
 	s.queue = append(s.queue, ev)
+	s.kept++
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -188,4 +191,19 @@ func (s *subscriber) pump() {
 			return
 		}
 	}
+}
+
+// kept returns, per the only subscriber, how many events it will receive in
+// all (queued minus dropped); tests compare it with what they received to
+// collect every event without sleeping.
+func (b *bus) kept() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var n uint64
+	for s := range b.subs {
+		s.mu.Lock()
+		n += s.kept
+		s.mu.Unlock()
+	}
+	return n
 }

@@ -47,8 +47,9 @@ type world struct {
 	cancel  context.CancelFunc
 	rng     *rand.Rand
 
-	mu  sync.Mutex
-	got []Event
+	received uint64
+	mu       sync.Mutex
+	got      []Event
 }
 
 type worldOpts struct {
@@ -205,18 +206,18 @@ func (w *world) idle() {
 }
 
 func (w *world) drain() {
-	for {
-		select {
-		case ev, ok := <-w.events:
-			if !ok {
-				return
-			}
-			w.mu.Lock()
-			w.got = append(w.got, ev)
-			w.mu.Unlock()
-		default:
+	if w.unsub == nil {
+		return
+	}
+	for w.received < w.engine.bus.kept() {
+		ev, ok := <-w.events
+		if !ok {
 			return
 		}
+		w.received++
+		w.mu.Lock()
+		w.got = append(w.got, ev)
+		w.mu.Unlock()
 	}
 }
 

@@ -45,8 +45,8 @@ func Slowdown(percent int) float64 {
 func (p *pacer) observe(u fbclient.Usage, now time.Time) (UsageChanged, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if u.At.IsZero() || !u.At.After(p.usage.At) {
-		return UsageChanged{}, false
+	if u.At.IsZero() || u.At.Before(p.usage.At) {
+		return UsageChanged{}, false // no usage seen yet, or an older answer
 	}
 	changed := u.Max() != p.usage.Max()
 	p.usage = u

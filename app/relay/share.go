@@ -109,6 +109,7 @@ func (e *Engine) runSharer(ctx context.Context) {
 // collectLocked marks and returns the jobs that can go now, and the time
 // the next one falls due (zero: none waiting on time).
 func (e *Engine) collectLocked(now time.Time) (ready []*job, next time.Time) {
+	stale := time.Duration(2 * float64(e.interval()) * e.pacer.multiplier())
 	for _, j := range e.jobs {
 		if j.inflight {
 			continue
@@ -116,6 +117,12 @@ func (e *Engine) collectLocked(now time.Time) (ready []*job, next time.Time) {
 		src := e.sources[j.sourceID]
 		if src == nil || !src.polled {
 			continue // wait for the source's poll to say whether the live is on
+		}
+		if now.Sub(src.lastOK) > stale {
+			// Asleep, offline or throttled since the last poll: the live
+			// may have ended. Share only once a poll says it is still on.
+			e.poke(src.now)
+			continue
 		}
 		if _, dead := e.dead[store.PageTokenKey(j.key.DestinationID)]; dead {
 			continue // held until a reconnect; nothing is lost
