@@ -285,6 +285,9 @@ func (e *Engine) Rebind(ctx context.Context) error {
 	e.checkNowLocked()
 	e.broadcastLocked()
 	e.mu.Unlock()
+	// If the check could not finish (offline, throttled), the health loop
+	// retries it soon; shares wait for it.
+	e.poke(e.healthWake)
 	e.poke(e.shareWake)
 	return nil
 }

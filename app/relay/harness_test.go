@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -48,6 +49,7 @@ type world struct {
 	rng     *rand.Rand
 
 	received uint64
+	cleanup  bool
 	mu       sync.Mutex
 	got      []Event
 }
@@ -178,9 +180,18 @@ func (w *world) start() {
 	w.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	w.events, w.unsub = w.engine.Subscribe(1024)
+	w.events, w.unsub = w.engine.Subscribe(1 << 14)
+	w.received = 0
 	must(w.t, w.engine.Start(ctx))
-	w.t.Cleanup(w.stop)
+	if !w.cleanup {
+		w.cleanup = true
+		w.t.Cleanup(func() {
+			w.stop()
+			if w.db != nil {
+				w.db.Close()
+			}
+		})
+	}
 	w.idle()
 }
 
@@ -197,6 +208,22 @@ func (w *world) stop() {
 		}
 		w.unsub = nil
 	}
+}
+
+// kill ends the engine in the middle of whatever it is doing, as a crash
+// would: time moves so timers fire, and the engine is cancelled without
+// waiting for it to finish. A new engine then runs on the reopened file.
+func (w *world) kill(rng *rand.Rand, interval time.Duration) {
+	w.idle()
+	w.clock.Advance(time.Duration(rng.IntN(20)) * time.Second)
+	for i := rng.IntN(200); i > 0; i-- {
+		runtime.Gosched()
+	}
+	w.stop()
+	must(w.t, w.db.Close())
+	w.openDB()
+	w.engine = w.newEngine(interval)
+	w.start()
 }
 
 // idle waits until the engine has nothing to do, then gathers its events.
