@@ -72,8 +72,6 @@ func TestFaultSchedulesShareEveryLiveExactlyOnce(t *testing.T) {
 func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	tally := faultTally{schedules: 1}
-	var sub testing.T
-	_ = sub
 	w := newWorld(t, worldOpts{dests: 2 + rng.IntN(4), timeout: 150 * time.Millisecond, seed: seed})
 	defer w.stop()
 	w.start()

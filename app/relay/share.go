@@ -182,7 +182,10 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			j.check = false
 			e.mu.Unlock()
 		}
-		if j.ended {
+		e.mu.Lock()
+		ended := j.ended // the watcher updates it
+		e.mu.Unlock()
+		if ended {
 			e.mu.Lock()
 			delete(e.jobs, j.key)
 			e.mu.Unlock()
