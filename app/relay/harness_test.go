@@ -65,6 +65,7 @@ type worldOpts struct {
 	noRoute      bool
 	httpClient   *http.Client
 	pollInterval time.Duration
+	start        time.Time // the clock's start; default t0
 }
 
 // memSecrets is a keychain in memory.
@@ -91,7 +92,11 @@ func (s *memSecrets) Set(key, value string) {
 
 func newWorld(t testing.TB, o worldOpts) *world {
 	t.Helper()
-	clock := NewManualClock(t0)
+	begin := o.start
+	if begin.IsZero() {
+		begin = t0
+	}
+	clock := NewManualClock(begin)
 	fake, err := fakefb.New(fakefb.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
