@@ -431,9 +431,3 @@ func (e *Engine) token(key string) (fbclient.Token, error) {
 	e.mu.Unlock()
 	return tok, nil
 }
-
-func (e *Engine) userTokenKey() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return store.UserTokenKey(e.account.UserID)
-}

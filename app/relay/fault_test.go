@@ -16,7 +16,7 @@ import (
 // faultTally is what a set of fault schedules ended with.
 type faultTally struct {
 	schedules, expected, posted, duplicates, missed, stray int
-	kills, drops, failures, timeouts, deaths                int
+	kills, drops, failures, timeouts, deaths               int
 }
 
 func (f *faultTally) add(g faultTally) {
@@ -152,7 +152,7 @@ func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 			}
 		}
 		t.Logf("status %+v", w.engine.Status())
-		t.Logf("%s", w.engine.debugDump())
+		t.Logf("%s", w.engine.dumpJobs())
 	}
 	return tally
 }

@@ -2,15 +2,14 @@ package relay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"runtime"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -328,8 +327,6 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
-var errStop = errors.New("stop")
 
 func testLogger() *slog.Logger {
 	if os.Getenv("RELAY_TEST_LOG") != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -168,8 +169,7 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			continue
 		}
 		if j.check {
-			id, found, err := e.cfg.Graph.FindPostLinking(ctx, tok, j.key.DestinationID, j.video.PermalinkURL, j.since.Add(-time.Hour))
-			e.afterCall(ctx, err)
+			id, found, err := e.findEarlierPost(ctx, tok, j)
 			if err != nil {
 				e.failed(ctx, j, err, false)
 				continue
@@ -193,7 +193,7 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			continue
 		}
 		j.attempts++
-		if j.target.Mode == store.ModeCrosspost && e.canCrosspost(ctx, tok, j) {
+		if j.target.Mode == store.ModeCrosspost && e.canCrosspost(ctx, j) {
 			crossposts = append(crossposts, j)
 			continue
 		}
@@ -204,7 +204,8 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 		posts = append(posts, j)
 	}
 	for _, j := range crossposts {
-		tok, _ := e.token(store.PageTokenKey(j.key.DestinationID))
+		// Crossposting is asked of the Page that owns the video.
+		tok, _ := e.token(store.PageTokenKey(j.sourceID))
 		id, err := e.cfg.Graph.Crosspost(ctx, tok, j.key.DestinationID, j.video.VideoID)
 		e.afterCall(ctx, err)
 		if err != nil {
@@ -352,17 +353,21 @@ func (e *Engine) flag(destID, flag, reason string) {
 	e.publish(DestinationFlagged{DestinationID: destID, Flag: flag, Reason: reason})
 }
 
-// canCrosspost reports whether the destination agreed to crosspost the
-// source's lives; without that the share falls back to a link post.
-func (e *Engine) canCrosspost(ctx context.Context, tok fbclient.Token, j *job) bool {
+// canCrosspost reports whether the source Page and the destination agreed
+// to crosspost lives; without that the share falls back to a link post.
+func (e *Engine) canCrosspost(ctx context.Context, j *job) bool {
 	if j.video.VideoID == "" {
 		return false
 	}
 	e.mu.Lock()
-	partners, ok := e.partners[j.key.DestinationID]
+	partners, ok := e.partners[j.sourceID]
 	e.mu.Unlock()
 	if !ok {
-		pages, err := e.cfg.Graph.CrosspostPartners(ctx, tok, j.key.DestinationID)
+		tok, err := e.token(store.PageTokenKey(j.sourceID))
+		if err != nil {
+			return false
+		}
+		pages, err := e.cfg.Graph.CrosspostPartners(ctx, tok, j.sourceID)
 		e.afterCall(ctx, err)
 		if err != nil {
 			return false
@@ -372,10 +377,35 @@ func (e *Engine) canCrosspost(ctx context.Context, tok fbclient.Token, j *job) b
 			partners[p.ID] = true
 		}
 		e.mu.Lock()
-		e.partners[j.key.DestinationID] = partners
+		e.partners[j.sourceID] = partners
 		e.mu.Unlock()
 	}
-	return partners[j.sourceID]
+	return partners[j.key.DestinationID]
+}
+
+// findEarlierPost looks on the destination for a post an earlier, unsure
+// try may have made. A crosspost links the video's canonical facebook.com
+// address, which may differ from the permalink's host, so it is looked
+// for under both.
+func (e *Engine) findEarlierPost(ctx context.Context, tok fbclient.Token, j *job) (string, bool, error) {
+	since := j.since.Add(-time.Hour)
+	links := []string{j.video.PermalinkURL}
+	if j.target.Mode == store.ModeCrosspost {
+		if u, err := url.Parse(j.video.PermalinkURL); err == nil && u.Path != "" {
+			canonical := "https://www.facebook.com" + u.Path
+			if canonical != j.video.PermalinkURL {
+				links = append(links, canonical)
+			}
+		}
+	}
+	for _, link := range links {
+		id, found, err := e.cfg.Graph.FindPostLinking(ctx, tok, j.key.DestinationID, link, since)
+		e.afterCall(ctx, err)
+		if err != nil || found {
+			return id, found, err
+		}
+	}
+	return "", false, nil
 }
 
 // message renders the target's template for this job.

@@ -196,8 +196,11 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 		if j.sourceID == s.id {
 			// Facebook lists only what is on air or announced: a video
 			// missing from the answer has ended.
-			_, on := live[j.key.VideoID]
+			v, on := live[j.key.VideoID]
 			j.ended = !on && !replay[j.key.RouteID]
+			if on && !j.inflight {
+				j.video = v // a share resumed from the ledger learns the rest of its video
+			}
 		}
 	}
 	e.mu.Unlock()
