@@ -128,9 +128,17 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	}
 	defer svc.Close()
 
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	var autostart app.Autostart
+	if !demo { // the demo profile must never start at login
+		autostart = app.InstallAutostart(install.Options{Binary: exe})
+	}
 	fy := fyneapp.NewWithID("com.liveroute.app")
 	gui := app.New(app.Options{App: fy, Engine: svc.Engine, Service: svc, DB: svc.DB,
-		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger})
+		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger, Autostart: autostart})
 
 	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
 	go gui.Watch(ctx)
@@ -138,6 +146,9 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		logger.Error("start the engine", "err", err)
 	}
 	go func() { <-ctx.Done(); gui.Quit() }()
+	if settings, err := svc.DB.Settings(); err == nil && settings.StartMinimised {
+		minimised = true
+	}
 	gui.ShowAndRun(minimised)
 	return 0
 }

@@ -37,20 +37,24 @@ type Options struct {
 	// never become unreachable. Nil means no tray host.
 	TrayHost func() bool
 	Demo     bool // say so in the title: demo data is not the person's
-	Logger   *slog.Logger
+	// Autostart turns starting at login on and off; nil hides the choice.
+	Autostart Autostart
+	Logger    *slog.Logger
 }
 
 // GUI is LiveRoute's window, tray and notifications.
 type GUI struct {
-	fyne     fyne.App
-	win      fyne.Window
-	engine   Engine
-	svc      *service.Service
-	db       *store.DB
-	trayHost func() bool
-	tray     tray
-	log      *slog.Logger
-	view     *mainView
+	fyne      fyne.App
+	win       fyne.Window
+	engine    Engine
+	svc       *service.Service
+	db        *store.DB
+	trayHost  func() bool
+	tray      tray
+	autostart Autostart
+	reload    func() // tells the engine the settings or routes changed
+	log       *slog.Logger
+	view      *mainView
 
 	mu     sync.Mutex
 	health Health
@@ -65,13 +69,14 @@ func New(opts Options) *GUI {
 		opts.TrayHost = func() bool { return false }
 	}
 	g := &GUI{
-		fyne:     opts.App,
-		engine:   opts.Engine,
-		svc:      opts.Service,
-		db:       opts.DB,
-		trayHost: opts.TrayHost,
-		tray:     trayOf(opts.App),
-		log:      opts.Logger,
+		fyne:      opts.App,
+		engine:    opts.Engine,
+		svc:       opts.Service,
+		db:        opts.DB,
+		trayHost:  opts.TrayHost,
+		autostart: opts.Autostart,
+		tray:      trayOf(opts.App),
+		log:       opts.Logger,
 	}
 	g.fyne.SetIcon(assets.Icon)
 	title := "LiveRoute"
@@ -83,6 +88,9 @@ func New(opts Options) *GUI {
 	g.win.Resize(fyne.NewSize(760, 520))
 	g.win.SetCloseIntercept(g.closeWindow)
 	g.win.SetMaster()
+	if opts.Service != nil {
+		g.reload = opts.Service.Engine.ReloadRoutes
+	}
 	g.view = newMainView(g)
 	g.win.SetContent(g.view.root)
 	g.health = g.healthOf(relay.State{Kind: relay.Healthy})
@@ -150,13 +158,13 @@ func (g *GUI) handle(ev relay.Event) {
 	case relay.StateChanged:
 		g.setHealth(g.healthOf(ev.To))
 		if n := notificationFor(ev); n != nil {
-			g.fyne.SendNotification(n)
+			g.notify(n)
 		}
 	case relay.LiveDetected, relay.ShareResult, relay.Missed, relay.DestinationFlagged:
 		fyne.Do(g.view.refresh)
 	case relay.AssistedSharesPending:
 		if len(ev.Shares) > 0 {
-			g.fyne.SendNotification(fyne.NewNotification("Share to "+plural(len(ev.Shares), "group", "groups"),
+			g.notify(fyne.NewNotification("Share to "+plural(len(ev.Shares), "group", "groups"),
 				"Facebook lets no app post to Groups. Open LiveRoute to share "+ev.Video.Title+" in one click each."))
 		}
 		fyne.Do(g.view.refresh)
@@ -173,6 +181,16 @@ func (g *GUI) healthOf(state relay.State) Health {
 		return notConnected()
 	}
 	return healthOf(state)
+}
+
+// notify shows a desktop notification unless the person turned them off.
+func (g *GUI) notify(n *fyne.Notification) {
+	if g.db != nil {
+		if st, err := g.db.Settings(); err == nil && !st.Notifications {
+			return
+		}
+	}
+	g.fyne.SendNotification(n)
 }
 
 func (g *GUI) setHealth(h Health) {

@@ -269,3 +269,5 @@ func allText(o fyne.CanvasObject) string {
 	walk(o)
 	return b.String()
 }
+
+func newTempApp(t *testing.T) fyne.App { return test.NewTempApp(t) }

@@ -29,6 +29,7 @@ type mainView struct {
 
 	tabs     *container.AppTabs
 	connect  *connectForm
+	settings *settingsTab
 	routes   *fyne.Container
 	activity *fyne.Container
 }
@@ -63,6 +64,7 @@ func newMainView(g *GUI) *mainView {
 		container.NewTabItemWithIcon("Routes", theme.MediaPlayIcon(), container.NewVScroll(v.routes)),
 		container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), container.NewVScroll(v.activity)),
 		container.NewTabItemWithIcon("Connection", theme.AccountIcon(), v.connectionTab()),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), v.settingsTab()),
 	)
 	v.root = container.NewBorder(container.NewPadded(status), nil, nil, nil, v.tabs)
 	v.refresh()
@@ -194,6 +196,11 @@ func (v *mainView) activityRows() []fyne.CanvasObject {
 func (v *mainView) connectionTab() fyne.CanvasObject {
 	v.connect = newConnectForm(v.g)
 	return container.NewVScroll(container.NewPadded(v.connect.root))
+}
+
+func (v *mainView) settingsTab() fyne.CanvasObject {
+	v.settings = newSettingsTab(v.g)
+	return container.NewVScroll(container.NewPadded(v.settings.root))
 }
 
 // showConnection opens the window on the Connection tab.

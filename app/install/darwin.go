@@ -29,7 +29,7 @@ func launchAgent(program string) []byte {
 		{"Label", AppID},
 		{"LimitLoadToSessionType", "Aqua"},
 		{"ProcessType", "Interactive"},
-		{"ProgramArguments", []string{program}},
+		{"ProgramArguments", []string{program, MinimisedFlag}},
 		{"RunAtLoad", true},
 	})
 }

@@ -28,6 +28,10 @@ import (
 // same ID so the desktop matches windows to the menu entry.
 const AppID = "com.liveroute.app"
 
+// MinimisedFlag is the command-line flag autostart passes, so LiveRoute
+// started at login goes straight to the tray.
+const MinimisedFlag = "--minimised"
+
 // AppName is the name people see in menus.
 const AppName = "LiveRoute"
 

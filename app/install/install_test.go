@@ -144,7 +144,9 @@ func TestInstallLinuxWritesEveryFileWhereXDGSays(t *testing.T) {
 	if data, _ := os.ReadFile(desktop); string(data) != wantDesktop {
 		t.Errorf("menu entry =\n%s\nwant\n%s", data, wantDesktop)
 	}
-	if data, _ := os.ReadFile(autostart); string(data) != wantDesktop+"X-GNOME-Autostart-enabled=true\n" {
+	wantAutostart := strings.Replace(wantDesktop, "Exec="+program+"\n", "Exec="+program+" --minimised\n", 1) +
+		"X-GNOME-Autostart-enabled=true\n"
+	if data, _ := os.ReadFile(autostart); string(data) != wantAutostart {
 		t.Errorf("autostart entry =\n%s", data)
 	}
 	for _, s := range themeSizes {

@@ -15,7 +15,12 @@ func desktopEntry(program string, autostart bool) []byte {
 	b.WriteString("GenericName=Live video sharing\n")
 	b.WriteString("Comment=Share your Facebook live videos to your Pages and Groups\n")
 	b.WriteString("Icon=" + AppID + "\n")
-	b.WriteString("Exec=" + execQuote(program) + "\n")
+	if autostart {
+		// Started at login, LiveRoute goes straight to the tray.
+		b.WriteString("Exec=" + execQuote(program) + " " + MinimisedFlag + "\n")
+	} else {
+		b.WriteString("Exec=" + execQuote(program) + "\n")
+	}
 	b.WriteString("TryExec=" + escapeString(program) + "\n")
 	b.WriteString("Terminal=false\n")
 	b.WriteString("Categories=Network;\n")

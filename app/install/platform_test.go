@@ -35,7 +35,7 @@ func TestDarwinInstallWritesABundleAndALaunchAgent(t *testing.T) {
 		}
 	}
 	agent := readPlist(t, filepath.Join(h.dir, "Library", "LaunchAgents", AppID+".plist"))
-	if agent["Label"] != AppID || agent["ProgramArguments"] != program || agent["RunAtLoad"] != "true" {
+	if agent["Label"] != AppID || agent["ProgramArguments"] != program+" --minimised" || agent["RunAtLoad"] != "true" {
 		t.Errorf("LaunchAgent = %v", agent)
 	}
 
@@ -78,8 +78,8 @@ func TestWindowsInstallWritesProgramShortcutAndRunKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	rk := h.opts.RunKey.(*fakeRunKey)
-	if got := rk.values[RunValueName]; got != `"`+program+`"` {
-		t.Errorf("Run key = %q, want the quoted program path", got)
+	if got := rk.values[RunValueName]; got != `"`+program+`" --minimised` {
+		t.Errorf("Run key = %q, want the quoted program path and --minimised", got)
 	}
 
 	lnk, err := os.ReadFile(filepath.Join(h.dir, "AppData", "Roaming", "Microsoft", "Windows", "Start Menu", "Programs", "LiveRoute.lnk"))
@@ -126,7 +126,7 @@ func TestShortcutKeepsANonASCIIPathInUnicode(t *testing.T) {
 }
 
 func TestRunValueQuotesAPathWithSpaces(t *testing.T) {
-	if got := runValue(`C:\Users\Ana Maria\liveroute.exe`); got != `"C:\Users\Ana Maria\liveroute.exe"` {
+	if got := runValue(`C:\Users\Ana Maria\liveroute.exe`); got != `"C:\Users\Ana Maria\liveroute.exe" --minimised` {
 		t.Errorf("runValue = %s", got)
 	}
 }

@@ -23,10 +23,11 @@ type RunKey interface {
 	Delete(name string) error
 }
 
-// runValue is the Run-key command that starts program: the path quoted, as
-// Windows splits an unquoted command at its first space.
+// runValue is the Run-key command that starts program at login, in the
+// tray: the path quoted, as Windows splits an unquoted command at its first
+// space.
 func runValue(program string) string {
-	return `"` + program + `"`
+	return `"` + program + `" ` + MinimisedFlag
 }
 
 // shortcut is a Windows shell link (.lnk, [MS-SHLLINK]) to a local program.

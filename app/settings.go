@@ -1,0 +1,153 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/store"
+)
+
+// Autostart starts LiveRoute at login; install's per-user entry does it,
+// the same code `liveroute install` uses.
+type Autostart interface {
+	Enabled() (bool, error)
+	Set(enabled bool) error
+}
+
+// pollChoices are the check intervals offered: frequent enough to share
+// within seconds, never so frequent that Facebook's rate limits bite.
+var pollChoices = []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 5 * time.Minute}
+
+// settingsTab holds the person's preferences. Each change is saved at once;
+// a change that cannot be saved is undone on screen and explained.
+type settingsTab struct {
+	g    *GUI
+	root fyne.CanvasObject
+
+	autostart     *widget.Check
+	minimised     *widget.Check
+	notifications *widget.Check
+	poll          *widget.Select
+	problem       *widget.Label
+	loading       bool
+}
+
+func newSettingsTab(g *GUI) *settingsTab {
+	s := &settingsTab{g: g}
+	s.autostart = widget.NewCheck("Start LiveRoute when I log in (in the tray)", s.setAutostart)
+	s.minimised = widget.NewCheck("Start in the tray without showing this window", func(on bool) {
+		s.save(func(st *store.Settings) { st.StartMinimised = on })
+	})
+	s.notifications = widget.NewCheck("Desktop notifications (connection problems, Group shares)", func(on bool) {
+		s.save(func(st *store.Settings) { st.Notifications = on })
+	})
+	var labels []string
+	for _, d := range pollChoices {
+		labels = append(labels, pollLabel(d))
+	}
+	s.poll = widget.NewSelect(labels, func(label string) {
+		for _, d := range pollChoices {
+			if pollLabel(d) == label {
+				s.save(func(st *store.Settings) { st.PollInterval = d })
+			}
+		}
+	})
+	s.problem = wrapLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.root = container.NewVBox(
+		s.autostart, s.minimised, s.notifications,
+		widget.NewForm(widget.NewFormItem("Check for live videos every", s.poll)),
+		wrapLabel("LiveRoute paces itself by Facebook's rate limits: it slows down above 75 % of any budget and waits when Facebook asks it to."),
+		s.problem,
+	)
+	s.load()
+	return s
+}
+
+// load shows the stored settings without saving them back.
+func (s *settingsTab) load() {
+	s.loading = true
+	defer func() { s.loading = false }()
+	if s.g.db == nil {
+		return
+	}
+	st, err := s.g.db.Settings()
+	if err != nil {
+		s.problem.SetText("Your settings could not be read: " + err.Error())
+		return
+	}
+	if s.g.autostart != nil {
+		on, err := s.g.autostart.Enabled()
+		if err != nil {
+			s.problem.SetText("Could not tell whether LiveRoute starts at login: " + err.Error())
+		}
+		s.autostart.SetChecked(on)
+	} else {
+		s.autostart.Disable()
+	}
+	s.minimised.SetChecked(st.StartMinimised)
+	s.notifications.SetChecked(st.Notifications)
+	s.poll.SetSelected(pollLabel(st.PollInterval))
+}
+
+func (s *settingsTab) setAutostart(on bool) {
+	if s.loading || s.g.autostart == nil {
+		return
+	}
+	if err := s.g.autostart.Set(on); err != nil {
+		s.problem.SetText("Could not change starting at login: " + err.Error())
+		s.load()
+		return
+	}
+	s.save(func(st *store.Settings) { st.Autostart = on })
+}
+
+// save applies change to the stored settings and tells the engine.
+func (s *settingsTab) save(change func(*store.Settings)) {
+	if s.loading || s.g.db == nil {
+		return
+	}
+	st, err := s.g.db.Settings()
+	if err == nil {
+		change(&st)
+		err = s.g.db.PutSettings(st)
+	}
+	if err != nil {
+		s.problem.SetText("Your setting was not saved: " + err.Error())
+		s.load()
+		return
+	}
+	s.problem.SetText("")
+	if s.g.reload != nil {
+		s.g.reload()
+	}
+}
+
+func pollLabel(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+	if d == time.Minute {
+		return "minute"
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+// InstallAutostart is the Autostart of app/install: an entry in the
+// person's autostart folder (a LaunchAgent on macOS, the Run key on
+// Windows) that starts LiveRoute in the tray.
+func InstallAutostart(opts install.Options) Autostart { return installAutostart{opts} }
+
+type installAutostart struct{ opts install.Options }
+
+func (a installAutostart) Enabled() (bool, error) { return install.AutostartEnabled(a.opts) }
+
+func (a installAutostart) Set(on bool) error {
+	_, err := install.SetAutostart(a.opts, on)
+	return err
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/store"
+)
+
+func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+	bin := filepath.Join(home, "liveroute")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := &desktopApp{App: newTempApp(t)}
+	db := openTestDB(t)
+	g := New(Options{App: a, DB: db, Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})})
+	s := g.view.settings
+	entry := filepath.Join(home, ".config", "autostart", install.AppID+".desktop")
+
+	s.autostart.SetChecked(true)
+	data, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatalf("no autostart entry after ticking the box: %v", err)
+	}
+	if !strings.Contains(string(data), "Exec="+bin+" --minimised") {
+		t.Errorf("autostart entry does not start LiveRoute in the tray:\n%s", data)
+	}
+	if st, _ := db.Settings(); !st.Autostart {
+		t.Error("the setting was not saved")
+	}
+	s.autostart.SetChecked(false)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Errorf("autostart entry still there after unticking: %v", err)
+	}
+	if st, _ := db.Settings(); st.Autostart {
+		t.Error("the setting still says autostart")
+	}
+}
+
+func TestPollIntervalIsSavedAndTheEngineTold(t *testing.T) {
+	a := &desktopApp{App: newTempApp(t)}
+	db := openTestDB(t)
+	g := New(Options{App: a, DB: db})
+	reloads := 0
+	g.reload = func() { reloads++ }
+	g.view.settings.poll.SetSelected("minute")
+	if st, _ := db.Settings(); st.PollInterval != time.Minute {
+		t.Errorf("poll interval saved as %v, want 1m", st.PollInterval)
+	}
+	if reloads != 1 {
+		t.Errorf("engine told %d times, want 1", reloads)
+	}
+}
+
+func TestNotificationsOffMeansNone(t *testing.T) {
+	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	g, a := newTestGUI(t, engine, true)
+	g.view.settings.notifications.SetChecked(false)
+	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.NeedsReconnect, Reason: "Your connection expired."}})
+	if len(a.notifications) != 0 {
+		t.Errorf("%d notifications with notifications off", len(a.notifications))
+	}
+	if g.Health().Headline != "Sharing stopped — reconnect" {
+		t.Errorf("the window must still show the state: %q", g.Health().Headline)
+	}
+}
+
+func openTestDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
