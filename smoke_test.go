@@ -87,6 +87,17 @@ func TestDesktopSmoke(t *testing.T) {
 		}
 	}
 
+	// Starting LiveRoute again brings this window forward and exits.
+	second := exec.CommandContext(ctx, binary(t), "--demo")
+	second.Env = cmd.Env
+	out2, err := second.CombinedOutput()
+	if err != nil || !strings.Contains(string(out2), "already running") {
+		t.Errorf("second start: %v\n%s", err, out2)
+	}
+	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("the first instance ended when a second one started: %v", err)
+	}
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
