@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -238,6 +239,25 @@ func (g *GUI) checkNow() {
 	if g.engine != nil {
 		g.engine.CheckNow()
 	}
+}
+
+// errNoService: the window was built without the engine (tests of the
+// window alone).
+var errNoService = errors.New("LiveRoute's engine is not running")
+
+// shareURL is Facebook's share dialog for a video.
+func (g *GUI) shareURL(videoURL string) (string, error) {
+	if g.svc == nil {
+		return "", errNoService
+	}
+	return g.svc.AssistedShareURL(videoURL), nil
+}
+
+func (g *GUI) markAssistedDone(key store.LedgerKey) error {
+	if g.svc == nil {
+		return errNoService
+	}
+	return g.svc.Engine.MarkAssistedDone(key)
 }
 
 func plural(n int, one, many string) string {

@@ -271,3 +271,23 @@ func allText(o fyne.CanvasObject) string {
 }
 
 func newTempApp(t *testing.T) fyne.App { return test.NewTempApp(t) }
+
+type widgetButton = widget.Button
+
+// buttons finds every button inside o.
+func buttons(o fyne.CanvasObject) []*widget.Button {
+	var out []*widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			out = append(out, o)
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}

@@ -29,6 +29,8 @@ type mainView struct {
 
 	tabs     *container.AppTabs
 	connect  *connectForm
+	addGroup *addGroupDialog
+	editor   *routeEditor
 	settings *settingsTab
 	routes   *fyne.Container
 	activity *fyne.Container
@@ -59,9 +61,12 @@ func newMainView(g *GUI) *mainView {
 		container.NewVBox(v.headline, v.detail))
 
 	v.routes = container.NewVBox()
+	newRoute := widget.NewButtonWithIcon("New route…", theme.ContentAddIcon(), func() { v.showRouteEditor(nil) })
+	addGroup := widget.NewButtonWithIcon("Add a group…", theme.ContentAddIcon(), v.showAddGroup)
+	routesTab := container.NewBorder(container.NewHBox(newRoute, addGroup), nil, nil, nil, container.NewVScroll(v.routes))
 	v.activity = container.NewVBox()
 	v.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Routes", theme.MediaPlayIcon(), container.NewVScroll(v.routes)),
+		container.NewTabItemWithIcon("Routes", theme.MediaPlayIcon(), routesTab),
 		container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), container.NewVScroll(v.activity)),
 		container.NewTabItemWithIcon("Connection", theme.AccountIcon(), v.connectionTab()),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), v.settingsTab()),
@@ -95,7 +100,7 @@ func (v *mainView) showHealth(h Health) {
 
 // refresh reloads routes and activity from the database. UI goroutine only.
 func (v *mainView) refresh() {
-	v.routes.Objects = v.routeRows()
+	v.routes.Objects = append(v.assistedRows(), v.routeRows()...)
 	v.routes.Refresh()
 	v.activity.Objects = v.activityRows()
 	v.activity.Refresh()
@@ -116,7 +121,10 @@ func (v *mainView) routeRows() []fyne.CanvasObject {
 	dests := v.destinationNames()
 	var rows []fyne.CanvasObject
 	for _, r := range routes {
-		rows = append(rows, routeCard(r, dests))
+		r := r
+		edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { v.showRouteEditor(&r) })
+		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { v.confirmDelete(r) })
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, del), routeCard(r, dests)))
 	}
 	return rows
 }

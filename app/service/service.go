@@ -127,6 +127,12 @@ func (s *Service) Close() error {
 	return s.DB.Close()
 }
 
+// AssistedShareURL opens Facebook's own share dialog for a video, where
+// the person picks the group.
+func (s *Service) AssistedShareURL(videoURL string) string {
+	return s.graph.AssistedShareURL(videoURL)
+}
+
 // Fake is the demo's fake Facebook; nil outside the demo.
 func (s *Service) Fake() *fakefb.Server { return s.fake }
 

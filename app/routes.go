@@ -1,0 +1,285 @@
+package app
+
+import (
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/store"
+)
+
+// DefaultMessage is a new route's message template.
+const DefaultMessage = "🔴 We're live: {title}\n{url}"
+
+// Share modes as the editor names them, for Pages; Groups are always assisted.
+const (
+	modeLabelPost      = "Link post"
+	modeLabelCrosspost = "Crosspost (partner Pages)"
+)
+
+// routeEditor is the dialog that creates or edits one route. It checks the
+// message as it is typed and saves through the store, whose validation has
+// the last word; nothing is saved while anything is wrong.
+type routeEditor struct {
+	v      *mainView
+	route  store.Route // the route being edited; ID "" for a new one
+	dialog dialog.Dialog
+
+	name    *widget.Entry
+	source  *widget.Select
+	sources []sourceChoice
+	targets []*targetRow
+	list    *fyne.Container
+	message *widget.Entry
+	enabled *widget.Check
+	problem *widget.Label
+	save    *widget.Button
+}
+
+type sourceChoice struct {
+	label string
+	id    string
+	kind  store.SourceKind
+	name  string
+}
+
+type targetRow struct {
+	dest  store.Destination
+	check *widget.Check
+	mode  *widget.Select // Pages only
+}
+
+// showRouteEditor opens the editor on r, or on a new route when r is nil.
+func (v *mainView) showRouteEditor(r *store.Route) {
+	e := &routeEditor{v: v, route: store.Route{Enabled: true}}
+	if r != nil {
+		e.route = *r
+	}
+	dests, err := v.g.db.Destinations()
+	if err != nil {
+		dialog.ShowError(err, v.g.win)
+		return
+	}
+	sort.Slice(dests, func(i, j int) bool {
+		if dests[i].Kind != dests[j].Kind {
+			return dests[i].Kind == store.KindPage
+		}
+		return strings.ToLower(dests[i].Name) < strings.ToLower(dests[j].Name)
+	})
+	acct, connected, _ := v.g.db.Account()
+	if connected {
+		e.sources = append(e.sources, sourceChoice{label: "Your profile (" + acct.Name + ")", id: acct.UserID, kind: store.SourceProfile, name: acct.Name})
+	}
+	for _, d := range dests {
+		if d.Kind == store.KindPage {
+			e.sources = append(e.sources, sourceChoice{label: "Page: " + d.Name, id: d.ID, kind: store.SourcePage, name: d.Name})
+		}
+	}
+	var labels []string
+	for _, s := range e.sources {
+		labels = append(labels, s.label)
+	}
+
+	e.name = widget.NewEntry()
+	e.name.SetPlaceHolder("A name you recognise, e.g. Sunday service")
+	e.name.SetText(e.route.Name)
+	e.list = container.NewVBox()
+	e.source = widget.NewSelect(labels, func(string) { e.showTargets() })
+	e.source.PlaceHolder = "Choose where you go live"
+	for _, d := range dests {
+		e.targets = append(e.targets, e.newTargetRow(d))
+	}
+	e.message = widget.NewMultiLineEntry()
+	e.message.SetMinRowsVisible(3)
+	e.message.SetText(DefaultMessage)
+	for _, t := range e.route.Targets {
+		e.message.SetText(t.Message)
+		break
+	}
+	e.message.OnChanged = func(string) { e.check() }
+	e.enabled = widget.NewCheck("Share new live videos on this route", nil)
+	e.enabled.SetChecked(e.route.Enabled)
+	e.problem = wrapLabel("")
+	e.problem.Importance = widget.DangerImportance
+	e.save = widget.NewButtonWithIcon("Save route", theme.DocumentSaveIcon(), e.submit)
+	e.save.Importance = widget.HighImportance
+	for i, s := range e.sources {
+		if s.id == e.route.SourceID {
+			e.source.SetSelectedIndex(i)
+		}
+	}
+	if e.source.SelectedIndex() < 0 && len(e.sources) > 0 {
+		e.source.SetSelectedIndex(0)
+	}
+	e.showTargets()
+
+	help := wrapLabel("Placeholders: {title} {description} {url} {page} {source}. Facebook shows the live video's preview under the post.")
+	help.Importance = widget.LowImportance
+	form := widget.NewForm(
+		widget.NewFormItem("Name", e.name),
+		widget.NewFormItem("Watch", e.source),
+		widget.NewFormItem("Share to", container.NewVScroll(e.list)),
+		widget.NewFormItem("Message", container.NewVBox(e.message, help)),
+		widget.NewFormItem("", e.enabled),
+	)
+	title := "New route"
+	if e.route.ID != "" {
+		title = "Edit route"
+	}
+	e.dialog = dialog.NewCustom(title, "Cancel", container.NewBorder(nil, container.NewVBox(e.problem, e.save), nil, nil, form), v.g.win)
+	e.dialog.Resize(fyne.NewSize(620, 560))
+	e.dialog.Show()
+	v.editor = e
+	if len(e.sources) == 0 {
+		e.problem.SetText("Connect your Facebook account first: routes start from your profile or one of your Pages.")
+		e.save.Disable()
+	}
+}
+
+func (e *routeEditor) newTargetRow(d store.Destination) *targetRow {
+	row := &targetRow{dest: d}
+	label := d.Name
+	if d.Kind == store.KindGroup {
+		label += " (group — you share it in one click)"
+	}
+	if d.Status != "" {
+		label += " ⚠ " + d.StatusReason
+	}
+	row.check = widget.NewCheck(label, func(bool) { e.check() })
+	var current *store.Target
+	for i := range e.route.Targets {
+		if e.route.Targets[i].DestinationID == d.ID {
+			current = &e.route.Targets[i]
+		}
+	}
+	row.check.SetChecked(current != nil)
+	if d.Kind == store.KindPage {
+		row.mode = widget.NewSelect([]string{modeLabelPost, modeLabelCrosspost}, nil)
+		row.mode.SetSelected(modeLabelPost)
+		if current != nil && current.Mode == store.ModeCrosspost {
+			row.mode.SetSelected(modeLabelCrosspost)
+		}
+	}
+	return row
+}
+
+// showTargets lists every destination except the chosen source.
+func (e *routeEditor) showTargets() {
+	if e.list == nil {
+		return
+	}
+	src := e.selectedSource()
+	var objs []fyne.CanvasObject
+	for _, row := range e.targets {
+		if row.dest.ID == src.id {
+			row.check.SetChecked(false)
+			continue
+		}
+		if row.mode != nil {
+			objs = append(objs, container.NewBorder(nil, nil, nil, row.mode, row.check))
+		} else {
+			objs = append(objs, row.check)
+		}
+	}
+	if len(objs) == 0 {
+		objs = append(objs, wrapLabel("No Pages or groups to share to yet: connect your account, or add a group."))
+	}
+	e.list.Objects = objs
+	e.list.Refresh()
+	e.check()
+}
+
+func (e *routeEditor) selectedSource() sourceChoice {
+	if e.source == nil || e.source.SelectedIndex() < 0 {
+		return sourceChoice{}
+	}
+	return e.sources[e.source.SelectedIndex()]
+}
+
+// check shows what is wrong before Save is pressed.
+func (e *routeEditor) check() {
+	if e.problem == nil || e.message == nil {
+		return
+	}
+	if err := relay.Validate(e.message.Text); err != nil {
+		e.problem.SetText("Message: " + err.Error())
+		return
+	}
+	e.problem.SetText("")
+}
+
+// built is the route the editor shows.
+func (e *routeEditor) built() store.Route {
+	r := e.route
+	src := e.selectedSource()
+	r.Name = strings.TrimSpace(e.name.Text)
+	r.SourceID, r.SourceKind, r.SourceName = src.id, src.kind, src.name
+	r.Enabled = e.enabled.Checked
+	r.Targets = nil
+	for _, row := range e.targets {
+		if !row.check.Checked || row.dest.ID == src.id {
+			continue
+		}
+		t := store.Target{DestinationID: row.dest.ID, Mode: store.ModePost, Message: e.message.Text}
+		if row.dest.Kind == store.KindGroup {
+			t.Mode = store.ModeAssisted
+		} else if row.mode != nil && row.mode.Selected == modeLabelCrosspost {
+			t.Mode = store.ModeCrosspost
+		}
+		for _, old := range e.route.Targets {
+			if old.DestinationID == t.DestinationID {
+				t.Delay = old.Delay
+			}
+		}
+		r.Targets = append(r.Targets, t)
+	}
+	return r
+}
+
+func (e *routeEditor) submit() {
+	saved, err := e.v.g.db.PutRoute(e.built())
+	if err != nil {
+		e.problem.SetText(err.Error())
+		return
+	}
+	e.route = saved
+	e.dialog.Hide()
+	if e.v.g.reload != nil {
+		e.v.g.reload()
+	}
+	e.v.refresh()
+}
+
+// confirmDelete asks before deleting a route; its share history stays.
+func (v *mainView) confirmDelete(r store.Route) {
+	name := r.Name
+	if name == "" {
+		name = "the route from " + r.SourceName
+	}
+	dialog.ShowConfirm("Delete route?", "Delete "+name+"? Live videos on its source will no longer be shared. What was already shared stays on Facebook.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := v.deleteRoute(r.ID); err != nil {
+				dialog.ShowError(err, v.g.win)
+			}
+		}, v.g.win)
+}
+
+func (v *mainView) deleteRoute(id string) error {
+	if err := v.g.db.DeleteRoute(id); err != nil {
+		return err
+	}
+	if v.g.reload != nil {
+		v.g.reload()
+	}
+	v.refresh()
+	return nil
+}

@@ -1,0 +1,234 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/store"
+)
+
+func TestGroupFromAddressReadsWhatPeopleCopy(t *testing.T) {
+	cases := []struct{ in, id, err string }{
+		{"https://www.facebook.com/groups/choirfriends", "choirfriends", ""},
+		{"https://www.facebook.com/groups/123456789012345/", "123456789012345", ""},
+		{"facebook.com/groups/choirfriends/permalink/42/", "choirfriends", ""},
+		{"https://m.facebook.com/groups/choirfriends?ref=share", "choirfriends", ""},
+		{"", "", "paste the group's address"},
+		{"https://example.com/groups/x", "", "not a facebook.com address"},
+		{"https://www.facebook.com/choirfriends", "", "not a group's address"},
+	}
+	for _, c := range cases {
+		d, err := GroupFromAddress(c.in, "")
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: err %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || d.ID != c.id || d.Kind != store.KindGroup || d.URL != "https://www.facebook.com/groups/"+c.id {
+			t.Errorf("%q: %+v, %v; want group %s", c.in, d, err, c.id)
+		}
+	}
+}
+
+// editorGUI is the window on a database with an account, two Pages and a group.
+func editorGUI(t *testing.T) *GUI {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{ValidateTemplate: relay.Validate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	must(t, db.PutAccount(store.Account{UserID: "501", Name: "Ada"}))
+	must(t, db.PutDestination(store.Destination{ID: "9001", Name: "Ada Live", Kind: store.KindPage}))
+	must(t, db.PutDestination(store.Destination{ID: "9002", Name: "Ada's Choir", Kind: store.KindPage}))
+	must(t, db.PutDestination(store.Destination{ID: "choirfriends", Name: "Choir friends", Kind: store.KindGroup}))
+	return New(Options{App: &desktopApp{App: test.NewTempApp(t)}, DB: db})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *routeEditor) row(id string) *targetRow {
+	for _, r := range e.targets {
+		if r.dest.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+func TestRouteEditorSavesAPageAndAGroupRoute(t *testing.T) {
+	g := editorGUI(t)
+	g.view.showRouteEditor(nil)
+	e := g.view.editor
+	e.name.SetText("Evening show")
+	e.source.SetSelected("Page: Ada Live")
+	if len(e.list.Objects) != 2 {
+		t.Errorf("the source is offered as a destination: %d rows", len(e.list.Objects))
+	}
+	e.row("9002").check.SetChecked(true)
+	e.row("9002").mode.SetSelected(modeLabelCrosspost)
+	e.row("choirfriends").check.SetChecked(true)
+	e.message.SetText("Live: {title} {url}")
+	test.Tap(e.save)
+
+	routes, err := g.db.Routes()
+	if err != nil || len(routes) != 1 {
+		t.Fatalf("routes: %v %v; problem %q", routes, err, e.problem.Text)
+	}
+	r := routes[0]
+	if r.Name != "Evening show" || r.SourceID != "9001" || r.SourceKind != store.SourcePage || !r.Enabled {
+		t.Errorf("route %+v", r)
+	}
+	modes := map[string]store.Mode{}
+	for _, tg := range r.Targets {
+		modes[tg.DestinationID] = tg.Mode
+		if tg.Message != "Live: {title} {url}" {
+			t.Errorf("message %q", tg.Message)
+		}
+	}
+	if modes["9002"] != store.ModeCrosspost || modes["choirfriends"] != store.ModeAssisted || len(modes) != 2 {
+		t.Errorf("targets %v: want 9002 crosspost and the group assisted", modes)
+	}
+	if !strings.Contains(allText(g.view.routes), "Evening show") {
+		t.Error("the routes tab does not show the new route")
+	}
+
+	// Editing keeps the ID and changes what was changed.
+	g.view.showRouteEditor(&r)
+	e = g.view.editor
+	e.row("choirfriends").check.SetChecked(false)
+	test.Tap(e.save)
+	routes, _ = g.db.Routes()
+	if len(routes) != 1 || routes[0].ID != r.ID || len(routes[0].Targets) != 1 {
+		t.Errorf("after editing: %+v", routes)
+	}
+}
+
+func TestRouteEditorRefusesABadMessageAndSavesNothing(t *testing.T) {
+	g := editorGUI(t)
+	g.view.showRouteEditor(nil)
+	e := g.view.editor
+	e.source.SetSelected("Page: Ada Live")
+	e.row("9002").check.SetChecked(true)
+	e.message.SetText("Watch {titel}")
+	if !strings.Contains(e.problem.Text, "titel") {
+		t.Errorf("problem %q does not name the bad placeholder", e.problem.Text)
+	}
+	test.Tap(e.save)
+	if routes, _ := g.db.Routes(); len(routes) != 0 {
+		t.Errorf("a route with a bad message was saved: %+v", routes)
+	}
+
+	e.message.SetText("Watch {title}")
+	e.row("9002").check.SetChecked(false)
+	test.Tap(e.save)
+	if !strings.Contains(e.problem.Text, "at least one") {
+		t.Errorf("a route with no destination: problem %q", e.problem.Text)
+	}
+}
+
+func TestDeletingARouteKeepsTheOthers(t *testing.T) {
+	g := editorGUI(t)
+	a, err := g.db.PutRoute(store.Route{SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	b, err := g.db.PutRoute(store.Route{SourceID: "9002", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9001", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	must(t, g.view.deleteRoute(a.ID))
+	routes, _ := g.db.Routes()
+	if len(routes) != 1 || routes[0].ID != b.ID {
+		t.Errorf("after deleting one route: %+v", routes)
+	}
+}
+
+func TestAddGroupDialogStoresTheGroupOrSaysWhy(t *testing.T) {
+	g := editorGUI(t)
+	g.view.showAddGroup()
+	d := g.view.addGroup
+	d.address.SetText("https://example.com/nope")
+	test.Tap(d.add)
+	if !strings.Contains(d.problem.Text, "facebook.com") {
+		t.Errorf("problem %q", d.problem.Text)
+	}
+	d.address.SetText("https://www.facebook.com/groups/youth.team/")
+	d.name.SetText("Youth team")
+	test.Tap(d.add)
+	got, ok, _ := g.db.Destination("youth.team")
+	if !ok || got.Kind != store.KindGroup || got.Name != "Youth team" {
+		t.Errorf("group stored as %+v (%v)", got, ok)
+	}
+}
+
+// recordingApp remembers the addresses the app opened.
+type recordingApp struct {
+	*desktopApp
+	opened []string
+}
+
+func (a *recordingApp) OpenURL(u *url.URL) error { a.opened = append(a.opened, u.String()); return nil }
+
+// An open assisted share is listed with Facebook's share dialog, the
+// message on the clipboard, and "Mark shared" that closes it in the ledger.
+func TestAssistedShareOpensTheShareDialogAndIsMarkedDone(t *testing.T) {
+	dir := t.TempDir()
+	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	must(t, svc.DB.PutDestination(store.Destination{ID: "choirfriends", Name: "Choir friends", Kind: store.KindGroup}))
+	route, err := svc.DB.PutRoute(store.Route{SourceID: "200000000000001", SourceName: "Demo Church Live", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "choirfriends", Mode: store.ModeAssisted, Message: "Join us: {title} {url}"}}})
+	must(t, err)
+	// What the engine writes when a live starts on an assisted route.
+	key := store.LedgerKey{RouteID: route.ID, VideoID: "v1", DestinationID: "choirfriends"}
+	entry, _, err := svc.DB.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoURL: "https://www.facebook.com/200000000000001/videos/v1/", VideoTitle: "Sunday service"})
+	must(t, err)
+	entry.State = store.LedgerAssistedOpen
+	must(t, svc.DB.LedgerPut(entry))
+
+	a := &recordingApp{desktopApp: &desktopApp{App: test.NewTempApp(t)}}
+	g := New(Options{App: a, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	var open, done *widgetButton
+	for _, b := range buttons(g.view.routes) {
+		switch b.Text {
+		case "Open share dialog":
+			open = b
+		case "Mark shared":
+			done = b
+		}
+	}
+	if open == nil || done == nil {
+		t.Fatalf("no assisted share row in %q", allText(g.view.routes))
+	}
+	test.Tap(open)
+	if len(a.opened) != 1 || !strings.Contains(a.opened[0], "/sharer/sharer.php?u=") || !strings.Contains(a.opened[0], url.QueryEscape(entry.VideoURL)) {
+		t.Errorf("opened %v, want Facebook's share dialog for the video", a.opened)
+	}
+	if clip := a.Clipboard().Content(); clip != "Join us: Sunday service "+entry.VideoURL {
+		t.Errorf("clipboard %q", clip)
+	}
+	test.Tap(done)
+	got, _, _ := svc.DB.LedgerGet(key)
+	if got.State != store.LedgerAssistedDone {
+		t.Errorf("ledger state %s after Mark shared", got.State)
+	}
+	if strings.Contains(allText(g.view.routes), "Share to your groups") {
+		t.Error("the done share is still listed")
+	}
+}
