@@ -129,10 +129,16 @@ func (g *GUI) Watch(ctx context.Context) {
 	}
 	events, cancel := g.engine.Subscribe(64)
 	defer cancel()
+	// A live ending raises no event; look again now and then so the tray
+	// leaves the live icon.
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			g.setHealth(g.healthOf(g.engine.Status().State))
 		case ev, ok := <-events:
 			if !ok {
 				return
@@ -162,6 +168,7 @@ func (g *GUI) handle(ev relay.Event) {
 			g.notify(n)
 		}
 	case relay.LiveDetected, relay.ShareResult, relay.Missed, relay.DestinationFlagged:
+		g.setHealth(g.healthOf(g.engine.Status().State))
 		fyne.Do(g.view.refresh)
 	case relay.AssistedSharesPending:
 		if len(ev.Shares) > 0 {
@@ -181,7 +188,25 @@ func (g *GUI) healthOf(state relay.State) Health {
 	if _, ok, err := g.db.Account(); err == nil && !ok {
 		return notConnected()
 	}
-	return healthOf(state)
+	h := healthOf(state)
+	if state.Kind == relay.Healthy {
+		if live := liveCount(g.engine.Status()); live > 0 {
+			h.Tray = assets.TrayLive
+			h.Headline = "Live now"
+			h.Detail = "You are live on " + plural(live, "source", "sources") + ". LiveRoute is sharing to every destination of the route; see Activity."
+		}
+	}
+	return h
+}
+
+func liveCount(st relay.Status) int {
+	n := 0
+	for _, s := range st.Sources {
+		if len(s.Live) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // notify shows a desktop notification unless the person turned them off.

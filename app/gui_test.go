@@ -58,6 +58,7 @@ func (a *desktopApp) trayLabels() []string {
 type scriptedEngine struct {
 	mu      sync.Mutex
 	state   relay.State
+	sources []relay.SourceStatus
 	events  chan relay.Event
 	pauses  int
 	resumes int
@@ -71,7 +72,7 @@ func newScriptedEngine(s relay.State) *scriptedEngine {
 func (e *scriptedEngine) Status() relay.Status {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return relay.Status{State: e.state}
+	return relay.Status{State: e.state, Sources: e.sources}
 }
 func (e *scriptedEngine) Subscribe(int) (<-chan relay.Event, func()) {
 	return e.events, func() {}
@@ -290,4 +291,43 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 	}
 	walk(o)
 	return out
+}
+
+func TestTrayShowsLiveWhileASourceIsLive(t *testing.T) {
+	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	g, a := newTestGUI(t, engine, true)
+	engine.mu.Lock()
+	engine.sources = []relay.SourceStatus{{SourceID: "9001", Live: []string{"v1"}}}
+	engine.mu.Unlock()
+	g.handle(relay.LiveDetected{RouteID: "r1"})
+	if a.icon != assets.TrayIcon(assets.TrayLive) || g.Health().Headline != "Live now" {
+		t.Errorf("while live: icon %s, headline %q", a.icon.Name(), g.Health().Headline)
+	}
+	engine.mu.Lock()
+	engine.sources = nil
+	engine.mu.Unlock()
+	g.handle(relay.ShareResult{})
+	if a.icon != assets.TrayIcon(assets.TrayHealthy) {
+		t.Errorf("after the live: icon %s", a.icon.Name())
+	}
+}
+
+func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
+	g, _ := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	must(t, g.db.PutDestination(store.Destination{ID: "9002", Name: "Choir", Kind: store.KindPage}))
+	must(t, g.db.PutDestination(store.Destination{ID: "9003", Name: "Youth", Kind: store.KindPage}))
+	r, err := g.db.PutRoute(store.Route{SourceID: "9001", SourceName: "Main", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}, {DestinationID: "9003", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	for dest, state := range map[string]store.LedgerState{"9002": store.LedgerDone, "9003": store.LedgerFailed} {
+		e, _, err := g.db.LedgerBegin(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: r.ID, VideoID: "v1", DestinationID: dest}})
+		must(t, err)
+		e.State, e.Reason = state, "You are no longer an admin of Youth."
+		must(t, g.db.LedgerPut(e))
+	}
+	g.view.refresh()
+	text := allText(g.view.routes)
+	if !strings.Contains(text, "Choir (link post) — ✓ shared") || !strings.Contains(text, "Youth (link post) — ✗ not shared") || !strings.Contains(text, "no longer an admin") {
+		t.Errorf("route card: %q", text)
+	}
 }

@@ -124,7 +124,7 @@ func (v *mainView) routeRows() []fyne.CanvasObject {
 		r := r
 		edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { v.showRouteEditor(&r) })
 		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { v.confirmDelete(r) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, del), routeCard(r, dests)))
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, del), routeCard(r, dests, v.lastShares(r))))
 	}
 	return rows
 }
@@ -142,7 +142,47 @@ func (v *mainView) destinationNames() map[string]store.Destination {
 	return out
 }
 
-func routeCard(r store.Route, dests map[string]store.Destination) fyne.CanvasObject {
+// lastShares is the newest ledger entry of each destination of r.
+func (v *mainView) lastShares(r store.Route) map[string]store.LedgerEntry {
+	out := map[string]store.LedgerEntry{}
+	for _, t := range r.Targets {
+		entries, err := v.g.db.LedgerByDestination(t.DestinationID, 20)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.RouteID == r.ID {
+				out[t.DestinationID] = e
+				break
+			}
+		}
+	}
+	return out
+}
+
+// shareNote says how the last share to a destination went, in a few words.
+func shareNote(e store.LedgerEntry) string {
+	at := e.UpdatedAt.Local().Format("Jan 2 15:04")
+	switch e.State {
+	case store.LedgerDone:
+		return "✓ shared " + at
+	case store.LedgerPending:
+		return "… sharing"
+	case store.LedgerFailed:
+		return "✗ not shared " + at + ": " + e.Reason
+	case store.LedgerAssistedOpen:
+		return "waiting for you to share"
+	case store.LedgerAssistedDone:
+		return "✓ you shared it"
+	case store.LedgerMissed:
+		return "missed " + at + " (the live ended while LiveRoute was off)"
+	case store.LedgerSkipped:
+		return "skipped: " + e.Reason
+	}
+	return ""
+}
+
+func routeCard(r store.Route, dests map[string]store.Destination, last map[string]store.LedgerEntry) fyne.CanvasObject {
 	source := r.SourceName
 	if source == "" {
 		source = r.SourceID
@@ -168,6 +208,8 @@ func routeCard(r store.Route, dests map[string]store.Destination) fyne.CanvasObj
 		line := "→ " + name + " (" + how + ")"
 		if ok && d.Status != "" {
 			line += " ⚠ " + d.StatusReason
+		} else if e, shared := last[t.DestinationID]; shared {
+			line += " — " + shareNote(e)
 		}
 		lines = append(lines, line)
 	}
