@@ -24,8 +24,9 @@ type job struct {
 	due        time.Time // not before: the target's delay, or the backoff
 	since      time.Time // when the share began, for the existing-post search
 	attempts   int
-	check      bool // the outcome of an earlier try is unknown: look for the post before posting
-	ended      bool // the live is over (as of the last poll)
+	check      bool               // the outcome of an earlier try is unknown: look for the post before posting
+	ended      bool               // the live is over (as of the last poll)
+	latest     fbclient.LiveVideo // the video as the last poll saw it; guarded by Engine.mu
 	inflight   bool
 }
 
@@ -137,6 +138,9 @@ func (e *Engine) collectLocked(now time.Time) (ready []*job, next time.Time) {
 		j.inflight = true
 		if d, ok := e.dests[j.key.DestinationID]; ok {
 			j.dest = d
+		}
+		if j.latest.ID != "" {
+			j.video = j.latest
 		}
 		ready = append(ready, j)
 	}

@@ -198,8 +198,8 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 			// missing from the answer has ended.
 			v, on := live[j.key.VideoID]
 			j.ended = !on && !replay[j.key.RouteID]
-			if on && !j.inflight {
-				j.video = v // a share resumed from the ledger learns the rest of its video
+			if on {
+				j.latest = v // a share resumed from the ledger learns the rest of its video
 			}
 		}
 	}
