@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"io"
-	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
@@ -58,14 +56,10 @@ func TestConnectFromTheCommandLineWithPasteBack(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("no login address printed; stderr: %s", stderr.String())
 	}
-	client := &http.Client{Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(loginURL)
+	final, err := fakefb.FinalAddress(loginURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	final := resp.Header.Get("Location")
 	if !strings.HasPrefix(final, fb.LoginSuccessURL()) {
 		t.Fatalf("the dialog sent the browser to %q", final)
 	}

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,19 +27,6 @@ func requireInCI(t *testing.T, why string) {
 	t.Skip(why)
 }
 
-// browse plays the system browser: it follows Facebook's redirects back to
-// LiveRoute's loopback listener, as a real browser does.
-func browse(u string) error {
-	go func() {
-		resp, err := http.Get(u)
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
-
 // newConnectGUI is the real window over a real service: a fake Facebook
 // over HTTP, a bbolt file, and the real keychain.
 func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
@@ -64,7 +49,7 @@ func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 	paths := store.Paths{Profile: fmt.Sprintf("test-%d", time.Now().UnixNano()), Data: dir, State: dir, Runtime: dir}
 	env := map[string]string{fbclient.EnvFacebookURL: fb.URL, fbclient.EnvGraphURL: fb.URL}
 	svc, err := service.Open(context.Background(), service.Options{Paths: paths,
-		Getenv: func(k string) string { return env[k] }, OpenBrowser: browse})
+		Getenv: func(k string) string { return env[k] }, OpenBrowser: fakefb.Browse})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,13 +179,10 @@ func TestConnectFormPasteBackFinishesWithThePastedAddress(t *testing.T) {
 	case err := <-f.finished:
 		t.Fatalf("connect ended before the paste: %v", err)
 	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(loginURL)
+	final, err := fakefb.FinalAddress(loginURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	final := resp.Header.Get("Location")
 	if !strings.HasPrefix(final, fb.LoginSuccessURL()) {
 		t.Fatalf("Facebook sent the browser to %q", final)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,16 +17,6 @@ import (
 )
 
 const appID, appSecret = "888000222", "app-secret-never-on-disk-42"
-
-func browse(u string) error {
-	go func() {
-		if resp, err := http.Get(u); err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
 
 // TestAFullRunLeavesNoSecretOnDisk connects through the real login flow
 // (loopback), shares a live video to a Page, then reads every file the
@@ -68,7 +57,7 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 	env := map[string]string{fbclient.EnvFacebookURL: fb.URL, fbclient.EnvGraphURL: fb.URL}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	svc, err := Open(ctx, Options{Paths: paths, Logger: logger, OpenBrowser: browse,
+	svc, err := Open(ctx, Options{Paths: paths, Logger: logger, OpenBrowser: fakefb.Browse,
 		Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
