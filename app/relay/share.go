@@ -221,8 +221,34 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 	if len(ops) == 0 {
 		return
 	}
+	// The batch request itself goes with the user token (every item carries
+	// its own Page token); a Page token would make one Page's trouble
+	// every item's. Without a usable user token, the first Page's serves.
+	e.mu.Lock()
+	userKey := store.UserTokenKey(e.account.UserID)
+	_, userDead := e.dead[userKey]
+	e.mu.Unlock()
+	if !userDead {
+		if tok, err := e.token(userKey); err == nil {
+			opsTok = tok
+		}
+	}
 	results, err := e.cfg.Graph.Batch(ctx, opsTok, ops)
 	e.afterCall(ctx, err)
+	if err != nil && isAuthClass(fbclient.Classify(err)) {
+		// The batch's own token was refused: no item was tried. Hold them
+		// all until debug_token says which token died.
+		e.mu.Lock()
+		for _, j := range posts {
+			j.inflight = false
+			j.attempts--
+		}
+		e.suspect = true
+		e.broadcastLocked()
+		e.mu.Unlock()
+		e.poke(e.healthWake)
+		return
+	}
 	for i, j := range posts {
 		switch {
 		case err != nil:
@@ -293,6 +319,15 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 	e.mu.Unlock()
 	_ = e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		Reason: reasonOf(err), VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+}
+
+// isAuthClass reports whether an error class says a token is unusable.
+func isAuthClass(c fbclient.Class) bool {
+	switch c {
+	case fbclient.ClassNeedsReconnect, fbclient.ClassPageRoleLost, fbclient.ClassPermissionMissing:
+		return true
+	}
+	return false
 }
 
 // backoff is RetryBase·2^(n-1), capped at RetryMax, jittered.
