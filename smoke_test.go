@@ -49,7 +49,7 @@ func TestDesktopSmoke(t *testing.T) {
 		}
 	}()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	// --sync waits until a window with that exact title is mapped.
 	find := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", `^LiveRoute \(demo\)$`)
@@ -85,6 +85,16 @@ func TestDesktopSmoke(t *testing.T) {
 		if err := os.WriteFile(keep, data, 0o644); err != nil {
 			t.Errorf("keep screenshot: %v", err)
 		}
+	}
+
+	// The demo's live starts about 20 s in; its group share is offered with
+	// one desktop notification, which must reach the real daemon (dunst).
+	if _, err := exec.LookPath("dunstctl"); err == nil {
+		if summary := waitForNotification(ctx, "Share to 1 group"); !strings.Contains(summary, "Share to 1 group") {
+			t.Errorf("notifications seen by the daemon: %q, want the group share offer\napp output:\n%s", summary, output.String())
+		}
+	} else {
+		requireInCI(t, "dunst is missing (scripts/deps test installs it)")
 	}
 
 	// Starting LiveRoute again brings this window forward and exits.
@@ -138,4 +148,21 @@ func distinctColours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// waitForNotification waits until the notification daemon has received one
+// that says want, and returns every notification it holds (JSON).
+func waitForNotification(ctx context.Context, want string) string {
+	var seen string
+	for ctx.Err() == nil {
+		// close-all moves what is on screen into the history dunstctl reads.
+		exec.CommandContext(ctx, "dunstctl", "close-all").Run()
+		data, _ := exec.CommandContext(ctx, "dunstctl", "history").Output()
+		seen = string(data)
+		if strings.Contains(seen, want) {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return seen
 }

@@ -53,6 +53,14 @@ func (s *Service) seedDemo(ctx context.Context) error {
 				Message: "We're live on {source}: {title} — {url}"})
 		}
 	}
+	// A group shows the assisted share: Facebook lets no app post there.
+	group := store.Destination{ID: "demo-prayer-circle", Name: "Demo Prayer Circle", Kind: store.KindGroup,
+		URL: s.facebookURL + "/groups/demo-prayer-circle"}
+	if err := s.DB.PutDestination(group); err != nil {
+		return err
+	}
+	targets = append(targets, store.Target{DestinationID: group.ID, Mode: store.ModeAssisted,
+		Message: "We're live on {source}: {title} — {url}"})
 	src, _, err := s.DB.Destination(info.LivePageID)
 	if err != nil {
 		return err
