@@ -23,6 +23,7 @@ const (
 // one at 1 day.
 var ExpiringWindows = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour}
 
+// String names the state as the logs and the GUI's debug view show it.
 func (k StateKind) String() string {
 	switch k {
 	case Healthy:

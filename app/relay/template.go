@@ -29,6 +29,7 @@ type TemplateError struct {
 	Msg    string // a sentence for the person, with the fix
 }
 
+// Error returns the sentence for the person.
 func (e *TemplateError) Error() string { return e.Msg }
 
 // Validate checks a message template: every placeholder is known, every
