@@ -123,3 +123,20 @@ func TestStopEndsEveryGoroutineAndStartResumesFromTheLedger(t *testing.T) {
 		}
 	}
 }
+
+func TestAssistedSharePendingFromACrashIsOpenedNotPosted(t *testing.T) {
+	w := newWorld(t, worldOpts{dests: 1, groups: 1, template: "{title}"})
+	b := w.live("Crash before assisted")
+	group := w.route.Targets[1].DestinationID
+	_, _, err := w.db.LedgerBegin(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: w.route.ID, VideoID: b.ID, DestinationID: group},
+		VideoURL: w.fake.URL + b.PermalinkURL, VideoTitle: b.Title})
+	must(t, err)
+	w.start()
+	w.advance(15 * time.Second)
+	if e := w.ledger(b.ID, group); e.State != store.LedgerAssistedOpen {
+		t.Fatalf("the Group share is %s, want assisted-open", e.State)
+	}
+	if n := len(w.eventsOf(func(ev Event) bool { _, ok := ev.(AssistedSharesPending); return ok })); n != 1 {
+		t.Fatalf("%d AssistedSharesPending events, want 1", n)
+	}
+}

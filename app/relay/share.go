@@ -162,11 +162,29 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 	var opsTok fbclient.Token
 	var ops []fbclient.BatchOp
 	for _, j := range jobs {
+		if isAssisted(j.target, j.dest) {
+			// Left pending by a run that died before opening it for the person.
+			if a, ok := e.openAssisted(j); ok {
+				e.mu.Lock()
+				delete(e.jobs, j.key)
+				e.mu.Unlock()
+				e.publish(AssistedSharesPending{RouteID: j.key.RouteID, Video: j.video, Shares: []AssistedShare{a}})
+			} else {
+				e.release([]*job{j})
+			}
+			continue
+		}
 		if j.dest.Status != "" {
 			e.finish(j, store.LedgerFailed, "", flagSentence(j.dest))
 			continue
 		}
 		tok, err := e.token(store.PageTokenKey(j.key.DestinationID))
+		if err != nil && !errors.Is(err, store.ErrSecretNotFound) {
+			// The keychain is locked or slow: nothing is wrong with the Page.
+			e.cfg.Logger.Warn("keychain", "err", err)
+			e.retryLater(j)
+			continue
+		}
 		if err != nil {
 			e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
 			e.finish(j, store.LedgerFailed, "", "LiveRoute has no access to "+nameOf(j.dest)+".")
@@ -317,8 +335,16 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 	j.inflight = false
 	e.counts.Retries++
 	e.mu.Unlock()
-	_ = e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
+	_ = e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		Reason: reasonOf(err), VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+}
+
+// retryLater puts a job back for one backoff step without counting a try.
+func (e *Engine) retryLater(j *job) {
+	e.mu.Lock()
+	j.inflight = false
+	j.due = e.cfg.Clock.Now().Add(e.backoff(1))
+	e.mu.Unlock()
 }
 
 // isAuthClass reports whether an error class says a token is unusable.
@@ -345,7 +371,7 @@ func (e *Engine) backoff(attempts int) time.Duration {
 // finish writes the outcome to the ledger, then drops the job, then tells
 // subscribers; in that order, so a crash never loses an outcome.
 func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) {
-	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
+	err := e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
 		e.cfg.Logger.Error("ledger", "err", err)
@@ -385,7 +411,7 @@ func (e *Engine) flag(destID, flag, reason string) {
 	d.Status, d.StatusReason = flag, reason
 	e.dests[destID] = d
 	e.mu.Unlock()
-	if err := e.cfg.Store.PutDestination(d); err != nil {
+	if err := e.cfg.DB.PutDestination(d); err != nil {
 		e.cfg.Logger.Warn("flag destination", "err", err)
 	}
 	e.activity("destination", reason, store.LedgerKey{DestinationID: destID})
@@ -461,7 +487,7 @@ func isAssisted(t store.Target, d store.Destination) bool {
 
 // openAssisted records a Group share as waiting for the person.
 func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
-	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
+	err := e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
 		e.cfg.Logger.Warn("ledger", "err", err)
@@ -476,7 +502,7 @@ func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
 
 // MarkAssistedDone records that the person shared to a Group by hand.
 func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
-	entry, ok, err := e.cfg.Store.LedgerGet(key)
+	entry, ok, err := e.cfg.DB.LedgerGet(key)
 	if err != nil {
 		return err
 	}
@@ -484,7 +510,7 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 		return fmt.Errorf("mark %s shared: there is no open assisted share", key)
 	}
 	entry.State = store.LedgerAssistedDone
-	return e.cfg.Store.LedgerPut(entry)
+	return e.cfg.DB.LedgerPut(entry)
 }
 
 func nameOf(d store.Destination) string {
