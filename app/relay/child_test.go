@@ -42,7 +42,7 @@ func runChild() int {
 	}
 	client := fbclient.New(fbclient.Config{GraphURL: spec.FakeURL, FacebookURL: spec.FakeURL, AppID: testAppID,
 		AppSecret: testAppSecret, HTTPClient: &http.Client{Timeout: 2 * time.Second}})
-	e := New(Config{Graph: client, DB: db, Secrets: &memSecrets{m: spec.Secrets}, Logger: testLogger(),
+	e := New(Config{Graph: client, Store: db, Secrets: &memSecrets{m: spec.Secrets}, Logger: testLogger(),
 		PollInterval: 30 * time.Millisecond, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond})
 	if err := e.Start(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "child start:", err)

@@ -30,7 +30,7 @@ type PlanStep struct {
 // It reads the source's live videos once (unless paused or throttled) and
 // posts nothing.
 func (e *Engine) DryRun(ctx context.Context, routeID string) (Plan, error) {
-	r, ok, err := e.cfg.DB.Route(routeID)
+	r, ok, err := e.cfg.Store.Route(routeID)
 	if err != nil {
 		return Plan{}, fmt.Errorf("read route %s: %w", routeID, err)
 	}

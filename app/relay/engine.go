@@ -28,10 +28,10 @@ const (
 	DefaultMaxAttempts  = 12
 )
 
-// Config wires an Engine to its parts. Graph, DB and Secrets are required.
+// Config wires an Engine to its parts. Graph, Store and Secrets are required.
 type Config struct {
 	Graph   Graph
-	DB      Store
+	Store   Store
 	Secrets Secrets
 	Clock   Clock          // default RealClock
 	Rand    func() float64 // uniform in [0,1), for jitter; default math/rand/v2
@@ -177,7 +177,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.load(); err != nil {
 		return err
 	}
-	pending, err := e.cfg.DB.LedgerPending()
+	pending, err := e.cfg.Store.LedgerPending()
 	if err != nil {
 		return fmt.Errorf("read pending shares: %w", err)
 	}
@@ -320,19 +320,19 @@ func (e *Engine) Status() Status {
 
 // load reads account, settings, routes and destinations from the store.
 func (e *Engine) load() error {
-	acct, _, err := e.cfg.DB.Account()
+	acct, _, err := e.cfg.Store.Account()
 	if err != nil {
 		return fmt.Errorf("read the account: %w", err)
 	}
-	settings, err := e.cfg.DB.Settings()
+	settings, err := e.cfg.Store.Settings()
 	if err != nil {
 		return fmt.Errorf("read settings: %w", err)
 	}
-	routes, err := e.cfg.DB.Routes()
+	routes, err := e.cfg.Store.Routes()
 	if err != nil {
 		return fmt.Errorf("read routes: %w", err)
 	}
-	dests, err := e.cfg.DB.Destinations()
+	dests, err := e.cfg.Store.Destinations()
 	if err != nil {
 		return fmt.Errorf("read destinations: %w", err)
 	}
@@ -406,7 +406,7 @@ func (e *Engine) checkNowLocked() {
 }
 
 func (e *Engine) activity(kind, msg string, key store.LedgerKey) {
-	err := e.cfg.DB.AddActivity(store.Activity{Time: e.cfg.Clock.Now(), Kind: kind, Message: msg,
+	err := e.cfg.Store.AddActivity(store.Activity{Time: e.cfg.Clock.Now(), Kind: kind, Message: msg,
 		RouteID: key.RouteID, VideoID: key.VideoID, DestinationID: key.DestinationID})
 	if err != nil {
 		e.cfg.Logger.Warn("activity log", "err", err)

@@ -174,7 +174,7 @@ func (w *world) mintTokens() {
 }
 
 func (w *world) newEngine(interval time.Duration) *Engine {
-	return New(Config{Graph: w.client, DB: w.db, Secrets: w.secrets, Clock: w.clock,
+	return New(Config{Graph: w.client, Store: w.db, Secrets: w.secrets, Clock: w.clock,
 		Rand: w.rng.Float64, Logger: testLogger(),
 		PollInterval: interval, Jitter: -1, RetryBase: time.Second, RetryMax: 30 * time.Second})
 }

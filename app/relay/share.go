@@ -335,7 +335,7 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 	j.inflight = false
 	e.counts.Retries++
 	e.mu.Unlock()
-	_ = e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
+	_ = e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		Reason: reasonOf(err), VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 }
 
@@ -371,7 +371,7 @@ func (e *Engine) backoff(attempts int) time.Duration {
 // finish writes the outcome to the ledger, then drops the job, then tells
 // subscribers; in that order, so a crash never loses an outcome.
 func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) {
-	err := e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
 		e.cfg.Logger.Error("ledger", "err", err)
@@ -411,7 +411,7 @@ func (e *Engine) flag(destID, flag, reason string) {
 	d.Status, d.StatusReason = flag, reason
 	e.dests[destID] = d
 	e.mu.Unlock()
-	if err := e.cfg.DB.PutDestination(d); err != nil {
+	if err := e.cfg.Store.PutDestination(d); err != nil {
 		e.cfg.Logger.Warn("flag destination", "err", err)
 	}
 	e.activity("destination", reason, store.LedgerKey{DestinationID: destID})
@@ -487,7 +487,7 @@ func isAssisted(t store.Target, d store.Destination) bool {
 
 // openAssisted records a Group share as waiting for the person.
 func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
-	err := e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
 		e.cfg.Logger.Warn("ledger", "err", err)
@@ -502,7 +502,7 @@ func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
 
 // MarkAssistedDone records that the person shared to a Group by hand.
 func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
-	entry, ok, err := e.cfg.DB.LedgerGet(key)
+	entry, ok, err := e.cfg.Store.LedgerGet(key)
 	if err != nil {
 		return err
 	}
@@ -510,7 +510,7 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 		return fmt.Errorf("mark %s shared: there is no open assisted share", key)
 	}
 	entry.State = store.LedgerAssistedDone
-	return e.cfg.DB.LedgerPut(entry)
+	return e.cfg.Store.LedgerPut(entry)
 }
 
 func nameOf(d store.Destination) string {

@@ -243,7 +243,7 @@ func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, sta
 		if queued {
 			continue // the sharer settles it: check, then missed
 		}
-		if _, ok, err := e.cfg.DB.LedgerGet(key); err != nil || ok {
+		if _, ok, err := e.cfg.Store.LedgerGet(key); err != nil || ok {
 			continue
 		}
 		e.missed(key, v, "The live ended before LiveRoute could share it.")
@@ -252,7 +252,7 @@ func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, sta
 
 // missed records and announces a share that will not happen because the live ended.
 func (e *Engine) missed(key store.LedgerKey, v fbclient.LiveVideo, why string) {
-	err := e.cfg.DB.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
 		VideoURL: v.PermalinkURL, VideoTitle: v.Title})
 	if err != nil {
 		e.cfg.Logger.Warn("ledger", "err", err)
@@ -279,7 +279,7 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 		if queued {
 			continue
 		}
-		entry, created, err := e.cfg.DB.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoURL: v.PermalinkURL, VideoTitle: v.Title})
+		entry, created, err := e.cfg.Store.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoURL: v.PermalinkURL, VideoTitle: v.Title})
 		if err != nil {
 			e.cfg.Logger.Warn("ledger", "err", err)
 			continue
