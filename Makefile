@@ -22,7 +22,9 @@ demo:
 ## test: the whole suite, race detector on, inside a private D-Bus, keychain and X display
 test:
 	scripts/deps test
-	scripts/test-env $(GO) test -race -count=1 -timeout 45m ./...
+	@report=$$(mktemp); \
+	LIVEROUTE_TEST_REPORT=$$report scripts/test-env $(GO) test -race -count=1 -timeout 45m ./...; status=$$?; \
+	cat $$report; rm -f $$report; exit $$status
 
 ## bench: the benchmarks, reported as ratios against baselines measured in the same run
 bench:

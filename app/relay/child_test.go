@@ -129,6 +129,6 @@ func TestRealProcessKillLeavesEveryShareExactlyOnce(t *testing.T) {
 		total.add(got)
 		w.stop()
 	}
-	fmt.Printf("relay real-kill test: %s; at the kills the child had posted %d and left %d shares pending\n", total, childPosts, pendingAfterKill)
+	report("relay real-kill test: %s; at the kills the child had posted %d and left %d shares pending", total, childPosts, pendingAfterKill)
 	t.Logf("%s", total)
 }
