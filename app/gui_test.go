@@ -166,7 +166,7 @@ func TestEachTransitionRaisesOneNotificationOrNone(t *testing.T) {
 	for _, n := range a.notifications {
 		titles = append(titles, n.Title)
 	}
-	want := []string{"LiveRoute: Connection ends within 7 days", "LiveRoute: Sharing stopped — reconnect", "LiveRoute is sharing again"}
+	want := []string{"LiveRoute: Connection ends within 7 days", "LiveRoute: Reconnect to Facebook", "LiveRoute is sharing again"}
 	if strings.Join(titles, "|") != strings.Join(want, "|") {
 		t.Errorf("notifications\n got %q\nwant %q (pausing is the person's own act: no notification)", titles, want)
 	}

@@ -43,9 +43,11 @@ func healthOf(s relay.State) Health {
 		if detail == "" {
 			detail = "Facebook ended LiveRoute's access."
 		}
+		// Page tokens may outlive the user token, so some shares can go on;
+		// the headline promises neither way.
 		return Health{Tray: assets.TrayReconnect, Reconnect: true,
-			Headline: "Sharing stopped — reconnect",
-			Detail:   detail + " Your routes are kept; reconnect to resume sharing."}
+			Headline: "Reconnect to Facebook",
+			Detail:   detail + " Until you reconnect, live videos may not be shared. Your routes are kept."}
 	case relay.Paused:
 		detail := "Sharing is paused until you resume it."
 		if !s.PausedUntil.IsZero() {

@@ -70,7 +70,7 @@ func TestNotificationsOffMeansNone(t *testing.T) {
 	if len(a.notifications) != 0 {
 		t.Errorf("%d notifications with notifications off", len(a.notifications))
 	}
-	if g.Health().Headline != "Sharing stopped — reconnect" {
+	if g.Health().Headline != "Reconnect to Facebook" {
 		t.Errorf("the window must still show the state: %q", g.Health().Headline)
 	}
 }
