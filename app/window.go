@@ -203,7 +203,7 @@ func routeCard(r store.Route, dests map[string]store.Destination, last map[strin
 		case store.ModeCrosspost:
 			how = "crosspost"
 		case store.ModeAssisted:
-			how = "you share it (Group)"
+			how = "group: you share it"
 		}
 		line := "→ " + name + " (" + how + ")"
 		if ok && d.Status != "" {
