@@ -148,6 +148,17 @@ func TestCommandLineDrivesARunningInstanceAndAStoppedOne(t *testing.T) {
 	}
 	var history []map[string]any
 	decodeJSON(t, runCLIBinary(t, env, "--demo", "history", "--json"), &history)
+	var page struct {
+		ID   string `json:"id"`
+		Kind string `json:"kind"`
+	}
+	decodeJSON(t, runCLIBinary(t, env, "--demo", "pages", "add", "https://www.facebook.com/200000000000003", "--json"), &page)
+	if page.ID != "200000000000003" || page.Kind != "page" {
+		t.Errorf("pages add: %+v", page)
+	}
+	if r := runCLIBinary(t, env, "--demo", "pages", "add", "https://example.com/x"); r.code != 2 {
+		t.Errorf("pages add with a foreign address: exit %d, want 2", r.code)
+	}
 
 	if err := headless.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -165,6 +176,16 @@ func TestCommandLineDrivesARunningInstanceAndAStoppedOne(t *testing.T) {
 	decodeJSON(t, runCLIBinary(t, env, "--demo", "status", "--json"), &status)
 	if status.Running || status.Routes != 1 {
 		t.Errorf("status of the stopped demo: %+v", status)
+	}
+	var routesStopped []map[string]any
+	decodeJSON(t, runCLIBinary(t, env, "--demo", "routes", "list", "--json"), &routesStopped)
+	if len(routesStopped) != 1 {
+		t.Errorf("routes of the stopped demo: %d, want 1", len(routesStopped))
+	}
+	decodeJSON(t, runCLIBinary(t, env, "--demo", "history", "--json"), &history)
+	decodeJSON(t, runCLIBinary(t, env, "--demo", "pages", "add", "200000000000002", "--json"), &page)
+	if page.ID != "200000000000002" {
+		t.Errorf("pages add on the stopped demo: %+v", page)
 	}
 	if r := runCLIBinary(t, env, "--demo", "pause"); r.code != 1 || !strings.Contains(r.stderr, "not running") {
 		t.Errorf("pause when stopped: exit %d, %q", r.code, r.stderr)
