@@ -10,9 +10,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
@@ -40,6 +42,7 @@ type connectForm struct {
 	relayURL  *widget.Entry
 	connect   *widget.Button
 	addPages  *widget.Button
+	forget    *widget.Button
 	progress  *widget.Label
 	problem   *widget.Label
 
@@ -110,8 +113,17 @@ func newConnectForm(g *GUI) *connectForm {
 		widget.NewFormItem("Configuration ID", f.configID),
 		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL)),
 	)
+	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
+	businessTools, _ := url.Parse("https://www.facebook.com/settings?tab=business_tools")
+	steps := widget.NewAccordion(
+		widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", wrapLabel(metaAppSteps)),
+		widget.NewAccordionItem("Sharing stopped? Reset the connection", container.NewVBox(
+			wrapLabel(resetSteps),
+			widget.NewHyperlink("Open Facebook → Settings → Business Integrations", businessTools),
+			f.forget)),
+	)
 	f.root = container.NewVBox(f.summary, widget.NewSeparator(), help, form,
-		container.NewHBox(f.connect, f.addPages), f.progress, f.problem, f.pasteBox)
+		container.NewHBox(f.connect, f.addPages), f.progress, f.problem, f.pasteBox, steps)
 	f.load()
 	return f
 }
@@ -139,6 +151,9 @@ func (f *connectForm) load() {
 	case !ok:
 		f.summary.SetText("Not connected yet.")
 		f.addPages.Disable()
+		if f.forget != nil {
+			f.forget.Disable()
+		}
 		f.connect.SetText("Connect")
 	default:
 		text := "Connected as " + acct.Name + " with Meta app " + acct.AppID + "."
@@ -147,6 +162,9 @@ func (f *connectForm) load() {
 		}
 		f.summary.SetText(text)
 		f.addPages.Enable()
+		if f.forget != nil {
+			f.forget.Enable()
+		}
 		f.connect.SetText("Reconnect")
 	}
 }
@@ -280,6 +298,45 @@ func (f *connectForm) submitPaste() {
 	default: // already submitted; the login is working on it
 	}
 }
+
+// confirmForget removes the connection's secrets after asking; routes stay.
+func (f *connectForm) confirmForget() {
+	dialog.ShowConfirm("Forget this connection?",
+		"LiveRoute removes your Facebook tokens from the keychain and stops sharing until you connect again. Your routes, Pages and groups stay.",
+		func(ok bool) {
+			if ok {
+				f.forgetConnection()
+			}
+		}, f.g.win)
+}
+
+func (f *connectForm) forgetConnection() {
+	if f.g.svc == nil {
+		f.problem.SetText(errNoService.Error())
+		return
+	}
+	if err := f.g.svc.Disconnect(context.Background()); err != nil {
+		f.problem.SetText("The connection was not forgotten: " + err.Error())
+		return
+	}
+	f.progress.SetText("The connection is forgotten. Connect again whenever you like; your routes are waiting.")
+	f.load()
+	f.g.setHealth(f.g.healthOf(relay.State{Kind: relay.Healthy}))
+}
+
+// metaAppSteps is META_APP_SETUP.md's walk-through, in the app.
+const metaAppSteps = `1. On developers.facebook.com (as yourself, with a Facebook account that manages your Pages): My Apps → Create app. Any name, e.g. "LiveRoute – your name".
+2. Use case: "Manage everything on your Page". Business: "I don't want to connect a business portfolio yet". Then Go to dashboard.
+3. Use cases → Manage everything on your Page → Customize → Permissions: add pages_show_list, pages_read_engagement, pages_manage_posts, pages_read_user_content and publish_video until each says "Ready for testing".
+4. Facebook Login for Business → Configurations → Create configuration: name "LiveRoute", token type "User access token", the five permissions. Copy the Configuration ID.
+5. App settings → Basic: copy the App ID; Show and copy the App secret (treat it like a password).
+6. Paste all three above and press Connect. In Facebook's dialog choose Edit settings if offered and tick every Page LiveRoute should use.
+7. While the app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then reconnect with "Paste the address back" (add https://www.facebook.com/connect/login_success.html under Facebook Login for Business → Settings → Valid OAuth Redirect URIs).`
+
+// resetSteps is the reset walk-through: what breaks sharing and how to mend it.
+const resetSteps = `1. Open Business Integrations below: LiveRoute's app must be listed as Active (if it shows Renew, renew it; if it was removed, Facebook ended every Page's access). Set its visibility to Public so your followers see the posts.
+2. Press Reconnect above and grant every Page again. Your routes stay bound to your Pages and resume by themselves.
+3. Still stuck? Forget this connection, then connect again from scratch — routes, Pages and groups are kept.`
 
 func stepText(step fbclient.LoginStep) string {
 	switch step {

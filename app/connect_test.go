@@ -195,3 +195,35 @@ func TestConnectFormPasteBackFinishesWithThePastedAddress(t *testing.T) {
 		t.Error("no account after paste-back")
 	}
 }
+
+func TestForgettingTheConnectionKeepsRoutesAndRemovesTokens(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.finished = make(chan error, 1)
+	f.appID.SetText(testAppID)
+	f.secret.SetText(testAppSecret)
+	test.Tap(f.connect)
+	if err := <-f.finished; err != nil {
+		t.Fatal(err)
+	}
+	route, err := svc.DB.PutRoute(store.Route{SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.forgetConnection()
+	if _, ok, _ := svc.DB.Account(); ok {
+		t.Error("the account is still connected")
+	}
+	for _, k := range []string{store.UserTokenKey("501"), store.PageTokenKey("9001"), store.PageTokenKey("9002")} {
+		if _, err := svc.Secrets.Get(k); err == nil {
+			t.Errorf("%s is still in the keychain", k)
+		}
+	}
+	if _, ok, _ := svc.DB.Route(route.ID); !ok {
+		t.Error("forgetting the connection lost a route")
+	}
+	if g.Health().Headline != "Not connected" || f.summary.Text != "Not connected yet." {
+		t.Errorf("after forgetting: health %q, summary %q", g.Health().Headline, f.summary.Text)
+	}
+}

@@ -235,6 +235,15 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	return res, nil
 }
 
+// Disconnect forgets the connection — every token in the keychain — and
+// tells the engine; routes, Pages and groups are kept for the next Connect.
+func (s *Service) Disconnect(ctx context.Context) error {
+	if err := s.Binder().Disconnect(); err != nil {
+		return err
+	}
+	return s.Engine.Rebind(ctx)
+}
+
 // AddPage adds a Page missing from the login's list, by ID or username.
 func (s *Service) AddPage(ctx context.Context, ref string) (store.Destination, error) {
 	d, err := s.Binder().AddPage(ctx, ref)
