@@ -63,16 +63,22 @@ func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 	return g, svc, fb
 }
 
+// fillAndConnect types the app's ID and secret into the form and presses
+// Connect; the connect runs in the background and reports on f.finished.
+func fillAndConnect(f *connectForm, secret string) {
+	f.finished = make(chan error, 1)
+	f.appID.SetText(testAppID)
+	f.secret.SetText(secret)
+	test.Tap(f.connect)
+}
+
 func TestConnectFormConnectsThroughTheLoopbackAndKeepsTheSecretInTheKeychain(t *testing.T) {
 	g, svc, _ := newConnectGUI(t)
 	if h := g.Health(); h.Headline != "Not connected" {
 		t.Fatalf("before connecting: %q", h.Headline)
 	}
 	f := g.view.connect
-	f.finished = make(chan error, 1)
-	f.appID.SetText(testAppID)
-	f.secret.SetText(testAppSecret)
-	test.Tap(f.connect)
+	fillAndConnect(f, testAppSecret)
 	if err := <-f.finished; err != nil {
 		t.Fatalf("connect: %v", err)
 	}
@@ -143,10 +149,7 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 func TestConnectFormSaysWhyFacebookRefusedTheSecret(t *testing.T) {
 	g, svc, _ := newConnectGUI(t)
 	f := g.view.connect
-	f.finished = make(chan error, 1)
-	f.appID.SetText(testAppID)
-	f.secret.SetText("not-the-secret")
-	test.Tap(f.connect)
+	fillAndConnect(f, "not-the-secret")
 	if err := <-f.finished; err == nil {
 		t.Fatal("connected with a wrong secret")
 	}
@@ -164,12 +167,9 @@ func TestConnectFormSaysWhyFacebookRefusedTheSecret(t *testing.T) {
 func TestConnectFormPasteBackFinishesWithThePastedAddress(t *testing.T) {
 	g, svc, fb := newConnectGUI(t)
 	f := g.view.connect
-	f.finished = make(chan error, 1)
-	f.appID.SetText(testAppID)
-	f.secret.SetText(testAppSecret)
 	f.pasteShown = make(chan string, 1)
 	f.transport.SetSelectedIndex(1)
-	test.Tap(f.connect)
+	fillAndConnect(f, testAppSecret)
 
 	// Do what the person does: open the login address, let Facebook
 	// redirect, copy the final address.
@@ -199,10 +199,7 @@ func TestConnectFormPasteBackFinishesWithThePastedAddress(t *testing.T) {
 func TestForgettingTheConnectionKeepsRoutesAndRemovesTokens(t *testing.T) {
 	g, svc, _ := newConnectGUI(t)
 	f := g.view.connect
-	f.finished = make(chan error, 1)
-	f.appID.SetText(testAppID)
-	f.secret.SetText(testAppSecret)
-	test.Tap(f.connect)
+	fillAndConnect(f, testAppSecret)
 	if err := <-f.finished; err != nil {
 		t.Fatal(err)
 	}

@@ -96,14 +96,11 @@ func (e *Engine) runSharer(ctx context.Context) {
 		case <-changed:
 		}
 		e.idle.unpark(p)
-		if ctx.Err() != nil {
-			if timer != nil {
-				timer.Stop()
-			}
-			return
-		}
 		if timer != nil {
 			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
 		}
 	}
 }

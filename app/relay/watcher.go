@@ -105,14 +105,11 @@ func (e *Engine) runWatcher(ctx context.Context, s *source) {
 		case <-changed:
 		}
 		e.idle.unpark(p)
-		if ctx.Err() != nil {
-			if timer != nil {
-				timer.Stop()
-			}
-			return
-		}
 		if timer != nil {
 			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
 		}
 	}
 }
