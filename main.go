@@ -137,8 +137,12 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		autostart = app.InstallAutostart(install.Options{Binary: exe})
 	}
 	fy := fyneapp.NewWithID("com.liveroute.app")
+	problem := svc.KeychainProblem()
+	if problem != nil {
+		logger.Error("the keychain does not work", "err", problem)
+	}
 	gui := app.New(app.Options{App: fy, Engine: svc.Engine, Service: svc, DB: svc.DB,
-		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger, Autostart: autostart})
+		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger, Autostart: autostart, Problem: problem})
 
 	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
 	go gui.Watch(ctx)

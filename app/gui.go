@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,7 +41,10 @@ type Options struct {
 	Demo     bool // say so in the title: demo data is not the person's
 	// Autostart turns starting at login on and off; nil hides the choice.
 	Autostart Autostart
-	Logger    *slog.Logger
+	// Problem is something found at start that stops LiveRoute from working
+	// (no keychain); the window and tray show it until it is fixed.
+	Problem error
+	Logger  *slog.Logger
 }
 
 // GUI is LiveRoute's window, tray and notifications.
@@ -54,6 +58,7 @@ type GUI struct {
 	tray      tray
 	autostart Autostart
 	reload    func() // tells the engine the settings or routes changed
+	problem   error
 	log       *slog.Logger
 	view      *mainView
 
@@ -76,6 +81,7 @@ func New(opts Options) *GUI {
 		db:        opts.DB,
 		trayHost:  opts.TrayHost,
 		autostart: opts.Autostart,
+		problem:   opts.Problem,
 		tray:      trayOf(opts.App),
 		log:       opts.Logger,
 	}
@@ -182,6 +188,10 @@ func (g *GUI) handle(ev relay.Event) {
 // healthOf is what the person sees of state: nothing to watch before an
 // account is connected, whatever the engine says.
 func (g *GUI) healthOf(state relay.State) Health {
+	if g.problem != nil {
+		return Health{Tray: assets.TrayReconnect, Headline: "LiveRoute cannot keep your secrets",
+			Detail: capitalise(g.problem.Error()) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
+	}
 	if g.engine == nil || g.db == nil {
 		return notConnected()
 	}
@@ -283,6 +293,13 @@ func (g *GUI) markAssistedDone(key store.LedgerKey) error {
 		return errNoService
 	}
 	return g.svc.Engine.MarkAssistedDone(key)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func plural(n int, one, many string) string {

@@ -331,3 +331,15 @@ func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
 		t.Errorf("route card: %q", text)
 	}
 }
+
+func TestAMissingKeychainIsShownWithItsFix(t *testing.T) {
+	a := &desktopApp{App: test.NewTempApp(t)}
+	g := New(Options{App: a, DB: openTestDB(t), Problem: store.ErrNoKeychain})
+	h := g.Health()
+	if h.Headline != "LiveRoute cannot keep your secrets" || !strings.Contains(h.Detail, "No keychain available: install and unlock gnome-keyring or KWallet") {
+		t.Errorf("health with no keychain: %+v", h)
+	}
+	if a.icon != assets.TrayIcon(assets.TrayReconnect) {
+		t.Errorf("tray icon %s", a.icon.Name())
+	}
+}

@@ -133,6 +133,17 @@ func (s *Service) AssistedShareURL(videoURL string) string {
 	return s.graph.AssistedShareURL(videoURL)
 }
 
+// KeychainProblem checks the keychain once with a probe value; nil when it
+// works. Without a keychain LiveRoute keeps no secret at all (there is no
+// plaintext fallback), so the window shows this and how to fix it.
+func (s *Service) KeychainProblem() error {
+	k, ok := s.Secrets.(store.Keychain)
+	if !ok {
+		return nil // the demo keeps its fake tokens in memory
+	}
+	return k.Check()
+}
+
 // Fake is the demo's fake Facebook; nil outside the demo.
 func (s *Service) Fake() *fakefb.Server { return s.fake }
 
@@ -268,7 +279,9 @@ func (s *Service) newClient() (*fbclient.Client, error) {
 		case errors.Is(err, store.ErrSecretNotFound):
 			s.log.Warn("the App secret is not in the keychain; reconnect to give it again", "app_id", settings.AppID)
 		case err != nil:
-			return nil, err
+			// The window says what is wrong (KeychainProblem); the app
+			// still opens, with routes and history readable.
+			s.log.Error("read the App secret", "err", err)
 		}
 		secret = fbclient.Token(v)
 	}

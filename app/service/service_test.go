@@ -150,3 +150,22 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 		t.Fatalf("the run wrote no database or no log to read (files: %v)", files)
 	}
 }
+
+func TestKeychainProblemIsNilWhenTheKeychainWorks(t *testing.T) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("needs the real keychain: run through scripts/test-env")
+		}
+		t.Skip("needs the real keychain: run through scripts/test-env")
+	}
+	dir := t.TempDir()
+	paths := store.Paths{Profile: fmt.Sprintf("test-%d", time.Now().UnixNano()), Data: dir, State: dir, Runtime: dir}
+	svc, err := Open(context.Background(), Options{Paths: paths})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := svc.KeychainProblem(); err != nil {
+		t.Errorf("the real keychain reported a problem: %v", err)
+	}
+}
