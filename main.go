@@ -142,7 +142,7 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		logger.Error("the keychain does not work", "err", problem)
 	}
 	gui := app.New(app.Options{App: fy, Engine: svc.Engine, Service: svc, DB: svc.DB,
-		TrayHost: app.TrayHostPresent, Demo: demo, Logger: logger, Autostart: autostart, Problem: problem})
+		TrayHost: app.TrayHostPresent, NoTray: !app.SessionBusReachable(), Demo: demo, Logger: logger, Autostart: autostart, Problem: problem})
 
 	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
 	go gui.Watch(ctx)

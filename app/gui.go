@@ -41,6 +41,8 @@ type Options struct {
 	Demo     bool // say so in the title: demo data is not the person's
 	// Autostart turns starting at login on and off; nil hides the choice.
 	Autostart Autostart
+	// NoTray keeps the tray off (no session bus to put it on).
+	NoTray bool
 	// Problem is something found at start that stops LiveRoute from working
 	// (no keychain); the window and tray show it until it is fixed.
 	Problem error
@@ -82,7 +84,7 @@ func New(opts Options) *GUI {
 		trayHost:  opts.TrayHost,
 		autostart: opts.Autostart,
 		problem:   opts.Problem,
-		tray:      trayOf(opts.App),
+		tray:      trayOf(opts.App, opts.NoTray),
 		log:       opts.Logger,
 	}
 	g.fyne.SetIcon(assets.Icon)
@@ -190,7 +192,7 @@ func (g *GUI) handle(ev relay.Event) {
 func (g *GUI) healthOf(state relay.State) Health {
 	if g.problem != nil {
 		return Health{Tray: assets.TrayReconnect, Headline: "LiveRoute cannot keep your secrets",
-			Detail: capitalise(g.problem.Error()) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
+			Detail: capitalise(keychainSentence(g.problem)) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
 	}
 	if g.engine == nil || g.db == nil {
 		return notConnected()
@@ -293,6 +295,17 @@ func (g *GUI) markAssistedDone(key store.LedgerKey) error {
 		return errNoService
 	}
 	return g.svc.Engine.MarkAssistedDone(key)
+}
+
+// keychainSentence is the part of a keychain error a person can act on;
+// the log keeps the whole chain.
+func keychainSentence(err error) string {
+	for _, known := range []error{store.ErrNoKeychain, store.ErrKeychainTimeout} {
+		if errors.Is(err, known) {
+			return known.Error()
+		}
+	}
+	return err.Error()
 }
 
 func capitalise(s string) string {

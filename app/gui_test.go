@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -334,9 +335,9 @@ func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
 
 func TestAMissingKeychainIsShownWithItsFix(t *testing.T) {
 	a := &desktopApp{App: test.NewTempApp(t)}
-	g := New(Options{App: a, DB: openTestDB(t), Problem: store.ErrNoKeychain})
+	g := New(Options{App: a, DB: openTestDB(t), Problem: fmt.Errorf("save probe: %w (dial unix /nonexistent)", store.ErrNoKeychain)})
 	h := g.Health()
-	if h.Headline != "LiveRoute cannot keep your secrets" || !strings.Contains(h.Detail, "No keychain available: install and unlock gnome-keyring or KWallet") {
+	if h.Headline != "LiveRoute cannot keep your secrets" || !strings.HasPrefix(h.Detail, "No keychain available: install and unlock gnome-keyring or KWallet, then restart") || strings.Contains(h.Detail, "dial unix") {
 		t.Errorf("health with no keychain: %+v", h)
 	}
 	if a.icon != assets.TrayIcon(assets.TrayReconnect) {

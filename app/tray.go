@@ -12,8 +12,8 @@ type tray interface {
 	SetSystemTrayIcon(icon fyne.Resource)
 }
 
-func trayOf(a fyne.App) tray {
-	if t, ok := a.(tray); ok {
+func trayOf(a fyne.App, off bool) tray {
+	if t, ok := a.(tray); ok && !off {
 		return t
 	}
 	return nil

@@ -7,6 +7,21 @@ import (
 	"github.com/godbus/dbus/v5"
 )
 
+// SessionBusReachable reports whether the D-Bus session bus answers. The
+// Linux tray lives on it, and Fyne 2.7.1's tray panics at quit when it was
+// started without one, so the GUI only sets up a tray when this says yes.
+func SessionBusReachable() bool {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return false
+	}
+	conn, err := dbus.SessionBusPrivate()
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	return conn.Auth(nil) == nil && conn.Hello() == nil
+}
+
 // TrayHostPresent reports whether a system tray host is registered on the
 // session bus (the StatusNotifierItem protocol Fyne's Linux tray speaks).
 // Without one, the tray icon is invisible and a hidden window is lost.
