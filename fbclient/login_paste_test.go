@@ -3,6 +3,7 @@ package fbclient_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +51,12 @@ func TestPasteBackWithScopeReportsDeclinedPermissions(t *testing.T) {
 	}
 	if !equalStrings(res.Declined, []string{"publish_video"}) || len(res.Granted) != 4 {
 		t.Fatalf("granted %v declined %v, want publish_video declined", res.Granted, res.Declined)
+	}
+	// Facebook itself lists the declined permission, as the client relies
+	// on for a Login for Business configuration.
+	_, body := env.get(t, env.fb.URL+"/v27.0/me/permissions?access_token="+url.QueryEscape(res.UserToken.Reveal()))
+	if !strings.Contains(body, `{"permission":"publish_video","status":"declined"}`) {
+		t.Errorf("/me/permissions = %s, want publish_video listed as declined", body)
 	}
 }
 

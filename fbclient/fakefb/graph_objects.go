@@ -146,6 +146,14 @@ func (s *Server) permissions(c call, a auth, id string, rest []string) reply {
 		for _, sc := range a.rec.Scopes {
 			data = append(data, object{"permission": sc, "status": "granted"})
 		}
+		// Facebook lists what the person declined in the dialog too.
+		if g, ok := s.login.grants[grantKey{a.rec.AppID, a.rec.UserID}]; ok {
+			for _, sc := range g.Declined {
+				if !slices.Contains(a.rec.Scopes, sc) {
+					data = append(data, object{"permission": sc, "status": "declined"})
+				}
+			}
+		}
 		return okReply(object{"data": data})
 	case c.method == http.MethodDelete && len(rest) == 0:
 		// Revoking everything removes the app: every token dies with 458.
