@@ -154,6 +154,9 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		minimised = true
 	}
 	gui.ShowAndRun(minimised)
+	// Stop answering the command line before the database closes.
+	cancel()
+	srv.Close()
 	return 0
 }
 

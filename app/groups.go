@@ -30,8 +30,11 @@ func GroupFromAddress(address, name string) (store.Destination, error) {
 		address = "https://" + address
 	}
 	u, err := url.Parse(address)
+	if err != nil {
+		return store.Destination{}, fmt.Errorf("%q is not an address; open the group on facebook.com and copy the address from the browser", address)
+	}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	if err != nil || (host != "facebook.com" && host != "m.facebook.com" && host != "web.facebook.com") {
+	if host != "facebook.com" && host != "m.facebook.com" && host != "web.facebook.com" {
 		return store.Destination{}, fmt.Errorf("%q is not a facebook.com address; open the group on facebook.com and copy the address", address)
 	}
 	parts := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,6 +82,15 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 			e.sources = append(e.sources, sourceChoice{label: "Page: " + d.Name, id: d.ID, kind: store.SourcePage, name: d.Name})
 		}
 	}
+	if e.route.ID != "" && !slices.ContainsFunc(e.sources, func(c sourceChoice) bool { return c.id == e.route.SourceID }) {
+		// The route's source is not connected now (another account, or the
+		// connection was forgotten): keep it, never swap it silently.
+		name := e.route.SourceName
+		if name == "" {
+			name = e.route.SourceID
+		}
+		e.sources = append(e.sources, sourceChoice{label: name + " (not connected)", id: e.route.SourceID, kind: e.route.SourceKind, name: e.route.SourceName})
+	}
 	var labels []string
 	for _, s := range e.sources {
 		labels = append(labels, s.label)
@@ -114,7 +124,7 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 			e.source.SetSelectedIndex(i)
 		}
 	}
-	if e.source.SelectedIndex() < 0 && len(e.sources) > 0 {
+	if e.route.ID == "" && len(e.sources) > 0 {
 		e.source.SetSelectedIndex(0)
 	}
 	e.showTargets()

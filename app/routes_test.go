@@ -23,6 +23,7 @@ func TestGroupFromAddressReadsWhatPeopleCopy(t *testing.T) {
 		{"", "", "paste the group's address"},
 		{"https://example.com/groups/x", "", "not a facebook.com address"},
 		{"https://www.facebook.com/choirfriends", "", "not a group's address"},
+		{"https://www.facebook.com/groups/%zz", "", "not an address"},
 	}
 	for _, c := range cases {
 		d, err := GroupFromAddress(c.in, "")
@@ -230,5 +231,25 @@ func TestAssistedShareOpensTheShareDialogAndIsMarkedDone(t *testing.T) {
 	}
 	if strings.Contains(allText(g.view.routes), "Share to your groups") {
 		t.Error("the done share is still listed")
+	}
+}
+
+// A route whose source is no longer connected keeps that source when it
+// is edited; it is never swapped for the first Page in the list.
+func TestEditingARouteNeverSwapsADisconnectedSource(t *testing.T) {
+	g := editorGUI(t)
+	r, err := g.db.PutRoute(store.Route{Name: "From my profile", SourceID: "777", SourceName: "Old profile", SourceKind: store.SourceProfile, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9001", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	g.view.showRouteEditor(&r)
+	e := g.view.editor
+	if got := e.source.Selected; got != "Old profile (not connected)" {
+		t.Fatalf("source shown as %q", got)
+	}
+	e.name.SetText("Renamed")
+	test.Tap(e.save)
+	got, _, _ := g.db.Route(r.ID)
+	if got.SourceID != "777" || got.SourceKind != store.SourceProfile || len(got.Targets) != 1 || got.Name != "Renamed" {
+		t.Errorf("after renaming: %+v", got)
 	}
 }

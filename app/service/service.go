@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"time"
 
@@ -85,6 +87,10 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		graphURL:    opts.Getenv(fbclient.EnvGraphURL),
 		graph:       &graph{},
 	}
+	if err := s.checkFacebookURLs(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if opts.Demo {
 		s.Secrets = &memorySecrets{m: map[string]string{}}
 		if err := s.startFake(); err != nil {
@@ -108,6 +114,35 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		}
 	}
 	return s, nil
+}
+
+// checkFacebookURLs vets LIVEROUTE_FACEBOOK_URL and LIVEROUTE_GRAPH_URL:
+// they redirect the App secret and every token, so they must be HTTPS unless
+// they point at this computer (a fake Facebook), and a run that uses them
+// says so in its log.
+func (s *Service) checkFacebookURLs() error {
+	for name, raw := range map[string]string{fbclient.EnvFacebookURL: s.facebookURL, fbclient.EnvGraphURL: s.graphURL} {
+		if raw == "" {
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return fmt.Errorf("%s=%q is not an http(s) address", name, raw)
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			return fmt.Errorf("%s must be an https:// address unless it points at this computer: tokens and the App secret would cross the network unencrypted", name)
+		}
+		s.log.Warn("talking to another Facebook than facebook.com", "variable", name, "url", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Start runs the engine until Close.
@@ -261,7 +296,11 @@ func (s *Service) AddPage(ctx context.Context, ref string) (store.Destination, e
 	if err != nil {
 		return d, err
 	}
-	s.Engine.ReloadRoutes()
+	// Rebind, not just reload: the engine caches tokens, and this Page's
+	// token is new.
+	if err := s.Engine.Rebind(ctx); err != nil {
+		s.log.Warn("rebind after adding a Page", "err", err)
+	}
 	return d, nil
 }
 

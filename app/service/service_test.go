@@ -169,3 +169,30 @@ func TestKeychainProblemIsNilWhenTheKeychainWorks(t *testing.T) {
 		t.Errorf("the real keychain reported a problem: %v", err)
 	}
 }
+
+func TestFacebookURLsMustBeHTTPSUnlessLocal(t *testing.T) {
+	cases := []struct {
+		url string
+		ok  bool
+	}{
+		{"https://graph.example.com", true},
+		{"http://127.0.0.1:8080", true},
+		{"http://localhost:8080", true},
+		{"http://[::1]:8080", true},
+		{"http://graph.example.com", false},
+		{"ftp://127.0.0.1", false},
+		{"not a url", false},
+	}
+	for _, c := range cases {
+		dir := t.TempDir()
+		paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+		env := map[string]string{fbclient.EnvGraphURL: c.url}
+		svc, err := Open(context.Background(), Options{Paths: paths, Getenv: func(k string) string { return env[k] }})
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err %v, want ok=%v", c.url, err, c.ok)
+		}
+		if err == nil {
+			svc.Close()
+		}
+	}
+}
