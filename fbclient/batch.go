@@ -111,6 +111,15 @@ func (c *Client) batchChunk(ctx context.Context, tok Token, ops []BatchOp, out [
 	}
 	body, err := c.send(ctx, http.MethodPost, tok, "", url.Values{"batch": {string(batch)}, "include_headers": {"true"}})
 	if err != nil {
+		// The request carried every operation's token, not only tok.
+		var fe *Error
+		if errors.As(err, &fe) {
+			opToks := make([]Token, len(ops))
+			for i, op := range ops {
+				opToks[i] = op.Token
+			}
+			c.scrubberFor(nil, opToks...).graphError(fe)
+		}
 		return fmt.Errorf("batch of %d: %w", len(ops), err)
 	}
 	answers, err := decodeBatch(body)
@@ -174,7 +183,7 @@ func (c *Client) batchResult(op BatchOp, a *batchAnswer) BatchResult {
 	switch {
 	case isErr:
 		usage, _ := ParseUsage(a.Headers, c.cfg.Now())
-		c.finishError(fe, a.Code, write, usage, op.Token)
+		c.finishError(fe, a.Code, write, usage, c.scrubberFor(op.Body, op.Token))
 		r.Err = fe
 	case a.Code != http.StatusOK:
 		r.Err = &Error{HTTPStatus: a.Code, Transient: a.Code >= 500, Ambiguous: write && a.Code >= 500,

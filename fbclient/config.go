@@ -3,6 +3,7 @@
 package fbclient
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -71,3 +72,16 @@ func New(cfg Config) *Client {
 
 // Config returns the client's configuration with defaults filled in.
 func (c *Client) Config() Config { return c.cfg }
+
+// String names the client's app and Facebook for logs, without its secret.
+// It is needed: fmt prints the unexported cfg field by reflection and
+// cannot call Token's Format there, so the default would show the secret.
+func (c *Client) String() string {
+	if c == nil {
+		return "fbclient.Client(nil)"
+	}
+	return fmt.Sprintf("fbclient.Client{app %s, graph %s, www %s, %s}", c.cfg.AppID, c.cfg.GraphURL, c.cfg.FacebookURL, c.cfg.Version)
+}
+
+// GoString is String for %#v, which would otherwise show the secret too.
+func (c *Client) GoString() string { return c.String() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 )
 
@@ -47,18 +48,36 @@ func (c *Client) Accounts(ctx context.Context, userTok Token) ([]Page, error) {
 	return pages, nil
 }
 
-// Page reads one Page by ID, for Pages missing from me/accounts. Its
-// AccessToken and Tasks are empty when the person holds no role there or
-// did not grant it to the app.
-func (c *Client) Page(ctx context.Context, userTok Token, pageID string) (Page, error) {
-	if err := checkID(pageID); err != nil {
+// Page reads one Page, for Pages missing from me/accounts. ref is the
+// Page's numeric ID or its username (the name in its facebook.com address),
+// which the Graph API takes in place of the ID; the Page returned always
+// carries the numeric ID. Its AccessToken and Tasks are empty when the
+// person holds no role there or did not grant it to the app.
+func (c *Client) Page(ctx context.Context, userTok Token, ref string) (Page, error) {
+	if err := checkPageRef(ref); err != nil {
 		return Page{}, err
 	}
 	var p Page
-	if err := c.get(ctx, userTok, pageID, url.Values{"fields": {pageFields}}, &p); err != nil {
-		return Page{}, fmt.Errorf("read page %s: %w", pageID, err)
+	if err := c.get(ctx, userTok, ref, url.Values{"fields": {pageFields}}, &p); err != nil {
+		return Page{}, fmt.Errorf("read page %s: %w", ref, err)
+	}
+	if err := checkID(p.ID); err != nil || p.ID == "me" {
+		return Page{}, fmt.Errorf("read page %s: Facebook's answer has no numeric id", ref)
 	}
 	return p, nil
+}
+
+// pageUsername is what Facebook allows in a Page's username: letters,
+// digits and dots, five to fifty of them. Nothing that could change the
+// request's path or query (/ ? # %, spaces) fits.
+var pageUsername = regexp.MustCompile(`^[A-Za-z0-9.]{5,50}$`)
+
+// checkPageRef accepts what Page may look up: an object ID or a Page's username.
+func checkPageRef(ref string) error {
+	if checkID(ref) == nil || pageUsername.MatchString(ref) {
+		return nil
+	}
+	return fmt.Errorf("%q is neither a Facebook Page ID nor a Page username", ref)
 }
 
 // checkID refuses an object ID that would change the request's path.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
 )
 
 func TestMeReturnsThePersonOfTheToken(t *testing.T) {
@@ -71,10 +72,49 @@ func TestPageByIDGivesTokenAndTasksOfAManagedPage(t *testing.T) {
 	}
 }
 
-func TestPageByIDRefusesAnIDThatIsNotAnObjectID(t *testing.T) {
+func TestPageByUsernameGivesThePageWithItsNumericID(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	e.fb.AddPage(fakefb.Page{ID: "300000000099999", Name: "Ada's Choir", Category: "Musician/Band", Username: "Ada.Choir"}, e.userID)
+	for _, ref := range []string{"Ada.Choir", "ada.choir", "300000000099999"} {
+		p, err := e.c.Page(context.Background(), e.userTok, ref)
+		if err != nil {
+			t.Fatalf("Page(%q): %v", ref, err)
+		}
+		if p.ID != "300000000099999" || p.Name != "Ada's Choir" || p.AccessToken.IsZero() || !p.CanPost() {
+			t.Errorf("Page(%q) = %+v, want Ada's Choir with its numeric ID and a Page token", ref, p)
+		}
+	}
+	if _, err := e.c.Page(context.Background(), e.userTok, "NoSuchPage"); err == nil {
+		t.Error("an unknown username gave a Page")
+	}
+}
+
+func TestPageRefusesWhatIsNeitherAnIDNorAUsername(t *testing.T) {
 	e := newGraphEnv(t, 0)
-	if _, err := e.c.Page(context.Background(), e.userTok, "123/feed"); err == nil {
-		t.Fatal("a path-changing ID was accepted")
+	before := e.fb.RequestCount()
+	for _, ref := range []string{"", "123/feed", "Ada.Choir/feed", "Ada.Choir?fields=x", "Ada.Choir#x", "Ada Choir",
+		"Ada%2FChoir", "abcd", strings.Repeat("a", 51), "debug_token", "../me", "Ada_Choir"} {
+		if _, err := e.c.Page(context.Background(), e.userTok, ref); err == nil {
+			t.Errorf("Page(%q) was accepted", ref)
+		}
+	}
+	if n := e.fb.RequestCount() - before; n != 0 {
+		t.Errorf("%d requests reached Facebook for refused references", n)
+	}
+}
+
+func TestCallsOtherThanPageTakeNumericIDsOnly(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	ctx := context.Background()
+	before := e.fb.RequestCount()
+	if _, err := e.c.PostLink(ctx, e.userTok, "SomePageName", "hi", "https://example.com"); err == nil {
+		t.Error("PostLink took a username")
+	}
+	if _, err := e.c.LiveVideos(ctx, e.userTok, "SomePageName"); err == nil {
+		t.Error("LiveVideos took a username")
+	}
+	if n := e.fb.RequestCount() - before; n != 0 {
+		t.Errorf("%d requests reached Facebook", n)
 	}
 }
 

@@ -190,6 +190,19 @@ func (s *LoginSession) AuthURL() string { return s.authURL }
 // shows it so the person can register it in the Meta app's settings.
 func (s *LoginSession) RedirectURI() string { return s.redirectURI }
 
+// String describes the login for logs without its PKCE verifier, its state
+// or its client's App secret, which fmt would print from the unexported
+// fields.
+func (s *LoginSession) String() string {
+	if s == nil {
+		return "fbclient.LoginSession(nil)"
+	}
+	return "fbclient.LoginSession{redirect " + s.redirectURI + "}"
+}
+
+// GoString is String for %#v.
+func (s *LoginSession) GoString() string { return s.String() }
+
 // Open shows the login dialog through the injected browser opener.
 func (s *LoginSession) Open() error {
 	if err := s.opts.OpenBrowser(s.authURL); err != nil {

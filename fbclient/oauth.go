@@ -17,7 +17,8 @@ import (
 )
 
 // oauthFailure is a Facebook error object as the OAuth endpoints return it.
-// The messages Facebook writes never contain a token.
+// Facebook may echo a token or code of the request in its message; oauthGet
+// scrubs them before anyone sees one.
 type oauthFailure struct {
 	HTTPStatus int
 	Code       int    `json:"code"`
@@ -121,7 +122,8 @@ func (c *Client) loginPermissions(ctx context.Context, tok Token) (granted, decl
 
 // oauthGet calls GET {GraphURL}/{version}{path}?q and decodes the JSON
 // answer into out, or returns an *oauthFailure. The query carries secrets,
-// so no error it returns contains the URL's query.
+// so no error it returns contains the URL's query or any secret of it that
+// Facebook echoed.
 func (c *Client) oauthGet(ctx context.Context, path string, q url.Values, out any) error {
 	endpoint := c.cfg.GraphURL + "/" + c.cfg.Version + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"?"+q.Encode(), nil)
@@ -143,6 +145,7 @@ func (c *Client) oauthGet(ctx context.Context, path string, q url.Values, out an
 		}
 		if json.Unmarshal(body, &env) == nil && env.Error != nil {
 			env.Error.HTTPStatus = resp.StatusCode
+			c.scrubberFor(q).oauthError(env.Error)
 			return env.Error
 		}
 		return fmt.Errorf("GET %s: HTTP %d", endpoint, resp.StatusCode)

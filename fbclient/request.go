@@ -99,7 +99,7 @@ func (c *Client) send(ctx context.Context, method string, tok Token, path string
 	usage, _ := ParseUsage(resp.Header, c.cfg.Now())
 	c.noteUsage(resp.Header, usage)
 	if fe, ok := decodeError(body); ok {
-		c.finishError(fe, resp.StatusCode, write, usage, tok)
+		c.finishError(fe, resp.StatusCode, write, usage, c.scrubberFor(q))
 		return nil, fe
 	}
 	if resp.StatusCode != http.StatusOK {
@@ -112,8 +112,9 @@ func (c *Client) send(ctx context.Context, method string, tok Token, path string
 }
 
 // finishError completes a decoded Graph error with what the answer's status
-// and headers say, and scrubs any secret Facebook may have echoed.
-func (c *Client) finishError(fe *Error, status int, write bool, usage Usage, tok Token) {
+// and headers say, and scrubs any secret of the request Facebook may have
+// echoed.
+func (c *Client) finishError(fe *Error, status int, write bool, usage Usage, scrub scrubber) {
 	fe.HTTPStatus = status
 	if status >= 500 {
 		fe.Transient = true
@@ -123,12 +124,7 @@ func (c *Client) finishError(fe *Error, status int, write bool, usage Usage, tok
 		fe.RetryAfter = usage.RegainAfter
 		c.noteRateLimit(fe.Code)
 	}
-	for _, secret := range []Token{tok, c.cfg.AppSecret} {
-		if len(secret) >= 8 {
-			r := strings.NewReplacer(secret.Reveal(), redacted)
-			fe.Message, fe.UserMessage, fe.UserTitle = r.Replace(fe.Message), r.Replace(fe.UserMessage), r.Replace(fe.UserTitle)
-		}
-	}
+	scrub.graphError(fe)
 }
 
 // transportError wraps a failure to get an answer, without the URL's query

@@ -6,10 +6,16 @@ import (
 	"log/slog"
 )
 
-// Token is a secret: an access token or an app secret. It never prints
-// itself — not with %v, %s, %q, %#v, in JSON, or through slog — so a token
-// can be carried in structs and errors without ever reaching a log.
-// Reveal returns the raw value for the one place that must send it.
+// Token is a secret: an access token or an app secret. Printed by itself
+// or as an exported field — with %v, %s, %q, %#v, %x, in JSON, through
+// slog — it shows [redacted], never the value. Reveal returns the raw value
+// for the one place that must send it.
+//
+// One hole fmt leaves open: a Token inside an unexported field of a struct
+// that has no String method of its own is printed raw, because fmt cannot
+// call methods on values it reaches through unexported fields. A type that
+// keeps a Token in an unexported field must therefore have String and
+// GoString methods of its own (as Client has), or never be printed.
 type Token string
 
 const redacted = "[redacted]"

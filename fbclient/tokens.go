@@ -39,7 +39,8 @@ func (t TokenInfo) HasScope(scope string) bool {
 	return false
 }
 
-// DebugToken asks Facebook about input with the app's own token (APPID|SECRET).
+// DebugToken asks Facebook about input with the app's own token
+// (APPID|SECRET). Neither token appears in its error or in TokenInfo.Error.
 func (c *Client) DebugToken(ctx context.Context, input Token) (TokenInfo, error) {
 	if c.cfg.AppID == "" || c.cfg.AppSecret.IsZero() {
 		return TokenInfo{}, ErrAppNotConfigured
@@ -74,6 +75,8 @@ func (c *Client) DebugToken(ctx context.Context, input Token) (TokenInfo, error)
 	}
 	if d.Error != nil {
 		info.Error = d.Error.toError()
+		// It is about input, and may quote it.
+		c.scrubberFor(url.Values{"input_token": {input.Reveal()}}, c.appToken()).graphError(info.Error)
 	}
 	if !info.Valid && info.Error == nil {
 		info.Error = &Error{Code: 190, Type: "OAuthException", Message: "debug_token says the token is not valid"}

@@ -45,7 +45,7 @@ func newEnv(t *testing.T) *env {
 	fb.AddUser(fakefb.User{ID: "501", Name: "Ada"})
 	fb.AddUser(fakefb.User{ID: "502", Name: "Grace"})
 	for _, id := range []string{"1001", "1002", "1003"} {
-		fb.AddPage(fakefb.Page{ID: id, Name: "Page " + id}, "501")
+		fb.AddPage(fakefb.Page{ID: id, Name: "Page " + id, Username: "Page" + id}, "501")
 	}
 	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{})
 	if err != nil {
@@ -211,6 +211,36 @@ func TestAddPageBringsInAPageTheLoginDidNotList(t *testing.T) {
 	}
 	if _, err := e.keys.Get(store.PageTokenKey("1003")); err != nil {
 		t.Errorf("no token stored for the added Page: %v", err)
+	}
+}
+
+func TestAddPageByUsernameStoresThePageUnderItsNumericID(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tok := e.login("501", "1001", "1002")
+	if _, err := e.binder.Connect(ctx, fbclient.Token(tok), nil); err != nil {
+		t.Fatal(err)
+	}
+	e.fb.GrantPages(tok, "1001", "1002", "1003")
+	d, err := e.binder.AddPage(ctx, "Page1003") // as control.ParsePageRef reads facebook.com/Page1003
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "1003" || d.Name != "Page 1003" || d.Kind != store.KindPage {
+		t.Errorf("added %+v, want Page 1003 under its numeric ID", d)
+	}
+	if stored, ok, err := e.db.Destination("1003"); err != nil || !ok || stored.ID != "1003" {
+		t.Errorf("stored destination %+v %v %v", stored, ok, err)
+	}
+	pageTok, err := e.keys.Get(store.PageTokenKey("1003"))
+	if err != nil {
+		t.Fatalf("no token stored under the Page's ID: %v", err)
+	}
+	if rec, ok := e.fb.Token(pageTok); !ok || rec.Kind != fakefb.PageToken || rec.PageID != "1003" {
+		t.Errorf("the stored token is, to Facebook, %+v", rec)
+	}
+	if _, err := e.keys.Get(store.PageTokenKey("Page1003")); err == nil {
+		t.Error("a token was stored under the username")
 	}
 }
 

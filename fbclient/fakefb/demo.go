@@ -11,6 +11,9 @@ const (
 	DemoAppSecret = "demo-secret-0123456789abcdef"
 	// DemoLiveDelay is how long after seeding the demo's live video starts.
 	DemoLiveDelay = 20 * time.Second
+	// DemoChoirUsername is the username of the demo's third Page, so a
+	// facebook.com/DemoChoir address can be added by name.
+	DemoChoirUsername = "DemoChoir"
 )
 
 // DemoScopes are the permissions the demo's person granted.
@@ -41,8 +44,8 @@ func NewDemo() (*Server, DemoInfo, error) {
 }
 
 // SeedDemo fills the fake with a Development app, "Demo Person", three Pages
-// they manage, a long-lived user token and a live video that starts shortly
-// and stays live.
+// they manage (the third, "Demo Choir", has the username DemoChoir), a
+// long-lived user token and a live video that starts shortly and stays live.
 func (s *Server) SeedDemo() (DemoInfo, error) {
 	info := DemoInfo{AppID: DemoAppID, AppSecret: DemoAppSecret, UserID: "100000000000777", UserName: "Demo Person"}
 	s.AddApp(App{ID: DemoAppID, Secret: DemoAppSecret, Name: "LiveRoute (demo)", Mode: Development})
@@ -50,7 +53,7 @@ func (s *Server) SeedDemo() (DemoInfo, error) {
 	for i, p := range []Page{
 		{ID: "200000000000001", Name: "Demo Church Live", Category: "Religious Organization"},
 		{ID: "200000000000002", Name: "Demo Youth Group", Category: "Community"},
-		{ID: "200000000000003", Name: "Demo Choir", Category: "Musician/Band"},
+		{ID: "200000000000003", Name: "Demo Choir", Category: "Musician/Band", Username: DemoChoirUsername},
 	} {
 		s.AddPage(p, info.UserID)
 		info.PageIDs = append(info.PageIDs, p.ID)

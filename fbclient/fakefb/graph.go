@@ -30,6 +30,7 @@ type graphState struct {
 	emptyPages          bool
 	maxPageSize         int
 	pageUsageHeader     bool
+	echoSecrets         bool
 	limits              RateLimits
 	appCalls            map[string][]time.Time // app ID → call times in the window
 	pageCalls           map[string][]time.Time // Page ID → call times in the window
@@ -165,6 +166,7 @@ func (s *Server) route(c call, a auth) reply {
 	if id == "me" {
 		id = a.meID()
 	}
+	id = s.resolveUsername(id)
 	switch {
 	case len(segs) == 1 && id == "debug_token" && c.method == http.MethodGet:
 		return s.debugToken(c, a)
@@ -193,6 +195,23 @@ func (s *Server) route(c call, a auth) reply {
 		return s.crosspostPartners(c, a, id)
 	}
 	return unsupported(c)
+}
+
+// resolveUsername turns a Page's username into its ID, as the Graph API
+// does for /{username}; Facebook compares usernames without case. Anything
+// else comes back unchanged.
+func (s *Server) resolveUsername(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.pages[id]; ok {
+		return id
+	}
+	for _, p := range s.pages {
+		if p.Username != "" && strings.EqualFold(p.Username, id) {
+			return p.ID
+		}
+	}
+	return id
 }
 
 // writeReply sends rep as Facebook would: JSON, with its headers.

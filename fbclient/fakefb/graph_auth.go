@@ -56,20 +56,24 @@ func (s *Server) authorize(c call) (auth, reply, bool) {
 			cp = *app
 		}
 		s.mu.Unlock()
+		bad := ErrorBody{Code: 190, Type: "OAuthException"}
 		switch {
 		case !known:
-			return auth{}, oauthErr(190, "Invalid OAuth access token - Cannot parse access token"), false
+			bad.Message = "Invalid OAuth access token - Cannot parse access token"
 		case cp.Secret != secret:
-			return auth{}, oauthErr(190, "Invalid OAuth access token signature."), false
+			bad.Message = "Invalid OAuth access token signature."
 		}
-		if rep, ok := checkProof(c, &cp); !ok {
+		if bad.Message != "" {
+			return auth{}, errReply(http.StatusBadRequest, s.echo(bad, "access_token", c.token)), false
+		}
+		if rep, ok := s.checkProof(c, &cp); !ok {
 			return auth{}, rep, false
 		}
 		return auth{app: &cp, appID: id, appToken: true}, reply{}, true
 	}
 	rec, eb := s.checkToken(c.token)
 	if eb != nil {
-		return auth{}, errReply(http.StatusBadRequest, *eb), false
+		return auth{}, errReply(http.StatusBadRequest, s.echo(*eb, "access_token", c.token)), false
 	}
 	s.mu.Lock()
 	var app *App
@@ -79,7 +83,7 @@ func (s *Server) authorize(c call) (auth, reply, bool) {
 	}
 	roleLost := rec.Kind == PageToken && !s.hasRoleLocked(rec.PageID, rec.UserID)
 	s.mu.Unlock()
-	if rep, ok := checkProof(c, app); !ok {
+	if rep, ok := s.checkProof(c, app); !ok {
 		return auth{}, rep, false
 	}
 	if roleLost {
@@ -90,7 +94,7 @@ func (s *Server) authorize(c call) (auth, reply, bool) {
 
 // checkProof refuses a wrong appsecret_proof always, and a missing one when
 // the app has "Require App Secret" on.
-func checkProof(c call, app *App) (reply, bool) {
+func (s *Server) checkProof(c call, app *App) (reply, bool) {
 	if app == nil {
 		return reply{}, true
 	}
@@ -103,7 +107,7 @@ func checkProof(c call, app *App) (reply, bool) {
 	default:
 		return reply{}, true
 	}
-	return errReply(http.StatusBadRequest, bad), false
+	return errReply(http.StatusBadRequest, s.echo(bad, "appsecret_proof", c.proof)), false
 }
 
 func (s *Server) hasRoleLocked(pageID, userID string) bool {

@@ -100,6 +100,9 @@ func (s *Server) debugToken(c call, a auth) reply {
 	rec, eb := s.checkToken(input)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if eb != nil {
+		*eb = s.echoLocked(*eb, "input_token", input)
+	}
 	if rec == nil {
 		return okReply(object{"data": object{"is_valid": false, "scopes": []string{},
 			"error": object{"code": eb.Code, "message": eb.Message}}})
@@ -108,7 +111,8 @@ func (s *Server) debugToken(c call, a auth) reply {
 		eb = &ErrorBody{Code: 190, ErrorSubcode: 492, Message: invalidMessage(492)}
 	}
 	if rec.AppID != a.appID {
-		return oauthErr(100, "(#100) The App_id in the input_token did not match the Viewing App")
+		return errReply(http.StatusBadRequest, s.echoLocked(ErrorBody{Code: 100, Type: "OAuthException",
+			Message: "(#100) The App_id in the input_token did not match the Viewing App"}, "input_token", input))
 	}
 	d := object{
 		"app_id": rec.AppID, "type": string(rec.Kind), "is_valid": eb == nil,

@@ -137,6 +137,17 @@ func (s *Server) SendPageUsage(on bool) {
 	s.graph.pageUsageHeader = on
 }
 
+// EchoTokenInErrors makes every error about a secret the request carried
+// quote it, as Facebook sometimes does ("Malformed access token EAAB…"):
+// a bad access_token, input_token or fb_exchange_token, a wrong
+// appsecret_proof or client_secret, a refused code or code_verifier. The
+// client must never show such a message unscrubbed.
+func (s *Server) EchoTokenInErrors(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.echoSecrets = on
+}
+
 // RequestCount is how many HTTP requests the Graph side has received.
 func (s *Server) RequestCount() int {
 	s.mu.Lock()
@@ -155,6 +166,20 @@ func (s *Server) logRequest(method, path string, batch bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.graph.requests = append(s.graph.requests, RequestRecord{Method: method, Path: path, Batch: batch, At: s.now()})
+}
+
+// echo quotes param's value in eb's message when EchoTokenInErrors is on.
+func (s *Server) echo(eb ErrorBody, param, value string) ErrorBody {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.echoLocked(eb, param, value)
+}
+
+func (s *Server) echoLocked(eb ErrorBody, param, value string) ErrorBody {
+	if s.graph.echoSecrets && value != "" {
+		eb.Message += " [" + param + " " + value + "]"
+	}
+	return eb
 }
 
 func (s *Server) latencyNow() time.Duration {

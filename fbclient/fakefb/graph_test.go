@@ -190,3 +190,37 @@ func TestRequestLogHoldsNoTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestAPageUsernameStandsForItsIDAndTheAnswerGivesTheID(t *testing.T) {
+	f := newGraphFixture(t)
+	choir := f.info.PageIDs[2]
+	for _, name := range []string{DemoChoirUsername, "demochoir"} {
+		resp, body := f.do(t, http.MethodGet, "/"+name, url.Values{"fields": {"id,name,access_token"}})
+		var got map[string]any
+		if err := json.Unmarshal(body, &got); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET /%s: %d %s", name, resp.StatusCode, body)
+		}
+		if got["id"] != choir || got["name"] != "Demo Choir" || got["access_token"] == nil {
+			t.Errorf("GET /%s = %s, want the Demo Choir Page with its numeric id and a Page token", name, body)
+		}
+	}
+	if resp, body := f.do(t, http.MethodGet, "/NoSuchPageName", nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET of an unknown username: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestEchoTokenInErrorsQuotesTheRefusedSecret(t *testing.T) {
+	f := newGraphFixture(t)
+	const bogus = "EAABbogusToken0123456789"
+	_, quiet := f.do(t, http.MethodGet, "/me", url.Values{"access_token": {bogus}})
+	f.s.EchoTokenInErrors(true)
+	_, loud := f.do(t, http.MethodGet, "/me", url.Values{"access_token": {bogus}})
+	if strings.Contains(string(quiet), bogus) || !strings.Contains(string(loud), "[access_token "+bogus+"]") {
+		t.Errorf("off: %s\non: %s", quiet, loud)
+	}
+	_, debug := f.do(t, http.MethodGet, "/debug_token", url.Values{
+		"access_token": {f.info.AppID + "|" + f.info.AppSecret}, "input_token": {bogus}})
+	if !strings.Contains(string(debug), "[input_token "+bogus+"]") {
+		t.Errorf("debug_token data.error does not quote input_token: %s", debug)
+	}
+}

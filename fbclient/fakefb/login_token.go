@@ -29,7 +29,8 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 		loginWriteError(w, ErrorBody{Code: 101, Type: "OAuthException", Message: "Error validating application. Invalid application ID."})
 		return
 	case subtle.ConstantTimeCompare([]byte(v.Get("client_secret")), []byte(app.Secret)) != 1:
-		loginWriteError(w, ErrorBody{Code: 1, Type: "OAuthException", Message: "Error validating client secret."})
+		loginWriteError(w, s.echo(ErrorBody{Code: 1, Type: "OAuthException", Message: "Error validating client secret."},
+			"client_secret", v.Get("client_secret")))
 		return
 	}
 	if v.Get("grant_type") == "fb_exchange_token" {
@@ -50,6 +51,7 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI,
 	s.mu.Lock()
 	c, ok := s.login.codes[code]
 	var problem *ErrorBody
+	param, value := "code", code
 	switch {
 	case !ok || c.appID != app.ID:
 		problem = &ErrorBody{Code: 100, Type: "OAuthException", Message: "Invalid verification code format."}
@@ -62,11 +64,14 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI,
 			Message: "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request"}
 	case c.challenge != "" && !verifierMatches(verifier, c.challenge):
 		problem = &ErrorBody{Code: 100, Type: "OAuthException", Message: "Invalid code verifier"}
+		param, value = "code_verifier", verifier
 	default:
 		c.used = true
 	}
 	var rec *TokenRecord
-	if problem == nil {
+	if problem != nil {
+		*problem = s.echoLocked(*problem, param, value)
+	} else {
 		rec = s.mintLocked(TokenRecord{Kind: UserToken, AppID: app.ID, UserID: c.userID, Scopes: c.scopes, GrantedPages: c.pages}, ShortTokenLifetime)
 	}
 	s.mu.Unlock()
@@ -83,11 +88,12 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI,
 func (s *Server) exchangeLongLived(w http.ResponseWriter, app App, value string) {
 	rec, problem := s.checkToken(value)
 	if problem != nil {
-		loginWriteError(w, *problem)
+		loginWriteError(w, s.echo(*problem, "fb_exchange_token", value))
 		return
 	}
 	if rec.AppID != app.ID || rec.Kind != UserToken {
-		loginWriteError(w, ErrorBody{Code: 100, Type: "OAuthException", Message: "Invalid fb_exchange_token: the token does not belong to this app."})
+		loginWriteError(w, s.echo(ErrorBody{Code: 100, Type: "OAuthException", Message: "Invalid fb_exchange_token: the token does not belong to this app."},
+			"fb_exchange_token", value))
 		return
 	}
 	s.mu.Lock()

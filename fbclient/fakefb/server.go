@@ -119,8 +119,11 @@ type User struct {
 }
 
 // Page is a Facebook Page. Roles maps a user ID to that user's tasks on it.
+// Username is the name in its facebook.com address (facebook.com/DemoChoir);
+// the Graph API takes it in place of the ID. Empty: the Page has none.
 type Page struct {
 	ID, Name, Category string
+	Username           string
 	Roles              map[string][]string
 }
 
