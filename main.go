@@ -194,8 +194,18 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 		return store.Account{}, err
 	}
 	defer svc.Close()
+	var paste func(context.Context, string, error) (string, error)
+	if req.Paste != nil {
+		// One paste per command: a wrong one ends it with the reason.
+		paste = func(ctx context.Context, loginURL string, problem error) (string, error) {
+			if problem != nil {
+				return "", problem
+			}
+			return req.Paste(ctx, loginURL)
+		}
+	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
-		Transport: req.Via, RelayURL: req.RelayURL, Paste: req.Paste})
+		Transport: req.Via, RelayURL: req.RelayURL, Paste: paste})
 	if err != nil {
 		return store.Account{}, err
 	}

@@ -43,6 +43,7 @@ type connectForm struct {
 	connect   *widget.Button
 	addPages  *widget.Button
 	forget    *widget.Button
+	stop      *widget.Button
 	progress  *widget.Label
 	problem   *widget.Label
 
@@ -55,6 +56,7 @@ type connectForm struct {
 	mu      sync.Mutex
 	pasteCh chan string
 	busy    bool
+	cancel  context.CancelCauseFunc // ends the login in progress
 	// finished and pasteShown, when set (by tests), hear when a connect has
 	// ended and when the paste-back field appears with its login address.
 	finished   chan error
@@ -89,6 +91,8 @@ func newConnectForm(g *GUI) *connectForm {
 	f.connect = widget.NewButton("Connect", func() { f.start(false) })
 	f.connect.Importance = widget.HighImportance
 	f.addPages = widget.NewButton("Add Pages…", func() { f.start(true) })
+	f.stop = widget.NewButton("Cancel", f.cancelLogin)
+	f.stop.Hide()
 	f.progress = widget.NewLabel("")
 	f.progress.Wrapping = fyne.TextWrapWord
 	f.problem = widget.NewLabel("")
@@ -123,7 +127,7 @@ func newConnectForm(g *GUI) *connectForm {
 			f.forget)),
 	)
 	f.root = container.NewVBox(f.summary, widget.NewSeparator(), help, form,
-		container.NewHBox(f.connect, f.addPages), f.progress, f.problem, f.pasteBox, steps)
+		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.problem, f.pasteBox, steps)
 	f.load()
 	return f
 }
@@ -221,24 +225,34 @@ func (f *connectForm) start(rerequest bool) {
 	f.busy = true
 	f.pasteCh = make(chan string, 1)
 	pasteCh := f.pasteCh
+	// The login's own deadline covers waiting for the browser; this one also
+	// covers waiting for a paste, and Cancel ends either.
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	ctx, cancelTimeout := context.WithTimeoutCause(ctx, fbclient.DefaultLoginTimeout, fbclient.ErrLoginTimeout)
+	f.cancel = cancelCause
 	f.mu.Unlock()
+	f.stop.Show()
 
 	f.problem.SetText("")
 	f.progress.SetText("Checking your Meta app…")
 	f.connect.Disable()
 	f.addPages.Disable()
 	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { f.progress.SetText(stepText(step)) }) }
-	req.Paste = func(ctx context.Context, loginURL string) (string, error) {
-		fyne.Do(func() { f.showPaste(loginURL) })
+	req.Paste = func(ctx context.Context, loginURL string, problem error) (string, error) {
+		fyne.Do(func() { f.showPaste(loginURL, problem) })
 		select {
 		case address := <-pasteCh:
 			return address, nil
 		case <-ctx.Done():
-			return "", ctx.Err()
+			return "", context.Cause(ctx)
 		}
 	}
 	go func() {
-		res, err := f.g.svc.Connect(context.Background(), req)
+		defer cancelTimeout()
+		res, err := f.g.svc.Connect(ctx, req)
+		if ctx.Err() != nil {
+			err = context.Cause(ctx) // say "canceled" or "timed out", not the symptom
+		}
 		fyne.Do(func() { f.finish(res, err) })
 		if f.finished != nil {
 			f.finished <- err
@@ -249,7 +263,9 @@ func (f *connectForm) start(rerequest bool) {
 func (f *connectForm) finish(res account.Result, err error) {
 	f.mu.Lock()
 	f.busy = false
+	f.cancel = nil
 	f.mu.Unlock()
+	f.stop.Hide()
 	f.pasteBox.Hide()
 	f.connect.Enable()
 	if err != nil {
@@ -267,13 +283,26 @@ func (f *connectForm) finish(res account.Result, err error) {
 	}
 }
 
-func (f *connectForm) showPaste(loginURL string) {
+// cancelLogin ends the login in progress; the form says so when it stops.
+func (f *connectForm) cancelLogin() {
+	f.mu.Lock()
+	cancel := f.cancel
+	f.mu.Unlock()
+	if cancel != nil {
+		cancel(fbclient.ErrLoginCanceled)
+	}
+}
+
+func (f *connectForm) showPaste(loginURL string, problem error) {
 	if u, err := url.Parse(loginURL); err == nil {
 		f.loginLink.SetURL(u)
 	}
 	f.pasteEntry.SetText("")
 	f.pasteBox.Show()
 	f.progress.SetText("Waiting for the address you paste…")
+	if problem != nil {
+		f.problem.SetText(problem.Error() + " Paste the address again.")
+	}
 	if f.pasteShown != nil {
 		f.pasteShown <- loginURL
 	}
@@ -305,23 +334,36 @@ func (f *connectForm) confirmForget() {
 		"LiveRoute removes your Facebook tokens from the keychain and stops sharing until you connect again. Your routes, Pages and groups stay.",
 		func(ok bool) {
 			if ok {
-				f.forgetConnection()
+				f.forgetConnection(nil)
 			}
 		}, f.g.win)
 }
 
-func (f *connectForm) forgetConnection() {
+// forgetConnection removes the tokens off the UI goroutine (the keychain
+// may be slow to answer) and reports on done, when set (tests).
+func (f *connectForm) forgetConnection(done chan<- struct{}) {
 	if f.g.svc == nil {
 		f.problem.SetText(errNoService.Error())
 		return
 	}
-	if err := f.g.svc.Disconnect(context.Background()); err != nil {
-		f.problem.SetText("The connection was not forgotten: " + err.Error())
-		return
-	}
-	f.progress.SetText("The connection is forgotten. Connect again whenever you like; your routes are waiting.")
-	f.load()
-	f.g.setHealth(f.g.healthOf(relay.State{Kind: relay.Healthy}))
+	f.forget.Disable()
+	f.progress.SetText("Forgetting the connection…")
+	go func() {
+		err := f.g.svc.Disconnect(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				f.problem.SetText("The connection was not forgotten: " + err.Error())
+				f.forget.Enable()
+			} else {
+				f.progress.SetText("The connection is forgotten. Connect again whenever you like; your routes are waiting.")
+				f.load()
+				f.g.setHealth(f.g.healthOf(relay.State{Kind: relay.Healthy}))
+			}
+		})
+		if done != nil {
+			close(done)
+		}
+	}()
 }
 
 // metaAppSteps is META_APP_SETUP.md's walk-through, in the app.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -208,7 +209,9 @@ func TestForgettingTheConnectionKeepsRoutesAndRemovesTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.forgetConnection()
+	done := make(chan struct{})
+	f.forgetConnection(done)
+	<-done
 	if _, ok, _ := svc.DB.Account(); ok {
 		t.Error("the account is still connected")
 	}
@@ -222,5 +225,42 @@ func TestForgettingTheConnectionKeepsRoutesAndRemovesTokens(t *testing.T) {
 	}
 	if g.Health().Headline != "Not connected" || f.summary.Text != "Not connected yet." {
 		t.Errorf("after forgetting: health %q, summary %q", g.Health().Headline, f.summary.Text)
+	}
+}
+
+func TestAWrongPasteCanBeCorrectedAndALoginCanceled(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.pasteShown = make(chan string, 2)
+	f.transport.SetSelectedIndex(1)
+	fillAndConnect(f, testAppSecret)
+	<-f.pasteShown
+
+	// A wrong address is refused with the reason, and the field comes back.
+	f.pasteEntry.SetText("https://www.facebook.com/some/other/page")
+	test.Tap(f.pasteDone)
+	select {
+	case <-f.pasteShown:
+	case err := <-f.finished:
+		t.Fatalf("a wrong paste ended the login: %v", err)
+	}
+	if !strings.Contains(f.problem.Text, "Paste the address again") {
+		t.Errorf("problem after a wrong paste: %q", f.problem.Text)
+	}
+	if !f.stop.Visible() {
+		t.Error("no Cancel button while the login waits")
+	}
+
+	// Cancel ends it, says so, and nothing is connected.
+	test.Tap(f.stop)
+	err := <-f.finished
+	if !errors.Is(err, fbclient.ErrLoginCanceled) {
+		t.Errorf("after Cancel: %v", err)
+	}
+	if !strings.Contains(f.problem.Text, "canceled") || f.stop.Visible() || f.connect.Disabled() {
+		t.Errorf("after Cancel: problem %q, cancel shown %v, connect disabled %v", f.problem.Text, f.stop.Visible(), f.connect.Disabled())
+	}
+	if _, ok, _ := svc.DB.Account(); ok {
+		t.Error("a canceled login connected")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,7 +57,8 @@ type GUI struct {
 	engine    Engine
 	svc       *service.Service
 	db        *store.DB
-	trayHost  func() bool
+	trayHost  func() bool // asks D-Bus: call it off the UI goroutine
+	hasTray   atomic.Bool // trayHost's last answer, for the UI goroutine
 	tray      tray
 	autostart Autostart
 	reload    func() // tells the engine the settings or routes changed
@@ -87,6 +89,7 @@ func New(opts Options) *GUI {
 		tray:      trayOf(opts.App, opts.NoTray),
 		log:       opts.Logger,
 	}
+	g.hasTray.Store(g.trayHost())
 	g.fyne.SetIcon(assets.Icon)
 	title := "LiveRoute"
 	if opts.Demo {
@@ -146,6 +149,7 @@ func (g *GUI) Watch(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			g.hasTray.Store(g.trayHost()) // a tray host may come or go
 			g.setHealth(g.healthOf(g.engine.Status().State))
 		case ev, ok := <-events:
 			if !ok {
@@ -159,7 +163,7 @@ func (g *GUI) Watch(ctx context.Context) {
 // ShowAndRun shows the window (unless startMinimised and a tray exists) and
 // runs the Fyne event loop until Quit.
 func (g *GUI) ShowAndRun(startMinimised bool) {
-	if !startMinimised || !g.trayHost() {
+	if !startMinimised || !g.hasTray.Load() {
 		g.win.Show()
 	}
 	g.fyne.Run()
@@ -252,7 +256,7 @@ func (g *GUI) render() {
 // closeWindow hides the window into the tray when a tray host exists and
 // quits otherwise: with no tray the hidden window could never come back.
 func (g *GUI) closeWindow() {
-	if g.trayHost() {
+	if g.hasTray.Load() {
 		g.win.Hide()
 		return
 	}

@@ -196,8 +196,9 @@ type ConnectRequest struct {
 	RelayURL        string
 	Rerequest       bool // ask again for declined permissions and new Pages ("Add Pages…")
 	// Paste, for paste-back, shows the person the login address and returns
-	// the address they landed on.
-	Paste func(ctx context.Context, loginURL string) (string, error)
+	// the address they landed on. problem is why the last paste was refused
+	// (nil the first time): the person may paste again.
+	Paste func(ctx context.Context, loginURL string, problem error) (string, error)
 	// Progress hears each step, for a wizard's progress line.
 	Progress func(fbclient.LoginStep)
 }
@@ -244,13 +245,22 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 		if req.Paste == nil {
 			return account.Result{}, errors.New("paste-back needs a way to ask for the pasted address")
 		}
-		address, err := req.Paste(ctx, session.AuthURL())
-		if err != nil {
-			return account.Result{}, err
-		}
-		login, err = session.Paste(ctx, address)
-		if err != nil {
-			return account.Result{}, err
+		var problem error
+		for {
+			address, err := req.Paste(ctx, session.AuthURL(), problem)
+			if err != nil {
+				return account.Result{}, err
+			}
+			login, err = session.Paste(ctx, address)
+			// A wrong paste changes nothing: the person may paste again.
+			if errors.Is(err, fbclient.ErrBadPaste) || errors.Is(err, fbclient.ErrStateMismatch) {
+				problem = err
+				continue
+			}
+			if err != nil {
+				return account.Result{}, err
+			}
+			break
 		}
 	} else {
 		if err := session.Open(); err != nil {
