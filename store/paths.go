@@ -38,13 +38,15 @@ func DefaultPaths(profile string) (Paths, error) {
 		Profile: profile,
 		Data:    filepath.Join(config, name),
 		State:   filepath.Join(state, name),
-		Runtime: filepath.Join(runtimeDir(), name),
+		Runtime: runtimeFolder(name),
 	}, nil
 }
 
-// Ensure creates every folder, private to the user (0700).
+// Ensure creates every folder, private to the user (0700). The runtime
+// folder, where the control socket lives, must moreover be provably this
+// user's: see EnsureRuntime.
 func (p Paths) Ensure() error {
-	for _, dir := range []string{p.Data, p.State, p.Runtime} {
+	for _, dir := range []string{p.Data, p.State} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", dir, err)
 		}
@@ -53,7 +55,7 @@ func (p Paths) Ensure() error {
 			return fmt.Errorf("protect %s: %w", dir, err)
 		}
 	}
-	return nil
+	return p.EnsureRuntime()
 }
 
 // DatabaseFile is the bbolt database.
@@ -95,13 +97,4 @@ func stateDir() (string, error) {
 		return "", fmt.Errorf("find the state folder: %w", err)
 	}
 	return filepath.Join(home, ".local", "state"), nil
-}
-
-// runtimeDir is where the control socket lives: XDG_RUNTIME_DIR on Linux,
-// else a per-user folder in the temp dir (Unix socket paths must stay short).
-func runtimeDir() string {
-	if dir := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(dir) && runtime.GOOS == "linux" {
-		return dir
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("liveroute-%d", os.Getuid()))
 }

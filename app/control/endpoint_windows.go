@@ -30,8 +30,8 @@ func addrFile(p store.Paths) string { return filepath.Join(p.Runtime, "control.a
 // tryLock takes the instance lock without waiting; Windows releases it when
 // the holder dies.
 func tryLock(p store.Paths) (*os.File, bool, error) {
-	if err := os.MkdirAll(p.Runtime, 0o700); err != nil {
-		return nil, false, fmt.Errorf("create the runtime folder: %w", err)
+	if err := p.EnsureRuntime(); err != nil {
+		return nil, false, err
 	}
 	f, err := os.OpenFile(lockFile(p), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
