@@ -182,6 +182,11 @@ func (c *cli) fail(cmd *command, err error) int {
 	return ExitError
 }
 
+// echoesNoArguments names the commands whose errors never quote an
+// argument: their arguments sit next to where a secret could be pasted by
+// mistake.
+var echoesNoArguments = map[string]bool{"connect": true}
+
 // parse parses args with fs, allowing flags after positional arguments.
 // It returns the positional arguments, or an exit code when parsing ended
 // the command (help or a usage error).
@@ -193,6 +198,9 @@ func (c *cli) parse(cmd *command, fs *flag.FlagSet, args []string, minPos, maxPo
 			if errors.Is(err, flag.ErrHelp) {
 				fmt.Fprint(c.stdout, cmd.usage)
 				return nil, ExitOK, false
+			}
+			if echoesNoArguments[cmd.name] {
+				return nil, c.usageError(cmd, "a flag is not known or is missing its value"), false
 			}
 			return nil, c.usageError(cmd, err.Error()), false
 		}
@@ -511,17 +519,22 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	appID := fs.String("app-id", "", "")
 	configID := fs.String("config-id", "", "")
 	via := fs.String("via", store.TransportLoopback, "")
-	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+	// The errors below never quote an argument: a person who pastes the App
+	// secret in the wrong place must not see it echoed into a terminal log.
+	pos, code, ok := c.parse(cmd, fs, args, 0, len(args))
+	if !ok {
 		return code
 	}
 	req := ConnectRequest{AppID: *appID, ConfigID: *configID}
 	switch {
+	case len(pos) > 0:
+		return c.usageError(cmd, "connect takes no positional arguments (the App secret is read from standard input)")
 	case req.AppID == "":
 		return c.usageError(cmd, "say which Meta app to log in with: --app-id ID (App settings → Basic on developers.facebook.com)")
 	case !digits.MatchString(req.AppID):
-		return c.usageError(cmd, fmt.Sprintf("the App ID %q must be digits only", req.AppID))
+		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
-		return c.usageError(cmd, fmt.Sprintf("the Configuration ID %q must be digits only", req.ConfigID))
+		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
 	}
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:
@@ -533,7 +546,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		}
 		req.Via, req.RelayURL = store.TransportRelay, u.String()
 	default:
-		return c.usageError(cmd, fmt.Sprintf("--via %q is not known; use loopback, paste or relay=https://...", v))
+		return c.usageError(cmd, "that --via is not known; use loopback, paste or relay=https://...")
 	}
 	if c.env.Connect == nil {
 		return c.fail(cmd, errors.New("this build of LiveRoute cannot connect from the command line"))

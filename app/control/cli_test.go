@@ -380,6 +380,32 @@ func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
 	}
 }
 
+func TestConnectErrorsNeverRepeatAnArgument(t *testing.T) {
+	// An App secret pasted where an argument goes must not be echoed.
+	const secret = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"connect", "--app-id", "123", secret}, "connect takes no positional arguments (the App secret is read from standard input)"},
+		{[]string{"connect", secret, "--app-id", "123"}, "connect takes no positional arguments"},
+		{[]string{"connect", "--app-id", secret}, "the App ID must be digits only"},
+		{[]string{"connect", "--app-id=" + secret}, "the App ID must be digits only"},
+		{[]string{"connect", "--app-id", "123", "--config-id", secret}, "the Configuration ID must be digits only"},
+		{[]string{"connect", "--app-id", "123", "--via", secret}, "that --via is not known"},
+		{[]string{"connect", "--app-id", "123", "--" + secret}, "a flag is not known or is missing its value"},
+	} {
+		h := newHarness(t, false)
+		code, out, errOut := h.run("", tc.args...)
+		if code != ExitUsage || out != "" || !strings.Contains(errOut, tc.says) {
+			t.Errorf("liveroute %s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", strings.Join(tc.args, " "), code, out, errOut, tc.says)
+		}
+		if strings.Contains(errOut, secret) || strings.Contains(errOut, secret[:8]) {
+			t.Errorf("liveroute %s repeats the argument: %s", strings.Join(tc.args, " "), errOut)
+		}
+	}
+}
+
 func TestHelpForEveryCommandExitsZero(t *testing.T) {
 	h := newHarness(t, false)
 	for _, args := range [][]string{{"--help"}, {"-h"}, {}, {"help"}, {"help", "routes", "add"}, {"routes", "--help"}, {"pages", "-h"}} {
