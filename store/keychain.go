@@ -89,6 +89,21 @@ func (k Keychain) Delete(key string) error {
 	return err
 }
 
+// DeleteAll removes every secret of the keychain's service: those of Meta
+// apps connected earlier and of accounts since removed, and a probe left by
+// a Check that was interrupted, which no list of keys would find. Other
+// services (other profiles) keep theirs. No secret to delete is not an
+// error.
+func (k Keychain) DeleteAll() error {
+	_, err := k.call("delete every secret of "+k.service(), "", func() (string, error) {
+		if err := keyring.DeleteAll(k.service()); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return "", err
+		}
+		return "", nil
+	})
+	return err
+}
+
 // Check round-trips a random probe value, so the app can say "no keychain
 // available…" at start rather than at the first login.
 func (k Keychain) Check() error {

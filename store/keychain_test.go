@@ -135,12 +135,50 @@ func TestDeleteAccountSecretsRemovesEverySecretAndToleratesMissingOnes(t *testin
 	}
 }
 
-// childKeychainProbe runs Keychain.Check against whatever bus the parent set
-// and prints the outcome as "ok", "timeout", "nokeychain" or "other: …",
+func TestDeleteAllRemovesEverySecretOfTheServiceOnly(t *testing.T) {
+	k := needKeychain(t)
+	other := Keychain{Service: k.Service + "-demo"}
+	// Secrets of two Meta apps (the first since replaced), an account, and
+	// the probe an interrupted Check leaves behind.
+	mine := []string{AppSecretKey("111"), AppSecretKey("222"), UserTokenKey("100"), PageTokenKey("p1"), "probe"}
+	for _, key := range mine {
+		if err := k.Set(key, "value-of-"+key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := other.Set(AppSecretKey("111"), "the demo profile's"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.DeleteAll() })
+	if err := k.DeleteAll(); err != nil {
+		t.Fatalf("DeleteAll: %v", err)
+	}
+	for _, key := range mine {
+		if _, err := k.Get(key); !errors.Is(err, ErrSecretNotFound) {
+			t.Errorf("%s survived DeleteAll: %v", key, err)
+		}
+	}
+	if v, err := other.Get(AppSecretKey("111")); err != nil || v != "the demo profile's" {
+		t.Errorf("another service's secret: %q, %v; want it kept", v, err)
+	}
+	if err := k.DeleteAll(); err != nil {
+		t.Errorf("DeleteAll with nothing left: %v, want nil", err)
+	}
+}
+
+// childKeychainProbe runs Keychain.Check (or, with keychainOpEnv set to
+// "delete-all", Keychain.DeleteAll) against whatever bus the parent set and
+// prints the outcome as "ok", "timeout", "nokeychain" or "other: …",
 // followed by how long it took.
 func childKeychainProbe() {
 	start := time.Now()
-	err := Keychain{Service: "LiveRoute-probe", Timeout: 500 * time.Millisecond}.Check()
+	k := Keychain{Service: "LiveRoute-probe", Timeout: 500 * time.Millisecond}
+	var err error
+	if os.Getenv(keychainOpEnv) == "delete-all" {
+		err = k.DeleteAll()
+	} else {
+		err = k.Check()
+	}
 	var verdict string
 	switch {
 	case err == nil:
@@ -155,12 +193,21 @@ func childKeychainProbe() {
 	fmt.Printf("%s\n%s\n%d\n", verdict, err, time.Since(start).Milliseconds())
 }
 
+// keychainOpEnv tells the probe child which Keychain call to make.
+const keychainOpEnv = "LIVEROUTE_STORE_KEYCHAIN_OP"
+
 // probeKeychainWithBus runs the probe child with busAddress as its session
 // bus; godbus caches its session connection per process, hence the child.
 func probeKeychainWithBus(t *testing.T, busAddress string) (verdict, message string) {
 	t.Helper()
+	return probeKeychainOpWithBus(t, "check", busAddress)
+}
+
+// probeKeychainOpWithBus is probeKeychainWithBus for the call op.
+func probeKeychainOpWithBus(t *testing.T, op, busAddress string) (verdict, message string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=keychain-probe", "DBUS_SESSION_BUS_ADDRESS="+busAddress)
+	cmd.Env = append(os.Environ(), childEnv+"=keychain-probe", keychainOpEnv+"="+op, "DBUS_SESSION_BUS_ADDRESS="+busAddress)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("probe child: %v\n%s", err, out)
@@ -174,14 +221,26 @@ func probeKeychainWithBus(t *testing.T, busAddress string) (verdict, message str
 
 func TestKeychainThatNeverAnswersTimesOut(t *testing.T) {
 	needKeychain(t)
-	// A real socket that accepts connections and then says nothing, like a
-	// hung bus daemon.
+	for _, op := range []string{"check", "delete-all"} {
+		verdict, msg := probeKeychainOpWithBus(t, op, silentBus(t))
+		if verdict != "timeout" {
+			t.Fatalf("%s against a silent bus: %s (%s), want timeout", op, verdict, msg)
+		}
+		if !strings.Contains(msg, "the system keychain did not answer") {
+			t.Errorf("%s: message %q does not say the keychain did not answer", op, msg)
+		}
+	}
+}
+
+// silentBus is the address of a real socket that accepts connections and
+// then says nothing, like a hung bus daemon.
+func silentBus(t *testing.T) string {
+	t.Helper()
 	sock := filepath.Join(t.TempDir(), "silent-bus")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
 	held := make(chan net.Conn, 16)
 	go func() {
 		for {
@@ -193,19 +252,13 @@ func TestKeychainThatNeverAnswersTimesOut(t *testing.T) {
 			held <- c
 		}
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		l.Close()
 		for c := range held {
 			c.Close()
 		}
-	}()
-	verdict, msg := probeKeychainWithBus(t, "unix:path="+sock)
-	if verdict != "timeout" {
-		t.Fatalf("probe against a silent bus: %s (%s), want timeout", verdict, msg)
-	}
-	if !strings.Contains(msg, "the system keychain did not answer") {
-		t.Errorf("message %q does not say the keychain did not answer", msg)
-	}
+	})
+	return "unix:path=" + sock
 }
 
 func TestKeychainOnUnreachableBusSaysNoKeychain(t *testing.T) {
