@@ -3,10 +3,12 @@ package store
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,7 +18,9 @@ import (
 
 // childLedgerWriter shares forever the way the engine does: begin (pending),
 // then done with a post ID, each its own transaction, printing a line after
-// each write returns. The parent kills it at a random line.
+// each write returns. After each line it waits for "go" on stdin, so it is
+// never more than one write ahead of what the parent has read; the parent
+// kills it after some "go".
 func childLedgerWriter() {
 	db, err := Open(os.Getenv("LIVEROUTE_STORE_DB"), Options{})
 	if err != nil {
@@ -24,18 +28,25 @@ func childLedgerWriter() {
 		os.Exit(1)
 	}
 	route := os.Getenv("LIVEROUTE_STORE_ROUTE")
+	steps := bufio.NewReader(os.Stdin)
+	report := func(what string, i int) {
+		fmt.Println(what, i)
+		if line, err := steps.ReadString('\n'); err != nil || line != "go\n" {
+			os.Exit(0) // the parent is gone or done
+		}
+	}
 	for i := 0; ; i++ {
 		k := LedgerKey{RouteID: route, VideoID: "video-" + strconv.Itoa(i), DestinationID: "page-1"}
 		if _, _, err := db.LedgerBegin(LedgerEntry{LedgerKey: k}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Println("begun", i)
+		report("begun", i)
 		if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerDone, PostID: "post-" + strconv.Itoa(i), Attempts: 1}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Println("done", i)
+		report("done", i)
 	}
 }
 
@@ -51,7 +62,7 @@ func TestLedgerStaysTruthfulWhenTheProcessIsKilledBetweenWrites(t *testing.T) {
 	for round := 0; round < 4; round++ {
 		route := fmt.Sprintf("round-%d", round)
 		killAfter := 1 + rng.IntN(120) // lines the child prints before it dies
-		begun, done := runAndKillWriter(t, path, route, killAfter)
+		begun, done := runAndKillWriter(t, path, route, killAfter, rng.IntN(1000))
 
 		db, err := Open(path, Options{})
 		if err != nil {
@@ -66,14 +77,20 @@ func TestLedgerStaysTruthfulWhenTheProcessIsKilledBetweenWrites(t *testing.T) {
 	}
 }
 
-// runAndKillWriter runs the writer child until it has printed killAfter
-// lines, SIGKILLs it and returns the highest begun and done indexes it
+// runAndKillWriter runs the writer child step by step until it has printed
+// killAfter lines, lets it start the next write, and SIGKILLs it after
+// yielding the processor spin times, so the kill lands anywhere in that
+// one write. It returns the highest begun and done indexes the child
 // reported (-1 for none).
-func runAndKillWriter(t *testing.T, path, route string, killAfter int) (begun, done int) {
+func runAndKillWriter(t *testing.T, path, route string, killAfter, spin int) (begun, done int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=ledger-writer", "LIVEROUTE_STORE_DB="+path, "LIVEROUTE_STORE_ROUTE="+route)
 	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +112,12 @@ func runAndKillWriter(t *testing.T, path, route string, killAfter int) (begun, d
 		} else {
 			done = i
 		}
+		if _, err := io.WriteString(steps, "go\n"); err != nil {
+			t.Fatalf("step the child: %v (%s)", err, stderr.String())
+		}
+	}
+	for range spin {
+		runtime.Gosched()
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -129,7 +152,13 @@ func assertLedgerTruthful(t *testing.T, db *DB, route string, begun, done int) {
 			if i <= begun {
 				t.Fatalf("entry %d was reported begun but is missing", i)
 			}
-			if i > begun+1 {
+			// The write in flight after the last line finishes entry
+			// begun, or, when that was done, begins the next one.
+			last := begun
+			if done == begun {
+				last++
+			}
+			if i > last+1 {
 				t.Fatalf("entry %d exists beyond the one write in flight", i-1)
 			}
 			return
