@@ -337,7 +337,7 @@ func TestBackupIsWrittenAtMostDailyAndPruned(t *testing.T) {
 func writeRoutes(t *testing.T, db *DB, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		r := pageRoute("src", "p1")
+		r := pageRoute(fmt.Sprintf("src%04d", i), "p1") // one source each: routes may not overlap
 		r.ID = fmt.Sprintf("route%04d", i)
 		mustRoute(t, db, r)
 	}

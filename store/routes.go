@@ -196,5 +196,36 @@ func (db *DB) validRoute(tx *bolt.Tx, r Route) error {
 			}
 		}
 	}
-	return nil
+	return overlap(tx, r)
+}
+
+// overlap refuses a route that would share a source's lives to a
+// destination another route already shares them to: the ledger keeps one
+// share per route, video and destination, so two such routes would post
+// the same live twice.
+func overlap(tx *bolt.Tx, r Route) error {
+	return tx.Bucket(bucketRoutes).ForEach(func(k, v []byte) error {
+		if string(k) == r.ID {
+			return nil
+		}
+		var other Route
+		if err := getJSONRaw(k, v, &other); err != nil {
+			return nil // a damaged record is reported where it is read
+		}
+		if other.SourceID != r.SourceID {
+			return nil
+		}
+		for _, t := range r.Targets {
+			for _, o := range other.Targets {
+				if t.DestinationID == o.DestinationID {
+					name := other.Name
+					if name == "" {
+						name = other.ID
+					}
+					return fmt.Errorf("destination %s already gets this source's live videos through route %q; a live is shared once to each destination, so remove it from one of the two routes", t.DestinationID, name)
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,39 @@ func TestDestinationsAreKeptAndFlagged(t *testing.T) {
 	if _, ok, _ := db.Destination("p1"); ok {
 		t.Error("destination survived DeleteDestination")
 	}
+}
+
+func TestRoutesMayNotShareOneSourceToTheSameDestinationTwice(t *testing.T) {
+	db := openOverlapDB(t)
+	first, err := db.PutRoute(Route{Name: "Sunday", SourceID: "1", SourceKind: SourcePage, Enabled: true,
+		Targets: []Target{{DestinationID: "2", Mode: ModePost}, {DestinationID: "3", Mode: ModePost}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.PutRoute(Route{SourceID: "1", SourceKind: SourcePage, Enabled: true,
+		Targets: []Target{{DestinationID: "4", Mode: ModePost}, {DestinationID: "3", Mode: ModeCrosspost}}})
+	if err == nil || !strings.Contains(err.Error(), `route "Sunday"`) {
+		t.Fatalf("an overlapping route: %v", err)
+	}
+	if routes, _ := db.Routes(); len(routes) != 1 {
+		t.Errorf("%d routes after a refused one, want 1", len(routes))
+	}
+	// Another source to the same destination is fine, and so is editing the first route.
+	if _, err := db.PutRoute(Route{SourceID: "5", SourceKind: SourcePage, Enabled: true, Targets: []Target{{DestinationID: "3", Mode: ModePost}}}); err != nil {
+		t.Errorf("another source: %v", err)
+	}
+	first.Name = "Sunday service"
+	if _, err := db.PutRoute(first); err != nil {
+		t.Errorf("editing the first route: %v", err)
+	}
+}
+
+func openOverlapDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "liveroute.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
