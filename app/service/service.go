@@ -390,5 +390,11 @@ func PurgeSecrets(paths store.Paths) error {
 	if appID == "" {
 		appID = acct.AppID
 	}
-	return store.Keychain{Service: paths.KeychainService()}.DeleteAccountSecrets(appID, acct.UserID, pageIDs)
+	k := store.Keychain{Service: paths.KeychainService()}
+	if err := k.DeleteAccountSecrets(appID, acct.UserID, pageIDs); err != nil {
+		return err
+	}
+	// And whatever else the profile ever kept: earlier Meta apps' secrets,
+	// a probe left by an interrupted check.
+	return k.DeleteAll()
 }
