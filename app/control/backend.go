@@ -191,34 +191,15 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	if err := a.validate(); err != nil {
 		return RouteData{}, errorf(CodeInvalid, err.Error())
 	}
-	r := store.Route{SourceID: a.SourceID, SourceKind: store.SourcePage, Enabled: true}
-	if acct, ok, err := b.DB.Account(); err != nil {
+	r := store.Route{SourceID: a.SourceID, Enabled: true}
+	if err := b.resolveSource(&r); err != nil {
 		return RouteData{}, err
-	} else if ok && acct.UserID == a.SourceID {
-		r.SourceKind = store.SourceProfile
 	}
-	if d, ok, err := b.DB.Destination(a.SourceID); err != nil {
+	targets, err := b.targets(a)
+	if err != nil {
 		return RouteData{}, err
-	} else if ok {
-		r.SourceName = d.Name
 	}
-	for _, id := range a.To {
-		mode := store.Mode(a.Mode)
-		if mode == "" {
-			mode = store.ModePost
-		}
-		d, ok, err := b.DB.Destination(id)
-		if err != nil {
-			return RouteData{}, err
-		}
-		if ok && d.Kind == store.KindGroup {
-			if a.Mode != "" {
-				return RouteData{}, errorf(CodeInvalid, fmt.Sprintf("%q is a group: no app may post to Facebook groups, so it can only be an assisted share; leave out --mode", d.Name))
-			}
-			mode = store.ModeAssisted
-		}
-		r.Targets = append(r.Targets, store.Target{DestinationID: id, Mode: mode, Message: a.Message})
-	}
+	r.Targets = targets
 	stored, err := b.DB.PutRoute(r)
 	if err != nil {
 		// The store's validation errors are sentences for a person.
@@ -232,6 +213,69 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 		return RouteData{}, err
 	}
 	return routeData(stored, names), nil
+}
+
+// resolveSource sets r's source kind and name from what LiveRoute knows:
+// a route can only watch a Page it has as a destination or the connected
+// account's own profile; anything else would fail silently at the next live.
+func (b Backend) resolveSource(r *store.Route) error {
+	acct, connected, err := b.DB.Account()
+	if err != nil {
+		return err
+	}
+	if connected && acct.UserID == r.SourceID {
+		r.SourceKind, r.SourceName = store.SourceProfile, acct.Name
+		return nil
+	}
+	d, known, err := b.DB.Destination(r.SourceID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case known && d.Kind == store.KindPage:
+		r.SourceKind, r.SourceName = store.SourcePage, d.Name
+		return nil
+	case known:
+		return errorf(CodeInvalid, fmt.Sprintf("%s is a group: a route watches a Page or your profile, and shares to groups", nameOrID(d.Name, d.ID)))
+	case !connected:
+		return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect your Facebook account first (`liveroute connect`)", r.SourceID))
+	}
+	return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add it with `liveroute pages add %s`", r.SourceID, r.SourceID))
+}
+
+// targets builds a route's targets. Every destination must be known;
+// groups are always assisted shares (no app may post to them), so --mode
+// applies to the Pages only.
+func (b Backend) targets(a RoutesAddArgs) ([]store.Target, error) {
+	pageMode := store.Mode(a.Mode)
+	if pageMode == "" {
+		pageMode = store.ModePost
+	}
+	var out []store.Target
+	var groups []string
+	for _, id := range a.To {
+		d, ok, err := b.DB.Destination(id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the destination %s: add a Page with `liveroute pages add %s`, or a group with `liveroute groups add URL`", id, id))
+		}
+		mode := pageMode
+		if d.Kind == store.KindGroup {
+			mode = store.ModeAssisted
+			groups = append(groups, nameOrID(d.Name, d.ID))
+		}
+		out = append(out, store.Target{DestinationID: id, Mode: mode, Message: a.Message})
+	}
+	if a.Mode != "" && len(groups) == len(out) {
+		are := " is a group"
+		if len(groups) > 1 {
+			are = " are groups"
+		}
+		return nil, errorf(CodeInvalid, strings.Join(groups, ", ")+are+": no app may post to Facebook groups, so a group is always an assisted share; leave out --mode, which applies to Pages")
+	}
+	return out, nil
 }
 
 func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData, error) {

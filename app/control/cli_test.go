@@ -628,3 +628,53 @@ func TestUninstallPurgeRefusesWhileRunning(t *testing.T) {
 		t.Errorf("the database is gone: %v", err)
 	}
 }
+
+func TestRoutesAddRefusesIDsLiveRouteDoesNotKnow(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		noAccount bool
+		args      []string
+		says      string
+	}{
+		{"unknown source", false, []string{"--source", "999", "--to", "200"},
+			"LiveRoute does not know the Page 999: connect the account that manages it, or add it with `liveroute pages add 999`"},
+		{"unknown destination", false, []string{"--source", "200", "--to", "400,999"},
+			"LiveRoute does not know the destination 999: add a Page with `liveroute pages add 999`, or a group with `liveroute groups add URL`"},
+		{"group as source", false, []string{"--source", "400", "--to", "200"}, "Friends (400) is a group: a route watches a Page or your profile"},
+		{"another person's profile", false, []string{"--source", "101", "--to", "200"}, "does not know the Page 101"},
+		{"no account", true, []string{"--source", "100", "--to", "200"},
+			"LiveRoute does not know the Page 100: connect your Facebook account first (`liveroute connect`)"},
+	} {
+		for mode, running := range modes() {
+			t.Run(tc.name+"/"+mode, func(t *testing.T) {
+				h := newHarness(t, running)
+				h.seed()
+				if tc.noAccount {
+					h.withDB(func(db *store.DB) { must(t, db.DeleteAccount("100")) })
+				}
+				code, out, errOut := h.run("", append([]string{"routes", "add"}, tc.args...)...)
+				if code != ExitError || out != "" || !strings.Contains(errOut, tc.says) {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 saying %q", code, out, errOut, tc.says)
+				}
+				h.withDB(func(db *store.DB) {
+					if routes, err := db.Routes(); err != nil || len(routes) != 0 {
+						t.Errorf("routes stored: %v %v", routes, err)
+					}
+				})
+				if h.engine.routesChanged != 0 {
+					t.Error("the engine was told of a change")
+				}
+			})
+		}
+	}
+}
+
+func TestRoutesAddTakesTheSourceNameFromWhatLiveRouteKnows(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	var r RouteData
+	must(t, json.Unmarshal([]byte(h.ok("routes", "add", "--source", "200", "--to", "300", "--json")), &r))
+	if r.SourceKind != "page" || r.SourceName != "Choir" {
+		t.Errorf("route = %+v", r)
+	}
+}
