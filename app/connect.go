@@ -44,8 +44,12 @@ type connectForm struct {
 	addPages  *widget.Button
 	forget    *widget.Button
 	stop      *widget.Button
-	progress  *widget.Label
-	problem   *widget.Label
+	// browserLink reopens the login dialog while LiveRoute waits for it.
+	browserLink *widget.Hyperlink
+	// scroll is the tab's scroller; showFeedback brings the messages into view.
+	scroll   *container.Scroll
+	progress *widget.Label
+	problem  *widget.Label
 
 	// Paste-back: the login address to open and the field to paste into.
 	pasteBox   *fyne.Container
@@ -72,7 +76,7 @@ func newConnectForm(g *GUI) *connectForm {
 	f.secret = widget.NewPasswordEntry()
 	f.secret.SetPlaceHolder("App secret — kept in your system keychain only")
 	f.configID = widget.NewEntry()
-	f.configID.SetPlaceHolder("Configuration ID (Facebook Login for Business; optional)")
+	f.configID.SetPlaceHolder("Configuration ID — needed for apps made with the Page use case")
 	var labels []string
 	for _, c := range transportChoices {
 		labels = append(labels, c.label)
@@ -93,6 +97,8 @@ func newConnectForm(g *GUI) *connectForm {
 	f.addPages = widget.NewButton("Add Pages…", func() { f.start(true) })
 	f.stop = widget.NewButton("Cancel", f.cancelLogin)
 	f.stop.Hide()
+	f.browserLink = widget.NewHyperlink("Didn't your browser open? Open Facebook's login", nil)
+	f.browserLink.Hide()
 	f.progress = widget.NewLabel("")
 	f.progress.Wrapping = fyne.TextWrapWord
 	f.problem = widget.NewLabel("")
@@ -126,14 +132,20 @@ func newConnectForm(g *GUI) *connectForm {
 			widget.NewHyperlink("Open Facebook → Settings → Business Integrations", businessTools),
 			f.forget)),
 	)
-	f.root = container.NewVBox(f.summary, widget.NewSeparator(), help, form,
-		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.problem, f.pasteBox, steps)
+	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form,
+		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.browserLink, f.problem, f.pasteBox)
 	f.load()
 	return f
 }
 
 // load shows the stored account and fills the form from the settings.
 func (f *connectForm) load() {
+	f.loadFields()
+	f.loadSummary()
+}
+
+// loadFields fills the form from the saved settings.
+func (f *connectForm) loadFields() {
 	if f.g.db == nil {
 		return
 	}
@@ -147,6 +159,14 @@ func (f *connectForm) load() {
 				f.transport.SetSelectedIndex(i)
 			}
 		}
+	}
+}
+
+// loadSummary says who is connected and sets the buttons to match; what
+// the person typed stays as it is.
+func (f *connectForm) loadSummary() {
+	if f.g.db == nil {
+		return
 	}
 	acct, ok, err := f.g.db.Account()
 	switch {
@@ -203,6 +223,13 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 			return req, errors.New("the relay page's address must start with https:// — see `liveroute relay-page`")
 		}
 	}
+	if req.Secret.IsZero() {
+		if !f.g.hasSavedSecret(req.AppID) {
+			return req, errors.New("paste your App secret (App settings → Basic → App secret → Show); LiveRoute keeps it in your system keychain only")
+		}
+	} else if n := len(req.Secret.Reveal()); n < 16 || n > 64 || strings.ContainsAny(req.Secret.Reveal(), " \t") {
+		return req, errors.New("that does not look like an App secret (32 letters and digits): copy it again from App settings → Basic")
+	}
 	return req, nil
 }
 
@@ -214,7 +241,8 @@ func (f *connectForm) start(rerequest bool) {
 	}
 	req, err := f.request(rerequest)
 	if err != nil {
-		f.problem.SetText(err.Error())
+		f.problem.SetText(capitalise(err.Error()))
+		f.showFeedback()
 		return
 	}
 	f.mu.Lock()
@@ -235,9 +263,19 @@ func (f *connectForm) start(rerequest bool) {
 
 	f.problem.SetText("")
 	f.progress.SetText("Checking your Meta app…")
+	f.showFeedback()
 	f.connect.Disable()
 	f.addPages.Disable()
 	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { f.progress.SetText(stepText(step)) }) }
+	req.OnLoginURL = func(loginURL string) {
+		fyne.Do(func() {
+			if u, err := url.Parse(loginURL); err == nil && req.Transport != store.TransportPaste {
+				f.browserLink.SetURL(u)
+				f.browserLink.Show()
+			}
+			f.showFeedback()
+		})
+	}
 	req.Paste = func(ctx context.Context, loginURL string, problem error) (string, error) {
 		fyne.Do(func() { f.showPaste(loginURL, problem) })
 		select {
@@ -266,21 +304,49 @@ func (f *connectForm) finish(res account.Result, err error) {
 	f.cancel = nil
 	f.mu.Unlock()
 	f.stop.Hide()
+	f.browserLink.Hide()
 	f.pasteBox.Hide()
 	f.connect.Enable()
 	if err != nil {
 		f.progress.SetText("")
-		f.problem.SetText(err.Error())
-		f.load()
+		f.problem.SetText(connectProblem(err))
+		f.loadSummary() // keep what was typed, to correct it
+		f.showFeedback()
 		return
 	}
 	f.secret.SetText("")
 	f.progress.SetText(resultText(res))
+	f.showFeedback()
 	f.load()
 	f.g.view.refresh()
 	if f.g.engine != nil {
 		f.g.setHealth(f.g.healthOf(f.g.engine.Status().State))
 	}
+}
+
+// showFeedback scrolls the tab to its messages, under the buttons: the
+// form is taller than a small window.
+func (f *connectForm) showFeedback() {
+	if f.scroll != nil {
+		f.scroll.ScrollToBottom()
+	}
+}
+
+// connectProblem is what the person reads when a connect fails: the
+// sentence with the fix, without the wire details (the log has them).
+func connectProblem(err error) string {
+	var le fbclient.LoginError
+	if errors.As(err, &le) {
+		return string(le)
+	}
+	if fbclient.Classify(err) == fbclient.ClassTransient {
+		return "LiveRoute cannot reach Facebook: check this computer's internet connection, then press Connect again."
+	}
+	var fe *fbclient.Error
+	if errors.As(err, &fe) {
+		return fe.Reason()
+	}
+	return capitalise(err.Error())
 }
 
 // cancelLogin ends the login in progress; the form says so when it stops.
@@ -300,6 +366,7 @@ func (f *connectForm) showPaste(loginURL string, problem error) {
 	f.pasteEntry.SetText("")
 	f.pasteBox.Show()
 	f.progress.SetText("Waiting for the address you paste…")
+	f.showFeedback()
 	if problem != nil {
 		f.problem.SetText(problem.Error() + " Paste the address again.")
 	}

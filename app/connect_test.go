@@ -123,6 +123,7 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 		{"my-app", "", store.TransportLoopback, "", "App ID is the number"},
 		{testAppID, "abc", store.TransportLoopback, "", "Configuration ID is a number"},
 		{testAppID, "", store.TransportRelay, "http://example.com/r.html", "must start with https://"},
+		{testAppID, "", store.TransportLoopback, "", "Paste your App secret"},
 	}
 	for _, c := range cases {
 		f.appID.SetText(c.appID)
@@ -150,15 +151,22 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 func TestConnectFormSaysWhyFacebookRefusedTheSecret(t *testing.T) {
 	g, svc, _ := newConnectGUI(t)
 	f := g.view.connect
-	fillAndConnect(f, "not-the-secret")
+	const wrong = "0000000000notthesecret0000000000"
+	f.transport.SetSelectedIndex(2)
+	f.relayURL.SetText("https://me.example/relay.html")
+	fillAndConnect(f, wrong)
 	if err := <-f.finished; err == nil {
 		t.Fatal("connected with a wrong secret")
 	}
-	if !strings.Contains(f.problem.Text, "App secret") {
-		t.Errorf("problem %q does not point at the App secret", f.problem.Text)
+	if !strings.Contains(f.problem.Text, "App secret") || strings.Contains(f.problem.Text, "(facebook:") {
+		t.Errorf("problem %q: want the sentence about the App secret, without wire details", f.problem.Text)
 	}
-	if strings.Contains(f.problem.Text, "not-the-secret") {
+	if strings.Contains(f.problem.Text, wrong) {
 		t.Error("the error shows the secret")
+	}
+	// What was typed stays, to be corrected.
+	if f.appID.Text != testAppID || f.transport.SelectedIndex() != 2 || f.relayURL.Text != "https://me.example/relay.html" {
+		t.Errorf("the form was reset: app %q, transport %d, relay %q", f.appID.Text, f.transport.SelectedIndex(), f.relayURL.Text)
 	}
 	if _, err := svc.Secrets.Get(store.AppSecretKey(testAppID)); err == nil {
 		t.Error("a refused secret was saved")

@@ -70,6 +70,7 @@ func (v *mainView) showAddGroup() {
 		}
 		d.Hide()
 		v.refresh()
+		dialog.ShowInformation("Group added", g.Name+" can now be chosen in a route: use New route… or Edit.", v.g.win)
 	})
 	add.Importance = widget.HighImportance
 	content := container.NewVBox(note,
@@ -116,7 +117,8 @@ func (v *mainView) assistedRows() []fyne.CanvasObject {
 			title = "your live video"
 		}
 		label := wrapLabel(name + " — " + title)
-		openBtn := widget.NewButtonWithIcon("Open share dialog", theme.MailForwardIcon(), func() {
+		var openBtn, copyBtn *widget.Button
+		openBtn = widget.NewButtonWithIcon("Open share dialog", theme.MailForwardIcon(), func() {
 			v.g.fyne.Clipboard().SetContent(message)
 			share, err := v.g.shareURL(e.VideoURL)
 			if err == nil {
@@ -127,14 +129,19 @@ func (v *mainView) assistedRows() []fyne.CanvasObject {
 			}
 			if err != nil {
 				v.g.log.Warn("open the share dialog", "err", err)
+				dialog.ShowError(fmt.Errorf("the share dialog did not open: %w", err), v.g.win)
+				return
 			}
+			openBtn.SetText("Opened — message copied")
 		})
-		copyBtn := widget.NewButtonWithIcon("Copy message", theme.ContentCopyIcon(), func() {
+		copyBtn = widget.NewButtonWithIcon("Copy message", theme.ContentCopyIcon(), func() {
 			v.g.fyne.Clipboard().SetContent(message)
+			copyBtn.SetText("Copied")
 		})
 		doneBtn := widget.NewButtonWithIcon("Mark shared", theme.ConfirmIcon(), func() {
 			if err := v.g.markAssistedDone(e.LedgerKey); err != nil {
 				v.g.log.Error("mark assisted share done", "err", err)
+				dialog.ShowError(err, v.g.win)
 			}
 			v.refresh()
 		})

@@ -97,7 +97,7 @@ func New(opts Options) *GUI {
 	}
 	g.win = g.fyne.NewWindow(title)
 	g.win.SetIcon(assets.Icon)
-	g.win.Resize(fyne.NewSize(760, 520))
+	g.win.Resize(fyne.NewSize(820, 620))
 	g.win.SetCloseIntercept(g.closeWindow)
 	g.win.SetMaster()
 	if opts.Service != nil {
@@ -280,6 +280,16 @@ func (g *GUI) checkNow() {
 	if g.engine != nil {
 		g.engine.CheckNow()
 	}
+}
+
+// hasSavedSecret reports whether the keychain holds appID's secret, so
+// the person need not paste it again to reconnect.
+func (g *GUI) hasSavedSecret(appID string) bool {
+	if g.svc == nil {
+		return false
+	}
+	_, err := g.svc.Secrets.Get(store.AppSecretKey(appID))
+	return err == nil
 }
 
 // errNoService: the window was built without the engine (tests of the

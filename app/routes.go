@@ -134,7 +134,7 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	form := widget.NewForm(
 		widget.NewFormItem("Name", e.name),
 		widget.NewFormItem("Watch", e.source),
-		widget.NewFormItem("Share to", container.NewVScroll(e.list)),
+		widget.NewFormItem("Share to", e.listScroll()),
 		widget.NewFormItem("Message", container.NewVBox(e.message, help)),
 		widget.NewFormItem("", e.enabled),
 	)
@@ -143,13 +143,20 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 		title = "Edit route"
 	}
 	e.dialog = dialog.NewCustom(title, "Cancel", container.NewBorder(nil, container.NewVBox(e.problem, e.save), nil, nil, form), v.g.win)
-	e.dialog.Resize(fyne.NewSize(620, 560))
+	e.dialog.Resize(fyne.NewSize(680, 600))
 	e.dialog.Show()
 	v.editor = e
 	if len(e.sources) == 0 {
 		e.problem.SetText("Connect your Facebook account first: routes start from your profile or one of your Pages.")
 		e.save.Disable()
 	}
+}
+
+// listScroll shows the destinations several rows tall; a long list scrolls.
+func (e *routeEditor) listScroll() fyne.CanvasObject {
+	sc := container.NewVScroll(e.list)
+	sc.SetMinSize(fyne.NewSize(380, 180))
+	return sc
 }
 
 func (e *routeEditor) newTargetRow(d store.Destination) *targetRow {

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,6 +93,8 @@ func (s *settingsTab) load() {
 		s.autostart.SetChecked(on)
 	} else {
 		s.autostart.Disable()
+		s.autostart.Text = "Start LiveRoute when I log in (not for the demo profile)"
+		s.autostart.Refresh()
 	}
 	s.minimised.SetChecked(st.StartMinimised)
 	s.notifications.SetChecked(st.Notifications)
@@ -141,13 +147,32 @@ func pollLabel(d time.Duration) string {
 // InstallAutostart is the Autostart of app/install: an entry in the
 // person's autostart folder (a LaunchAgent on macOS, the Run key on
 // Windows) that starts LiveRoute in the tray.
-func InstallAutostart(opts install.Options) Autostart { return installAutostart{opts} }
+func InstallAutostart(opts install.Options) Autostart {
+	return installAutostart{opts: opts, tempDir: os.TempDir()}
+}
 
-type installAutostart struct{ opts install.Options }
+type installAutostart struct {
+	opts    install.Options
+	tempDir string // where throwaway builds live
+}
 
 func (a installAutostart) Enabled() (bool, error) { return install.AutostartEnabled(a.opts) }
 
 func (a installAutostart) Set(on bool) error {
+	if on && a.temporary() {
+		return errors.New("this copy of LiveRoute is a temporary build (make run) that disappears when it quits: install LiveRoute first (make build && ./liveroute install), then turn this on")
+	}
 	_, err := install.SetAutostart(a.opts, on)
 	return err
+}
+
+// temporary reports whether the running binary is a throwaway build (go
+// run) and no installed copy exists to start instead.
+func (a installAutostart) temporary() bool {
+	if l, err := a.opts.Layout(); err == nil {
+		if _, err := os.Stat(l.Program); err == nil {
+			return false
+		}
+	}
+	return strings.HasPrefix(filepath.Clean(a.opts.Binary), filepath.Clean(a.tempDir)+string(filepath.Separator))
 }

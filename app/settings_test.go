@@ -23,7 +23,9 @@ func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
 	}
 	a := &desktopApp{App: newTempApp(t)}
 	db := openTestDB(t)
-	g := New(Options{App: a, DB: db, Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})})
+	// The test's binary sits in the temp dir; pretend builds go elsewhere.
+	auto := installAutostart{opts: install.Options{GOOS: "linux", Binary: bin}, tempDir: "/nonexistent-build-dir"}
+	g := New(Options{App: a, DB: db, Autostart: auto})
 	s := g.view.settings
 	entry := filepath.Join(home, ".config", "autostart", install.AppID+".desktop")
 
@@ -83,4 +85,22 @@ func openTestDB(t *testing.T) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+func TestAutostartRefusesATemporaryBuild(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+	bin := filepath.Join(home, "go-build123", "exe", "liveroute") // as `go run` leaves it
+	g := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t),
+		Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})})
+	s := g.view.settings
+	s.autostart.SetChecked(true)
+	if !strings.Contains(s.problem.Text, "temporary build") || s.autostart.Checked {
+		t.Errorf("problem %q, checked %v", s.problem.Text, s.autostart.Checked)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "autostart", install.AppID+".desktop")); !os.IsNotExist(err) {
+		t.Errorf("an autostart entry for a temporary build was written: %v", err)
+	}
 }

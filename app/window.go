@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,7 +51,10 @@ func newMainView(g *GUI) *mainView {
 			g.pause()
 		}
 	})
-	v.checkBtn = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), g.checkNow)
+	v.checkBtn = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), func() {
+		g.checkNow()
+		v.detail.SetText("Checking your sources and your connection with Facebook now…")
+	})
 	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.showConnection)
 	v.connectBt.Importance = widget.HighImportance
 
@@ -217,9 +219,10 @@ func routeCard(r store.Route, dests map[string]store.Destination, last map[strin
 	if !r.Enabled {
 		state = "Off"
 	}
+	count := plural(len(r.Targets), "destination", "destinations")
 	body := widget.NewLabel(strings.Join(lines, "\n"))
 	body.Wrapping = fyne.TextWrapWord
-	return widget.NewCard(title, fmt.Sprintf("%s · %d destinations", state, len(r.Targets)), body)
+	return widget.NewCard(title, state+" · "+count, body)
 }
 
 func (v *mainView) activityRows() []fyne.CanvasObject {
@@ -245,7 +248,8 @@ func (v *mainView) activityRows() []fyne.CanvasObject {
 
 func (v *mainView) connectionTab() fyne.CanvasObject {
 	v.connect = newConnectForm(v.g)
-	return container.NewVScroll(container.NewPadded(v.connect.root))
+	v.connect.scroll = container.NewVScroll(container.NewPadded(v.connect.root))
+	return v.connect.scroll
 }
 
 func (v *mainView) settingsTab() fyne.CanvasObject {

@@ -201,6 +201,9 @@ type ConnectRequest struct {
 	Paste func(ctx context.Context, loginURL string, problem error) (string, error)
 	// Progress hears each step, for a wizard's progress line.
 	Progress func(fbclient.LoginStep)
+	// OnLoginURL hears the login dialog's address as the login starts, to
+	// offer it again if the browser did not open.
+	OnLoginURL func(string)
 }
 
 // Connect logs in through Facebook's dialog with the person's own Meta
@@ -215,7 +218,10 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	if secret.IsZero() {
 		saved, err := s.Secrets.Get(store.AppSecretKey(req.AppID))
 		if err != nil {
-			return account.Result{}, fmt.Errorf("give the App secret of app %s: %w", req.AppID, err)
+			if errors.Is(err, store.ErrSecretNotFound) {
+				return account.Result{}, fmt.Errorf("paste the App secret of app %s: LiveRoute has none saved for it", req.AppID)
+			}
+			return account.Result{}, err
 		}
 		secret = fbclient.Token(saved)
 	}
@@ -240,6 +246,9 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 		return account.Result{}, err
 	}
 	defer session.Close()
+	if req.OnLoginURL != nil {
+		req.OnLoginURL(session.AuthURL())
+	}
 	var login fbclient.LoginResult
 	if opts.Transport == fbclient.PasteBack {
 		if req.Paste == nil {
