@@ -146,6 +146,7 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 
 	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
 	go gui.Watch(ctx)
+	go svc.LogEvents(ctx)
 	if err := svc.Start(ctx); err != nil {
 		logger.Error("start the engine", "err", err)
 	}
@@ -204,8 +205,14 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 			return req.Paste(ctx, loginURL)
 		}
 	}
+	var onLoginURL func(string)
+	if req.Via != store.TransportPaste {
+		onLoginURL = func(loginURL string) {
+			fmt.Fprintf(os.Stderr, "Opening Facebook's login in your browser. If it does not open, open this address:\n\n  %s\n\nWaiting for Facebook (5 minutes at most)…\n", loginURL)
+		}
+	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
-		Transport: req.Via, RelayURL: req.RelayURL, Paste: paste})
+		Transport: req.Via, RelayURL: req.RelayURL, Paste: paste, OnLoginURL: onLoginURL})
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -236,6 +243,7 @@ func runHeadless(ctx context.Context, srv *control.Server, paths store.Paths, de
 		return err
 	}
 	defer svc.Close()
+	go svc.LogEvents(ctx)
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}

@@ -64,6 +64,8 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 	}
 	events, unsubscribe := svc.Engine.Subscribe(64)
 	defer unsubscribe()
+	logged := make(chan struct{})
+	go func() { svc.LogEvents(ctx); close(logged) }()
 	if err := svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +122,18 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 	})
 	logger.Info("the run is over", "live", live.ID)
 	cancel()
+	<-logged
 	svc.Close()
 	closeLog()
+	logText, err := os.ReadFile(paths.LogFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"live video detected", `msg="live video shared" to="Ada's Choir"`} {
+		if !strings.Contains(string(logText), want) {
+			t.Errorf("the log does not say %q:\n%s", want, logText)
+		}
+	}
 
 	var files []string
 	for _, root := range []string{paths.Data, paths.State, paths.Runtime} {
