@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/liveroute/liveroute/app"
@@ -136,6 +137,9 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	if !demo { // the demo profile must never start at login
 		autostart = app.InstallAutostart(install.Options{Binary: exe})
 	}
+	// go build embeds no FyneApp.toml: name the app, so notifications come
+	// from "LiveRoute", not from its ID.
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
 	fy := fyneapp.NewWithID("com.liveroute.app")
 	problem := svc.KeychainProblem()
 	if problem != nil {

@@ -220,7 +220,7 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 	}
 	if req.Transport == store.TransportRelay {
 		if u, err := url.Parse(req.RelayURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			return req, errors.New("the relay page's address must start with https:// — see `liveroute relay-page`")
+			return req, errors.New("the relay page's address must start with https:// (the page to host is printed by the command liveroute relay-page)")
 		}
 	}
 	if req.Secret.IsZero() {

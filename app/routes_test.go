@@ -232,6 +232,9 @@ func TestAssistedShareOpensTheShareDialogAndIsMarkedDone(t *testing.T) {
 	if strings.Contains(allText(g.view.routes), "Share to your groups") {
 		t.Error("the done share is still listed")
 	}
+	if acts, _ := svc.DB.Activities(5); len(acts) == 0 || !strings.HasPrefix(acts[0].Message, "You shared to ") {
+		t.Errorf("activity after Mark shared: %+v", acts)
+	}
 }
 
 // A route whose source is no longer connected keeps that source when it

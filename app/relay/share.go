@@ -507,7 +507,17 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 		return fmt.Errorf("mark %s shared: there is no open assisted share", key)
 	}
 	entry.State = store.LedgerAssistedDone
-	return e.cfg.Store.LedgerPut(entry)
+	if err := e.cfg.Store.LedgerPut(entry); err != nil {
+		return err
+	}
+	name := key.DestinationID
+	e.mu.Lock()
+	if d, ok := e.dests[key.DestinationID]; ok && d.Name != "" {
+		name = d.Name
+	}
+	e.mu.Unlock()
+	e.activity("assisted-done", "You shared to "+name, key)
+	return nil
 }
 
 func nameOf(d store.Destination) string {
