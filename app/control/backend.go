@@ -115,6 +115,14 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 			return nil, err
 		}
 		return pageData(d), nil
+	case CmdGroupsAdd:
+		var a GroupsAddArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.addGroup(ctx, a)
+	case CmdGroupsList:
+		return b.groups()
 	case CmdHistory:
 		var a HistoryArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -205,7 +213,7 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 		// The store's validation errors are sentences for a person.
 		return RouteData{}, errorf(CodeInvalid, err.Error())
 	}
-	if err := b.routesChanged(ctx); err != nil {
+	if err := b.routesChanged(ctx, "the route"); err != nil {
 		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
@@ -289,7 +297,7 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 	if err := b.DB.DeleteRoute(a.ID); err != nil {
 		return RouteData{}, err
 	}
-	if err := b.routesChanged(ctx); err != nil {
+	if err := b.routesChanged(ctx, "the removal"); err != nil {
 		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
@@ -297,6 +305,51 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 		return RouteData{}, err
 	}
 	return routeData(r, names), nil
+}
+
+// addGroup stores the group at a.Address. Adding a known group again
+// renames it when a.Name is given and otherwise keeps it as it is.
+func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error) {
+	g, err := ParseGroupAddress(a.Address, a.Name)
+	if err != nil {
+		return PageData{}, errorf(CodeInvalid, err.Error())
+	}
+	old, ok, err := b.DB.Destination(g.ID)
+	if err != nil {
+		return PageData{}, err
+	}
+	if ok && old.Kind != store.KindGroup {
+		return PageData{}, errorf(CodeInvalid, fmt.Sprintf("LiveRoute already knows %s as a Page; check the group's address", nameOrID(old.Name, old.ID)))
+	}
+	if ok {
+		if strings.TrimSpace(a.Name) == "" {
+			g.Name = old.Name
+		}
+		g.Status, g.StatusReason = old.Status, old.StatusReason
+	}
+	if err := b.DB.PutDestination(g); err != nil {
+		return PageData{}, errorf(CodeInvalid, err.Error())
+	}
+	// A running engine reads destinations with the routes.
+	if err := b.routesChanged(ctx, "the group"); err != nil {
+		return PageData{}, err
+	}
+	return pageData(g), nil
+}
+
+// groups lists the group destinations, ordered by ID.
+func (b Backend) groups() ([]PageData, error) {
+	dests, err := b.DB.Destinations()
+	if err != nil {
+		return nil, err
+	}
+	out := []PageData{}
+	for _, d := range dests {
+		if d.Kind == store.KindGroup {
+			out = append(out, pageData(d))
+		}
+	}
+	return out, nil
 }
 
 func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
@@ -317,12 +370,14 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 	return out, nil
 }
 
-func (b Backend) routesChanged(ctx context.Context) error {
+// routesChanged has a running engine reload the routes and destinations
+// after what (the route, the group) was saved.
+func (b Backend) routesChanged(ctx context.Context, what string) error {
 	if b.Engine == nil {
 		return nil // a stopped app reads the routes when it starts
 	}
 	if err := b.Engine.RoutesChanged(ctx); err != nil {
-		return fmt.Errorf("the route was saved, but LiveRoute could not reload its routes: %w", err)
+		return fmt.Errorf("%s was saved, but LiveRoute could not reload its routes: %w", what, err)
 	}
 	return nil
 }

@@ -67,7 +67,7 @@ type ConnectRequest struct {
 
 // Commands lists the CLI's commands, so main.go can tell a command from
 // the GUI's own flags.
-var Commands = []string{"status", "routes", "check", "pause", "resume", "connect", "pages", "history", "run", "install", "uninstall", "help"}
+var Commands = []string{"status", "routes", "check", "pause", "resume", "connect", "pages", "groups", "history", "run", "install", "uninstall", "help"}
 
 // IsCommand reports whether args (without the program name) start with a
 // CLI command rather than nothing or a GUI flag.
@@ -122,6 +122,8 @@ func init() {
 		{"resume", resumeUsage, runResume},
 		{"connect", connectUsage, runConnect},
 		{"pages add", pagesAddUsage, runPagesAdd},
+		{"groups add", groupsAddUsage, runGroupsAdd},
+		{"groups list", groupsListUsage, runGroupsList},
 		{"history", historyUsage, runHistory},
 		{"run", runUsage, runRun},
 		{"install", installUsage, runInstall},
@@ -137,8 +139,9 @@ func lookup(args []string) (*command, []string, bool) {
 			return cmd, args[len(words):], true
 		}
 	}
-	// "routes" or "pages" alone, or with --help: show the group's help.
-	if len(args) >= 1 && (args[0] == "routes" || args[0] == "pages") {
+	// "routes", "pages" or "groups" alone, or with --help: show the
+	// command group's help.
+	if len(args) >= 1 && groupUsage[args[0]] != "" {
 		group := &command{name: args[0], usage: groupUsage[args[0]], run: runGroup}
 		return group, args[1:], true
 	}
@@ -368,10 +371,10 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	if err := a.validate(); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
-	for _, id := range append([]string{a.SourceID}, a.To...) {
-		if !digits.MatchString(id) {
-			return c.usageError(cmd, fmt.Sprintf("%q is not a Facebook ID (digits only); `liveroute pages add URL` finds a Page's ID", id))
-		}
+	// A source is a Page or a profile, whose IDs are digits; destinations
+	// may be groups, known by the name in their address.
+	if !digits.MatchString(a.SourceID) {
+		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)
 	raw, err := c.call(ctx, Request{Cmd: CmdRoutesAdd, Args: rawArgs}, false)
@@ -482,6 +485,49 @@ func runPagesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if err := c.print(raw, &p, *jsonOut, func(w io.Writer) {
 		fmt.Fprintf(w, "Added %s %s (%s).\n", p.Kind, p.Name, p.ID)
 	}); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runGroupsAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	name := fs.String("name", "", "")
+	jsonOut := fs.Bool("json", false, "")
+	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
+	if !ok {
+		return code
+	}
+	a := GroupsAddArgs{Address: pos[0], Name: *name}
+	if _, err := ParseGroupAddress(a.Address, a.Name); err != nil {
+		return c.usageError(cmd, err.Error())
+	}
+	rawArgs, _ := json.Marshal(a)
+	raw, err := c.call(ctx, Request{Cmd: CmdGroupsAdd, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var g PageData
+	if err := c.print(raw, &g, *jsonOut, func(w io.Writer) {
+		fmt.Fprintf(w, "Added the group %s (%s). Routes share to it with --to %s; you finish each share with one click, as Facebook lets no app post to groups.\n", g.Name, g.ID, g.ID)
+	}); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runGroupsList(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdGroupsList}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var groups []PageData
+	if err := c.print(raw, &groups, *jsonOut, func(w io.Writer) { writeGroups(w, groups) }); err != nil {
 		return c.fail(cmd, err)
 	}
 	return ExitOK

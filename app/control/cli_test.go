@@ -338,7 +338,12 @@ func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
 		{[]string{"routes", "add", "--source", "100"}, "--to ID"},
 		{[]string{"routes", "add", "--source", "100", "--to", "200,,300"}, "empty destination ID"},
 		{[]string{"routes", "add", "--source", "100", "--to", "200", "--mode", "shout"}, `the mode "shout" is not known`},
-		{[]string{"routes", "add", "--source", "my-page", "--to", "200"}, "is not a Facebook ID"},
+		{[]string{"routes", "add", "--source", "my-page", "--to", "200"}, `"my-page" is not a Page's or profile's ID`},
+		{[]string{"groups", "add", "https://www.facebook.com/ChoirOfStMary"}, "that is not a group's address"},
+		{[]string{"groups", "add", "https://example.com/groups/x"}, "not a Facebook address"},
+		{[]string{"groups", "add"}, "missing argument"},
+		{[]string{"groups"}, "missing subcommand"},
+		{[]string{"pages", "add", "facebook.com/groups/demo-prayer-circle"}, "that is a group's address: add it with `liveroute groups add URL`"},
 		{[]string{"routes", "remove"}, "missing argument"},
 		{[]string{"routes", "remove", "a", "b"}, `unexpected argument "b"`},
 		{[]string{"pause", "soon"}, `"soon" is not a duration`},
@@ -676,5 +681,86 @@ func TestRoutesAddTakesTheSourceNameFromWhatLiveRouteKnows(t *testing.T) {
 	must(t, json.Unmarshal([]byte(h.ok("routes", "add", "--source", "200", "--to", "300", "--json")), &r))
 	if r.SourceKind != "page" || r.SourceName != "Choir" {
 		t.Errorf("route = %+v", r)
+	}
+}
+
+func TestGroupsAddListAndShareToThemFromTheCommandLine(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			out := h.ok("groups", "add", "m.facebook.com/groups/demo-prayer-circle/permalink/123/", "--name", "Prayer circle")
+			if !strings.Contains(out, "Added the group Prayer circle (demo-prayer-circle)") {
+				t.Errorf("groups add said %q", out)
+			}
+			h.withDB(func(db *store.DB) {
+				d, ok, err := db.Destination("demo-prayer-circle")
+				want := store.Destination{ID: "demo-prayer-circle", Name: "Prayer circle", Kind: store.KindGroup, URL: "https://www.facebook.com/groups/demo-prayer-circle"}
+				if err != nil || !ok || d.ID != want.ID || d.Name != want.Name || d.Kind != want.Kind || d.URL != want.URL {
+					t.Errorf("stored %+v %v %v, want %+v", d, ok, err, want)
+				}
+			})
+			// Adding it again without --name keeps the name given.
+			h.ok("groups", "add", "https://www.facebook.com/groups/demo-prayer-circle")
+
+			var groups []PageData
+			must(t, json.Unmarshal([]byte(h.ok("groups", "list", "--json")), &groups))
+			if len(groups) != 2 || groups[0].ID != "400" || groups[1].Name != "Prayer circle" || groups[1].Kind != "group" {
+				t.Errorf("groups list = %+v", groups)
+			}
+			if text := h.ok("groups", "list"); !strings.Contains(text, "https://www.facebook.com/groups/demo-prayer-circle") {
+				t.Errorf("groups list text:\n%s", text)
+			}
+
+			var r RouteData
+			must(t, json.Unmarshal([]byte(h.ok("routes", "add", "--source", "200", "--to", "300,demo-prayer-circle", "--mode", "crosspost", "--json")), &r))
+			if len(r.Targets) != 2 || r.Targets[0].Mode != "crosspost" || r.Targets[1].Mode != "assisted" || r.Targets[1].DestinationName != "Prayer circle" {
+				t.Errorf("route = %+v", r)
+			}
+			if running && h.engine.routesChanged != 3 {
+				t.Errorf("the engine heard of %d changes, want 3 (two group adds, one route)", h.engine.routesChanged)
+			}
+		})
+	}
+}
+
+func TestGroupsAddRefusesTheIDOfAKnownPage(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	code, _, errOut := h.run("", "groups", "add", "https://www.facebook.com/groups/200")
+	if code != ExitError || !strings.Contains(errOut, "LiveRoute already knows Choir (200) as a Page") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+}
+
+func TestParseGroupAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://www.facebook.com/groups/demo-prayer-circle":                     "demo-prayer-circle",
+		"https://www.facebook.com/groups/demo-prayer-circle/":                    "demo-prayer-circle",
+		"https://m.facebook.com/groups/123456789/permalink/987/?ref=share":       "123456789",
+		"www.facebook.com/groups/choir.friends/":                                 "choir.friends",
+		" facebook.com/groups/choir_friends ":                                    "choir_friends",
+		"https://web.facebook.com/groups/sundayschool/posts/55?mibextid=abc#top": "sundayschool",
+	} {
+		got, err := ParseGroupAddress(in, "")
+		if err != nil || got.ID != want || got.Name != want || got.Kind != store.KindGroup || got.URL != "https://www.facebook.com/groups/"+want {
+			t.Errorf("ParseGroupAddress(%q) = %+v, %v; want the group %q", in, got, err, want)
+		}
+	}
+	if got, _ := ParseGroupAddress("facebook.com/groups/x1", " Friends "); got.Name != "Friends" {
+		t.Errorf("named group = %+v", got)
+	}
+	for in, says := range map[string]string{
+		"":                                           "give the group's address",
+		"https://www.facebook.com/ChoirOfStMary":     "that is not a group's address",
+		"https://www.facebook.com/groups/":           "names no group",
+		"https://www.facebook.com/groups/%2e%2e":     "names no group",
+		"https://evil.example/groups/x":              "not a Facebook address",
+		"ftp://facebook.com/groups/x":                "not a web address",
+		"https://facebook.com.evil.example/groups/x": "not a Facebook address",
+	} {
+		if got, err := ParseGroupAddress(in, ""); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("ParseGroupAddress(%q) = %+v, %v; want an error saying %q", in, got, err, says)
+		}
 	}
 }

@@ -115,6 +115,12 @@ type PagesAddArgs struct {
 	Ref string `json:"ref"` // a Page ID or facebook.com address
 }
 
+// GroupsAddArgs are the arguments of groups.add.
+type GroupsAddArgs struct {
+	Address string `json:"address"`        // the group's facebook.com address
+	Name    string `json:"name,omitempty"` // how LiveRoute shows it; default its name in the address
+}
+
 // HistoryArgs are the arguments of history; limit 0 means all.
 type HistoryArgs struct {
 	Limit int `json:"limit,omitempty"`

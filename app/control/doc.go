@@ -24,7 +24,8 @@
 //
 // Commands and their args: show, status, routes.list, routes.add
 // (RoutesAddArgs), routes.remove (RoutesRemoveArgs), check, pause
-// (PauseArgs), resume, pages.add (PagesAddArgs), history (HistoryArgs).
+// (PauseArgs), resume, pages.add (PagesAddArgs), groups.add
+// (GroupsAddArgs), groups.list, history (HistoryArgs).
 // Codes: invalid, not_found, not_running, failed.
 //
 // # JSON output
@@ -64,9 +65,9 @@
 //
 //	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "..."}
 //
-// pages add (PageData):
+// pages add and groups add: one PageData; groups list: an array of them:
 //
-//	{"id": "...", "name": "...", "kind": "page", "status": "ok", "url": "..."}
+//	{"id": "...", "name": "...", "kind": "page" | "group", "status": "ok", "url": "..."}
 //
 // history: an array of HistoryEntry, newest first:
 //

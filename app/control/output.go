@@ -71,6 +71,19 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 	tw.Flush()
 }
 
+func writeGroups(w io.Writer, groups []PageData) {
+	if len(groups) == 0 {
+		fmt.Fprintln(w, "No groups yet; `liveroute groups add URL` adds one.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tADDRESS")
+	for _, g := range groups {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.ID, g.Name, g.URL)
+	}
+	tw.Flush()
+}
+
 func writeHistory(w io.Writer, h []HistoryEntry) {
 	if len(h) == 0 {
 		fmt.Fprintln(w, "Nothing has happened yet.")

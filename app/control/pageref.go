@@ -3,7 +3,6 @@ package control
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 )
@@ -31,16 +30,12 @@ func ParsePageRef(s string) (string, error) {
 		}
 		return "", fmt.Errorf("%q is neither a Page ID nor a facebook.com address", s)
 	}
-	if !strings.Contains(s, "://") {
-		s = "https://" + s
+	if _, isGroup, _ := groupFromURL(s); isGroup {
+		return "", errors.New("that is a group's address: add it with `liveroute groups add URL`")
 	}
-	u, err := url.Parse(s)
+	u, err := facebookURL(s)
 	if err != nil {
-		return "", fmt.Errorf("%q is not an address: %v", s, err)
-	}
-	host := strings.ToLower(u.Hostname())
-	if host != "facebook.com" && !strings.HasSuffix(host, ".facebook.com") && host != "fb.com" {
-		return "", fmt.Errorf("%s is not a Facebook address; copy the address of the Page on facebook.com", u.Hostname())
+		return "", err
 	}
 	if id := u.Query().Get("id"); u.Path == "/profile.php" && numericID.MatchString(id) {
 		return id, nil

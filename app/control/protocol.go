@@ -42,6 +42,8 @@ const (
 	CmdResume       = "resume"
 	CmdPagesAdd     = "pages.add"
 	CmdHistory      = "history"
+	CmdGroupsAdd    = "groups.add"
+	CmdGroupsList   = "groups.list"
 )
 
 // ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute

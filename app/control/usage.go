@@ -17,13 +17,14 @@ Commands:
   resume                    share again
   connect --app-id ID       connect your Facebook account
   pages add ID|URL          add a Page that Facebook's login did not list
+  groups add|list           add a Facebook group by its address, list groups
   history                   show what LiveRoute did
   run --headless            run without a desktop, logging instead of a tray
   install                   install LiveRoute for this user, starting at login
   uninstall [--purge]       remove it again
 
 Commands talk to the running LiveRoute; when it is not running, status,
-routes, pages and history work on its database directly.
+routes, pages, groups and history work on its database directly.
 Run 'liveroute <command> --help' for a command's details.
 
 Exit status: 0 done, 1 the command failed, 2 the command line was wrong
@@ -50,11 +51,14 @@ const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] 
 Adds a route: when the source goes live, share the video to each destination.
 
   --source ID         the Page (or your profile) you go live on
-  --to ID,ID          the Pages and Groups to share to; Groups are always
-                      assisted shares, as Facebook lets no app post to them
+  --to ID,ID          the Pages and groups to share to ('liveroute routes
+                      list' and 'liveroute groups list' show their IDs);
+                      groups are always assisted shares, as Facebook lets
+                      no app post to them
   --message TEMPLATE  the text of the post
-  --mode MODE         post (a link post, the default) or crosspost (for
-                      Pages with a crossposting relationship)
+  --mode MODE         how to share to the Pages: post (a link post, the
+                      default) or crosspost (for Pages with a crossposting
+                      relationship)
   --json              print the new route as JSON
 `
 
@@ -103,6 +107,24 @@ Adds a Page you manage that Facebook's login did not list (for example one
 managed through a business portfolio), by its ID or facebook.com address.
 `
 
+const groupsAddUsage = `Usage: liveroute groups add URL [--name NAME] [--json]
+
+Adds a Facebook group that routes can share to, by its address as the
+browser shows it (https://www.facebook.com/groups/yourgroup). Facebook lets
+no app post to groups: when a live starts, LiveRoute lists the group's share
+in its window and you finish it with one click.
+
+  --name NAME   how LiveRoute shows the group (default: the name in the address)
+  --json        print the group as JSON
+`
+
+const groupsListUsage = `Usage: liveroute groups list [--json]
+
+Lists the groups routes can share to, with the IDs 'routes add --to' takes.
+
+  --json    print the groups as a JSON array
+`
+
 const historyUsage = `Usage: liveroute history [--limit N] [--json]
 
 Shows what LiveRoute did, newest first.
@@ -140,4 +162,7 @@ var groupUsage = map[string]string{
 	"pages": "Usage: liveroute pages add ID|URL\n\n" +
 		"  add      add a Page by ID or address\n\n" +
 		"Run 'liveroute pages add --help' for details.\n",
+	"groups": "Usage: liveroute groups add|list\n\n" +
+		"  add      add a group by its address\n  list     list the groups\n\n" +
+		"Run 'liveroute groups <subcommand> --help' for details.\n",
 }
