@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,6 +124,12 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		return b.addGroup(ctx, a)
 	case CmdGroupsList:
 		return b.groups()
+	case CmdGroupsShared:
+		var a GroupsSharedArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.groupShared(a)
 	case CmdHistory:
 		var a HistoryArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -176,6 +183,11 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 			s.DestinationsWithProblems++
 		}
 	}
+	waiting, err := b.DB.LedgerInState(store.LedgerAssistedOpen)
+	if err != nil {
+		return s, err
+	}
+	s.GroupSharesWaiting = len(waiting)
 	return s, nil
 }
 
@@ -352,6 +364,8 @@ func (b Backend) groups() ([]PageData, error) {
 	return out, nil
 }
 
+// history merges the activity log with the group shares, which the
+// engine records only in the ledger, newest first.
 func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 	if a.Limit < 0 {
 		return nil, errorf(CodeInvalid, "the limit cannot be negative")
@@ -367,7 +381,86 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
 		})
 	}
+	shares, err := b.groupShares()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, shares...)
+	slices.SortStableFunc(out, func(x, y HistoryEntry) int { return y.Time.Compare(x.Time) })
+	if a.Limit > 0 && len(out) > a.Limit {
+		out = out[:a.Limit]
+	}
 	return out, nil
+}
+
+// groupShares returns the group shares waiting for the person and those
+// they finished, as history entries.
+func (b Backend) groupShares() ([]HistoryEntry, error) {
+	names, err := b.destinationNames()
+	if err != nil {
+		return nil, err
+	}
+	var out []HistoryEntry
+	for _, state := range []store.LedgerState{store.LedgerAssistedOpen, store.LedgerAssistedDone} {
+		entries, err := b.DB.LedgerInState(state)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			out = append(out, groupShareEntry(e, names))
+		}
+	}
+	return out, nil
+}
+
+// groupShareEntry describes one group share of the ledger for the history.
+func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
+	title := "your live video"
+	if e.VideoTitle != "" {
+		title = "“" + e.VideoTitle + "”"
+	}
+	group := names[e.DestinationID]
+	if group == "" {
+		group = e.DestinationID
+	}
+	h := HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "waiting", State: string(e.State),
+		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID,
+		Message: "Waiting for you to share " + title + " to the group " + group}
+	if e.State == store.LedgerAssistedDone {
+		h.Kind, h.Message = "shared", "You shared "+title+" to the group "+group
+		if !e.DoneAt.IsZero() {
+			h.Time = e.DoneAt.UTC()
+		}
+	}
+	return h
+}
+
+// groupShared records that the person finished a waiting group share.
+func (b Backend) groupShared(a GroupsSharedArgs) (HistoryEntry, error) {
+	key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
+	e, ok, err := b.DB.LedgerGet(key)
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	if !ok || (e.State != store.LedgerAssistedOpen && e.State != store.LedgerAssistedDone) {
+		return HistoryEntry{}, errorf(CodeNotFound, "no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
+	}
+	// Marking a finished share again is not an error: the person may have
+	// clicked "Mark shared" in the window as well.
+	if e.State == store.LedgerAssistedOpen {
+		e.State = store.LedgerAssistedDone
+		if err := b.DB.LedgerPut(e); err != nil {
+			return HistoryEntry{}, err
+		}
+		if e, _, err = b.DB.LedgerGet(key); err != nil {
+			return HistoryEntry{}, err
+		}
+	}
+	names, err := b.destinationNames()
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	return groupShareEntry(e, names), nil
 }
 
 // routesChanged has a running engine reload the routes and destinations

@@ -124,6 +124,7 @@ func init() {
 		{"pages add", pagesAddUsage, runPagesAdd},
 		{"groups add", groupsAddUsage, runGroupsAdd},
 		{"groups list", groupsListUsage, runGroupsList},
+		{"groups shared", groupsSharedUsage, runGroupsShared},
 		{"history", historyUsage, runHistory},
 		{"run", runUsage, runRun},
 		{"install", installUsage, runInstall},
@@ -528,6 +529,24 @@ func runGroupsList(ctx context.Context, c *cli, cmd *command, args []string) int
 	}
 	var groups []PageData
 	if err := c.print(raw, &groups, *jsonOut, func(w io.Writer) { writeGroups(w, groups) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runGroupsShared(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	pos, code, ok := c.parse(cmd, fs, args, 3, 3)
+	if !ok {
+		return code
+	}
+	rawArgs, _ := json.Marshal(GroupsSharedArgs{RouteID: pos[0], VideoID: pos[1], DestinationID: pos[2]})
+	raw, err := c.call(ctx, Request{Cmd: CmdGroupsShared, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var h HistoryEntry
+	if err := c.print(raw, &h, false, func(w io.Writer) { fmt.Fprintf(w, "%s.\n", h.Message) }); err != nil {
 		return c.fail(cmd, err)
 	}
 	return ExitOK

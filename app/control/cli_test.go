@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,16 +30,19 @@ type harness struct {
 	paths   store.Paths
 	env     CLIEnv
 	engine  *fakeEngine
-	db      *store.DB // the running instance's; nil when stopped
-	added   []string  // refs given to AddPage
+	db      *store.DB    // the running instance's; nil when stopped
+	added   []string     // refs given to AddPage
+	later   atomic.Int64 // seconds the database's clock is past testNow
 	cancel  context.CancelFunc
 	serving chan error
 }
 
-func dbOptions() store.Options {
+// dbOptions dates records at testNow moved on by the seconds in
+// later (atomic: the served instance reads it from its own goroutines).
+func dbOptions(later *atomic.Int64) store.Options {
 	n := 0
 	return store.Options{
-		Now:   func() time.Time { return testNow },
+		Now:   func() time.Time { return testNow.Add(time.Duration(later.Load()) * time.Second) },
 		NewID: func() string { n++; return "route" + string(rune('0'+n)) },
 	}
 }
@@ -46,7 +50,7 @@ func dbOptions() store.Options {
 func newHarness(t *testing.T, running bool) *harness {
 	t.Helper()
 	h := &harness{t: t, paths: testPaths(t), engine: &fakeEngine{now: func() time.Time { return testNow }}}
-	opts := dbOptions() // one ID sequence across the harness's opens
+	opts := dbOptions(&h.later) // one ID sequence and clock across the harness's opens
 	h.env = CLIEnv{
 		Paths:  h.paths,
 		OpenDB: func(path string) (*store.DB, error) { return store.Open(path, opts) },
@@ -762,5 +766,72 @@ func TestParseGroupAddress(t *testing.T) {
 		if got, err := ParseGroupAddress(in, ""); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("ParseGroupAddress(%q) = %+v, %v; want an error saying %q", in, got, err, says)
 		}
+	}
+}
+
+// seedGroupShare records a live of route1 waiting to be shared by hand to
+// the group 400, as the engine does when a live starts.
+func (h *harness) seedGroupShare() store.LedgerKey {
+	key := store.LedgerKey{RouteID: "route1", VideoID: "901", DestinationID: "400"}
+	h.later.Add(60) // a minute after the seeded activity
+	h.withDB(func(db *store.DB) {
+		e, _, err := db.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: "Evening prayer", VideoURL: "https://www.facebook.com/200/videos/901"})
+		must(h.t, err)
+		e.State = store.LedgerAssistedOpen
+		must(h.t, db.LedgerPut(e))
+	})
+	return key
+}
+
+func TestGroupSharesWaitingShowInStatusAndHistoryUntilMarkedShared(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			key := h.seedGroupShare()
+
+			var s StatusData
+			must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
+			if s.GroupSharesWaiting != 1 {
+				t.Errorf("status counts %d group shares waiting, want 1", s.GroupSharesWaiting)
+			}
+			if text := h.ok("status"); !strings.Contains(text, "1 group share waiting for you") {
+				t.Errorf("status text:\n%s", text)
+			}
+
+			var hist []HistoryEntry
+			must(t, json.Unmarshal([]byte(h.ok("history", "--json")), &hist))
+			if len(hist) != 2 || hist[0].State != "assisted-open" || hist[0].Kind != "waiting" ||
+				hist[0].Message != "Waiting for you to share “Evening prayer” to the group Friends" || hist[0].DestinationID != "400" {
+				t.Errorf("history = %+v", hist)
+			}
+			text := h.ok("history")
+			if !strings.Contains(text, "when done: liveroute groups shared route1 901 400") {
+				t.Errorf("history text:\n%s", text)
+			}
+
+			if out := h.ok("groups", "shared", key.RouteID, key.VideoID, key.DestinationID); out != "You shared “Evening prayer” to the group Friends.\n" {
+				t.Errorf("groups shared said %q", out)
+			}
+			h.withDB(func(db *store.DB) {
+				if e, _, err := db.LedgerGet(key); err != nil || e.State != store.LedgerAssistedDone {
+					t.Errorf("ledger = %+v, %v", e, err)
+				}
+			})
+			// Marking it again (the window may have done it too) is fine.
+			h.ok("groups", "shared", key.RouteID, key.VideoID, key.DestinationID)
+
+			must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
+			hist = nil
+			must(t, json.Unmarshal([]byte(h.ok("history", "--json", "--limit", "1")), &hist))
+			if s.GroupSharesWaiting != 0 || len(hist) != 1 || hist[0].State != "assisted-done" || hist[0].Kind != "shared" {
+				t.Errorf("after groups shared: status %+v, history %+v", s, hist)
+			}
+
+			code, _, errOut := h.run("", "groups", "shared", "route1", "999", "400")
+			if code != ExitError || !strings.Contains(errOut, "no group share is waiting") {
+				t.Errorf("unknown share: exit %d %q", code, errOut)
+			}
+		})
 	}
 }

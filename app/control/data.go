@@ -40,6 +40,9 @@ type StatusData struct {
 	RoutesEnabled            int          `json:"routes_enabled"`
 	Destinations             int          `json:"destinations"`
 	DestinationsWithProblems int          `json:"destinations_with_problems"`
+	// GroupSharesWaiting counts the group shares waiting for the person
+	// to finish by hand.
+	GroupSharesWaiting int `json:"group_shares_waiting"`
 }
 
 // AccountData is the connected Facebook account.
@@ -90,6 +93,9 @@ type HistoryEntry struct {
 	RouteID       string    `json:"route_id,omitempty"`
 	VideoID       string    `json:"video_id,omitempty"`
 	DestinationID string    `json:"destination_id,omitempty"`
+	// State is set on the group shares: "assisted-open" while one waits
+	// for the person, "assisted-done" once they shared it.
+	State string `json:"state,omitempty"`
 }
 
 // RoutesAddArgs are the arguments of routes.add.
@@ -119,6 +125,14 @@ type PagesAddArgs struct {
 type GroupsAddArgs struct {
 	Address string `json:"address"`        // the group's facebook.com address
 	Name    string `json:"name,omitempty"` // how LiveRoute shows it; default its name in the address
+}
+
+// GroupsSharedArgs are the arguments of groups.shared: the group share
+// the person finished.
+type GroupsSharedArgs struct {
+	RouteID       string `json:"route_id"`
+	VideoID       string `json:"video_id"`
+	DestinationID string `json:"destination_id"`
 }
 
 // HistoryArgs are the arguments of history; limit 0 means all.

@@ -25,7 +25,8 @@
 // Commands and their args: show, status, routes.list, routes.add
 // (RoutesAddArgs), routes.remove (RoutesRemoveArgs), check, pause
 // (PauseArgs), resume, pages.add (PagesAddArgs), groups.add
-// (GroupsAddArgs), groups.list, history (HistoryArgs).
+// (GroupsAddArgs), groups.list, groups.shared (GroupsSharedArgs), history
+// (HistoryArgs).
 // Codes: invalid, not_found, not_running, failed.
 //
 // # JSON output
@@ -47,7 +48,8 @@
 //	    "expires_at": "..." | null, "data_access_expires_at": "..." | null
 //	  },
 //	  "routes": 2, "routes_enabled": 2,
-//	  "destinations": 3, "destinations_with_problems": 0
+//	  "destinations": 3, "destinations_with_problems": 0,
+//	  "group_shares_waiting": 1      // group shares the person has yet to finish
 //	}
 //
 // routes list: an array of RouteData; routes add: one RouteData:
@@ -69,8 +71,9 @@
 //
 //	{"id": "...", "name": "...", "kind": "page" | "group", "status": "ok", "url": "..."}
 //
-// history: an array of HistoryEntry, newest first:
+// history: an array of HistoryEntry, newest first; groups shared: one:
 //
 //	{"time": "...", "kind": "share", "message": "...",
-//	 "route_id": "...", "video_id": "...", "destination_id": "..."}   // ids optional
+//	 "route_id": "...", "video_id": "...", "destination_id": "...",   // ids optional
+//	 "state": "assisted-open" | "assisted-done"}                        // group shares only
 package control

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/liveroute/liveroute/store"
 )
 
 // The text output of the commands, for people; --json is for programs.
@@ -37,6 +39,10 @@ func writeStatus(w io.Writer, s StatusData) {
 		fmt.Fprintf(w, " (%d need attention)", s.DestinationsWithProblems)
 	}
 	fmt.Fprintln(w, ".")
+	if s.GroupSharesWaiting > 0 {
+		fmt.Fprintf(w, "%s waiting for you: `liveroute history` lists them; share from the window, or mark one done with `liveroute groups shared`.\n",
+			count(s.GroupSharesWaiting, "group share", "group shares"))
+	}
 }
 
 func writeHealth(w io.Writer, h Health) {
@@ -91,6 +97,9 @@ func writeHistory(w io.Writer, h []HistoryEntry) {
 	}
 	for _, e := range h {
 		fmt.Fprintf(w, "%s  %-10s %s\n", e.Time.Local().Format(time.DateTime), e.Kind, e.Message)
+		if e.State == string(store.LedgerAssistedOpen) {
+			fmt.Fprintf(w, "%31s when done: liveroute groups shared %s %s %s\n", "", e.RouteID, e.VideoID, e.DestinationID)
+		}
 	}
 }
 
@@ -104,6 +113,14 @@ func stateText(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// count says n things, singular or plural: "1 destination", "2 destinations".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func nameOrID(name, id string) string {

@@ -44,6 +44,7 @@ const (
 	CmdHistory      = "history"
 	CmdGroupsAdd    = "groups.add"
 	CmdGroupsList   = "groups.list"
+	CmdGroupsShared = "groups.shared"
 )
 
 // ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute

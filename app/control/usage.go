@@ -17,7 +17,8 @@ Commands:
   resume                    share again
   connect --app-id ID       connect your Facebook account
   pages add ID|URL          add a Page that Facebook's login did not list
-  groups add|list           add a Facebook group by its address, list groups
+  groups add|list|shared    add a Facebook group by its address, list groups,
+                            mark a group share done
   history                   show what LiveRoute did
   run --headless            run without a desktop, logging instead of a tray
   install                   install LiveRoute for this user, starting at login
@@ -125,9 +126,17 @@ Lists the groups routes can share to, with the IDs 'routes add --to' takes.
   --json    print the groups as a JSON array
 `
 
+const groupsSharedUsage = `Usage: liveroute groups shared ROUTE_ID VIDEO_ID GROUP_ID
+
+Records that you shared a live video to a group yourself, as the window's
+"Mark shared" does. 'liveroute history' lists the group shares waiting for
+you, each with this command and its IDs.
+`
+
 const historyUsage = `Usage: liveroute history [--limit N] [--json]
 
-Shows what LiveRoute did, newest first.
+Shows what LiveRoute did, newest first, with the group shares waiting for
+you and those you finished.
 
   --limit N   show at most N entries (default 50; 0 shows everything)
   --json      print the entries as a JSON array
@@ -162,7 +171,8 @@ var groupUsage = map[string]string{
 	"pages": "Usage: liveroute pages add ID|URL\n\n" +
 		"  add      add a Page by ID or address\n\n" +
 		"Run 'liveroute pages add --help' for details.\n",
-	"groups": "Usage: liveroute groups add|list\n\n" +
-		"  add      add a group by its address\n  list     list the groups\n\n" +
+	"groups": "Usage: liveroute groups add|list|shared\n\n" +
+		"  add      add a group by its address\n  list     list the groups\n" +
+		"  shared   mark a group share done\n\n" +
 		"Run 'liveroute groups <subcommand> --help' for details.\n",
 }
