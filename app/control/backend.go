@@ -211,7 +211,7 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	if err := a.validate(); err != nil {
 		return RouteData{}, errorf(CodeInvalid, err.Error())
 	}
-	r := store.Route{SourceID: a.SourceID, Enabled: true}
+	r := store.Route{Name: strings.TrimSpace(a.Name), SourceID: a.SourceID, Enabled: true}
 	if err := b.resolveSource(&r); err != nil {
 		return RouteData{}, err
 	}

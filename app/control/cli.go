@@ -355,6 +355,7 @@ func runRoutesList(ctx context.Context, c *cli, cmd *command, args []string) int
 
 func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	name := fs.String("name", "", "")
 	source := fs.String("source", "", "")
 	to := fs.String("to", "", "")
 	message := fs.String("message", "", "")
@@ -363,7 +364,7 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
 		return code
 	}
-	a := RoutesAddArgs{SourceID: strings.TrimSpace(*source), Message: *message, Mode: *mode}
+	a := RoutesAddArgs{Name: *name, SourceID: strings.TrimSpace(*source), Message: *message, Mode: *mode}
 	if *to != "" {
 		for _, id := range strings.Split(*to, ",") {
 			a.To = append(a.To, strings.TrimSpace(id))
@@ -384,7 +385,7 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	}
 	var r RouteData
 	err = c.print(raw, &r, *jsonOut, func(w io.Writer) {
-		fmt.Fprintf(w, "Added route %s: %s → %d destination(s).\n", r.ID, nameOrID(r.SourceName, r.SourceID), len(r.Targets))
+		fmt.Fprintf(w, "Added route %s: %s → %s.\n", routeTitle(r), nameOrID(r.SourceName, r.SourceID), count(len(r.Targets), "destination", "destinations"))
 	})
 	if err != nil {
 		return c.fail(cmd, err)
@@ -405,7 +406,7 @@ func runRoutesRemove(ctx context.Context, c *cli, cmd *command, args []string) i
 	}
 	var r RouteData
 	if err := c.print(raw, &r, false, func(w io.Writer) {
-		fmt.Fprintf(w, "Removed route %s (%s). What it shared stays in the history.\n", r.ID, nameOrID(r.SourceName, r.SourceID))
+		fmt.Fprintf(w, "Removed route %s (%s). What it shared stays in the history.\n", routeTitle(r), nameOrID(r.SourceName, r.SourceID))
 	}); err != nil {
 		return c.fail(cmd, err)
 	}

@@ -835,3 +835,25 @@ func TestGroupSharesWaitingShowInStatusAndHistoryUntilMarkedShared(t *testing.T)
 		})
 	}
 }
+
+func TestRoutesAddNamesTheRouteAndCountsDestinationsInWords(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	if out := h.ok("routes", "add", "--source", "200", "--to", "400", "--name", " Sunday service "); out != "Added route route1 “Sunday service”: Choir (200) → 1 destination.\n" {
+		t.Errorf("routes add said %q", out)
+	}
+	if out := h.ok("routes", "add", "--source", "100", "--to", "200,300"); out != "Added route route2: Ana Lima (100) → 2 destinations.\n" {
+		t.Errorf("routes add said %q", out)
+	}
+	var list []RouteData
+	must(t, json.Unmarshal([]byte(h.ok("routes", "list", "--json")), &list))
+	if len(list) != 2 || list[0].Name != "Sunday service" || list[1].Name != "" {
+		t.Errorf("routes list = %+v", list)
+	}
+	if text := h.ok("routes", "list"); !strings.Contains(text, "Sunday service") {
+		t.Errorf("routes list text:\n%s", text)
+	}
+	if out := h.ok("routes", "remove", "route1"); !strings.HasPrefix(out, "Removed route route1 “Sunday service” (Choir (200)).") {
+		t.Errorf("routes remove said %q", out)
+	}
+}

@@ -100,6 +100,7 @@ type HistoryEntry struct {
 
 // RoutesAddArgs are the arguments of routes.add.
 type RoutesAddArgs struct {
+	Name     string   `json:"name,omitempty"` // how the route is shown; optional
 	SourceID string   `json:"source_id"`
 	To       []string `json:"to"`
 	Message  string   `json:"message,omitempty"`

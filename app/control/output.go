@@ -62,7 +62,7 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSOURCE\tSHARES TO\tON")
+	fmt.Fprintln(tw, "ID\tNAME\tSOURCE\tSHARES TO\tON")
 	for _, r := range routes {
 		var to []string
 		for _, t := range r.Targets {
@@ -72,7 +72,11 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		if !r.Enabled {
 			on = "no"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
+		name := r.Name
+		if name == "" {
+			name = "—"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, name, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
 	}
 	tw.Flush()
 }
@@ -113,6 +117,15 @@ func stateText(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// routeTitle names a route for a sentence: its ID, then its name if it
+// has one.
+func routeTitle(r RouteData) string {
+	if r.Name == "" {
+		return r.ID
+	}
+	return r.ID + " “" + r.Name + "”"
 }
 
 // count says n things, singular or plural: "1 destination", "2 destinations".

@@ -47,10 +47,11 @@ Lists every route: the source it watches and where it shares.
   --json    print the routes as a JSON array
 `
 
-const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] [--message TEMPLATE] [--mode post|crosspost] [--json]
+const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] [--name NAME] [--message TEMPLATE] [--mode post|crosspost] [--json]
 
 Adds a route: when the source goes live, share the video to each destination.
 
+  --name NAME         how LiveRoute shows the route, such as "Sunday service"
   --source ID         the Page (or your profile) you go live on
   --to ID,ID          the Pages and groups to share to ('liveroute routes
                       list' and 'liveroute groups list' show their IDs);
