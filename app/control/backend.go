@@ -84,9 +84,9 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 			return nil, errNeedsApp
 		}
 		if req.Cmd == CmdCheck {
-			return b.Engine.Check(ctx)
+			return b.connected(b.Engine.Check(ctx))
 		}
-		return b.Engine.Resume(ctx)
+		return b.connected(b.Engine.Resume(ctx))
 	case CmdPause:
 		var a PauseArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -98,7 +98,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		if b.Engine == nil {
 			return nil, errNeedsApp
 		}
-		return b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second)
+		return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
 	case CmdPagesAdd:
 		var a PagesAddArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -143,7 +143,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 func (b Backend) status(ctx context.Context) (StatusData, error) {
 	s := StatusData{State: StateStopped}
 	if b.Engine != nil {
-		h, err := b.Engine.Health(ctx)
+		h, err := b.connected(b.Engine.Health(ctx))
 		if err != nil {
 			return s, err
 		}
@@ -182,6 +182,12 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 		if d.Status != "" {
 			s.DestinationsWithProblems++
 		}
+		switch d.Kind {
+		case store.KindPage:
+			s.Pages++
+		case store.KindGroup:
+			s.Groups++
+		}
 	}
 	waiting, err := b.DB.LedgerInState(store.LedgerAssistedOpen)
 	if err != nil {
@@ -189,6 +195,26 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 	}
 	s.GroupSharesWaiting = len(waiting)
 	return s, nil
+}
+
+// notConnectedReason is what to do when no account was ever connected.
+const notConnectedReason = "connect your Facebook account with `liveroute connect` or from the window"
+
+// connected corrects the engine's health when no account is stored: the
+// engine reports that as needing a reconnect, which misleads a person who
+// never connected one.
+func (b Backend) connected(h Health, err error) (Health, error) {
+	if err != nil {
+		return h, err
+	}
+	if h.State != StateNeedsReconnect {
+		return h, nil
+	}
+	if _, ok, err := b.DB.Account(); err != nil || ok {
+		return h, err
+	}
+	h.State, h.Reason = StateNotConnected, notConnectedReason
+	return h, nil
 }
 
 func (b Backend) routes() ([]RouteData, error) {

@@ -857,3 +857,40 @@ func TestRoutesAddNamesTheRouteAndCountsDestinationsInWords(t *testing.T) {
 		t.Errorf("routes remove said %q", out)
 	}
 }
+
+func TestStatusWithNoAccountSaysNotConnectedAndHowToConnect(t *testing.T) {
+	h := newHarness(t, false)
+	h.engine.noAccount = true
+	h.start()
+	const want = "LiveRoute is running: not connected — connect your Facebook account with `liveroute connect` or from the window.\n"
+	if out := h.ok("status"); !strings.HasPrefix(out, want) || strings.Contains(out, "..") || strings.Contains(out, "reconnect") {
+		t.Errorf("status said:\n%s\nwant it to start %q", out, want)
+	}
+	var s StatusData
+	must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
+	if s.State != StateNotConnected || s.Account != nil {
+		t.Errorf("status = %+v", s)
+	}
+	if out := h.ok("check"); out != "Facebook connection: not connected — connect your Facebook account with `liveroute connect` or from the window.\n" {
+		t.Errorf("check said %q", out)
+	}
+	// With an account, the engine's own word stands.
+	h.withDB(func(db *store.DB) { must(t, db.PutAccount(store.Account{UserID: "100", Name: "Ana Lima"})) })
+	if out := h.ok("check"); out != "Facebook connection: needs reconnecting — No Facebook account is connected. Connect one to start sharing.\n" {
+		t.Errorf("check with an account said %q", out)
+	}
+}
+
+func TestStatusCountsPagesAndGroupsApart(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	out := h.ok("status")
+	if !strings.Contains(out, "Routes: 0 (0 on). Pages: 2, groups: 1 (1 needs attention).\n") || strings.Contains(out, "Destinations") {
+		t.Errorf("status said:\n%s", out)
+	}
+	var s StatusData
+	must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
+	if s.Pages != 2 || s.Groups != 1 || s.Destinations != 3 {
+		t.Errorf("status = %+v", s)
+	}
+}

@@ -40,6 +40,10 @@ type StatusData struct {
 	RoutesEnabled            int          `json:"routes_enabled"`
 	Destinations             int          `json:"destinations"`
 	DestinationsWithProblems int          `json:"destinations_with_problems"`
+	// Pages and Groups count the destinations by kind (Pages include
+	// those that are only a route's source).
+	Pages  int `json:"pages"`
+	Groups int `json:"groups"`
 	// GroupSharesWaiting counts the group shares waiting for the person
 	// to finish by hand.
 	GroupSharesWaiting int `json:"group_shares_waiting"`

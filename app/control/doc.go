@@ -49,6 +49,7 @@
 //	  },
 //	  "routes": 2, "routes_enabled": 2,
 //	  "destinations": 3, "destinations_with_problems": 0,
+//	  "pages": 2, "groups": 1,       // the destinations by kind
 //	  "group_shares_waiting": 1      // group shares the person has yet to finish
 //	}
 //

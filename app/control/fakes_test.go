@@ -12,6 +12,9 @@ import (
 type fakeEngine struct {
 	now    func() time.Time
 	onShow func()
+	// noAccount makes the engine report what it does with no account:
+	// needs_reconnect, with its sentence.
+	noAccount bool
 
 	mu            sync.Mutex
 	paused        bool
@@ -36,6 +39,9 @@ func (e *fakeEngine) Health(context.Context) (Health, error) {
 func (e *fakeEngine) health() Health {
 	if e.paused {
 		return Health{State: StatePaused, PausedUntil: e.pausedUntil}
+	}
+	if e.noAccount {
+		return Health{State: StateNeedsReconnect, Reason: "No Facebook account is connected. Connect one to start sharing."}
 	}
 	return Health{State: StateHealthy}
 }

@@ -16,7 +16,7 @@ func writeStatus(w io.Writer, s StatusData) {
 	if s.Running {
 		fmt.Fprintf(w, "LiveRoute is running: %s", stateText(s.State))
 		if s.Reason != "" {
-			fmt.Fprintf(w, " — %s", s.Reason)
+			fmt.Fprintf(w, " — %s", strings.TrimRight(s.Reason, "."))
 		}
 		if s.PausedUntil != nil {
 			fmt.Fprintf(w, " (until %s)", s.PausedUntil.Local().Format(time.DateTime))
@@ -26,7 +26,9 @@ func writeStatus(w io.Writer, s StatusData) {
 		fmt.Fprintln(w, "LiveRoute is not running.")
 	}
 	if s.Account == nil {
-		fmt.Fprintln(w, "No Facebook account is connected; run `liveroute connect`.")
+		if !s.Running || s.State != StateNotConnected {
+			fmt.Fprintln(w, "No Facebook account is connected; run `liveroute connect`.")
+		}
 	} else {
 		fmt.Fprintf(w, "Account: %s (%s)", s.Account.Name, s.Account.UserID)
 		if s.Account.ExpiresAt != nil {
@@ -34,9 +36,12 @@ func writeStatus(w io.Writer, s StatusData) {
 		}
 		fmt.Fprintln(w, ".")
 	}
-	fmt.Fprintf(w, "Routes: %d (%d on). Destinations: %d", s.Routes, s.RoutesEnabled, s.Destinations)
-	if s.DestinationsWithProblems > 0 {
-		fmt.Fprintf(w, " (%d need attention)", s.DestinationsWithProblems)
+	fmt.Fprintf(w, "Routes: %d (%d on). Pages: %d, groups: %d", s.Routes, s.RoutesEnabled, s.Pages, s.Groups)
+	switch n := s.DestinationsWithProblems; {
+	case n == 1:
+		fmt.Fprint(w, " (1 needs attention)")
+	case n > 1:
+		fmt.Fprintf(w, " (%d need attention)", n)
 	}
 	fmt.Fprintln(w, ".")
 	if s.GroupSharesWaiting > 0 {
@@ -48,7 +53,7 @@ func writeStatus(w io.Writer, s StatusData) {
 func writeHealth(w io.Writer, h Health) {
 	fmt.Fprintf(w, "Facebook connection: %s", stateText(h.State))
 	if h.Reason != "" {
-		fmt.Fprintf(w, " — %s", h.Reason)
+		fmt.Fprintf(w, " — %s", strings.TrimRight(h.Reason, "."))
 	}
 	if h.PausedUntil != nil {
 		fmt.Fprintf(w, " (until %s)", h.PausedUntil.Local().Format(time.DateTime))
