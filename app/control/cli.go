@@ -89,7 +89,7 @@ func IsCommand(args []string) bool {
 func RunCLI(ctx context.Context, args []string, env CLIEnv, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprint(stdout, mainUsage)
+		fmt.Fprint(stdout, Usage())
 		return ExitOK
 	}
 	if args[0] == "help" {
@@ -158,8 +158,8 @@ type cli struct {
 }
 
 func (c *cli) help(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(c.stdout, mainUsage)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprint(c.stdout, Usage())
 		return ExitOK
 	}
 	cmd, _, ok := lookup(args)

@@ -417,11 +417,26 @@ func TestConnectErrorsNeverRepeatAnArgument(t *testing.T) {
 
 func TestHelpForEveryCommandExitsZero(t *testing.T) {
 	h := newHarness(t, false)
-	for _, args := range [][]string{{"--help"}, {"-h"}, {}, {"help"}, {"help", "routes", "add"}, {"routes", "--help"}, {"pages", "-h"}} {
+	for _, args := range [][]string{{"help", "routes", "add"}, {"routes", "--help"}, {"pages", "-h"}, {"groups", "--help"}} {
 		code, out, errOut := h.run("", args...)
 		if code != ExitOK || !strings.Contains(out, "Usage") || errOut != "" {
 			t.Errorf("%v: exit %d, %q %q", args, code, out, errOut)
 		}
+	}
+	// Every way to ask for the top-level help prints the same text.
+	for _, args := range [][]string{{"--help"}, {"-h"}, {}, {"help"}, {"help", "--help"}, {"help", "-h"}} {
+		code, out, errOut := h.run("", args...)
+		if code != ExitOK || out != Usage() || errOut != "" {
+			t.Errorf("%v: exit %d, %q %q; want the top-level help", args, code, out, errOut)
+		}
+	}
+	for _, want := range []string{"--demo", "--minimised", "relay-page", "LIVEROUTE_FACEBOOK_URL", "LIVEROUTE_GRAPH_URL", "Exit status: 0", "groups add"} {
+		if !strings.Contains(Usage(), want) {
+			t.Errorf("the top-level help does not mention %s", want)
+		}
+	}
+	if strings.Contains(statusUsage, "go doc") || !strings.Contains(statusUsage, "From a terminal") {
+		t.Error("status --help does not point to the README's \"From a terminal\"")
 	}
 	for _, cmd := range commands {
 		args := append(strings.Fields(cmd.name), "--help")

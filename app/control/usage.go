@@ -3,11 +3,22 @@ package control
 // The --help texts. Each says what the command does, its arguments, and
 // what it needs (the running app or not).
 
-const mainUsage = `LiveRoute shares your Facebook live videos to your Pages and Groups.
+// Usage returns the top-level help, for `liveroute help`, `liveroute
+// --help` and a command line main.go cannot read.
+func Usage() string { return mainUsage }
+
+const mainUsage = `LiveRoute shares each of your Facebook live videos to every Page and Group of its route.
 
 Usage:
-  liveroute                 start the desktop app (or show its window)
-  liveroute <command> [arguments]
+  liveroute [--demo] [--minimised]     start the app (the window and tray),
+                                       or show the window of the running one
+  liveroute [--demo] COMMAND [ARGS]    control it from a terminal
+  liveroute relay-page                 print the HTTPS relay page for a published Meta app
+  liveroute --version                  print the version
+
+Flags:
+  --demo        run against a built-in fake Facebook, in a separate demo profile
+  --minimised   start in the tray without showing the window
 
 Commands:
   status                    show whether LiveRoute runs and how the account is
@@ -23,10 +34,17 @@ Commands:
   run --headless            run without a desktop, logging instead of a tray
   install                   install LiveRoute for this user, starting at login
   uninstall [--purge]       remove it again
+  help [COMMAND]            show this help, or a command's
 
 Commands talk to the running LiveRoute; when it is not running, status,
 routes, pages, groups and history work on its database directly.
-Run 'liveroute <command> --help' for a command's details.
+Run 'liveroute COMMAND --help' for a command's details; the README's
+"From a terminal" section has examples.
+
+Environment:
+  LIVEROUTE_FACEBOOK_URL, LIVEROUTE_GRAPH_URL
+                talk to another Facebook (such as the fakefb test server)
+                instead of www.facebook.com and graph.facebook.com
 
 Exit status: 0 done, 1 the command failed, 2 the command line was wrong
 (nothing was changed).
@@ -37,7 +55,8 @@ const statusUsage = `Usage: liveroute status [--json]
 Shows whether LiveRoute is running, the health of the Facebook connection,
 the connected account and how many routes and destinations there are.
 
-  --json    print the status as JSON (see 'go doc app/control' for the schema)
+  --json    print the status as JSON, whose fields stay stable (see
+            "From a terminal" in the README)
 `
 
 const routesListUsage = `Usage: liveroute routes list [--json]
