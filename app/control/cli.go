@@ -51,6 +51,8 @@ type CLIEnv struct {
 	ReadSecret func(f *os.File) (string, error)
 	// IsTerminal reports whether f is a terminal; default asks the OS.
 	IsTerminal func(f *os.File) bool
+	// Location is the time zone times are printed in; default time.Local.
+	Location *time.Location
 }
 
 // ConnectRequest is what `liveroute connect` asks Connect to do.
@@ -168,6 +170,14 @@ func (c *cli) help(args []string) int {
 	}
 	fmt.Fprint(c.stdout, cmd.usage)
 	return ExitOK
+}
+
+// location is the time zone of the text output.
+func (c *cli) location() *time.Location {
+	if c.env.Location != nil {
+		return c.env.Location
+	}
+	return time.Local
 }
 
 // usageError reports a wrong command line: nothing was done.
@@ -329,7 +339,7 @@ func runStatus(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.fail(cmd, err)
 	}
 	var s StatusData
-	err = c.print(raw, &s, *jsonOut, func(w io.Writer) { writeStatus(w, s) })
+	err = c.print(raw, &s, *jsonOut, func(w io.Writer) { writeStatus(w, s, c.location()) })
 	if err != nil {
 		return c.fail(cmd, err)
 	}
@@ -436,7 +446,7 @@ func (c *cli) health(ctx context.Context, cmd *command, req Request, jsonOut boo
 		return c.fail(cmd, err)
 	}
 	var h Health
-	if err := c.print(raw, &h, jsonOut, func(w io.Writer) { writeHealth(w, h) }); err != nil {
+	if err := c.print(raw, &h, jsonOut, func(w io.Writer) { writeHealth(w, h, c.location()) }); err != nil {
 		return c.fail(cmd, err)
 	}
 	return ExitOK
@@ -460,7 +470,7 @@ func runPause(ctx context.Context, c *cli, cmd *command, args []string) int {
 			return c.usageError(cmd, fmt.Sprintf("%q is not a duration; write it like 30m, 2h or 1h30m", pos[0]))
 		}
 		if d < time.Second || d > maxPause {
-			return c.usageError(cmd, fmt.Sprintf("a pause must last between 1s and %s; leave out the duration to pause until `liveroute resume`", maxPause))
+			return c.usageError(cmd, fmt.Sprintf("a pause must last between 1 second and %d days; leave out the duration to pause until `liveroute resume`", maxPause/(24*time.Hour)))
 		}
 		a.Seconds = int64(d.Round(time.Second) / time.Second)
 	}
@@ -569,7 +579,7 @@ func runHistory(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.fail(cmd, err)
 	}
 	var h []HistoryEntry
-	if err := c.print(raw, &h, *jsonOut, func(w io.Writer) { writeHistory(w, h) }); err != nil {
+	if err := c.print(raw, &h, *jsonOut, func(w io.Writer) { writeHistory(w, h, c.location()) }); err != nil {
 		return c.fail(cmd, err)
 	}
 	return ExitOK

@@ -352,7 +352,7 @@ func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
 		{[]string{"routes", "remove", "a", "b"}, `unexpected argument "b"`},
 		{[]string{"pause", "soon"}, `"soon" is not a duration`},
 		{[]string{"pause", "-5m"}, "flag provided but not defined"},
-		{[]string{"pause", "800h"}, "between 1s and 720h"},
+		{[]string{"pause", "800h"}, "between 1 second and 30 days"},
 		{[]string{"pages", "add", "https://example.com/page"}, "not a Facebook address"},
 		{[]string{"pages", "add"}, "missing argument"},
 		{[]string{"history", "--limit", "-1"}, "cannot be negative"},
@@ -907,5 +907,20 @@ func TestStatusCountsPagesAndGroupsApart(t *testing.T) {
 	must(t, json.Unmarshal([]byte(h.ok("status", "--json")), &s))
 	if s.Pages != 2 || s.Groups != 1 || s.Destinations != 3 {
 		t.Errorf("status = %+v", s)
+	}
+}
+
+func TestPauseSaysUntilWhenInTheLocalTimeZone(t *testing.T) {
+	h := newHarness(t, true)
+	h.env.Location = time.FixedZone("CET", 3600)
+	// testNow is 09:30 UTC, Saturday 14 March 2026: 10:30 CET.
+	if out := h.ok("pause", "1h30m"); out != "Sharing is paused until 12:00 CET on Saturday 2026-03-14.\n" {
+		t.Errorf("pause 1h30m said %q", out)
+	}
+	if out := h.ok("status"); !strings.HasPrefix(out, "LiveRoute is running: paused until 12:00 CET on Saturday 2026-03-14.\n") {
+		t.Errorf("status said:\n%s", out)
+	}
+	if out := h.ok("pause"); out != "Sharing is paused until you resume it (`liveroute resume`).\n" {
+		t.Errorf("pause said %q", out)
 	}
 }

@@ -12,14 +12,14 @@ import (
 
 // The text output of the commands, for people; --json is for programs.
 
-func writeStatus(w io.Writer, s StatusData) {
+func writeStatus(w io.Writer, s StatusData, loc *time.Location) {
 	if s.Running {
 		fmt.Fprintf(w, "LiveRoute is running: %s", stateText(s.State))
+		if s.State == StatePaused {
+			fmt.Fprintf(w, " %s", pausedUntil(s.PausedUntil, loc))
+		}
 		if s.Reason != "" {
 			fmt.Fprintf(w, " — %s", strings.TrimRight(s.Reason, "."))
-		}
-		if s.PausedUntil != nil {
-			fmt.Fprintf(w, " (until %s)", s.PausedUntil.Local().Format(time.DateTime))
 		}
 		fmt.Fprintln(w, ".")
 	} else {
@@ -32,7 +32,7 @@ func writeStatus(w io.Writer, s StatusData) {
 	} else {
 		fmt.Fprintf(w, "Account: %s (%s)", s.Account.Name, s.Account.UserID)
 		if s.Account.ExpiresAt != nil {
-			fmt.Fprintf(w, ", login valid until %s", s.Account.ExpiresAt.Local().Format(time.DateOnly))
+			fmt.Fprintf(w, ", login valid until %s", s.Account.ExpiresAt.In(loc).Format(time.DateOnly))
 		}
 		fmt.Fprintln(w, ".")
 	}
@@ -50,15 +50,25 @@ func writeStatus(w io.Writer, s StatusData) {
 	}
 }
 
-func writeHealth(w io.Writer, h Health) {
-	fmt.Fprintf(w, "Facebook connection: %s", stateText(h.State))
+func writeHealth(w io.Writer, h Health, loc *time.Location) {
+	if h.State == StatePaused {
+		fmt.Fprintf(w, "Sharing is paused %s", pausedUntil(h.PausedUntil, loc))
+	} else {
+		fmt.Fprintf(w, "Facebook connection: %s", stateText(h.State))
+	}
 	if h.Reason != "" {
 		fmt.Fprintf(w, " — %s", strings.TrimRight(h.Reason, "."))
 	}
-	if h.PausedUntil != nil {
-		fmt.Fprintf(w, " (until %s)", h.PausedUntil.Local().Format(time.DateTime))
-	}
 	fmt.Fprintln(w, ".")
+}
+
+// pausedUntil says until when sharing is paused, in the person's time zone
+// with its name, so a time read on a server is not taken for local time.
+func pausedUntil(until *time.Time, loc *time.Location) string {
+	if until == nil {
+		return "until you resume it (`liveroute resume`)"
+	}
+	return "until " + until.In(loc).Format("15:04 MST on Monday 2006-01-02")
 }
 
 func writeRoutes(w io.Writer, routes []RouteData) {
@@ -99,13 +109,13 @@ func writeGroups(w io.Writer, groups []PageData) {
 	tw.Flush()
 }
 
-func writeHistory(w io.Writer, h []HistoryEntry) {
+func writeHistory(w io.Writer, h []HistoryEntry, loc *time.Location) {
 	if len(h) == 0 {
 		fmt.Fprintln(w, "Nothing has happened yet.")
 		return
 	}
 	for _, e := range h {
-		fmt.Fprintf(w, "%s  %-10s %s\n", e.Time.Local().Format(time.DateTime), e.Kind, e.Message)
+		fmt.Fprintf(w, "%s  %-10s %s\n", e.Time.In(loc).Format(time.DateTime), e.Kind, e.Message)
 		if e.State == string(store.LedgerAssistedOpen) {
 			fmt.Fprintf(w, "%31s when done: liveroute groups shared %s %s %s\n", "", e.RouteID, e.VideoID, e.DestinationID)
 		}

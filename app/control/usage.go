@@ -97,8 +97,8 @@ Needs the running LiveRoute.
 
 const pauseUsage = `Usage: liveroute pause [DURATION] [--json]
 
-Stops sharing for DURATION (like 30m, 2h or 1h30m, at most 720h), or until
-'liveroute resume' without one. Needs the running LiveRoute.
+Stops sharing for DURATION (like 30m, 2h or 1h30m, at most 30 days: 720h),
+or until 'liveroute resume' without one. Needs the running LiveRoute.
 `
 
 const resumeUsage = `Usage: liveroute resume [--json]
