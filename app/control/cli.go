@@ -192,9 +192,22 @@ func (c *cli) usageError(cmd *command, msg string) int {
 
 // fail reports a command that ran and failed.
 func (c *cli) fail(cmd *command, err error) int {
-	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, sentence(err))
+	msg := sentence(err)
+	switch {
+	// fbclient's sentence tells a window's user to press Connect, and the
+	// cause of a Ctrl-C ("terminated signal received") says nothing more
+	// to a person who pressed it.
+	case errors.Is(err, fbclient.ErrLoginCanceled), cmd.name == "connect" && errors.Is(err, context.Canceled):
+		msg = loginCanceled
+	case errors.Is(err, context.Canceled):
+		msg = "canceled."
+	}
+	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, msg)
 	return ExitError
 }
+
+// loginCanceled is what `connect` says when the login is given up.
+const loginCanceled = "The Facebook login was canceled."
 
 // echoesNoArguments names the commands whose errors never quote an
 // argument: their arguments sit next to where a secret could be pasted by

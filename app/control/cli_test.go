@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -922,5 +924,20 @@ func TestPauseSaysUntilWhenInTheLocalTimeZone(t *testing.T) {
 	}
 	if out := h.ok("pause"); out != "Sharing is paused until you resume it (`liveroute resume`).\n" {
 		t.Errorf("pause said %q", out)
+	}
+}
+
+func TestConnectCanceledSaysOnlyThatTheLoginWasCanceled(t *testing.T) {
+	interrupted := errors.New("terminated signal received")
+	for name, err := range map[string]error{
+		"login canceled": fmt.Errorf("%w: %w", fbclient.ErrLoginCanceled, interrupted),
+		"ctrl-c":         fmt.Errorf("wait for the login: %w", context.Canceled),
+	} {
+		h := newHarness(t, false)
+		h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) { return store.Account{}, err }
+		code, out, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1")
+		if code != ExitError || out != "" || errOut != "liveroute connect: The Facebook login was canceled.\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, errOut)
+		}
 	}
 }
