@@ -29,25 +29,6 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
 
-const usage = `LiveRoute shares each of your Facebook live videos to every Page and Group of its route.
-
-Usage:
-  liveroute [--demo] [--minimised]     start the app (the window and tray)
-  liveroute [--demo] COMMAND [ARGS]    control it from a terminal
-  liveroute relay-page                 print the HTTPS relay page for a published Meta app
-  liveroute --version
-
-Flags:
-  --demo        run against a built-in fake Facebook, in a separate demo profile
-  --minimised   start in the tray without showing the window
-
-Commands: status, routes, check, pause, resume, connect, pages, history,
-run --headless, install, uninstall. "liveroute COMMAND --help" tells more.
-
-Environment:
-  LIVEROUTE_FACEBOOK_URL, LIVEROUTE_GRAPH_URL   talk to another Facebook (such as fakefb)
-`
-
 func main() { os.Exit(run(os.Args[1:])) }
 
 func run(args []string) int {
@@ -58,10 +39,10 @@ func run(args []string) int {
 	showVersion := flags.Bool("version", false, "")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Print(usage)
+			fmt.Print(control.Usage())
 			return 0
 		}
-		fmt.Fprintf(os.Stderr, "liveroute: %v\n\n%s", err, usage)
+		fmt.Fprintf(os.Stderr, "liveroute: %v\n\n%s", err, control.Usage())
 		return 2
 	}
 	if *showVersion {
@@ -89,7 +70,7 @@ func run(args []string) int {
 	case control.IsCommand(rest):
 		return runCLI(rest, paths, *demo)
 	case len(rest) > 0:
-		fmt.Fprintf(os.Stderr, "liveroute: unknown command %q\n\n%s", rest[0], usage)
+		fmt.Fprintf(os.Stderr, "liveroute: unknown command %q\n\n%s", rest[0], control.Usage())
 		return 2
 	}
 	return runGUI(paths, *demo, *minimised)

@@ -1,10 +1,8 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,42 +10,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
-
-// GroupFromAddress reads a Facebook group's address as a person copies it
-// from the browser (facebook.com/groups/NAME-OR-ID/…) and returns the
-// destination for it. Facebook lets no app read or post to groups, so the
-// group is known only by what the person tells LiveRoute.
-func GroupFromAddress(address, name string) (store.Destination, error) {
-	address = strings.TrimSpace(address)
-	name = strings.TrimSpace(name)
-	if address == "" {
-		return store.Destination{}, errors.New("paste the group's address, such as https://www.facebook.com/groups/yourgroup")
-	}
-	if !strings.Contains(address, "://") {
-		address = "https://" + address
-	}
-	u, err := url.Parse(address)
-	if err != nil {
-		return store.Destination{}, fmt.Errorf("%q is not an address; open the group on facebook.com and copy the address from the browser", address)
-	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	if host != "facebook.com" && host != "m.facebook.com" && host != "web.facebook.com" {
-		return store.Destination{}, fmt.Errorf("%q is not a facebook.com address; open the group on facebook.com and copy the address", address)
-	}
-	parts := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })
-	if len(parts) < 2 || parts[0] != "groups" || parts[1] == "" || strings.ContainsAny(parts[1], "?#") {
-		return store.Destination{}, errors.New("that is not a group's address: it should look like https://www.facebook.com/groups/yourgroup")
-	}
-	id := parts[1]
-	if name == "" {
-		name = id
-	}
-	return store.Destination{ID: id, Name: name, Kind: store.KindGroup,
-		URL: "https://www.facebook.com/groups/" + id}, nil
-}
 
 // showAddGroup asks for a group's address and name and stores it.
 func (v *mainView) showAddGroup() {
@@ -60,12 +26,12 @@ func (v *mainView) showAddGroup() {
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	add := widget.NewButton("Add group", func() {
-		g, err := GroupFromAddress(address.Text, name.Text)
+		g, err := control.ParseGroupAddress(address.Text, name.Text)
 		if err == nil {
 			err = v.g.db.PutDestination(g)
 		}
 		if err != nil {
-			problem.SetText(err.Error())
+			problem.SetText(capitalise(err.Error()))
 			return
 		}
 		d.Hide()

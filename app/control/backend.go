@@ -198,7 +198,7 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 }
 
 // notConnectedReason is what to do when no account was ever connected.
-const notConnectedReason = "connect your Facebook account with `liveroute connect` or from the window"
+const notConnectedReason = "connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`"
 
 // connected corrects the engine's health when no account is stored: the
 // engine reports that as needing a reconnect, which misleads a person who

@@ -879,7 +879,7 @@ func TestStatusWithNoAccountSaysNotConnectedAndHowToConnect(t *testing.T) {
 	h := newHarness(t, false)
 	h.engine.noAccount = true
 	h.start()
-	const want = "LiveRoute is running: not connected — connect your Facebook account with `liveroute connect` or from the window.\n"
+	const want = "LiveRoute is running: not connected — connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`.\n"
 	if out := h.ok("status"); !strings.HasPrefix(out, want) || strings.Contains(out, "..") || strings.Contains(out, "reconnect") {
 		t.Errorf("status said:\n%s\nwant it to start %q", out, want)
 	}
@@ -888,7 +888,7 @@ func TestStatusWithNoAccountSaysNotConnectedAndHowToConnect(t *testing.T) {
 	if s.State != StateNotConnected || s.Account != nil {
 		t.Errorf("status = %+v", s)
 	}
-	if out := h.ok("check"); out != "Facebook connection: not connected — connect your Facebook account with `liveroute connect` or from the window.\n" {
+	if out := h.ok("check"); out != "Facebook connection: not connected — connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`.\n" {
 		t.Errorf("check said %q", out)
 	}
 	// With an account, the engine's own word stands.

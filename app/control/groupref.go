@@ -19,7 +19,7 @@ var groupSlug = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 // m.facebook.com or without the scheme) and returns the destination for it,
 // named name or, when name is empty, after the address. Facebook lets no
 // app read groups, so the address is all LiveRoute can know of a group.
-// (app.GroupFromAddress is the window's twin; app cannot be imported here.)
+// The window's "Add a group…" uses it too.
 func ParseGroupAddress(address, name string) (store.Destination, error) {
 	address, name = strings.TrimSpace(address), strings.TrimSpace(name)
 	if address == "" {
