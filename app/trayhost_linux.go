@@ -11,37 +11,41 @@ import (
 // Linux tray lives on it, and Fyne 2.7.1's tray panics at quit when it was
 // started without one, so the GUI only sets up a tray when this says yes.
 func SessionBusReachable() bool {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	conn := sessionBus()
+	if conn == nil {
 		return false
+	}
+	conn.Close()
+	return true
+}
+
+// sessionBus connects to the session bus on a private connection, or
+// returns nil. With no bus address godbus would autolaunch a bus daemon
+// that outlives us, so no address means no bus.
+func sessionBus() *dbus.Conn {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return nil
 	}
 	conn, err := dbus.SessionBusPrivate()
 	if err != nil {
-		return false
+		return nil
 	}
-	defer conn.Close()
-	return conn.Auth(nil) == nil && conn.Hello() == nil
+	if conn.Auth(nil) != nil || conn.Hello() != nil {
+		conn.Close()
+		return nil
+	}
+	return conn
 }
 
 // TrayHostPresent reports whether a system tray host is registered on the
 // session bus (the StatusNotifierItem protocol Fyne's Linux tray speaks).
 // Without one, the tray icon is invisible and a hidden window is lost.
 func TrayHostPresent() bool {
-	// With no session bus address godbus would autolaunch a bus daemon that
-	// outlives us; no bus means no tray.
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		return false
-	}
-	conn, err := dbus.SessionBusPrivate()
-	if err != nil {
+	conn := sessionBus()
+	if conn == nil {
 		return false
 	}
 	defer conn.Close()
-	if err := conn.Auth(nil); err != nil {
-		return false
-	}
-	if err := conn.Hello(); err != nil {
-		return false
-	}
 	obj := conn.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher")
 	call := make(chan *dbus.Call, 1)
 	obj.Go("org.freedesktop.DBus.Properties.Get", 0, call,
