@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -58,9 +59,13 @@ func newMainView(g *GUI) *mainView {
 	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.showConnection)
 	v.connectBt.Importance = widget.HighImportance
 
+	// A fixed height keeps the tabs from jumping when the detail's length
+	// changes with the state.
+	keep := canvas.NewRectangle(color.Transparent)
+	keep.SetMinSize(fyne.NewSize(0, 96))
 	status := container.NewBorder(nil, nil, v.icon,
 		container.NewVBox(container.NewHBox(v.connectBt, v.pauseBtn, v.checkBtn)),
-		container.NewVBox(v.headline, v.detail))
+		container.NewStack(keep, container.NewVBox(v.headline, v.detail)))
 
 	v.routes = container.NewVBox()
 	newRoute := widget.NewButtonWithIcon("New route…", theme.ContentAddIcon(), func() { v.showRouteEditor(nil) })
