@@ -25,7 +25,7 @@ func (v *mainView) showAddGroup() {
 	problem := wrapLabel("")
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
-	add := widget.NewButton("Add group", func() {
+	add := widget.NewButtonWithIcon("Add group", theme.ContentAddIcon(), func() {
 		g, err := control.ParseGroupAddress(address.Text, name.Text)
 		if err == nil {
 			err = v.g.db.PutDestination(g)
@@ -41,8 +41,10 @@ func (v *mainView) showAddGroup() {
 	add.Importance = widget.HighImportance
 	content := container.NewVBox(note,
 		widget.NewForm(widget.NewFormItem("Group address", address), widget.NewFormItem("Name", name)),
-		problem, container.NewHBox(add))
-	d = dialog.NewCustom("Add a Facebook group", "Cancel", content, v.g.win)
+		problem)
+	custom := dialog.NewCustomWithoutButtons("Add a Facebook group", content, v.g.win)
+	custom.SetButtons([]fyne.CanvasObject{widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), custom.Hide), add})
+	d = custom
 	d.Resize(fyne.NewSize(560, 320))
 	d.Show()
 	v.addGroup = &addGroupDialog{address: address, name: name, add: add, problem: problem, dialog: d}

@@ -105,6 +105,11 @@ func New(opts Options) *GUI {
 	}
 	g.view = newMainView(g)
 	g.win.SetContent(g.view.root)
+	g.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			g.view.closeDialog()
+		}
+	})
 	g.health = g.healthOf(relay.State{Kind: relay.Healthy})
 	if g.engine != nil {
 		g.health = g.healthOf(g.engine.Status().State)

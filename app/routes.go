@@ -142,7 +142,9 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	if e.route.ID != "" {
 		title = "Edit route"
 	}
-	e.dialog = dialog.NewCustom(title, "Cancel", container.NewBorder(nil, container.NewVBox(e.problem, e.save), nil, nil, form), v.g.win)
+	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, e.problem, nil, nil, form), v.g.win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Hide), e.save})
+	e.dialog = d
 	e.dialog.Resize(fyne.NewSize(680, 600))
 	e.dialog.Show()
 	v.editor = e

@@ -105,6 +105,17 @@ func (v *mainView) showHealth(h Health) {
 	}
 }
 
+// closeDialog closes the route editor or the add-group dialog, if open
+// (Escape).
+func (v *mainView) closeDialog() {
+	if v.editor != nil {
+		v.editor.dialog.Hide()
+	}
+	if v.addGroup != nil {
+		v.addGroup.dialog.Hide()
+	}
+}
+
 // refresh reloads routes and activity from the database. UI goroutine only.
 func (v *mainView) refresh() {
 	v.routes.Objects = append(v.assistedRows(), v.routeRows()...)
