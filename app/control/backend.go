@@ -148,7 +148,7 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 			return s, err
 		}
 		s.Running = true
-		s.State, s.Reason, s.PausedUntil = h.State, h.Reason, h.PausedUntil
+		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
 	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {

@@ -941,3 +941,15 @@ func TestConnectCanceledSaysOnlyThatTheLoginWasCanceled(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusSaysWhichSourcesAreLive(t *testing.T) {
+	h := newHarness(t, true)
+	h.engine.live = []string{"Main Page"}
+	if out := h.ok("status"); !strings.Contains(out, "Live now on Main Page: sharing to every destination of its routes.") {
+		t.Errorf("status during a live:\n%s", out)
+	}
+	var s StatusData
+	if err := json.Unmarshal([]byte(h.ok("status", "--json")), &s); err != nil || len(s.LiveSources) != 1 || s.LiveSources[0] != "Main Page" {
+		t.Errorf("status --json during a live: %+v %v", s, err)
+	}
+}

@@ -27,6 +27,7 @@ type Health struct {
 	Reason      string     `json:"reason,omitempty"`
 	PausedUntil *time.Time `json:"paused_until,omitempty"`
 	CheckedAt   *time.Time `json:"checked_at,omitempty"`
+	LiveSources []string   `json:"live_sources,omitempty"` // names of the sources live right now
 }
 
 // StatusData answers `status`.
@@ -46,7 +47,8 @@ type StatusData struct {
 	Groups int `json:"groups"`
 	// GroupSharesWaiting counts the group shares waiting for the person
 	// to finish by hand.
-	GroupSharesWaiting int `json:"group_shares_waiting"`
+	GroupSharesWaiting int      `json:"group_shares_waiting"`
+	LiveSources        []string `json:"live_sources,omitempty"` // names of the sources live right now
 }
 
 // AccountData is the connected Facebook account.

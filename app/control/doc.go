@@ -43,6 +43,7 @@
 //	  "state": "healthy",            // stopped | healthy | expiring | needs_reconnect | paused | offline | not_connected
 //	  "reason": "...",               // optional: why, in words
 //	  "paused_until": "...",         // optional
+//	  "live_sources": ["..."],       // optional: names of the sources live right now
 //	  "account": {                   // null when no account is connected
 //	    "user_id": "...", "name": "...", "app_id": "...",
 //	    "expires_at": "..." | null, "data_access_expires_at": "..." | null
@@ -66,7 +67,7 @@
 //
 // check, pause, resume (Health):
 //
-//	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "..."}
+//	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "...", "live_sources": ["..."]}
 //
 // pages add and groups add: one PageData; groups list: an array of them:
 //

@@ -15,6 +15,8 @@ type fakeEngine struct {
 	// noAccount makes the engine report what it does with no account:
 	// needs_reconnect, with its sentence.
 	noAccount bool
+	// live names the sources live right now.
+	live []string
 
 	mu            sync.Mutex
 	paused        bool
@@ -42,6 +44,9 @@ func (e *fakeEngine) health() Health {
 	}
 	if e.noAccount {
 		return Health{State: StateNeedsReconnect, Reason: "No Facebook account is connected. Connect one to start sharing."}
+	}
+	if len(e.live) > 0 {
+		return Health{State: StateHealthy, LiveSources: e.live}
 	}
 	return Health{State: StateHealthy}
 }

@@ -22,6 +22,9 @@ func writeStatus(w io.Writer, s StatusData, loc *time.Location) {
 			fmt.Fprintf(w, " — %s", strings.TrimRight(s.Reason, "."))
 		}
 		fmt.Fprintln(w, ".")
+		if len(s.LiveSources) > 0 {
+			fmt.Fprintf(w, "Live now on %s: sharing to every destination of its routes.\n", strings.Join(s.LiveSources, ", "))
+		}
 	} else {
 		fmt.Fprintln(w, "LiveRoute is not running.")
 	}

@@ -37,7 +37,18 @@ func (c controlEngine) Show() error {
 }
 
 func (c controlEngine) Health(context.Context) (control.Health, error) {
-	return healthOf(c.s.Engine.Status()), nil
+	st := c.s.Engine.Status()
+	h := healthOf(st)
+	for _, src := range st.Sources {
+		if len(src.Live) > 0 {
+			name := src.Name
+			if name == "" {
+				name = src.SourceID
+			}
+			h.LiveSources = append(h.LiveSources, name)
+		}
+	}
+	return h, nil
 }
 
 // Check asks Facebook now — debug_token for every token and the

@@ -97,6 +97,9 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 			t.Fatal("the live video was not shared within 30 s")
 		}
 	}
+	if h, err := svc.ControlBackend(nil).Engine.Health(ctx); err != nil || len(h.LiveSources) != 1 || h.LiveSources[0] != "Ada Live" {
+		t.Errorf("health during the live: %+v %v; want Ada Live live", h, err)
+	}
 	posts := fb.Posts("9002")
 	if len(posts) != 1 || !strings.Contains(posts[0].Message, "Evening show") {
 		t.Fatalf("posts on the destination: %+v", posts)
