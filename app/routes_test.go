@@ -231,3 +231,39 @@ func TestEditingARouteNeverSwapsADisconnectedSource(t *testing.T) {
 		t.Errorf("after renaming: %+v", got)
 	}
 }
+
+// "Try it" asks the real engine (on the demo's fake Facebook) what a route
+// would share, and says it per destination without posting anything.
+func TestTryingARouteShowsWhatItWouldShare(t *testing.T) {
+	dir := t.TempDir()
+	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	routes, err := svc.DB.Routes()
+	if err != nil || len(routes) != 1 {
+		t.Fatalf("demo routes: %v %v", routes, err)
+	}
+	before := svc.Fake().RequestCount()
+	posts := len(svc.Fake().Posts("200000000000002"))
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	g.view.dryRunDone = make(chan error, 1)
+	g.view.showDryRun(routes[0])
+	if err := <-g.view.dryRunDone; err != nil {
+		t.Fatal(err)
+	}
+	text := g.view.dryRun
+	for _, want := range []string{"Demo Youth Group — a link post", "Message: We're live on Demo Church Live:", "Demo Prayer Circle — a share you make"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run says:\n%s\nwant %q", text, want)
+		}
+	}
+	if len(svc.Fake().Posts("200000000000002")) != posts {
+		t.Error("trying a route posted something")
+	}
+	if svc.Fake().RequestCount() == before {
+		t.Error("trying a route did not ask Facebook whether the source is live")
+	}
+}

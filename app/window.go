@@ -31,9 +31,13 @@ type mainView struct {
 	connect  *connectForm
 	addGroup *addGroupDialog
 	editor   *routeEditor
-	settings *settingsTab
-	routes   *fyne.Container
-	activity *fyne.Container
+	// dryRun is the text of the last "Try it"; dryRunDone hears when one
+	// ends (tests).
+	dryRun     string
+	dryRunDone chan error
+	settings   *settingsTab
+	routes     *fyne.Container
+	activity   *fyne.Container
 }
 
 func newMainView(g *GUI) *mainView {
@@ -142,7 +146,8 @@ func (v *mainView) routeRows() []fyne.CanvasObject {
 		r := r
 		edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { v.showRouteEditor(&r) })
 		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { v.confirmDelete(r) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, del), routeCard(r, dests, v.lastShares(r))))
+		try := widget.NewButtonWithIcon("Try it", theme.VisibilityIcon(), func() { v.showDryRun(r) })
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, try, del), routeCard(r, dests, v.lastShares(r))))
 	}
 	return rows
 }
