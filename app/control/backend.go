@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -136,6 +137,27 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 			return nil, err
 		}
 		return b.history(a)
+	case CmdExport:
+		var buf bytes.Buffer
+		if err := b.DB.Export(&buf); err != nil {
+			return nil, err
+		}
+		return json.RawMessage(buf.Bytes()), nil
+	case CmdImport:
+		var a ImportArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		res, err := b.DB.Import(bytes.NewReader(a.Data))
+		if err != nil {
+			return nil, errorf(CodeInvalid, err.Error())
+		}
+		if b.Engine != nil {
+			if err := b.Engine.RoutesChanged(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings}, nil
 	}
 	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
 }

@@ -128,6 +128,8 @@ func init() {
 		{"groups list", groupsListUsage, runGroupsList},
 		{"groups shared", groupsSharedUsage, runGroupsShared},
 		{"history", historyUsage, runHistory},
+		{"export", exportUsage, runExport},
+		{"import", importUsage, runImport},
 		{"run", runUsage, runRun},
 		{"install", installUsage, runInstall},
 		{"uninstall", uninstallUsage, runUninstall},
@@ -593,6 +595,62 @@ func runHistory(ctx context.Context, c *cli, cmd *command, args []string) int {
 	}
 	var h []HistoryEntry
 	if err := c.print(raw, &h, *jsonOut, func(w io.Writer) { writeHistory(w, h, c.location()) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+func runExport(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
+	if !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdExport}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	if pos[0] == "-" {
+		_, err = c.stdout.Write(append(raw, '\n'))
+	} else {
+		err = os.WriteFile(pos[0], append(raw, '\n'), 0o600)
+	}
+	if err != nil {
+		return c.fail(cmd, fmt.Errorf("write the export: %w", err))
+	}
+	if pos[0] != "-" {
+		fmt.Fprintf(c.stdout, "Routes and settings written to %s (no secrets: connect Facebook again after importing).\n", pos[0])
+	}
+	return ExitOK
+}
+
+func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
+	if !ok {
+		return code
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return c.fail(cmd, fmt.Errorf("read %s: %w", pos[0], err))
+	}
+	if !json.Valid(data) {
+		return c.fail(cmd, fmt.Errorf("%s is not a LiveRoute export (not JSON); nothing was changed", pos[0]))
+	}
+	rawArgs, _ := json.Marshal(ImportArgs{Data: data})
+	raw, err := c.call(ctx, Request{Cmd: CmdImport, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var res ImportData
+	if err := c.print(raw, &res, *jsonOut, func(w io.Writer) {
+		fmt.Fprintf(w, "Imported %s and %s", count(res.Routes, "route", "routes"), count(res.Destinations, "Page or group", "Pages and groups"))
+		if res.Settings {
+			fmt.Fprint(w, ", and the settings")
+		}
+		fmt.Fprintln(w, ". Connect Facebook to start sharing.")
+	}); err != nil {
 		return c.fail(cmd, err)
 	}
 	return ExitOK

@@ -953,3 +953,39 @@ func TestStatusSaysWhichSourcesAreLive(t *testing.T) {
 		t.Errorf("status --json during a live: %+v %v", s, err)
 	}
 }
+
+// Routes and settings move to another computer through a file, with the
+// app running or not; the file holds no secret.
+func TestExportThenImportMovesRoutesToAnotherProfile(t *testing.T) {
+	for _, running := range []bool{false, true} {
+		from := newHarness(t, running)
+		from.seed()
+		from.ok("routes", "add", "--source", "200", "--to", "400", "--name", "Moving day")
+		file := filepath.Join(t.TempDir(), "liveroute-export.json")
+		if out := from.ok("export", file); !strings.Contains(out, "written to") {
+			t.Errorf("export said %q", out)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil || !strings.Contains(string(data), "Moving day") {
+			t.Fatalf("export file: %v\n%s", err, data)
+		}
+
+		to := newHarness(t, running)
+		if out := to.ok("import", file); !strings.Contains(out, "Imported 1 route") {
+			t.Errorf("import said %q", out)
+		}
+		if out := to.ok("routes", "list"); !strings.Contains(out, "Moving day") {
+			t.Errorf("routes after import (running=%v):\n%s", running, out)
+		}
+	}
+}
+
+func TestImportRefusesAFileThatIsNotAnExport(t *testing.T) {
+	h := newHarness(t, false)
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(file, []byte("my shopping list"), 0o600)
+	code, _, errOut := h.run("", "import", file)
+	if code != ExitError || !strings.Contains(errOut, "not a LiveRoute export") {
+		t.Errorf("import of a text file: exit %d, %q", code, errOut)
+	}
+}

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/liveroute/liveroute/store"
@@ -172,4 +173,16 @@ func pageData(d store.Destination) PageData {
 		status = "ok"
 	}
 	return PageData{ID: d.ID, Name: d.Name, Kind: string(d.Kind), Status: status, URL: d.URL}
+}
+
+// ImportArgs are the args of import: an export file's JSON.
+type ImportArgs struct {
+	Data json.RawMessage `json:"data"`
+}
+
+// ImportData answers import: what the file brought in.
+type ImportData struct {
+	Routes       int  `json:"routes"`
+	Destinations int  `json:"destinations"`
+	Settings     bool `json:"settings"`
 }

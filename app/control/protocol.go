@@ -42,6 +42,8 @@ const (
 	CmdResume       = "resume"
 	CmdPagesAdd     = "pages.add"
 	CmdHistory      = "history"
+	CmdExport       = "export"
+	CmdImport       = "import"
 	CmdGroupsAdd    = "groups.add"
 	CmdGroupsList   = "groups.list"
 	CmdGroupsShared = "groups.shared"

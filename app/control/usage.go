@@ -31,6 +31,7 @@ Commands:
   groups add|list|shared    add a Facebook group by its address, list groups,
                             mark a group share done
   history                   show what LiveRoute did
+  export FILE | import FILE move routes and settings to another computer
   run --headless            run without a desktop, logging instead of a tray
   install                   install LiveRoute for this user, starting at login
   uninstall [--purge]       remove it again
@@ -160,6 +161,20 @@ you and those you finished.
 
   --limit N   show at most N entries (default 50; 0 shows everything)
   --json      print the entries as a JSON array
+`
+
+const exportUsage = `Usage: liveroute export FILE
+
+Writes your routes, Pages, groups and settings to FILE as JSON, to move them
+to another computer ("-" writes to standard output). The file holds no
+token and no secret: after an import, connect Facebook again.
+`
+
+const importUsage = `Usage: liveroute import FILE
+
+Reads routes, Pages, groups and settings written by liveroute export. Routes
+with the same ID are replaced; nothing else is removed. A file that is not
+a LiveRoute export changes nothing.
 `
 
 const runUsage = `Usage: liveroute run --headless
