@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/install"
@@ -38,6 +41,7 @@ type settingsTab struct {
 	notifications *widget.Check
 	poll          *widget.Select
 	problem       *widget.Label
+	moved         *widget.Label // what the last export or import did
 	loading       bool
 }
 
@@ -63,11 +67,18 @@ func newSettingsTab(g *GUI) *settingsTab {
 	})
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
+	s.moved = wrapLabel("")
 	s.root = container.NewVBox(
 		s.autostart, s.minimised, s.notifications,
 		widget.NewForm(widget.NewFormItem("Check for live videos every", s.poll)),
 		wrapLabel("LiveRoute paces itself by Facebook's rate limits: it slows down above 75 % of any budget and waits when Facebook asks it to."),
 		s.problem,
+		widget.NewSeparator(),
+		wrapLabel("Moving to another computer? Export your routes, Pages, groups and settings to a file (no secrets in it), then import it there and connect Facebook again."),
+		container.NewHBox(
+			widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), s.chooseExport),
+			widget.NewButtonWithIcon("Import…", theme.FolderOpenIcon(), s.chooseImport)),
+		s.moved,
 	)
 	s.load()
 	return s
@@ -175,4 +186,52 @@ func (a installAutostart) temporary() bool {
 		}
 	}
 	return strings.HasPrefix(filepath.Clean(a.opts.Binary), filepath.Clean(a.tempDir)+string(filepath.Separator))
+}
+
+func (s *settingsTab) chooseExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		s.exportTo(w, w.URI().Path())
+	}, s.g.win)
+	d.SetFileName("liveroute-routes.json")
+	d.Show()
+}
+
+func (s *settingsTab) chooseImport() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		s.importFrom(r, r.URI().Path())
+	}, s.g.win)
+}
+
+// exportTo writes the export to w and says where it went.
+func (s *settingsTab) exportTo(w io.Writer, where string) {
+	if err := s.g.db.Export(w); err != nil {
+		s.moved.SetText("The export failed: " + err.Error())
+		return
+	}
+	s.moved.SetText("Exported to " + where + ".")
+}
+
+// importFrom reads an export and says what it brought in; a file that is
+// not an export changes nothing.
+func (s *settingsTab) importFrom(r io.Reader, where string) {
+	res, err := s.g.db.Import(r)
+	if err != nil {
+		s.moved.SetText(where + " was not imported: " + err.Error())
+		return
+	}
+	s.moved.SetText(fmt.Sprintf("Imported %s and %s from %s. Connect Facebook to start sharing.",
+		plural(res.Routes, "route", "routes"), plural(res.Destinations, "Page or group", "Pages and groups"), where))
+	s.load()
+	if s.g.reload != nil {
+		s.g.reload()
+	}
+	s.g.view.refresh()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,30 @@ func TestAutostartRefusesATemporaryBuild(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "autostart", install.AppID+".desktop")); !os.IsNotExist(err) {
 		t.Errorf("an autostart entry for a temporary build was written: %v", err)
+	}
+}
+
+func TestExportThenImportInTheSettingsTab(t *testing.T) {
+	from := editorGUI(t)
+	_, err := from.db.PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	var file bytes.Buffer
+	from.view.settings.exportTo(&file, "routes.json")
+	if !strings.Contains(from.view.settings.moved.Text, "Exported to routes.json") {
+		t.Errorf("after export: %q", from.view.settings.moved.Text)
+	}
+
+	to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
+	to.view.settings.importFrom(bytes.NewReader(file.Bytes()), "routes.json")
+	if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
+		t.Errorf("after import: %q", to.view.settings.moved.Text)
+	}
+	if !strings.Contains(allText(to.view.routes), "Moving day") {
+		t.Error("the imported route is not listed")
+	}
+	to.view.settings.importFrom(strings.NewReader("not an export"), "notes.txt")
+	if !strings.Contains(to.view.settings.moved.Text, "notes.txt was not imported") {
+		t.Errorf("after a bad import: %q", to.view.settings.moved.Text)
 	}
 }
