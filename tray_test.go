@@ -120,7 +120,7 @@ func TestTrayMenuDrivesTheRealApp(t *testing.T) {
 			Children []dbus.Variant
 		}
 		if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&revision, &layout); err != nil {
-			t.Fatalf("GetLayout: %v", err)
+			return map[string]int32{} // the app is gone or busy: nothing to click
 		}
 		out := map[string]int32{}
 		for _, c := range layout.Children {
@@ -161,26 +161,47 @@ func TestTrayMenuDrivesTheRealApp(t *testing.T) {
 		}
 	}
 
-	click := func(label string, ids map[string]int32) {
+	// The app rebuilds its menu on every state change, and a rebuilt menu
+	// has new item IDs: click by label, looking the ID up afresh, until
+	// the click has its effect.
+	clickUntil := func(label string, done func() bool) {
 		t.Helper()
-		if err := menu.Call("com.canonical.dbusmenu.Event", 0, ids[label], "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
-			t.Fatalf("click %q: %v", label, err)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			if id, ok := labels()[label]; ok {
+				if err := menu.Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil && !done() {
+					t.Fatalf("click %q: %v", label, err)
+				}
+			}
+			for wait := time.Now().Add(2 * time.Second); time.Now().Before(wait); time.Sleep(50 * time.Millisecond) {
+				if done() {
+					return
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("clicking %q in the tray had no effect\n%s", label, output.String())
+			}
 		}
 	}
-	click("Pause sharing", got)
-	got = waitForLabel("Resume sharing")
-	if _, ok := got["LiveRoute — Paused"]; !ok {
-		t.Errorf("the status line did not follow the pause: %v", keys(got))
+	hasLabel := func(want string) func() bool {
+		return func() bool { _, ok := labels()[want]; return ok }
+	}
+	clickUntil("Pause sharing", hasLabel("Resume sharing"))
+	if !hasLabel("LiveRoute — Paused")() {
+		t.Errorf("the status line did not follow the pause: %v", keys(labels()))
 	}
 
-	click("Quit", got)
-	select {
-	case <-exited:
-		if waitErr != nil {
-			t.Errorf("quitting from the tray: %v\n%s", waitErr, output.String())
+	quit := func() bool {
+		select {
+		case <-exited:
+			return true
+		default:
+			return false
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("the app did not quit from the tray menu\n%s", output.String())
+	}
+	clickUntil("Quit", quit)
+	if waitErr != nil {
+		t.Errorf("quitting from the tray: %v\n%s", waitErr, output.String())
 	}
 }
 
