@@ -114,13 +114,7 @@ func (s *Server) parseDialog(r *http.Request, v url.Values) (dialogRequest, *dia
 			return dialogRequest{}, &dialogProblem{http.StatusNotFound, "This page isn't available", "The link you followed may be broken."}
 		}
 	}
-	s.mu.Lock()
-	appPtr, ok := s.apps[v.Get("client_id")]
-	var app App
-	if ok {
-		app = *appPtr
-	}
-	s.mu.Unlock()
+	app, ok := s.app(v.Get("client_id"))
 	if !ok {
 		return dialogRequest{}, &dialogProblem{http.StatusBadRequest, "Invalid App ID", "The provided app ID does not look like a valid app ID."}
 	}

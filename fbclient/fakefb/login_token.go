@@ -17,13 +17,7 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.Form
-	s.mu.Lock()
-	appPtr, ok := s.apps[v.Get("client_id")]
-	var app App
-	if ok {
-		app = *appPtr
-	}
-	s.mu.Unlock()
+	app, ok := s.app(v.Get("client_id"))
 	switch {
 	case !ok:
 		loginWriteError(w, ErrorBody{Code: 101, Type: "OAuthException", Message: "Error validating application. Invalid application ID."})

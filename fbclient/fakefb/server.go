@@ -165,6 +165,17 @@ func (s *Server) AddApp(a App) {
 	s.apps[a.ID] = &cp
 }
 
+// app returns a copy of the registered app id.
+func (s *Server) app(id string) (App, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return App{}, false
+	}
+	return *a, true
+}
+
 // SetAppMode switches an app between Development and Live.
 func (s *Server) SetAppMode(appID string, mode AppMode) {
 	s.mu.Lock()
