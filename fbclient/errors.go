@@ -46,6 +46,17 @@ var ErrAmbiguous = errors.New("facebook may have applied the request")
 // IsAmbiguous reports whether err is a write that may have landed.
 func IsAmbiguous(err error) bool { return errors.Is(err, ErrAmbiguous) }
 
+// ErrCannotVerify marks a failed look for an earlier post whose failure is
+// Facebook refusing the look itself (a removed field, a missing permission,
+// a bad parameter): asking again will not answer it. The share it was for
+// can be neither confirmed nor safely retried; the person decides.
+var ErrCannotVerify = errors.New("facebook refused the check for an earlier post")
+
+// ErrNotCrossposted marks a crosspost Facebook did not make: it raises no
+// error for a refused crosspost, the destination is simply missing from
+// the LiveVideo's crossposted_broadcasts. Nothing was posted there.
+var ErrNotCrossposted = errors.New("facebook did not crosspost the live video")
+
 // Error is an error the Graph API answered, or one the client made from a
 // reply that was not a clean answer. It never contains a token.
 type Error struct {

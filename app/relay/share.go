@@ -222,16 +222,18 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 		ops = append(ops, fbclient.PostLinkOp(tok, j.key.DestinationID, e.message(j), j.video.PermalinkURL))
 		posts = append(posts, j)
 	}
-	for _, j := range crossposts {
-		// Crossposting is asked of the Page that owns the video.
-		tok, _ := e.token(store.PageTokenKey(j.sourceID))
-		id, err := e.cfg.Graph.Crosspost(ctx, tok, j.key.DestinationID, j.video.VideoID)
-		e.afterCall(ctx, err)
+	for _, j := range e.sendCrossposts(ctx, crossposts) {
+		// Facebook did not crosspost: a link post carries the live instead.
+		tok, err := e.token(store.PageTokenKey(j.key.DestinationID))
 		if err != nil {
-			e.failed(ctx, j, err, true)
+			e.retryLater(j)
 			continue
 		}
-		e.finish(j, store.LedgerDone, id, "")
+		if opsTok.IsZero() {
+			opsTok = tok
+		}
+		ops = append(ops, fbclient.PostLinkOp(tok, j.key.DestinationID, e.message(j), j.video.PermalinkURL))
+		posts = append(posts, j)
 	}
 	if len(ops) == 0 {
 		return
@@ -413,36 +415,6 @@ func (e *Engine) flag(destID, flag, reason string) {
 	}
 	e.activity("destination", reason, store.LedgerKey{DestinationID: destID})
 	e.publish(DestinationFlagged{DestinationID: destID, Flag: flag, Reason: reason})
-}
-
-// canCrosspost reports whether the source Page and the destination agreed
-// to crosspost lives; without that the share falls back to a link post.
-func (e *Engine) canCrosspost(ctx context.Context, j *job) bool {
-	if j.video.VideoID == "" {
-		return false
-	}
-	e.mu.Lock()
-	partners, ok := e.partners[j.sourceID]
-	e.mu.Unlock()
-	if !ok {
-		tok, err := e.token(store.PageTokenKey(j.sourceID))
-		if err != nil {
-			return false
-		}
-		pages, err := e.cfg.Graph.CrosspostPartners(ctx, tok, j.sourceID)
-		e.afterCall(ctx, err)
-		if err != nil {
-			return false
-		}
-		partners = map[string]bool{}
-		for _, p := range pages {
-			partners[p.ID] = true
-		}
-		e.mu.Lock()
-		e.partners[j.sourceID] = partners
-		e.mu.Unlock()
-	}
-	return partners[j.key.DestinationID]
 }
 
 // findEarlierPost looks on the destination for a post an earlier, unsure
