@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -148,6 +150,7 @@ func TestCommandLineDrivesARunningInstanceAndAStoppedOne(t *testing.T) {
 	}
 	var history []map[string]any
 	decodeJSON(t, runCLIBinary(t, env, "--demo", "history", "--json"), &history)
+	exportRoundTrip(t, env, "running")
 	var page struct {
 		ID   string `json:"id"`
 		Kind string `json:"kind"`
@@ -187,11 +190,35 @@ func TestCommandLineDrivesARunningInstanceAndAStoppedOne(t *testing.T) {
 	if page.ID != "200000000000002" {
 		t.Errorf("pages add on the stopped demo: %+v", page)
 	}
+	exportRoundTrip(t, env, "stopped")
 	if r := runCLIBinary(t, env, "--demo", "pause"); r.code != 1 || !strings.Contains(r.stderr, "not running") {
 		t.Errorf("pause when stopped: exit %d, %q", r.code, r.stderr)
 	}
 	if r := runCLIBinary(t, env, "--demo", "routes", "frobnicate"); r.code != 2 {
 		t.Errorf("unknown subcommand: exit %d, want 2", r.code)
+	}
+}
+
+// exportRoundTrip exports the demo profile through the binary, checks the
+// file names the demo's route, and imports it back.
+func exportRoundTrip(t *testing.T, env []string, when string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "liveroute-export.json")
+	if r := runCLIBinary(t, env, "--demo", "export", file); r.code != 0 {
+		t.Fatalf("export (%s): exit %d, %s%s", when, r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("export (%s) wrote nothing: %v", when, err)
+	}
+	var exported struct {
+		Routes []json.RawMessage `json:"routes"`
+	}
+	if err := json.Unmarshal(data, &exported); err != nil || len(exported.Routes) == 0 {
+		t.Errorf("export (%s) holds no route (%v): %.300s", when, err, data)
+	}
+	if r := runCLIBinary(t, env, "--demo", "import", file); r.code != 0 {
+		t.Errorf("import (%s): exit %d, %s%s", when, r.code, r.stdout, r.stderr)
 	}
 }
 

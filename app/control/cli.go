@@ -67,18 +67,18 @@ type ConnectRequest struct {
 	Paste func(ctx context.Context, loginURL string) (string, error)
 }
 
-// Commands lists the CLI's commands, so main.go can tell a command from
-// the GUI's own flags.
-var Commands = []string{"status", "routes", "check", "pause", "resume", "connect", "pages", "groups", "history", "run", "install", "uninstall", "help"}
-
 // IsCommand reports whether args (without the program name) start with a
-// CLI command rather than nothing or a GUI flag.
+// CLI command rather than nothing or a GUI flag. It reads the command table
+// itself: a second hand-kept list once lacked export and import.
 func IsCommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	for _, c := range Commands {
-		if args[0] == c {
+	if args[0] == "help" || groupUsage[args[0]] != "" {
+		return true
+	}
+	for _, cmd := range commands {
+		if strings.Fields(cmd.name)[0] == args[0] {
 			return true
 		}
 	}

@@ -599,9 +599,18 @@ func TestParsePageRef(t *testing.T) {
 }
 
 func TestIsCommand(t *testing.T) {
-	for args, want := range map[string]bool{"": false, "--demo": false, "status": true, "routes list": true, "install": true} {
+	for args, want := range map[string]bool{"": false, "--demo": false, "--minimised": false, "status": true, "routes list": true,
+		"install": true, "export x.json": true, "import x.json": true, "help": true, "routes": true} {
 		if got := IsCommand(strings.Fields(args)); got != want {
 			t.Errorf("IsCommand(%q) = %v", args, got)
+		}
+	}
+}
+
+func TestEveryCommandInTheTableIsACommandForMain(t *testing.T) {
+	for _, cmd := range commands {
+		if !IsCommand(strings.Fields(cmd.name)) {
+			t.Errorf("main.go would not route %q to the CLI", cmd.name)
 		}
 	}
 }
