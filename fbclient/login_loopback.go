@@ -218,7 +218,12 @@ func renderOutcome(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrLoginDenied):
 		renderLoopbackPage(w, http.StatusOK, pageDenied)
 	default:
-		renderLoopbackPage(w, http.StatusOK, loopbackPage{"LiveRoute could not finish connecting", err.Error()})
+		// The person's sentence, without the wire details the log keeps.
+		message, ok := LoginProblem(err)
+		if !ok {
+			message = err.Error()
+		}
+		renderLoopbackPage(w, http.StatusOK, loopbackPage{"LiveRoute could not finish connecting", message})
 	}
 }
 
