@@ -395,10 +395,13 @@ func (s *LoginSession) buildAuthURL() string {
 	if s.opts.ConfigID != "" {
 		// Facebook Login for Business: the configuration lists the
 		// permissions, and scope= would make the dialog refuse itself.
+		// https://developers.facebook.com/docs/facebook-login/facebook-login-for-business/
 		params = append(params, oauth2.SetAuthURLParam("config_id", s.opts.ConfigID))
 	} else {
 		params = append(params, oauth2.SetAuthURLParam("scope", strings.Join(s.opts.Scopes, ",")))
 	}
+	// Declined permissions are asked again only with auth_type=rerequest.
+	// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 	if s.opts.Rerequest {
 		params = append(params, oauth2.SetAuthURLParam("auth_type", "rerequest"))
 	}

@@ -41,6 +41,7 @@ type tokenAnswer struct {
 
 // exchangeCode trades the dialog's code for a short-lived user token.
 // redirectURI must be the one the dialog was opened with, byte for byte.
+// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier string) (Token, error) {
 	q := url.Values{
 		"client_id":     {c.cfg.AppID},
@@ -63,6 +64,7 @@ func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier s
 
 // exchangeLongLived trades a short-lived user token for a long-lived one
 // (about 60 days) and returns when it expires.
+// https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
 func (c *Client) exchangeLongLived(ctx context.Context, short Token) (Token, time.Time, error) {
 	q := url.Values{
 		"grant_type":        {"fb_exchange_token"},

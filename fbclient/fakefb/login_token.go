@@ -35,6 +35,7 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // exchangeCode trades an authorization code for a short-lived user token.
+// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 // A code is good once, for ten minutes, for the app and the exact redirect
 // URI it was issued to, and with the verifier of its PKCE challenge.
 func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI, verifier string) {
