@@ -420,3 +420,30 @@ func TestPostAudienceFollowsAppMode(t *testing.T) {
 		t.Fatalf("Live: %q, want public", got)
 	}
 }
+
+func TestDemoAppRegistersTheRedirectURIsLiveRouteUses(t *testing.T) {
+	leaks := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, leaks) })
+	s, info, err := NewDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(func() { hc.CloseIdleConnections(); s.Close() })
+	s.SetLoginDialog(LoginDialog{AutoApprove: true})
+	for uri, want := range map[string]int{
+		DemoLoopbackRedirectURI:          http.StatusFound,
+		s.LoginSuccessURL():              http.StatusFound,
+		"http://localhost:1234/callback": http.StatusBadRequest,
+	} {
+		q := url.Values{"client_id": {info.AppID}, "redirect_uri": {uri}, "state": {"st"}, "response_type": {"code"}, "scope": {"pages_show_list"}}
+		resp, err := hc.Get(s.URL + "/v27.0/dialog/oauth?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("demo dialog for %s: %d, want %d", uri, resp.StatusCode, want)
+		}
+	}
+}
