@@ -85,8 +85,8 @@ func (e *PortBusyError) Error() string {
 		return fmt.Sprintf("%d is not a port number: choose one from 1024 to 65535 under Connection → Advanced (or with connect --port N).", e.Port)
 	}
 	return fmt.Sprintf("Port %d on this computer is in use by another program, so LiveRoute cannot wait there for Facebook's answer. "+
-		"Close that program, or choose another port under Connection → Advanced (or with connect --port N) "+
-		"and add http://localhost:N/callback, with that port, under Valid OAuth Redirect URIs in your Meta app.", e.Port)
+		"Close that program, or choose another port N under Connection → Advanced (or with liveroute connect --port N) "+
+		"and register http://localhost:N/callback under Valid OAuth Redirect URIs in your Meta app.", e.Port)
 }
 
 // Is makes errors.Is(err, ErrLoopbackUnavailable) true for a busy port.
