@@ -190,14 +190,14 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 			return req.Paste(ctx, loginURL)
 		}
 	}
-	var onLoginURL func(string)
+	onLoginURL := func(_, hint string) { fmt.Fprintf(os.Stderr, "%s\n", hint) }
 	if req.Via != store.TransportPaste {
-		onLoginURL = func(loginURL string) {
-			fmt.Fprintf(os.Stderr, "Opening Facebook's login in your browser. If it does not open, open this address:\n\n  %s\n\nWaiting for Facebook (5 minutes at most)…\n", loginURL)
+		onLoginURL = func(loginURL, hint string) {
+			fmt.Fprintf(os.Stderr, "Opening Facebook's login in your browser. If it does not open, open this address:\n\n  %s\n\n%s\nWaiting for Facebook (5 minutes at most)…\n", loginURL, hint)
 		}
 	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
-		Transport: req.Via, RelayURL: req.RelayURL, Paste: paste, OnLoginURL: onLoginURL})
+		Transport: req.Via, RelayURL: req.RelayURL, Port: req.Port, PKCE: req.PKCE, Paste: paste, OnLoginURL: onLoginURL})
 	if err != nil {
 		return store.Account{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -40,16 +41,24 @@ type connectForm struct {
 	configID  *widget.Entry
 	transport *widget.Select
 	relayURL  *widget.Entry
-	connect   *widget.Button
-	addPages  *widget.Button
-	forget    *widget.Button
-	stop      *widget.Button
+	// Advanced: the loopback port registered in the Meta app, and the PKCE
+	// opt-in (off: Facebook refuses PKCE outside OpenID Connect).
+	port     *widget.Entry
+	pkce     *widget.Check
+	setup    *widget.Label // the Meta-app walk-through, naming the redirect URI
+	connect  *widget.Button
+	addPages *widget.Button
+	forget   *widget.Button
+	stop     *widget.Button
 	// browserLink reopens the login dialog while LiveRoute waits for it.
 	browserLink *widget.Hyperlink
 	// scroll is the tab's scroller; showFeedback brings the messages into view.
 	scroll   *container.Scroll
 	progress *widget.Label
-	problem  *widget.Label
+	// urlBlocked names the redirect URI to register while the dialog is
+	// open: Facebook's "URL blocked" page never comes back to LiveRoute.
+	urlBlocked *widget.Label
+	problem    *widget.Label
 
 	// Paste-back: the login address to open and the field to paste into.
 	pasteBox   *fyne.Container
@@ -92,6 +101,11 @@ func newConnectForm(g *GUI) *connectForm {
 		}
 	})
 	f.transport.SetSelectedIndex(0)
+	f.port = widget.NewEntry()
+	f.port.SetText(strconv.Itoa(store.DefaultLoopbackPort))
+	f.port.OnChanged = func(string) { f.showSetup() }
+	f.pkce = widget.NewCheck("Use PKCE (only for OpenID Connect apps: Facebook refuses it in an ordinary login)", nil)
+	f.setup = wrapLabel("")
 	f.connect = widget.NewButton("Connect", func() { f.start(false) })
 	f.connect.Importance = widget.HighImportance
 	f.addPages = widget.NewButton("Add Pages…", func() { f.start(true) })
@@ -101,6 +115,8 @@ func newConnectForm(g *GUI) *connectForm {
 	f.browserLink.Hide()
 	f.progress = widget.NewLabel("")
 	f.progress.Wrapping = fyne.TextWrapWord
+	f.urlBlocked = wrapLabel("")
+	f.urlBlocked.Hide()
 	f.problem = widget.NewLabel("")
 	f.problem.Wrapping = fyne.TextWrapWord
 	f.problem.Importance = widget.DangerImportance
@@ -123,17 +139,22 @@ func newConnectForm(g *GUI) *connectForm {
 		widget.NewFormItem("Configuration ID", f.configID),
 		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL)),
 	)
+	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", container.NewVBox(
+		widget.NewForm(widget.NewFormItem("Port for Facebook's answer", f.port)),
+		wrapLabel("Facebook returns to http://localhost:PORT/callback on this computer; register that exact address in your Meta app. Change the port only if another program uses it."),
+		f.pkce)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
 	businessTools, _ := url.Parse("https://www.facebook.com/settings?tab=business_tools")
 	steps := widget.NewAccordion(
-		widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", wrapLabel(metaAppSteps)),
+		widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup),
 		widget.NewAccordionItem("Sharing stopped? Reset the connection", container.NewVBox(
 			wrapLabel(resetSteps),
 			widget.NewHyperlink("Open Facebook → Settings → Business Integrations", businessTools),
 			f.forget)),
 	)
-	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form,
-		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.browserLink, f.problem, f.pasteBox)
+	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form, advanced,
+		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.urlBlocked, f.browserLink, f.problem, f.pasteBox)
+	f.showSetup()
 	f.load()
 	return f
 }
@@ -154,6 +175,8 @@ func (f *connectForm) loadFields() {
 		f.appID.SetText(settings.AppID)
 		f.configID.SetText(settings.ConfigID)
 		f.relayURL.SetText(settings.RelayURL)
+		f.port.SetText(strconv.Itoa(settings.LoginPort()))
+		f.pkce.SetChecked(settings.PKCE)
 		for i, c := range transportChoices {
 			if c.value == settings.Transport {
 				f.transport.SetSelectedIndex(i)
@@ -193,6 +216,25 @@ func (f *connectForm) loadSummary() {
 	}
 }
 
+// portValue is the port typed under Advanced; 0 when it is not a number.
+func (f *connectForm) portValue() int {
+	p, err := strconv.Atoi(strings.TrimSpace(f.port.Text))
+	if err != nil {
+		return 0
+	}
+	return p
+}
+
+// showSetup rewrites the Meta-app walk-through for the port typed, so it
+// names the exact redirect URI to register.
+func (f *connectForm) showSetup() {
+	port := f.portValue()
+	if port < store.MinLoopbackPort || port > store.MaxLoopbackPort {
+		port = store.DefaultLoopbackPort
+	}
+	f.setup.SetText(metaAppSteps(port))
+}
+
 func (f *connectForm) transportValue() string {
 	i := f.transport.SelectedIndex()
 	if i < 0 {
@@ -211,12 +253,17 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 		Transport: f.transportValue(),
 		RelayURL:  strings.TrimSpace(f.relayURL.Text),
 		Rerequest: rerequest,
+		Port:      f.portValue(),
+		PKCE:      f.pkce.Checked,
 	}
 	if !digits(req.AppID) {
 		return req, errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")
 	}
 	if req.ConfigID != "" && !digits(req.ConfigID) {
 		return req, errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
+	}
+	if req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort {
+		return req, fmt.Errorf("the port for Facebook's answer (Advanced) must be a number from %d to %d; the default is %d", store.MinLoopbackPort, store.MaxLoopbackPort, store.DefaultLoopbackPort)
 	}
 	if req.Transport == store.TransportRelay {
 		if u, err := url.Parse(req.RelayURL); err != nil || u.Scheme != "https" || u.Host == "" {
@@ -267,12 +314,14 @@ func (f *connectForm) start(rerequest bool) {
 	f.connect.Disable()
 	f.addPages.Disable()
 	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { f.progress.SetText(stepText(step)) }) }
-	req.OnLoginURL = func(loginURL string) {
+	req.OnLoginURL = func(loginURL, urlBlockedHint string) {
 		fyne.Do(func() {
 			if u, err := url.Parse(loginURL); err == nil && req.Transport != store.TransportPaste {
 				f.browserLink.SetURL(u)
 				f.browserLink.Show()
 			}
+			f.urlBlocked.SetText(urlBlockedHint)
+			f.urlBlocked.Show()
 			f.showFeedback()
 		})
 	}
@@ -305,6 +354,7 @@ func (f *connectForm) finish(res account.Result, err error) {
 	f.mu.Unlock()
 	f.stop.Hide()
 	f.browserLink.Hide()
+	f.urlBlocked.Hide()
 	f.pasteBox.Hide()
 	f.connect.Enable()
 	if err != nil {
@@ -335,9 +385,8 @@ func (f *connectForm) showFeedback() {
 // connectProblem is what the person reads when a connect fails: the
 // sentence with the fix, without the wire details (the log has them).
 func connectProblem(err error) string {
-	var le fbclient.LoginError
-	if errors.As(err, &le) {
-		return string(le)
+	if sentence, ok := fbclient.LoginProblem(err); ok {
+		return sentence
 	}
 	if fbclient.Classify(err) == fbclient.ClassTransient {
 		return "LiveRoute cannot reach Facebook: check this computer's internet connection, then press Connect again."
@@ -433,14 +482,18 @@ func (f *connectForm) forgetConnection(done chan<- struct{}) {
 	}()
 }
 
-// metaAppSteps is META_APP_SETUP.md's walk-through, in the app.
-const metaAppSteps = `1. On developers.facebook.com (as yourself, with a Facebook account that manages your Pages): My Apps → Create app. Any name, e.g. "LiveRoute – your name".
+// metaAppSteps is META_APP_SETUP.md's walk-through, in the app, naming the
+// exact loopback redirect URI on port: Strict Mode matches it exactly.
+func metaAppSteps(port int) string {
+	return `1. On developers.facebook.com (as yourself, with a Facebook account that manages your Pages): My Apps → Create app. Any name, e.g. "LiveRoute – your name".
 2. Use case: "Manage everything on your Page". Business: "I don't want to connect a business portfolio yet". Then Go to dashboard.
-3. Use cases → Manage everything on your Page → Customize → Permissions: add pages_show_list, pages_read_engagement, pages_manage_posts, pages_read_user_content and publish_video until each says "Ready for testing".
-4. Facebook Login for Business → Configurations → Create configuration: name "LiveRoute", token type "User access token", the five permissions. Copy the Configuration ID.
-5. App settings → Basic: copy the App ID; Show and copy the App secret (treat it like a password).
-6. Paste all three above and press Connect. In Facebook's dialog choose Edit settings if offered and tick every Page LiveRoute should use.
-7. While the app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then reconnect with "Paste the address back" (add https://www.facebook.com/connect/login_success.html under Facebook Login for Business → Settings → Valid OAuth Redirect URIs).`
+3. Use cases → Manage everything on your Page → Customize → Permissions: add pages_show_list, pages_read_engagement, pages_manage_posts, pages_read_user_content, publish_video and pages_manage_engagement (for live crossposting) until each says "Ready for testing".
+4. Facebook Login for Business → Configurations → Create configuration: name "LiveRoute", token type "User access token", the six permissions. Copy the Configuration ID.
+5. Facebook Login for Business → Settings: Client OAuth login and Web OAuth login on; under Valid OAuth Redirect URIs add exactly ` + fbclient.LoopbackRedirectURI(port) + ` (Facebook matches it letter for letter, port included; its validator may call it invalid — save anyway). Save changes.
+6. App settings → Basic: copy the App ID; Show and copy the App secret (treat it like a password).
+7. Paste all three above and press Connect. In Facebook's dialog choose Edit settings if offered and tick every Page LiveRoute should use.
+8. While the app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then reconnect with "Paste the address back" (add https://www.facebook.com/connect/login_success.html under Facebook Login for Business → Settings → Valid OAuth Redirect URIs).`
+}
 
 // resetSteps is the reset walk-through: what breaks sharing and how to mend it.
 const resetSteps = `1. Open Business Integrations below: LiveRoute's app must be listed as Active (if it shows Renew, renew it; if it was removed, Facebook ended every Page's access). Set its visibility to Public so your followers see the posts.

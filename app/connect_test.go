@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +32,10 @@ func requireInCI(t *testing.T, why string) {
 
 // newConnectGUI is the real window over a real service: a fake Facebook
 // over HTTP, a bbolt file, and the real keychain.
+//
+// The Meta app registered the loopback URI on a port of the test's own (a
+// test running at the same time must not share LiveRoute's fixed default),
+// typed into the form's Advanced part, and login_success.html.
 func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 	t.Helper()
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
@@ -40,7 +46,9 @@ func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fb.Close() })
-	fb.AddApp(fakefb.App{ID: testAppID, Secret: testAppSecret, Name: "LiveRoute – Ada"})
+	port := freePort(t)
+	fb.AddApp(fakefb.App{ID: testAppID, Secret: testAppSecret, Name: "LiveRoute – Ada",
+		RedirectURIs: []string{fbclient.LoopbackRedirectURI(port), fb.LoginSuccessURL()}})
 	fb.AddUser(fakefb.User{ID: "501", Name: "Ada"})
 	fb.AddPage(fakefb.Page{ID: "9001", Name: "Ada's Page"}, "501")
 	fb.AddPage(fakefb.Page{ID: "9002", Name: "Ada's Choir"}, "501")
@@ -61,7 +69,19 @@ func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 	})
 	a := &desktopApp{App: test.NewTempApp(t)}
 	g := New(Options{App: a, Engine: svc.Engine, Service: svc, DB: svc.DB, TrayHost: func() bool { return true }})
+	g.view.connect.port.SetText(strconv.Itoa(port))
 	return g, svc, fb
+}
+
+// freePort returns a port nothing listens on right now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // fillAndConnect types the app's ID and secret into the form and presses
@@ -91,8 +111,10 @@ func TestConnectFormConnectsThroughTheLoopbackAndKeepsTheSecretInTheKeychain(t *
 	if got, err := svc.Secrets.Get(store.AppSecretKey(testAppID)); err != nil || got != testAppSecret {
 		t.Errorf("App secret in the keychain: %v", err)
 	}
-	if settings, _ := svc.DB.Settings(); settings.AppID != testAppID {
-		t.Errorf("settings keep app ID %q", settings.AppID)
+	settings, _ := svc.DB.Settings()
+	if settings.AppID != testAppID || strconv.Itoa(settings.LoginPort()) != f.port.Text || settings.PKCE {
+		t.Errorf("settings keep app ID %q, port %d (form %s), PKCE %v; want the form's app and port, PKCE off",
+			settings.AppID, settings.LoginPort(), f.port.Text, settings.PKCE)
 	}
 	if f.secret.Text != "" {
 		t.Error("the secret stays in the form after connecting")
@@ -124,7 +146,10 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 		{testAppID, "abc", store.TransportLoopback, "", "Configuration ID is a number"},
 		{testAppID, "", store.TransportRelay, "http://example.com/r.html", "must start with https://"},
 		{testAppID, "", store.TransportLoopback, "", "Paste your App secret"},
+		{testAppID, "", store.TransportLoopback, "port:80", "must be a number from 1024 to 65535"},
+		{testAppID, "", store.TransportLoopback, "port:http", "must be a number from 1024 to 65535"},
 	}
+	port := f.port.Text
 	for _, c := range cases {
 		f.appID.SetText(c.appID)
 		f.configID.SetText(c.configID)
@@ -133,7 +158,13 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 				f.transport.SetSelectedIndex(i)
 			}
 		}
-		f.relayURL.SetText(c.relay)
+		f.port.SetText(port)
+		if p, ok := strings.CutPrefix(c.relay, "port:"); ok {
+			f.port.SetText(p)
+			f.secret.SetText(testAppSecret)
+		} else {
+			f.relayURL.SetText(c.relay)
+		}
 		before := fb.RequestCount()
 		test.Tap(f.connect)
 		if !strings.Contains(f.problem.Text, c.want) {
@@ -270,5 +301,49 @@ func TestAWrongPasteCanBeCorrectedAndALoginCanceled(t *testing.T) {
 	}
 	if _, ok, _ := svc.DB.Account(); ok {
 		t.Error("a canceled login connected")
+	}
+}
+
+func TestSetupStepsNameTheRedirectURIForTheChosenPortAndTheNewPermission(t *testing.T) {
+	g, _, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.port.SetText("40123")
+	for _, want := range []string{"http://localhost:40123/callback", "Valid OAuth Redirect URIs", "pages_manage_engagement"} {
+		if !strings.Contains(f.setup.Text, want) {
+			t.Errorf("the walk-through does not say %q:\n%s", want, f.setup.Text)
+		}
+	}
+}
+
+func TestConnectFormSaysWhichURIToRegisterWhileFacebooksDialogIsOpen(t *testing.T) {
+	g, _, fb := newConnectGUI(t)
+	fb.AddApp(fakefb.App{ID: testAppID, Secret: testAppSecret, Name: "LiveRoute – Ada"}) // nothing registered
+	f := g.view.connect
+	f.pasteShown = make(chan string, 1)
+	f.transport.SetSelectedIndex(1)
+	fillAndConnect(f, testAppSecret)
+	select {
+	case <-f.pasteShown:
+	case err := <-f.finished:
+		t.Fatalf("connect ended before the dialog: %v", err)
+	}
+	hint := fbclient.URLBlockedHint(fb.LoginSuccessURL())
+	if !f.urlBlocked.Visible() || f.urlBlocked.Text != hint {
+		t.Errorf("while the dialog is open the form shows %q (visible %v), want %q", f.urlBlocked.Text, f.urlBlocked.Visible(), hint)
+	}
+	test.Tap(f.stop)
+	<-f.finished
+	if f.urlBlocked.Visible() {
+		t.Error("the hint stays after the login ended")
+	}
+}
+
+func TestConnectProblemShowsTheSentenceOfEveryLoginFailure(t *testing.T) {
+	busy := fmt.Errorf("start login: %w", &fbclient.PortBusyError{Port: 28761})
+	if got := connectProblem(busy); !strings.HasPrefix(got, "Port 28761 on this computer is in use") {
+		t.Errorf("busy port: %q", got)
+	}
+	if got := connectProblem(fmt.Errorf("exchange login code: %w", fbclient.ErrPKCEDropped)); got != string(fbclient.ErrPKCEDropped) {
+		t.Errorf("PKCE dropped: %q", got)
 	}
 }

@@ -51,14 +51,40 @@ func (t Transport) String() string {
 // DefaultLoginTimeout is how long a login waits for the person by default.
 const DefaultLoginTimeout = 5 * time.Minute
 
+// DefaultLoopbackPort is the fixed port of the loopback redirect URI
+// http://localhost:28761/callback. Facebook's Strict Mode matches a
+// redirect URI exactly, port included, so the person registers this one
+// address once; below 32768 it stays out of the ports Linux, macOS and
+// Windows hand out at random.
+// Strict Mode: https://developers.facebook.com/docs/facebook-login/security/#strict_mode
+const DefaultLoopbackPort = 28761
+
 // DefaultScopes returns the permissions LiveRoute asks for with classic
-// Facebook Login (FACEBOOK.md, "Permissions to ask").
+// Facebook Login (FACEBOOK.md, "Permissions to ask"); pages_manage_engagement
+// is what live crossposting needs.
 func DefaultScopes() []string {
-	return []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video"}
+	return []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
+}
+
+// LoopbackRedirectURI is the redirect URI of a loopback login on port: the
+// address to register under Valid OAuth Redirect URIs. Per-login data
+// travels in state, never in this address, so it never changes.
+func LoopbackRedirectURI(port int) string {
+	return fmt.Sprintf("http://localhost:%d/callback", port)
+}
+
+// URLBlockedHint is what to tell the person while Facebook's dialog is
+// open: when redirectURI is not registered, Facebook shows "URL blocked" in
+// the browser and never comes back, so LiveRoute cannot notice by itself.
+// Manual flow: https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
+func URLBlockedHint(redirectURI string) string {
+	return "If Facebook says “URL blocked”, add " + redirectURI +
+		" under Valid OAuth Redirect URIs (Facebook Login for Business → Settings in your Meta app), save, and press Connect again."
 }
 
 // LoginOptions configure one login. Start from DefaultLoginOptions: the
-// zero value works but leaves PKCE off.
+// zero value works but listens on a random port, which Facebook's Strict
+// Mode refuses unless that very port is registered.
 type LoginOptions struct {
 	Transport Transport
 	// ConfigID is the Facebook Login for Business configuration; when set
@@ -69,9 +95,16 @@ type LoginOptions struct {
 	// Rerequest asks again for permissions declined before and lets the
 	// person grant Pages gained since (auth_type=rerequest).
 	Rerequest bool
-	// PKCE sends an S256 code challenge. Facebook documents PKCE as "in
-	// testing"; turn it off only if Facebook rejects it.
+	// PKCE sends an S256 code challenge and its verifier. Facebook
+	// documents PKCE only for the OIDC flow (scope with openid, "still in
+	// testing"); for a plain code flow its dialog drops the challenge and the
+	// exchange then refuses the verifier, so it is off unless asked for here.
+	// A scope list with openid always uses it.
+	// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 	PKCE bool
+	// Port is the loopback listener's port (Loopback, Relay); 0 lets the
+	// system choose one, which only suits a test.
+	Port int
 	// RelayURL is the HTTPS address of the hosted relay page (Relay only).
 	RelayURL string
 	// Timeout bounds the whole login from StartLogin; default 5 minutes.
@@ -83,10 +116,17 @@ type LoginOptions struct {
 	Progress func(LoginStep)
 }
 
-// DefaultLoginOptions returns options for transport t with PKCE on and the
-// default scopes and timeout.
+// DefaultLoginOptions returns options for transport t without PKCE, on
+// DefaultLoopbackPort, with the default scopes and timeout.
 func DefaultLoginOptions(t Transport) LoginOptions {
-	return LoginOptions{Transport: t, PKCE: true, Scopes: DefaultScopes(), Timeout: DefaultLoginTimeout}
+	return LoginOptions{Transport: t, Port: DefaultLoopbackPort, Scopes: DefaultScopes(), Timeout: DefaultLoginTimeout}
+}
+
+// usesPKCE says whether the login sends a PKCE challenge: when asked, or
+// for an OIDC login (classic scope with openid), where Facebook keeps it.
+// A configuration (config_id) is never OIDC.
+func (o LoginOptions) usesPKCE() bool {
+	return o.PKCE || (o.ConfigID == "" && containsString(o.Scopes, "openid"))
 }
 
 // LoginStep is a stage of a login, for a wizard that shows progress.
@@ -161,7 +201,7 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 				return nil, err
 			}
 		}
-		lb, err := listenLoopback()
+		lb, err := listenLoopback(opts.Port)
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +210,7 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 		// forward; the listener checks the whole state before anything else.
 		s.state = strconv.Itoa(lb.port) + "." + random
 		lb.state = s.state
-		s.redirectURI = fmt.Sprintf("http://localhost:%d/callback", lb.port)
+		s.redirectURI = LoopbackRedirectURI(lb.port)
 		if opts.Transport == Relay {
 			s.redirectURI = opts.RelayURL
 		}
@@ -189,6 +229,10 @@ func (s *LoginSession) AuthURL() string { return s.authURL }
 // RedirectURI is the address Facebook sends the person back to; the wizard
 // shows it so the person can register it in the Meta app's settings.
 func (s *LoginSession) RedirectURI() string { return s.redirectURI }
+
+// URLBlockedHint names the redirect URI to register if Facebook's dialog
+// says "URL blocked"; show it while the dialog is open.
+func (s *LoginSession) URLBlockedHint() string { return URLBlockedHint(s.redirectURI) }
 
 // String describes the login for logs without its PKCE verifier, its state
 // or its client's App secret, which fmt would print from the unexported
@@ -351,14 +395,17 @@ func (s *LoginSession) buildAuthURL() string {
 	if s.opts.ConfigID != "" {
 		// Facebook Login for Business: the configuration lists the
 		// permissions, and scope= would make the dialog refuse itself.
+		// https://developers.facebook.com/docs/facebook-login/facebook-login-for-business/
 		params = append(params, oauth2.SetAuthURLParam("config_id", s.opts.ConfigID))
 	} else {
 		params = append(params, oauth2.SetAuthURLParam("scope", strings.Join(s.opts.Scopes, ",")))
 	}
+	// Declined permissions are asked again only with auth_type=rerequest.
+	// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 	if s.opts.Rerequest {
 		params = append(params, oauth2.SetAuthURLParam("auth_type", "rerequest"))
 	}
-	if s.opts.PKCE {
+	if s.opts.usesPKCE() {
 		s.verifier = oauth2.GenerateVerifier()
 		params = append(params, oauth2.S256ChallengeOption(s.verifier))
 	}

@@ -38,7 +38,10 @@ type loginEnv struct {
 type envOptions struct {
 	mode         fakefb.AppMode
 	flfb         bool     // the app uses Facebook Login for Business (configurations)
-	redirectURIs []string // registered Valid OAuth Redirect URIs
+	redirectURIs []string // Valid OAuth Redirect URIs registered besides the defaults
+	// unregistered leaves out the redirect URIs LiveRoute uses by default
+	// (the loopback on DefaultLoopbackPort and login_success.html).
+	unregistered bool
 }
 
 func newLoginEnv(t *testing.T, o envOptions) *loginEnv {
@@ -48,7 +51,12 @@ func newLoginEnv(t *testing.T, o envOptions) *loginEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := fakefb.App{ID: testAppID, Secret: testSecret, Name: "LiveRoute – Ana", Mode: o.mode, RedirectURIs: o.redirectURIs}
+	// Strict Mode: the person registered the URIs LiveRoute uses.
+	uris := o.redirectURIs
+	if !o.unregistered {
+		uris = append(uris, fbclient.LoopbackRedirectURI(fbclient.DefaultLoopbackPort), fb.LoginSuccessURL())
+	}
+	app := fakefb.App{ID: testAppID, Secret: testSecret, Name: "LiveRoute – Ana", Mode: o.mode, RedirectURIs: uris}
 	if o.flfb {
 		app.Configs = map[string][]string{testConfigID: fbclient.DefaultScopes()}
 	}

@@ -1,6 +1,9 @@
 package fbclient
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // LoginError is a login failure the person sees: a sentence with the fix.
 // Its values are constants, so they compare with errors.Is and cannot be
@@ -34,7 +37,12 @@ const (
 	ErrRedirectMismatch = LoginError("Facebook refused the login because the return address differs from the one its dialog used. " +
 		"Check that the redirect address registered in your Meta app matches LiveRoute's setting exactly, then press Connect again.")
 	ErrPKCERejected = LoginError("Facebook refused LiveRoute's extra login check (PKCE). " +
-		"Turn PKCE off in LiveRoute's Facebook settings and press Connect again.")
+		"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce) and press Connect again.")
+	// ErrPKCEDropped is Facebook's dialog dropping the PKCE challenge of a
+	// login that is not OIDC, then refusing its verifier.
+	ErrPKCEDropped = LoginError("Facebook ignored LiveRoute's extra login check (PKCE) in its dialog and then refused the login because of it: " +
+		"Facebook supports PKCE only for OpenID Connect logins. LiveRoute logs in without PKCE unless you turn it on; " +
+		"turn off “Use PKCE” under Connection → Advanced (or leave out --pkce) and press Connect again.")
 	ErrAppCredentials = LoginError("Facebook does not accept the App ID or App secret. " +
 		"Copy both again from App settings → Basic in your Meta app, then press Connect.")
 	ErrTokenNotExtended = LoginError("Facebook ended the new connection before LiveRoute could make it last 60 days. " +
@@ -62,4 +70,62 @@ type DialogError struct {
 // Error says what Facebook answered and what to do.
 func (e *DialogError) Error() string {
 	return fmt.Sprintf("Facebook's login dialog ended with an error (%s: %s). Press Connect to try again.", e.Code, e.Description)
+}
+
+// PortBusyError is a loopback port LiveRoute cannot listen on: another
+// program holds it (or it is not a port at all).
+type PortBusyError struct {
+	Port    int
+	Invalid bool // not a port number (1 to 65535)
+}
+
+// Error names the port and how to choose another.
+func (e *PortBusyError) Error() string {
+	if e.Invalid {
+		return fmt.Sprintf("%d is not a port number: choose one from 1024 to 65535 under Connection → Advanced (or with connect --port N).", e.Port)
+	}
+	return fmt.Sprintf("Port %d on this computer is in use by another program, so LiveRoute cannot wait there for Facebook's answer. "+
+		"Close that program, or choose another port N under Connection → Advanced (or with liveroute connect --port N) "+
+		"and register http://localhost:N/callback under Valid OAuth Redirect URIs in your Meta app.", e.Port)
+}
+
+// Is makes errors.Is(err, ErrLoopbackUnavailable) true for a busy port.
+func (e *PortBusyError) Is(target error) bool { return target == ErrLoopbackUnavailable }
+
+// RefusedError is a refusal of the login by Facebook that LiveRoute has no
+// sentence of its own for: it shows Facebook's words, scrubbed of every
+// secret of the request.
+type RefusedError struct {
+	Message string // Facebook's message, scrubbed
+	Code    int
+	cause   error
+}
+
+// Error quotes Facebook and says what to do.
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("Facebook refused the login: “%s” (code %d). Check your Meta app's settings against LiveRoute's setup steps, then press Connect again.", e.Message, e.Code)
+}
+
+// Unwrap returns Facebook's error object.
+func (e *RefusedError) Unwrap() error { return e.cause }
+
+// LoginProblem returns the sentence for the person in a login failure, and
+// whether err carries one (a LoginError, a busy port, a dialog error or
+// Facebook's own words). The window shows it without the wire details.
+func LoginProblem(err error) (string, bool) {
+	var le LoginError
+	var busy *PortBusyError
+	var refused *RefusedError
+	var dialog *DialogError
+	switch {
+	case errors.As(err, &busy):
+		return busy.Error(), true
+	case errors.As(err, &le):
+		return string(le), true
+	case errors.As(err, &refused):
+		return refused.Error(), true
+	case errors.As(err, &dialog):
+		return dialog.Error(), true
+	}
+	return "", false
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestReplayedLoginAddressIsRefusedBecauseCodesAreSingleUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fb.Close()
-	fb.AddApp(fakefb.App{ID: "1", Secret: "sec", Mode: fakefb.Live})
+	fb.AddApp(fakefb.App{ID: "1", Secret: "sec", Mode: fakefb.Live, RedirectURIs: []string{fb.LoginSuccessURL()}})
 	fb.AddUser(fakefb.User{ID: "9", Name: "Ana"})
 	fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -88,14 +89,50 @@ func TestExplainCodeFailureNamesTheFix(t *testing.T) {
 		{oauthFailure{Code: 100, Message: "Invalid verification code format."}, ErrCodeRejected},
 		{oauthFailure{Code: 100, Subcode: 36008, Message: "Error validating verification code."}, ErrRedirectMismatch},
 		{oauthFailure{Code: 100, Message: "Invalid code verifier"}, ErrPKCERejected},
+		{oauthFailure{Code: 1, Message: "code_verifier param is provided without a code_challenge in authorization request."}, ErrPKCEDropped},
 	} {
 		f := tc.f
 		if err := explainCodeFailure(&f); !errors.Is(err, tc.want) {
 			t.Errorf("%q: got %v, want %v", f.Message, err, tc.want)
 		}
 	}
-	other := &oauthFailure{Code: 2, Message: "An unexpected error has occurred."}
-	if err := explainCodeFailure(other); err != other {
-		t.Errorf("an unrelated failure was rewritten: %v", err)
+}
+
+func TestExplainCodeFailureShowsFacebooksWordsForAnotherCode1(t *testing.T) {
+	other := &oauthFailure{Code: 1, Message: "An unknown error has occurred."}
+	err := explainCodeFailure(other)
+	if errors.Is(err, ErrAppCredentials) {
+		t.Fatalf("code 1 with another message blamed the App ID or secret: %v", err)
+	}
+	sentence, ok := LoginProblem(err)
+	if !ok || !strings.Contains(sentence, "An unknown error has occurred.") || !strings.Contains(sentence, "code 1") {
+		t.Fatalf("LoginProblem = %q, %v; want Facebook's words", sentence, ok)
+	}
+	if !errors.Is(err, other) {
+		t.Fatalf("%v does not wrap Facebook's error", err)
+	}
+}
+
+func TestCode1WithAnotherMessageShowsFacebooksWordsWithoutSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		// Facebook may echo what it was sent; the scrubber must catch it.
+		_, _ = w.Write([]byte(`{"error":{"message":"Your app the-app-secret-value is restricted for code the-login-code.","type":"OAuthException","code":1,"fbtrace_id":"Ax"}}`))
+	}))
+	defer srv.Close()
+	c := New(Config{GraphURL: srv.URL, AppID: "1", AppSecret: "the-app-secret-value", HTTPClient: srv.Client()})
+	_, err := c.exchangeCode(context.Background(), "the-login-code", "http://localhost:1/callback", "")
+	if errors.Is(err, ErrAppCredentials) {
+		t.Fatalf("code 1 with another message blamed the App ID or secret: %v", err)
+	}
+	sentence, ok := LoginProblem(err)
+	if !ok || !strings.Contains(sentence, "Your app [redacted] is restricted for code [redacted].") {
+		t.Fatalf("LoginProblem = %q, want Facebook's words, scrubbed", sentence)
+	}
+	for _, secret := range []string{"the-app-secret-value", "the-login-code"} {
+		if strings.Contains(err.Error(), secret) || strings.Contains(sentence, secret) {
+			t.Fatalf("%q discloses %s", sentence, secret)
+		}
 	}
 }

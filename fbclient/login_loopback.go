@@ -40,32 +40,66 @@ type callback struct {
 }
 
 // loopbackPortAttempts bounds the search for a port free on both loopback
-// addresses.
+// addresses when the system chooses the port.
 const loopbackPortAttempts = 5
 
-// listenLoopback opens one port on 127.0.0.1 and, where the machine has
-// it, [::1]. If another program holds the IPv6 side of the port, it picks
-// another port: that program would otherwise receive the browser's visit.
-func listenLoopback() (*loopback, error) {
+// listenLoopback opens port on 127.0.0.1 and, where the machine has it,
+// [::1]. A fixed port that another program holds on either address is a
+// *PortBusyError: that program would otherwise receive the browser's visit.
+// Port 0 lets the system choose, trying again while the IPv6 side is taken.
+func listenLoopback(port int) (*loopback, error) {
+	if port < 0 || port > 65535 {
+		return nil, &PortBusyError{Port: port, Invalid: true}
+	}
+	if port != 0 {
+		return listenLoopbackPort(port)
+	}
 	for range loopbackPortAttempts {
 		v4, err := net.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("%w (%w)", ErrLoopbackUnavailable, err)
 		}
 		port := v4.Addr().(*net.TCPAddr).Port
-		v6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))
-		switch {
-		case err == nil:
-			return newLoopback(port, v4, v6), nil
-		case errors.Is(err, syscall.EADDRINUSE):
+		lb, err := addIPv6(port, v4)
+		if errors.Is(err, syscall.EADDRINUSE) {
 			v4.Close()
 			continue
-		default:
-			slog.Info("login: IPv6 loopback unavailable; listening on 127.0.0.1 only", "port", port, "err", err)
-			return newLoopback(port, v4), nil
 		}
+		return lb, err
 	}
 	return nil, fmt.Errorf("%w (no port free on both 127.0.0.1 and ::1 after %d tries)", ErrLoopbackUnavailable, loopbackPortAttempts)
+}
+
+// listenLoopbackPort opens the fixed port the person registered.
+func listenLoopbackPort(port int) (*loopback, error) {
+	v4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EACCES) {
+		return nil, &PortBusyError{Port: port}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (%w)", ErrLoopbackUnavailable, err)
+	}
+	lb, err := addIPv6(port, v4)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		v4.Close()
+		return nil, &PortBusyError{Port: port}
+	}
+	return lb, err
+}
+
+// addIPv6 adds [::1]:port next to v4. It returns the EADDRINUSE error when
+// another program holds it; a machine without IPv6 gets 127.0.0.1 only.
+func addIPv6(port int, v4 net.Listener) (*loopback, error) {
+	v6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))
+	switch {
+	case err == nil:
+		return newLoopback(port, v4, v6), nil
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, err
+	default:
+		slog.Info("login: IPv6 loopback unavailable; listening on 127.0.0.1 only", "port", port, "err", err)
+		return newLoopback(port, v4), nil
+	}
 }
 
 func newLoopback(port int, lns ...net.Listener) *loopback {
@@ -184,7 +218,12 @@ func renderOutcome(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrLoginDenied):
 		renderLoopbackPage(w, http.StatusOK, pageDenied)
 	default:
-		renderLoopbackPage(w, http.StatusOK, loopbackPage{"LiveRoute could not finish connecting", err.Error()})
+		// The person's sentence, without the wire details the log keeps.
+		message, ok := LoginProblem(err)
+		if !ok {
+			message = err.Error()
+		}
+		renderLoopbackPage(w, http.StatusOK, loopbackPage{"LiveRoute could not finish connecting", message})
 	}
 }
 

@@ -2,9 +2,11 @@ package fbclient_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -60,6 +62,19 @@ func assertListenerClosed(t *testing.T, port string) {
 	}
 }
 
+// freePort returns a port nothing listens on right now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestLoopbackLoginWithChromiumConnectsDevelopmentApp is the login with
+// default settings, against the strict fake, through a real browser.
 func TestLoopbackLoginWithChromiumConnectsDevelopmentApp(t *testing.T) {
 	noLeaks(t)
 	b := chromium.New(t)
@@ -71,8 +86,11 @@ func TestLoopbackLoginWithChromiumConnectsDevelopmentApp(t *testing.T) {
 	opts.Progress = func(s fbclient.LoginStep) { steps = append(steps, s) }
 	s := env.start(t, opts)
 	port := loopbackPort(t, s)
-	if want := fmt.Sprintf("http://localhost:%s/callback", port); s.RedirectURI() != want {
-		t.Fatalf("RedirectURI = %q, want %q", s.RedirectURI(), want)
+	if want := fmt.Sprintf("http://localhost:%d/callback", fbclient.DefaultLoopbackPort); s.RedirectURI() != want || port != fmt.Sprint(fbclient.DefaultLoopbackPort) {
+		t.Fatalf("RedirectURI = %q on port %s, want %q", s.RedirectURI(), port, want)
+	}
+	if authParam(t, s, "code_challenge") != "" {
+		t.Fatalf("the default login sends a PKCE challenge: %s", s.AuthURL())
 	}
 
 	page := browse(t, b, s.AuthURL())
@@ -82,7 +100,7 @@ func TestLoopbackLoginWithChromiumConnectsDevelopmentApp(t *testing.T) {
 	}
 	env.assertTokenIsLongLived(t, res)
 	if !equalStrings(res.Granted, sorted(fbclient.DefaultScopes())) {
-		t.Fatalf("granted %v, want the configuration's five", res.Granted)
+		t.Fatalf("granted %v, want the whole configuration", res.Granted)
 	}
 	if dom := <-page; !strings.Contains(dom, "You're connected — return to LiveRoute") {
 		t.Fatalf("the browser ends on:\n%s", dom)
@@ -240,4 +258,90 @@ func TestLoopbackAcceptsExactlyOneCallbackAndShowsWhyItFailed(t *testing.T) {
 		t.Fatalf("the browser was shown %d:\n%s", p.status, p.body)
 	}
 	assertListenerClosed(t, port)
+}
+
+func TestUnregisteredRedirectShowsURLBlockedAndTheHintNamesTheURI(t *testing.T) {
+	noLeaks(t)
+	b := chromium.New(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Development, flfb: true, unregistered: true})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.Loopback)
+	opts.ConfigID = testConfigID
+	s := env.start(t, opts)
+
+	hint := s.URLBlockedHint()
+	if !strings.Contains(hint, "URL blocked") || !strings.Contains(hint, s.RedirectURI()) || !strings.Contains(hint, "Valid OAuth Redirect URIs") {
+		t.Fatalf("hint %q does not name %s and where to add it", hint, s.RedirectURI())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dom, err := b.DumpDOM(ctx, s.AuthURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(dom, fakefb.URLBlockedTitle) || !strings.Contains(dom, "not whitelisted") {
+		t.Fatalf("the browser shows:\n%s", dom)
+	}
+}
+
+func TestChosenPortIsUsedForTheListenerAndTheRedirectURI(t *testing.T) {
+	noLeaks(t)
+	port := freePort(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Development, unregistered: true,
+		redirectURIs: []string{fbclient.LoopbackRedirectURI(port)}})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.Loopback)
+	opts.Port = port
+	s := env.start(t, opts)
+	if want := fmt.Sprintf("http://localhost:%d/callback", port); s.RedirectURI() != want || authParam(t, s, "redirect_uri") != want {
+		t.Fatalf("redirect URI %q, dialog's %q, want %q", s.RedirectURI(), authParam(t, s, "redirect_uri"), want)
+	}
+	done := make(chan string, 1)
+	go func() { done <- followToTheEnd(env, s.AuthURL()) }()
+	if _, err := waitLogin(t, s); err != nil {
+		t.Fatalf("Wait on port %d: %v", port, err)
+	}
+	if page := <-done; !strings.Contains(page, "LiveRoute is now connected to Facebook") {
+		t.Fatalf("the browser ends on:\n%s", page)
+	}
+	assertListenerClosed(t, fmt.Sprint(port))
+}
+
+// followToTheEnd plays a browser without JavaScript: it follows every
+// redirect and returns the last page.
+func followToTheEnd(env *loginEnv, address string) string {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	defer hc.CloseIdleConnections()
+	resp, err := hc.Get(address)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+func TestBusyPortIsASentenceNamingThePort(t *testing.T) {
+	noLeaks(t)
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	env := newLoginEnv(t, envOptions{mode: fakefb.Development})
+	opts := fbclient.DefaultLoginOptions(fbclient.Loopback)
+	opts.Port = port
+	_, err = env.client.StartLogin(context.Background(), opts)
+	var busy *fbclient.PortBusyError
+	if !errors.As(err, &busy) || busy.Port != port {
+		t.Fatalf("StartLogin on a busy port: %v, want a *PortBusyError for %d", err, port)
+	}
+	wantErr(t, err, fbclient.ErrLoopbackUnavailable)
+	sentence, ok := fbclient.LoginProblem(err)
+	for _, want := range []string{fmt.Sprintf("Port %d", port), "in use", "--port", "Valid OAuth Redirect URIs"} {
+		if !ok || !strings.Contains(sentence, want) {
+			t.Fatalf("sentence %q lacks %q", sentence, want)
+		}
+	}
 }

@@ -33,7 +33,7 @@ func TestPasteBackConnectsPublishedAppWithConfigID(t *testing.T) {
 	}
 	env.assertTokenIsLongLived(t, res)
 	if !equalStrings(res.Granted, sorted(fbclient.DefaultScopes())) || len(res.Declined) != 0 {
-		t.Fatalf("granted %v declined %v, want the configuration's five and none", res.Granted, res.Declined)
+		t.Fatalf("granted %v declined %v, want the whole configuration and none declined", res.Granted, res.Declined)
 	}
 }
 
@@ -43,13 +43,13 @@ func TestPasteBackWithScopeReportsDeclinedPermissions(t *testing.T) {
 	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, DeclineScopes: []string{"publish_video"}})
 	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
 	if got := authParam(t, s, "scope"); got != strings.Join(fbclient.DefaultScopes(), ",") {
-		t.Fatalf("scope = %q, want the five default permissions", got)
+		t.Fatalf("scope = %q, want the default permissions", got)
 	}
 	res, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
 	if err != nil {
 		t.Fatalf("Paste: %v", err)
 	}
-	if !equalStrings(res.Declined, []string{"publish_video"}) || len(res.Granted) != 4 {
+	if !equalStrings(res.Declined, []string{"publish_video"}) || len(res.Granted) != len(fbclient.DefaultScopes())-1 {
 		t.Fatalf("granted %v declined %v, want publish_video declined", res.Granted, res.Declined)
 	}
 	// Facebook itself lists the declined permission, as the client relies
@@ -85,8 +85,8 @@ func TestDeclinedPermissionIsAskedAgainOnlyWithRerequest(t *testing.T) {
 	if res := login(false); !equalStrings(res.Declined, []string{"publish_video"}) {
 		t.Fatalf("without rerequest: declined %v, want publish_video still declined", res.Declined)
 	}
-	if res := login(true); len(res.Declined) != 0 || len(res.Granted) != 5 {
-		t.Fatalf("with rerequest: granted %v declined %v, want all five granted", res.Granted, res.Declined)
+	if res := login(true); len(res.Declined) != 0 || !equalStrings(res.Granted, sorted(fbclient.DefaultScopes())) {
+		t.Fatalf("with rerequest: granted %v declined %v, want every default permission granted", res.Granted, res.Declined)
 	}
 }
 
@@ -183,22 +183,78 @@ func TestPasteAfterTimeoutIsRefused(t *testing.T) {
 	wantErr(t, err, fbclient.ErrLoginTimeout)
 }
 
-func TestLoginWithoutPKCESendsNoChallengeAndStillConnects(t *testing.T) {
+func TestDefaultLoginSendsNoPKCEAndConnects(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live, flfb: true})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.ConfigID = testConfigID
+	s := env.start(t, opts)
+	if authParam(t, s, "code_challenge") != "" || authParam(t, s, "code_challenge_method") != "" {
+		t.Fatalf("default login: dialog address %s carries a PKCE challenge", s.AuthURL())
+	}
+	if _, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL())); err != nil {
+		t.Fatalf("Paste with the default options: %v", err)
+	}
+}
+
+func TestPKCEForcedOnOutsideOIDCEndsWithItsOwnSentence(t *testing.T) {
+	noLeaks(t)
+	for _, tc := range []struct {
+		name     string
+		configID string
+	}{{"configuration", testConfigID}, {"classic scope", ""}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newLoginEnv(t, envOptions{mode: fakefb.Live, flfb: tc.configID != ""})
+			env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+			opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+			opts.ConfigID, opts.PKCE = tc.configID, true
+			s := env.start(t, opts)
+			if authParam(t, s, "code_challenge_method") != "S256" {
+				t.Fatalf("PKCE on: dialog address %s lacks an S256 challenge", s.AuthURL())
+			}
+			_, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+			wantErr(t, err, fbclient.ErrPKCEDropped)
+			if errors.Is(err, fbclient.ErrAppCredentials) {
+				t.Fatalf("the dropped challenge was blamed on the App ID or secret: %v", err)
+			}
+			if sentence, _ := fbclient.LoginProblem(err); sentence != string(fbclient.ErrPKCEDropped) {
+				t.Fatalf("LoginProblem = %q, want the PKCE sentence", sentence)
+			}
+		})
+	}
+}
+
+func TestOIDCScopeKeepsPKCEAndConnects(t *testing.T) {
 	noLeaks(t)
 	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
 	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
-	with := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
-	if authParam(t, with, "code_challenge") == "" || authParam(t, with, "code_challenge_method") != "S256" {
-		t.Fatalf("PKCE on: dialog address %s lacks an S256 challenge", with.AuthURL())
-	}
 	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
-	opts.PKCE = false
-	without := env.start(t, opts)
-	if authParam(t, without, "code_challenge") != "" {
-		t.Fatalf("PKCE off: dialog address %s carries a challenge", without.AuthURL())
+	opts.Scopes = append(opts.Scopes, "openid")
+	s := env.start(t, opts)
+	if authParam(t, s, "code_challenge_method") != "S256" {
+		t.Fatalf("openid scope: dialog address %s lacks an S256 challenge", s.AuthURL())
 	}
-	if _, err := without.Paste(context.Background(), env.finalAddress(t, without.AuthURL())); err != nil {
-		t.Fatalf("Paste without PKCE: %v", err)
+	if _, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL())); err != nil {
+		t.Fatalf("an OIDC login with PKCE: %v", err)
+	}
+}
+
+func TestWrongSecretAtTheExchangeStillSaysWrongSecret(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	wrong := fbclient.New(fbclient.Config{GraphURL: env.fb.URL, FacebookURL: env.fb.URL, AppID: testAppID,
+		AppSecret: "not-the-app-secret", HTTPClient: env.http, Now: env.clock.Now})
+	s, err := wrong.StartLogin(context.Background(), fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+	wantErr(t, err, fbclient.ErrAppCredentials)
+	if strings.Contains(err.Error(), "not-the-app-secret") {
+		t.Fatalf("the error shows the secret: %v", err)
 	}
 }
 

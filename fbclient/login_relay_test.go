@@ -89,8 +89,11 @@ func TestRelayToAnotherLoginsPortIsRefusedByThatListener(t *testing.T) {
 	relay := relayHost(t)
 	env := newLoginEnv(t, envOptions{mode: fakefb.Live, redirectURIs: []string{relay}})
 	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
-	ours := env.start(t, relayOptions(relay))
-	other := env.start(t, relayOptions(relay))
+	// Two logins at once cannot share the fixed port: each takes its own.
+	opts := relayOptions(relay)
+	opts.Port = 0
+	ours := env.start(t, opts)
+	other := env.start(t, opts)
 	// Our state's random part with the other login's port: the relay page
 	// forwards there, and that listener must refuse it.
 	_, random, _ := strings.Cut(authParam(t, ours, "state"), ".")
@@ -130,7 +133,7 @@ func TestPublishedAppRefusesUnregisteredRelay(t *testing.T) {
 	env := newLoginEnv(t, envOptions{mode: fakefb.Live, redirectURIs: []string{"https://ana.example/relay.html"}})
 	s := env.start(t, relayOptions("https://someone-else.example/relay.html"))
 	status, body := env.get(t, s.AuthURL())
-	if status != 400 || !strings.Contains(body, "URL Blocked") {
+	if status != 400 || !strings.Contains(body, fakefb.URLBlockedTitle) {
 		t.Fatalf("dialog with an unregistered relay: %d\n%s", status, body)
 	}
 }

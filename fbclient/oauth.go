@@ -41,6 +41,7 @@ type tokenAnswer struct {
 
 // exchangeCode trades the dialog's code for a short-lived user token.
 // redirectURI must be the one the dialog was opened with, byte for byte.
+// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier string) (Token, error) {
 	q := url.Values{
 		"client_id":     {c.cfg.AppID},
@@ -63,6 +64,7 @@ func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier s
 
 // exchangeLongLived trades a short-lived user token for a long-lived one
 // (about 60 days) and returns when it expires.
+// https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
 func (c *Client) exchangeLongLived(ctx context.Context, short Token) (Token, time.Time, error) {
 	q := url.Values{
 		"grant_type":        {"fb_exchange_token"},
@@ -156,25 +158,43 @@ func (c *Client) oauthGet(ctx context.Context, path string, q url.Values, out an
 	return nil
 }
 
+// Facebook's messages that name a cause, as the code exchange answers them.
+const (
+	// The exchange's answer when the dialog dropped the PKCE challenge of a
+	// login that is not OIDC (code 1); only the message tells it apart.
+	msgVerifierWithoutChallenge = "code_verifier param is provided without a code_challenge"
+	msgBadClientSecret          = "Error validating client secret" // code 1
+	msgBadApplication           = "Error validating application"   // code 101: unknown App ID
+	msgCodeFormat               = "verification code format"       // code 100: not a code of this app
+	msgCodeVerifier             = "code verifier"                  // the verifier does not match the challenge
+)
+
 // explainCodeFailure puts the person-facing sentence in front of the
-// Facebook errors a login can meet; others pass through.
+// Facebook errors a login can meet. Code 1 is both "wrong secret" and other
+// refusals, so the message decides; a refusal LiveRoute has no sentence for
+// shows Facebook's own (already scrubbed) words.
+// Code exchange and its errors: https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 func explainCodeFailure(err error) error {
 	var f *oauthFailure
 	if !errors.As(err, &f) {
 		return err
 	}
 	var why LoginError
+	msg := strings.ToLower(f.Message)
 	switch {
-	case f.Code == 1 || f.Code == 101:
+	case strings.Contains(msg, strings.ToLower(msgVerifierWithoutChallenge)):
+		why = ErrPKCEDropped
+	case strings.Contains(msg, strings.ToLower(msgBadClientSecret)),
+		f.Code == 101 && strings.Contains(msg, strings.ToLower(msgBadApplication)):
 		why = ErrAppCredentials
-	case f.Subcode == 36007 || f.Subcode == 36009 || strings.Contains(f.Message, "verification code format"):
+	case f.Subcode == 36007 || f.Subcode == 36009 || strings.Contains(msg, msgCodeFormat):
 		why = ErrCodeRejected
 	case f.Subcode == 36008:
 		why = ErrRedirectMismatch
-	case strings.Contains(strings.ToLower(f.Message), "code verifier"):
+	case strings.Contains(msg, msgCodeVerifier):
 		why = ErrPKCERejected
 	default:
-		return err
+		return &RefusedError{Message: f.Message, Code: f.Code, cause: err}
 	}
 	return fmt.Errorf("%w (%w)", why, err)
 }

@@ -13,17 +13,25 @@ import (
 // Settings are the app's preferences. The App secret is not here: it lives
 // in the keychain under AppSecretKey(AppID).
 type Settings struct {
-	PollInterval   time.Duration `json:"poll_interval"`
-	APIVersion     string        `json:"api_version"`
-	PKCE           bool          `json:"pkce"`
-	Autostart      bool          `json:"autostart"`
-	StartMinimised bool          `json:"start_minimised"`
-	Notifications  bool          `json:"notifications"`
-	ShareReplay    bool          `json:"share_replay"`
-	AppID          string        `json:"app_id,omitempty"`
-	ConfigID       string        `json:"config_id,omitempty"`
-	Transport      string        `json:"transport"` // TransportLoopback, TransportPaste or TransportRelay
-	RelayURL       string        `json:"relay_url,omitempty"`
+	PollInterval time.Duration `json:"poll_interval"`
+	APIVersion   string        `json:"api_version"`
+	// PKCE is the person's opt-in to PKCE for a login that is not OIDC.
+	// Its JSON name is new on purpose: older versions saved "pkce": true as
+	// their default, and Facebook refuses that login, so an upgrade must
+	// read it as off unless the person turns it on again.
+	PKCE bool `json:"pkce_opt_in,omitempty"`
+	// LoopbackPort is the port of the loopback redirect URI
+	// http://localhost:PORT/callback, registered in the Meta app; 0 means
+	// DefaultLoopbackPort.
+	LoopbackPort   int    `json:"loopback_port,omitempty"`
+	Autostart      bool   `json:"autostart"`
+	StartMinimised bool   `json:"start_minimised"`
+	Notifications  bool   `json:"notifications"`
+	ShareReplay    bool   `json:"share_replay"`
+	AppID          string `json:"app_id,omitempty"`
+	ConfigID       string `json:"config_id,omitempty"`
+	Transport      string `json:"transport"` // TransportLoopback, TransportPaste or TransportRelay
+	RelayURL       string `json:"relay_url,omitempty"`
 }
 
 // The login transports (see META_APP_SETUP): a loopback redirect, pasting
@@ -33,6 +41,26 @@ const (
 	TransportPaste    = "paste"
 	TransportRelay    = "relay"
 )
+
+// DefaultLoopbackPort is the loopback redirect URI's port of a fresh
+// install (fbclient.DefaultLoopbackPort; store does not import fbclient).
+const DefaultLoopbackPort = 28761
+
+// The ports a person may choose for the loopback redirect: below 1024 a
+// port needs the administrator.
+const (
+	MinLoopbackPort = 1024
+	MaxLoopbackPort = 65535
+)
+
+// LoginPort is the loopback redirect URI's port: the chosen one, or the
+// default.
+func (s Settings) LoginPort() int {
+	if s.LoopbackPort == 0 {
+		return DefaultLoopbackPort
+	}
+	return s.LoopbackPort
+}
 
 // The bounds of Settings.PollInterval: faster would spend the rate limit,
 // slower would share a live long after it started.
@@ -52,9 +80,9 @@ func DefaultSettings() Settings {
 	return Settings{
 		PollInterval:  15 * time.Second,
 		APIVersion:    "v27.0",
-		PKCE:          true,
 		Notifications: true,
 		Transport:     TransportLoopback,
+		LoopbackPort:  DefaultLoopbackPort,
 	}
 }
 
@@ -92,6 +120,9 @@ func ValidateSettings(s Settings) error {
 	}
 	if s.ConfigID != "" && !digitsOnlyRE.MatchString(s.ConfigID) {
 		return fmt.Errorf("the Configuration ID %q is not valid: copy the number from Facebook Login for Business, Configurations", s.ConfigID)
+	}
+	if s.LoopbackPort != 0 && (s.LoopbackPort < MinLoopbackPort || s.LoopbackPort > MaxLoopbackPort) {
+		return fmt.Errorf("the port %d for Facebook's answer must be between %d and %d", s.LoopbackPort, MinLoopbackPort, MaxLoopbackPort)
 	}
 	switch s.Transport {
 	case TransportLoopback, TransportPaste:

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestSettingsDefaultUntilPut(t *testing.T) {
@@ -13,7 +15,7 @@ func TestSettingsDefaultUntilPut(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := DefaultSettings()
-	if s != want || s.PollInterval != 15*time.Second || s.APIVersion != "v27.0" || !s.PKCE || !s.Notifications {
+	if s != want || s.PollInterval != 15*time.Second || s.APIVersion != "v27.0" || s.PKCE || !s.Notifications || s.LoginPort() != 28761 {
 		t.Fatalf("fresh settings = %+v, want the defaults %+v", s, want)
 	}
 	s.PollInterval, s.Autostart, s.AppID = time.Minute, true, "1234567890"
@@ -38,6 +40,8 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 		{"bad API version", with(func(s *Settings) { s.APIVersion = "27" }), "like v27.0"},
 		{"bad App ID", with(func(s *Settings) { s.AppID = "my-app" }), "App ID"},
 		{"bad Configuration ID", with(func(s *Settings) { s.ConfigID = "x1" }), "Configuration ID"},
+		{"port below 1024", with(func(s *Settings) { s.LoopbackPort = 80 }), "port 80"},
+		{"port above 65535", with(func(s *Settings) { s.LoopbackPort = 70000 }), "between 1024 and 65535"},
 		{"unknown transport", with(func(s *Settings) { s.Transport = "carrier-pigeon" }), "login transport"},
 		{"relay without address", with(func(s *Settings) { s.Transport = TransportRelay }), "relay's address"},
 		{"relay over http", with(func(s *Settings) { s.Transport, s.RelayURL = TransportRelay, "http://relay.example" }), "https://"},
@@ -52,5 +56,41 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 				t.Errorf("refused settings were written: %+v", got)
 			}
 		})
+	}
+}
+
+func TestUpgradeReadsTheOldPKCEDefaultAsOff(t *testing.T) {
+	db := openTest(t, newClock())
+	// What earlier versions saved: PKCE on as their default, no port.
+	old := map[string]any{"poll_interval": int64(15 * time.Second), "api_version": "v27.0", "pkce": true,
+		"notifications": true, "transport": "loopback"}
+	if err := db.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketSettings), keySettings, old) }); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PKCE || s.LoginPort() != DefaultLoopbackPort {
+		t.Fatalf("upgraded settings %+v: want PKCE off and the default port", s)
+	}
+}
+
+func TestPKCEOptInAndChosenPortAreRemembered(t *testing.T) {
+	db := openTest(t, newClock())
+	s := DefaultSettings()
+	s.PKCE, s.LoopbackPort = true, 40123
+	if err := db.PutSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Settings()
+	if err != nil || !got.PKCE || got.LoginPort() != 40123 {
+		t.Fatalf("settings = %+v, %v; want the opt-in and port 40123", got, err)
+	}
+}
+
+func TestZeroPortMeansTheDefault(t *testing.T) {
+	if got := (Settings{}).LoginPort(); got != DefaultLoopbackPort {
+		t.Fatalf("LoginPort of an imported file without a port = %d, want %d", got, DefaultLoopbackPort)
 	}
 }

@@ -61,6 +61,8 @@ type ConnectRequest struct {
 	ConfigID string         // "" for classic Facebook Login (scope=)
 	Via      string         // store.TransportLoopback, TransportPaste or TransportRelay
 	RelayURL string         // the HTTPS relay page, with Via relay
+	Port     int            // the loopback redirect URI's port; 0 keeps the saved one
+	PKCE     bool           // opt in to PKCE (Facebook keeps it only for OpenID Connect)
 	Secret   fbclient.Token // the App secret, read from stdin or the terminal
 	// Paste, with Via paste, shows the person the login address and
 	// returns the address they landed on.
@@ -666,13 +668,15 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	appID := fs.String("app-id", "", "")
 	configID := fs.String("config-id", "", "")
 	via := fs.String("via", store.TransportLoopback, "")
+	port := fs.Int("port", 0, "")
+	pkce := fs.Bool("pkce", false, "")
 	// The errors below never quote an argument: a person who pastes the App
 	// secret in the wrong place must not see it echoed into a terminal log.
 	pos, code, ok := c.parse(cmd, fs, args, 0, len(args))
 	if !ok {
 		return code
 	}
-	req := ConnectRequest{AppID: *appID, ConfigID: *configID}
+	req := ConnectRequest{AppID: *appID, ConfigID: *configID, Port: *port, PKCE: *pkce}
 	switch {
 	case len(pos) > 0:
 		return c.usageError(cmd, "connect takes no positional arguments (the App secret is read from standard input)")
@@ -682,6 +686,8 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
+	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
+		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:

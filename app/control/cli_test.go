@@ -364,6 +364,8 @@ func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
 		{[]string{"connect", "--app-id", "1", "--config-id", "x"}, "digits only"},
 		{[]string{"connect", "--app-id", "1", "--via", "carrier-pigeon"}, "use loopback, paste or relay"},
 		{[]string{"connect", "--app-id", "1", "--via", "relay=http://relay.example"}, "https://"},
+		{[]string{"connect", "--app-id", "1", "--port", "80"}, "--port must be from 1024 to 65535"},
+		{[]string{"connect", "--app-id", "1", "--port", "65536"}, "--port must be from 1024 to 65535"},
 		{[]string{"connect", "--app-id", "1", "--secret", "s3cr3t-value"}, "never taken as an argument"},
 		{[]string{"connect", "--app-id", "1", "--app-secret=s3cr3t-value"}, "never taken as an argument"},
 		{[]string{"run"}, "run needs --headless"},
@@ -482,6 +484,30 @@ func TestConnectReadsTheSecretFromStdin(t *testing.T) {
 	}
 	if strings.Contains(out+errOut, secret) {
 		t.Error("the secret was echoed")
+	}
+}
+
+func TestConnectPassesTheChosenPortAndPKCEOnlyWhenAsked(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		port int
+		pkce bool
+	}{
+		{nil, 0, false},
+		{[]string{"--port", "40123"}, 40123, false},
+		{[]string{"--port=40124", "--pkce"}, 40124, true},
+	} {
+		h := newHarness(t, false)
+		var got ConnectRequest
+		h.env.Connect = func(_ context.Context, _ *store.DB, req ConnectRequest) (store.Account, error) {
+			got = req
+			return store.Account{UserID: "1", Name: "A"}, nil
+		}
+		args := append([]string{"connect", "--app-id", "1"}, tc.args...)
+		code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", args...)
+		if code != ExitOK || got.Port != tc.port || got.PKCE != tc.pkce {
+			t.Errorf("%v: exit %d %s: port %d PKCE %v, want %d %v", tc.args, code, errOut, got.Port, got.PKCE, tc.port, tc.pkce)
+		}
 	}
 }
 

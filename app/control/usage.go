@@ -107,7 +107,7 @@ const resumeUsage = `Usage: liveroute resume [--json]
 Ends a pause: sharing starts again. Needs the running LiveRoute.
 `
 
-const connectUsage = `Usage: liveroute connect --app-id ID [--config-id ID] [--via loopback|paste|relay=URL]
+const connectUsage = `Usage: liveroute connect --app-id ID [--config-id ID] [--via loopback|paste|relay=URL] [--port N] [--pkce]
 
 Connects your Facebook account through your own Meta app. The App secret is
 read from standard input, or asked for without echo on a terminal; it is
@@ -118,6 +118,13 @@ never taken as an argument, where others could read it.
   --via loopback    log in through a local address (Meta app in Development mode)
   --via paste       print the login address and read back the one you land on
   --via relay=URL   log in through your HTTPS relay page
+  --port N          the port of the local address Facebook returns to,
+                    http://localhost:N/callback (default 28761, remembered);
+                    register that exact address under Valid OAuth Redirect
+                    URIs in your Meta app
+  --pkce            add PKCE to the login; Facebook accepts it only for
+                    OpenID Connect logins and refuses others, so leave it out
+                    unless you know your app needs it
 
 Example:
   secret-tool lookup service my-meta-app | liveroute connect --app-id 1234567890

@@ -29,6 +29,9 @@ func (s *Service) startFake() error {
 	if err := s.DB.PutSettings(settings); err != nil {
 		return err
 	}
+	// Strict Mode: the demo's app registers the port this profile uses, as
+	// the person registers theirs.
+	fake.AddRedirectURI(info.AppID, fbclient.LoopbackRedirectURI(settings.LoginPort()))
 	s.demoInfo = info
 	return nil
 }

@@ -195,6 +195,13 @@ type ConnectRequest struct {
 	Transport       string         // store.TransportLoopback, TransportPaste or TransportRelay
 	RelayURL        string
 	Rerequest       bool // ask again for declined permissions and new Pages ("Add Pages…")
+	// Port is the loopback redirect URI's port (loopback and relay); 0
+	// keeps the saved one. A login that works remembers it.
+	Port int
+	// PKCE opts in to PKCE for this login and the next ones. Facebook drops
+	// the challenge outside OpenID Connect and then refuses the login, so it
+	// is off unless the person turns it on.
+	PKCE bool
 	// Paste, for paste-back, shows the person the login address and returns
 	// the address they landed on. problem is why the last paste was refused
 	// (nil the first time): the person may paste again.
@@ -202,8 +209,10 @@ type ConnectRequest struct {
 	// Progress hears each step, for a wizard's progress line.
 	Progress func(fbclient.LoginStep)
 	// OnLoginURL hears the login dialog's address as the login starts, to
-	// offer it again if the browser did not open.
-	OnLoginURL func(string)
+	// offer it again if the browser did not open, and the sentence naming
+	// the redirect URI to register if Facebook's dialog says "URL blocked"
+	// (Facebook never comes back then, so say it up front).
+	OnLoginURL func(loginURL, urlBlockedHint string)
 }
 
 // Connect logs in through Facebook's dialog with the person's own Meta
@@ -226,7 +235,10 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 		secret = fbclient.Token(saved)
 	}
 	next := settings
-	next.AppID, next.ConfigID, next.Transport, next.RelayURL = req.AppID, req.ConfigID, req.Transport, req.RelayURL
+	next.AppID, next.ConfigID, next.Transport, next.RelayURL, next.PKCE = req.AppID, req.ConfigID, req.Transport, req.RelayURL, req.PKCE
+	if req.Port != 0 {
+		next.LoopbackPort = req.Port
+	}
 	if err := store.ValidateSettings(next); err != nil {
 		return account.Result{}, err
 	}
@@ -236,7 +248,8 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	}
 
 	opts := fbclient.DefaultLoginOptions(transportOf(req.Transport))
-	opts.ConfigID, opts.RelayURL, opts.Rerequest, opts.PKCE = req.ConfigID, req.RelayURL, req.Rerequest, settings.PKCE
+	opts.ConfigID, opts.RelayURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
+	opts.PKCE, opts.Port = next.PKCE, next.LoginPort()
 	opts.Progress = req.Progress
 	if s.opts.OpenBrowser != nil {
 		opts.OpenBrowser = s.opts.OpenBrowser
@@ -247,7 +260,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	}
 	defer session.Close()
 	if req.OnLoginURL != nil {
-		req.OnLoginURL(session.AuthURL())
+		req.OnLoginURL(session.AuthURL(), session.URLBlockedHint())
 	}
 	var login fbclient.LoginResult
 	if opts.Transport == fbclient.PasteBack {

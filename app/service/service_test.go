@@ -2,8 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +37,9 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fb.Close()
-	fb.AddApp(fakefb.App{ID: appID, Secret: appSecret, Name: "LiveRoute – Ada"})
+	port := freePort(t)
+	fb.AddApp(fakefb.App{ID: appID, Secret: appSecret, Name: "LiveRoute – Ada",
+		RedirectURIs: []string{fbclient.LoopbackRedirectURI(port)}})
 	fb.AddUser(fakefb.User{ID: "501", Name: "Ada"})
 	fb.AddPage(fakefb.Page{ID: "9001", Name: "Ada Live"}, "501")
 	fb.AddPage(fakefb.Page{ID: "9002", Name: "Ada's Choir"}, "501")
@@ -69,7 +74,7 @@ func TestAFullRunLeavesNoSecretOnDisk(t *testing.T) {
 	if err := svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.Connect(ctx, ConnectRequest{AppID: appID, Secret: appSecret, Transport: store.TransportLoopback})
+	res, err := svc.Connect(ctx, ConnectRequest{AppID: appID, Secret: appSecret, Transport: store.TransportLoopback, Port: port})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,5 +214,98 @@ func TestFacebookURLsMustBeHTTPSUnlessLocal(t *testing.T) {
 		if err == nil {
 			svc.Close()
 		}
+	}
+}
+
+// freePort returns a port nothing listens on right now: tests that run at
+// the same time must not share LiveRoute's fixed default port.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// openDemo opens a demo profile: a fake Facebook whose app registered the
+// profile's redirect URIs, secrets in memory, the browser played by
+// fakefb.Browse against an auto-approving dialog.
+func openDemo(t *testing.T) *Service {
+	t.Helper()
+	dir := t.TempDir()
+	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+	svc, err := Open(context.Background(), Options{Paths: paths, Demo: true, OpenBrowser: fakefb.Browse,
+		Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	return svc
+}
+
+func TestDefaultLoopbackPortsAgree(t *testing.T) {
+	if store.DefaultLoopbackPort != fbclient.DefaultLoopbackPort {
+		t.Fatalf("store's default port %d, fbclient's %d", store.DefaultLoopbackPort, fbclient.DefaultLoopbackPort)
+	}
+	if want := fbclient.LoopbackRedirectURI(fbclient.DefaultLoopbackPort); fakefb.DemoLoopbackRedirectURI != want {
+		t.Fatalf("the demo registers %s, LiveRoute uses %s", fakefb.DemoLoopbackRedirectURI, want)
+	}
+}
+
+func TestConnectUsesTheChosenPortAndRemembersIt(t *testing.T) {
+	svc := openDemo(t)
+	port := freePort(t)
+	svc.Fake().AddRedirectURI(fakefb.DemoAppID, fbclient.LoopbackRedirectURI(port))
+	var loginURL, hint string
+	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
+		Transport: store.TransportLoopback, Port: port,
+		OnLoginURL: func(u, h string) { loginURL, hint = u, h }})
+	if err != nil {
+		t.Fatalf("Connect on port %d: %v", port, err)
+	}
+	want := fbclient.LoopbackRedirectURI(port)
+	u, _ := url.Parse(loginURL)
+	if u == nil || u.Query().Get("redirect_uri") != want || u.Query().Has("code_challenge") {
+		t.Fatalf("login address %s: want redirect_uri %s and no PKCE", loginURL, want)
+	}
+	if !strings.Contains(hint, "URL blocked") || !strings.Contains(hint, want) {
+		t.Fatalf("hint %q does not name %s", hint, want)
+	}
+	settings, err := svc.DB.Settings()
+	if err != nil || settings.LoginPort() != port || settings.PKCE {
+		t.Fatalf("settings after connect: %+v %v; want port %d remembered, PKCE off", settings, err, port)
+	}
+}
+
+func TestConnectWithPKCEOptInEndsWithThePKCESentence(t *testing.T) {
+	svc := openDemo(t)
+	port := freePort(t)
+	svc.Fake().AddRedirectURI(fakefb.DemoAppID, fbclient.LoopbackRedirectURI(port))
+	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
+		Transport: store.TransportLoopback, Port: port, PKCE: true})
+	if !errors.Is(err, fbclient.ErrPKCEDropped) {
+		t.Fatalf("Connect with PKCE against Facebook that drops it: %v, want ErrPKCEDropped", err)
+	}
+	if settings, _ := svc.DB.Settings(); settings.PKCE || settings.LoginPort() == port {
+		t.Fatalf("a failed login changed the settings: %+v", settings)
+	}
+}
+
+func TestConnectOnABusyPortSaysWhichAndChangesNothing(t *testing.T) {
+	svc := openDemo(t)
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	_, err = svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
+		Transport: store.TransportLoopback, Port: port})
+	var busy *fbclient.PortBusyError
+	if !errors.As(err, &busy) || !strings.Contains(err.Error(), fmt.Sprintf("Port %d", port)) {
+		t.Fatalf("Connect on a busy port: %v", err)
 	}
 }

@@ -14,10 +14,14 @@ const (
 	// DemoChoirUsername is the username of the demo's third Page, so a
 	// facebook.com/DemoChoir address can be added by name.
 	DemoChoirUsername = "DemoChoir"
+	// DemoLoopbackRedirectURI is LiveRoute's default loopback redirect URI
+	// (fbclient.LoopbackRedirectURI(fbclient.DefaultLoopbackPort)), which the
+	// demo's app registers as a person would.
+	DemoLoopbackRedirectURI = "http://localhost:28761/callback"
 )
 
 // DemoScopes are the permissions the demo's person granted.
-var DemoScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video"}
+var DemoScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
 
 // DemoInfo is what --demo needs to connect to a seeded fake without a login dialog.
 type DemoInfo struct {
@@ -43,12 +47,15 @@ func NewDemo() (*Server, DemoInfo, error) {
 	return s, info, nil
 }
 
-// SeedDemo fills the fake with a Development app, "Demo Person", three Pages
+// SeedDemo fills the fake with a Development app (with LiveRoute's default
+// loopback and paste-back redirect URIs registered), "Demo Person", three Pages
 // they manage (the third, "Demo Choir", has the username DemoChoir), a
 // long-lived user token and a live video that starts shortly and stays live.
 func (s *Server) SeedDemo() (DemoInfo, error) {
 	info := DemoInfo{AppID: DemoAppID, AppSecret: DemoAppSecret, UserID: "100000000000777", UserName: "Demo Person"}
-	s.AddApp(App{ID: DemoAppID, Secret: DemoAppSecret, Name: "LiveRoute (demo)", Mode: Development})
+	// Strict Mode: the app registers the redirect URIs LiveRoute uses.
+	s.AddApp(App{ID: DemoAppID, Secret: DemoAppSecret, Name: "LiveRoute (demo)", Mode: Development,
+		RedirectURIs: []string{DemoLoopbackRedirectURI, s.LoginSuccessURL()}})
 	s.AddUser(User{ID: info.UserID, Name: info.UserName})
 	for i, p := range []Page{
 		{ID: "200000000000001", Name: "Demo Church Live", Category: "Religious Organization"},

@@ -172,21 +172,32 @@ func (s *Server) parseDialog(r *http.Request, v url.Values) (dialogRequest, *dia
 		return dialogRequest{}, &dialogProblem{http.StatusUnauthorized, "Log in to Facebook", "You must log in to continue."}
 	}
 	req.userID = userID
+	if !s.keepsChallenge(req) {
+		req.challenge = ""
+	}
 	return req, nil
 }
 
-// checkRedirectURI applies Facebook's redirect rules: its own
-// login_success.html always; http://localhost on any port only in
-// Development mode; otherwise an exact match of a registered URI, which a
-// Live app must serve over HTTPS.
+// checkRedirectURI applies Facebook's redirect rules. Strict Mode matches a
+// registered URI exactly, port included, and Facebook's own
+// login_success.html is no exception; a Live app may not redirect over
+// plain HTTP at all. A refused URI gets an error page and no redirect.
+// Strict Mode: https://developers.facebook.com/docs/facebook-login/security/#strict_mode
 func (s *Server) checkRedirectURI(app App, uri string) *dialogProblem {
-	blocked := &dialogProblem{http.StatusBadRequest, "URL Blocked",
+	blocked := &dialogProblem{http.StatusBadRequest, URLBlockedTitle,
 		"This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings. " +
 			"Make sure Client and Web OAuth Login are on and add all your app domains as Valid OAuth Redirect URIs."}
 	insecure := &dialogProblem{http.StatusBadRequest, "Insecure Login Blocked",
 		"You can't get an access token or log in to this app from an insecure page. Try re-loading the page as https://"}
+	s.mu.Lock()
+	lenient := s.login.leniency
+	s.mu.Unlock()
 	if uri == s.LoginSuccessURL() {
-		return nil
+		// The fake serves it over plain HTTP; it stands for Facebook's HTTPS page.
+		if lenient.LoginSuccessUnregistered || slices.Contains(app.RedirectURIs, uri) {
+			return nil
+		}
+		return blocked
 	}
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" {
@@ -195,13 +206,28 @@ func (s *Server) checkRedirectURI(app App, uri string) *dialogProblem {
 	if u.Scheme == "http" && app.Mode == Live {
 		return insecure
 	}
-	if app.Mode == Development && u.Scheme == "http" && u.Hostname() == "localhost" {
+	switch {
+	case slices.Contains(app.RedirectURIs, uri):
 		return nil
-	}
-	if slices.Contains(app.RedirectURIs, uri) && (u.Scheme == "https" || app.Mode == Development) {
+	case lenient.AnyLocalhostInDevelopment && app.Mode == Development && u.Scheme == "http" && u.Hostname() == "localhost":
 		return nil
 	}
 	return blocked
+}
+
+// URLBlockedTitle is the heading of the page Facebook's dialog shows for a
+// redirect URI the app did not register.
+const URLBlockedTitle = "URL blocked"
+
+// keepsChallenge says whether Facebook binds a PKCE challenge to the code:
+// only for an OIDC login (scope with openid); a plain code flow or a
+// configuration drops it silently.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+func (s *Server) keepsChallenge(req dialogRequest) bool {
+	s.mu.Lock()
+	lenient := s.login.leniency.KeepPKCEOutsideOIDC
+	s.mu.Unlock()
+	return lenient || (req.configID == "" && slices.Contains(req.asked, "openid"))
 }
 
 // stillAsked drops permissions the person declined before unless the

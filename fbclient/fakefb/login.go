@@ -2,6 +2,7 @@ package fakefb
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -22,6 +23,41 @@ type LoginDialog struct {
 	// Pages are the Page IDs an AutoApprove grants; nil grants every Page
 	// the user holds a role on.
 	Pages []string
+}
+
+// LoginLeniency turns back on what older fakes accepted and Facebook
+// refuses. The zero value is Facebook's behaviour; a test that needs a
+// leniency names it.
+type LoginLeniency struct {
+	// KeepPKCEOutsideOIDC binds a code_challenge to the code for every
+	// login. Facebook keeps it only for OIDC (scope with openid, never with
+	// config_id) and otherwise drops it, then refuses the verifier.
+	KeepPKCEOutsideOIDC bool
+	// AnyLocalhostInDevelopment accepts http://localhost on any port for a
+	// Development app without registering it. Meta's current docs do not
+	// say so, and Strict Mode matches registered URIs exactly.
+	AnyLocalhostInDevelopment bool
+	// LoginSuccessUnregistered accepts login_success.html for every app
+	// without registering it.
+	LoginSuccessUnregistered bool
+}
+
+// SetLoginLeniency changes which of Facebook's refusals the login skips,
+// from the next request on.
+func (s *Server) SetLoginLeniency(l LoginLeniency) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.login.leniency = l
+}
+
+// AddRedirectURI registers uri under the app's Valid OAuth Redirect URIs,
+// as the person does in the Meta app's Facebook Login settings.
+func (s *Server) AddRedirectURI(appID, uri string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.apps[appID]; ok && !slices.Contains(a.RedirectURIs, uri) {
+		a.RedirectURIs = append(slices.Clone(a.RedirectURIs), uri)
+	}
 }
 
 // Grant is what a person granted a Meta app in the login dialog.
@@ -83,9 +119,10 @@ func (s *Server) PostAudience(appID string) Audience {
 
 // loginState holds Facebook Login's data: pending codes, dialog switches.
 type loginState struct {
-	dialog LoginDialog
-	codes  map[string]*authCode
-	grants map[grantKey]*Grant
+	dialog   LoginDialog
+	leniency LoginLeniency
+	codes    map[string]*authCode
+	grants   map[grantKey]*Grant
 }
 
 type grantKey struct{ appID, userID string }
@@ -116,8 +153,9 @@ func (s *Server) registerLogin() {
 }
 
 // LoginSuccessURL is the fake's stand-in for
-// https://www.facebook.com/connect/login_success.html, the redirect URI
-// Facebook allows every app for desktop logins.
+// https://www.facebook.com/connect/login_success.html, Facebook's landing
+// page for desktop logins. Like Facebook in Strict Mode, the fake accepts it
+// only from an app that registered it (AddRedirectURI).
 func (s *Server) LoginSuccessURL() string { return s.URL + "/connect/login_success.html" }
 
 // handleLoginSuccess is Facebook's desktop landing page: the person copies

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -24,6 +25,16 @@ const (
 	loginConfig = "777"
 )
 
+// fixtureRedirectURIs are the fixture app's Valid OAuth Redirect URIs.
+var fixtureRedirectURIs = []string{"https://ana.example/relay.html", "http://ana.example/plain.html",
+	"http://localhost:5000/callback", "http://localhost:1/callback"}
+
+// useClassicLogin replaces the fixture's app by one without configurations
+// (classic Facebook Login, scope=).
+func (f *loginFixture) useClassicLogin(mode AppMode) {
+	f.s.AddApp(App{ID: loginApp, Secret: loginSecret, Name: "LiveRoute – Ana", Mode: mode, RedirectURIs: fixtureRedirectURIs})
+}
+
 type loginFixture struct {
 	s     *Server
 	clock *ManualClock
@@ -42,7 +53,7 @@ func newLoginFixture(t *testing.T, mode AppMode) *loginFixture {
 	}
 	s.AddApp(App{ID: loginApp, Secret: loginSecret, Name: "LiveRoute – Ana", Mode: mode,
 		Configs:      map[string][]string{loginConfig: {"pages_manage_posts", "pages_show_list"}},
-		RedirectURIs: []string{"https://ana.example/relay.html", "http://ana.example/plain.html"}})
+		RedirectURIs: fixtureRedirectURIs})
 	s.AddUser(User{ID: loginUser, Name: "Ana"})
 	s.AddPage(Page{ID: loginPage, Name: "Ana's Kitchen"}, loginUser)
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -123,13 +134,16 @@ func TestDialogChecksAppRedirectAndConfigurationLikeFacebook(t *testing.T) {
 		extra    url.Values
 		want     string // "" means the dialog page shows
 	}{
-		{"development allows localhost on any port", Development, "http://localhost:49152/callback", nil, ""},
-		{"development refuses 127.0.0.1", Development, "http://127.0.0.1:49152/callback", nil, "URL Blocked"},
+		{"development allows a registered localhost URI", Development, "http://localhost:5000/callback", nil, ""},
+		{"development refuses an unregistered localhost port", Development, "http://localhost:49152/callback", nil, "URL blocked"},
+		{"development refuses another path", Development, "http://localhost:5000/other", nil, "URL blocked"},
+		{"development refuses 127.0.0.1", Development, "http://127.0.0.1:5000/callback", nil, "URL blocked"},
 		{"live refuses localhost", Live, "http://localhost:49152/callback", nil, "Insecure Login Blocked"},
 		{"live refuses a registered http URI", Live, "http://ana.example/plain.html", nil, "Insecure Login Blocked"},
 		{"live allows a registered https URI", Live, "https://ana.example/relay.html", nil, ""},
-		{"live needs an exact match", Live, "https://ana.example/relay.html?x=1", nil, "URL Blocked"},
-		{"login_success is always allowed", Live, "LOGIN_SUCCESS", nil, ""},
+		{"live needs an exact match", Live, "https://ana.example/relay.html?x=1", nil, "URL blocked"},
+		{"login_success needs registering in a live app", Live, "LOGIN_SUCCESS", nil, "URL blocked"},
+		{"login_success needs registering in a development app", Development, "LOGIN_SUCCESS", nil, "URL blocked"},
 		{"unknown app", Development, "http://localhost:1/callback", url.Values{"client_id": {"999"}}, "Invalid App ID"},
 		{"unknown configuration", Development, "http://localhost:1/callback", url.Values{"config_id": {"1"}}, "Invalid Configuration ID"},
 		{"business login app with scope only", Development, "http://localhost:1/callback", url.Values{"config_id": {""}, "scope": {"pages_show_list"}}, "needs at least one supported permission"},
@@ -178,7 +192,7 @@ func (f *loginFixture) submitDialog(t *testing.T, dialogURL, action string, perm
 
 func TestDialogPageGrantsTickedPermissionsAndPages(t *testing.T) {
 	f := newLoginFixture(t, Development)
-	f.s.AddApp(App{ID: loginApp, Secret: loginSecret, Name: "LiveRoute – Ana"}) // classic Login: scope
+	f.useClassicLogin(Development)
 	f.s.AddPage(Page{ID: "200002", Name: "Ana's Band"}, loginUser)
 	dialog := f.dialogURL("http://localhost:5000/callback", url.Values{"config_id": {""}, "scope": {"pages_show_list,publish_video"}})
 
@@ -262,7 +276,10 @@ func TestCodeExchangeValidatesLikeFacebook(t *testing.T) {
 			f.s.SetLoginDialog(LoginDialog{AutoApprove: true})
 			extra := url.Values{}
 			if tc.pkce {
-				extra = url.Values{"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+				// Facebook keeps a challenge only for OIDC: classic Login with openid.
+				f.useClassicLogin(Development)
+				extra = url.Values{"config_id": {""}, "scope": {"openid,pages_show_list"},
+					"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
 			}
 			resp, _ := f.get(t, f.dialogURL(redirect, extra))
 			code := codeFrom(t, resp)
@@ -279,6 +296,81 @@ func TestCodeExchangeValidatesLikeFacebook(t *testing.T) {
 				t.Fatalf("got %d %v, want code %v/%v %q", status, m, tc.code, tc.subcode, tc.message)
 			}
 		})
+	}
+}
+
+func TestDialogDropsPKCEOutsideOIDCAndTheExchangeRefusesTheVerifier(t *testing.T) {
+	const redirect = "http://localhost:5000/callback"
+	verifier := strings.Repeat("v", 43)
+	sum := sha256.Sum256([]byte(verifier))
+	pkce := url.Values{"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	for _, tc := range []struct {
+		name    string
+		classic bool
+		scope   string
+	}{
+		{"configuration", false, ""},
+		{"classic scope without openid", true, "pages_show_list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newLoginFixture(t, Development)
+			f.s.SetLoginDialog(LoginDialog{AutoApprove: true})
+			extra := url.Values{"code_challenge": pkce["code_challenge"], "code_challenge_method": pkce["code_challenge_method"]}
+			if tc.classic {
+				f.useClassicLogin(Development)
+				extra.Set("config_id", "")
+				extra.Set("scope", tc.scope)
+			}
+			q := url.Values{"client_id": {loginApp}, "client_secret": {loginSecret}, "redirect_uri": {redirect}, "code_verifier": {verifier}}
+
+			resp, _ := f.get(t, f.dialogURL(redirect, extra))
+			q.Set("code", codeFrom(t, resp))
+			status, m := f.exchange(t, q)
+			c, sc, msg := errorOf(m)
+			if status != 400 || c != 1 || sc != 0 || msg != VerifierWithoutChallenge {
+				t.Fatalf("verifier after a dropped challenge: %d %v, want 400 code 1 %q", status, m, VerifierWithoutChallenge)
+			}
+			if e := m["error"].(map[string]any); e["type"] != "OAuthException" || strings.Contains(fmt.Sprint(m), verifier) {
+				t.Fatalf("error object %v: want an OAuthException that does not echo the verifier", e)
+			}
+
+			resp, _ = f.get(t, f.dialogURL(redirect, extra))
+			q.Set("code", codeFrom(t, resp))
+			q.Del("code_verifier")
+			if status, m := f.exchange(t, q); status != 200 {
+				t.Fatalf("the same login without a verifier: %d %v, want a token", status, m)
+			}
+		})
+	}
+}
+
+func TestLoginLeniencySwitchesRestoreTheOldAcceptingFake(t *testing.T) {
+	const redirect = "http://localhost:5000/callback"
+	verifier := strings.Repeat("v", 43)
+	sum := sha256.Sum256([]byte(verifier))
+	f := newLoginFixture(t, Development)
+	f.s.SetLoginDialog(LoginDialog{AutoApprove: true})
+	f.s.SetLoginLeniency(LoginLeniency{KeepPKCEOutsideOIDC: true, AnyLocalhostInDevelopment: true, LoginSuccessUnregistered: true})
+
+	resp, _ := f.get(t, f.dialogURL(redirect, url.Values{"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}))
+	q := url.Values{"client_id": {loginApp}, "client_secret": {loginSecret}, "redirect_uri": {redirect}, "code": {codeFrom(t, resp)}, "code_verifier": {verifier}}
+	if status, m := f.exchange(t, q); status != 200 {
+		t.Fatalf("KeepPKCEOutsideOIDC: %d %v, want the verifier accepted", status, m)
+	}
+	for _, uri := range []string{"http://localhost:49152/callback", f.s.LoginSuccessURL()} {
+		if resp, body := f.get(t, f.dialogURL(uri, nil)); resp.StatusCode != http.StatusFound {
+			t.Fatalf("lenient dialog for unregistered %s: %d\n%s", uri, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestLoginSuccessIsAcceptedOnceRegistered(t *testing.T) {
+	f := newLoginFixture(t, Live)
+	f.s.SetLoginDialog(LoginDialog{AutoApprove: true})
+	f.s.AddRedirectURI(loginApp, f.s.LoginSuccessURL())
+	resp, body := f.get(t, f.dialogURL(f.s.LoginSuccessURL(), nil))
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), f.s.LoginSuccessURL()+"?code=") {
+		t.Fatalf("registered login_success.html: %d %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 }
 
@@ -326,5 +418,32 @@ func TestPostAudienceFollowsAppMode(t *testing.T) {
 	f.s.SetAppMode(loginApp, Live)
 	if got := f.s.PostAudience(loginApp); got != AudiencePublic {
 		t.Fatalf("Live: %q, want public", got)
+	}
+}
+
+func TestDemoAppRegistersTheRedirectURIsLiveRouteUses(t *testing.T) {
+	leaks := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, leaks) })
+	s, info, err := NewDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(func() { hc.CloseIdleConnections(); s.Close() })
+	s.SetLoginDialog(LoginDialog{AutoApprove: true})
+	for uri, want := range map[string]int{
+		DemoLoopbackRedirectURI:          http.StatusFound,
+		s.LoginSuccessURL():              http.StatusFound,
+		"http://localhost:1234/callback": http.StatusBadRequest,
+	} {
+		q := url.Values{"client_id": {info.AppID}, "redirect_uri": {uri}, "state": {"st"}, "response_type": {"code"}, "scope": {"pages_show_list"}}
+		resp, err := hc.Get(s.URL + "/v27.0/dialog/oauth?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("demo dialog for %s: %d, want %d", uri, resp.StatusCode, want)
+		}
 	}
 }

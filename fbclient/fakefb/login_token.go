@@ -35,6 +35,7 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // exchangeCode trades an authorization code for a short-lived user token.
+// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 // A code is good once, for ten minutes, for the app and the exact redirect
 // URI it was issued to, and with the verifier of its PKCE challenge.
 func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI, verifier string) {
@@ -56,6 +57,10 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI,
 	case c.redirectURI != redirectURI:
 		problem = &ErrorBody{Code: 100, ErrorSubcode: 36008, Type: "OAuthException",
 			Message: "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request"}
+	case c.challenge == "" && verifier != "":
+		// The dialog dropped the challenge (not OIDC): Facebook refuses the verifier.
+		problem = &ErrorBody{Code: 1, Type: "OAuthException", Message: VerifierWithoutChallenge}
+		param, value = "code_verifier", verifier
 	case c.challenge != "" && !verifierMatches(verifier, c.challenge):
 		problem = &ErrorBody{Code: 100, Type: "OAuthException", Message: "Invalid code verifier"}
 		param, value = "code_verifier", verifier
@@ -96,6 +101,10 @@ func (s *Server) exchangeLongLived(w http.ResponseWriter, app App, value string)
 	s.mu.Unlock()
 	loginWriteJSON(w, http.StatusOK, tokenAnswer{AccessToken: long.Value, TokenType: "bearer", ExpiresIn: int64(LongTokenLifetime.Seconds())})
 }
+
+// VerifierWithoutChallenge is Facebook's answer (code 1, HTTP 400) to a
+// code_verifier for a code whose dialog kept no challenge.
+const VerifierWithoutChallenge = "code_verifier param is provided without a code_challenge in authorization request."
 
 type tokenAnswer struct {
 	AccessToken string `json:"access_token"`

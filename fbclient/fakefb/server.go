@@ -97,7 +97,7 @@ func (s *Server) Now() time.Time { return s.now() }
 // AppMode is a Meta app's mode.
 type AppMode int
 
-// A Development app accepts http://localhost redirects and shows what it
+// A Development app accepts registered http://localhost redirects and shows what it
 // posts only to role holders; a Live one needs HTTPS redirects.
 const (
 	Development AppMode = iota
@@ -110,7 +110,7 @@ type App struct {
 	Mode             AppMode
 	RequireProof     bool                // "Require App Secret": calls without appsecret_proof are refused
 	Configs          map[string][]string // Facebook Login for Business: config_id → permissions
-	RedirectURIs     []string            // valid OAuth redirect URIs besides localhost in Development mode
+	RedirectURIs     []string            // Valid OAuth Redirect URIs, matched exactly (Strict Mode)
 }
 
 // User is a Facebook account.
