@@ -27,7 +27,9 @@ func (v LiveVideo) IsLive() bool { return v.Status == "LIVE" }
 
 // IsLiveVideoObject reports whether ID is a LiveVideo's own ID, which
 // crossposting needs; the /videos fallback gives only the Video's.
-func (v LiveVideo) IsLiveVideoObject() bool { return v.ID != "" && v.VideoID != "" && v.ID != v.VideoID }
+func (v LiveVideo) IsLiveVideoObject() bool {
+	return v.ID != "" && v.VideoID != "" && v.ID != v.VideoID
+}
 
 // ProfileLiveVideosUnsupported is the sentence for a profile source:
 // Facebook does not let apps read a person's live videos.
