@@ -82,7 +82,7 @@ type Engine struct {
 	rebinding bool                      // a Rebind is checking tokens: valid ones lift old flags
 	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
 	netFails  int
-	partners  map[string]map[string]bool // destination → crosspost partners
+	partners  partnerCache // source Page → crossposting partners
 	counts    Counts
 	usage     UsageChanged
 	randMu    sync.Mutex
@@ -156,7 +156,6 @@ func New(cfg Config) *Engine {
 		tokens:     map[string]fbclient.Token{},
 		dead:       map[string]string{},
 		dests:      map[string]store.Destination{},
-		partners:   map[string]map[string]bool{},
 	}
 	e.idle.init()
 	return e
@@ -270,7 +269,7 @@ func (e *Engine) Rebind(ctx context.Context) error {
 	e.mu.Lock()
 	e.tokens = map[string]fbclient.Token{}
 	e.dead = map[string]string{}
-	e.partners = map[string]map[string]bool{}
+	e.partners.forget()
 	e.machine.dead = false
 	e.machine.deadReason = ""
 	e.suspect = true // hold shares until the new tokens are checked

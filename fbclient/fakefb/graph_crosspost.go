@@ -219,3 +219,17 @@ func (s *Server) partnerLocked(from, to string, allowsLive bool) {
 	}
 	s.graph.partners[from][to] = partnership{allowsLive: allowsLive}
 }
+
+// Crossposts lists the broadcasts liveID was crossposted as: partner Page
+// ID → the crossposted broadcast's ID.
+func (s *Server) Crossposts(liveID string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	if v, ok := s.graph.lives[liveID]; ok {
+		for _, cp := range v.crossposts {
+			out[cp.PageID] = cp.ID
+		}
+	}
+	return out
+}
