@@ -111,6 +111,11 @@ type SourceStatus struct {
 	LastCheck      time.Time // last successful poll
 	LastError      string    // the last poll's error, "" when it worked
 	Live           []string  // IDs of the videos live at the last poll
+
+	// State says how watching the source goes; Reason says why, for
+	// people, when it is unsupported or failing.
+	State  SourceState
+	Reason string
 }
 
 // ErrRunning is returned by Start when the engine is already running.
@@ -304,6 +309,7 @@ func (e *Engine) Status() Status {
 	st.Counts.DroppedEvents = e.bus.dropped.Load()
 	for _, s := range e.sources {
 		ss := SourceStatus{SourceID: s.id, Name: s.name, LastCheck: s.lastOK, LastError: s.lastErr}
+		ss.State, ss.Reason = s.stateLocked()
 		for id := range s.live {
 			ss.Live = append(ss.Live, id)
 		}
