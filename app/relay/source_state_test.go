@@ -102,3 +102,14 @@ func TestUnsupportedSourceReasonNamesOnlyProfiles(t *testing.T) {
 		t.Fatal("only a profile source is unsupported")
 	}
 }
+
+func TestDryRunOfAProfileRouteSaysItCannotShare(t *testing.T) {
+	w := profileWorld(t)
+	w.start()
+	w.advance(time.Second)
+	plan, err := w.engine.DryRun(t.Context(), w.route.ID)
+	must(t, err)
+	if plan.SourceProblem != fbclient.ProfileLiveVideosUnsupported {
+		t.Fatalf("dry run of a profile route: source problem %q", plan.SourceProblem)
+	}
+}
