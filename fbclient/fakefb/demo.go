@@ -17,7 +17,7 @@ const (
 )
 
 // DemoScopes are the permissions the demo's person granted.
-var DemoScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video"}
+var DemoScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
 
 // DemoInfo is what --demo needs to connect to a seeded fake without a login dialog.
 type DemoInfo struct {
