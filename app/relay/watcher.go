@@ -31,10 +31,10 @@ func UnsupportedSourceReason(kind store.SourceKind) string {
 	return ""
 }
 
-// unsupportedPollEvery is the slowest a source Facebook does not show is
-// polled: often enough to notice if Facebook ever shows it (then it is
-// watched like any other), rarely enough to leave the person's hourly
-// call budget to the shares.
+// unsupportedPollEvery is the shortest interval between two polls of a
+// source Facebook does not show: often enough to notice if Facebook ever
+// shows it (then it is watched like any other), rarely enough to leave the
+// person's hourly call budget to the shares.
 const unsupportedPollEvery = 5 * time.Minute
 
 // source is one watched Page or profile, shared by every route on it.
