@@ -46,6 +46,9 @@ func (v *mainView) showDryRun(r store.Route) {
 // planText says a dry run's plan in words: one paragraph per destination.
 func planText(p relay.Plan) string {
 	var b strings.Builder
+	if p.SourceProblem != "" {
+		b.WriteString("⚠ " + p.SourceProblem + "\n\n")
+	}
 	if p.Sample {
 		b.WriteString("The source is not live now, so this uses a sample live video.\n\n")
 	} else {

@@ -32,15 +32,16 @@ type routeEditor struct {
 	route  store.Route // the route being edited; ID "" for a new one
 	dialog dialog.Dialog
 
-	name    *widget.Entry
-	source  *widget.Select
-	sources []sourceChoice
-	targets []*targetRow
-	list    *fyne.Container
-	message *widget.Entry
-	enabled *widget.Check
-	problem *widget.Label
-	save    *widget.Button
+	name       *widget.Entry
+	source     *widget.Select
+	sourceNote *widget.Label // why the chosen source can never share, if it cannot
+	sources    []sourceChoice
+	targets    []*targetRow
+	list       *fyne.Container
+	message    *widget.Entry
+	enabled    *widget.Check
+	problem    *widget.Label
+	save       *widget.Button
 }
 
 type sourceChoice struct {
@@ -54,6 +55,34 @@ type targetRow struct {
 	dest  store.Destination
 	check *widget.Check
 	mode  *widget.Select // Pages only
+}
+
+// sourceWarning is the route card's sentence when the route's source can
+// never start a share ("" when it can): the engine's word while it watches
+// the source, else what is known of the source's kind. One rule, in
+// relay, for the window and `liveroute status`.
+func (v *mainView) sourceWarning(r store.Route) string {
+	if v.g.engine != nil {
+		for _, s := range v.g.engine.Status().Sources {
+			if s.SourceID != r.SourceID {
+				continue
+			}
+			if s.State == relay.SourceUnsupported {
+				return s.Reason
+			}
+			return ""
+		}
+	}
+	return relay.UnsupportedSourceReason(r.SourceKind)
+}
+
+// doneNote is what a share that went through has to add, such as a
+// crosspost that became a link post and why.
+func doneNote(e store.LedgerEntry) string {
+	if e.Reason == "" {
+		return ""
+	}
+	return " — " + e.Reason
 }
 
 // showRouteEditor opens the editor on r, or on a new route when r is nil.
@@ -75,7 +104,7 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	})
 	acct, connected, _ := v.g.db.Account()
 	if connected {
-		e.sources = append(e.sources, sourceChoice{label: "Your profile (" + acct.Name + ")", id: acct.UserID, kind: store.SourceProfile, name: acct.Name})
+		e.sources = append(e.sources, sourceChoice{label: "Your profile (" + acct.Name + ") — Facebook does not show its lives to apps", id: acct.UserID, kind: store.SourceProfile, name: acct.Name})
 	}
 	for _, d := range dests {
 		if d.Kind == store.KindPage {
@@ -100,6 +129,8 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	e.name.SetPlaceHolder("A name you recognise, e.g. Sunday service")
 	e.name.SetText(e.route.Name)
 	e.list = container.NewVBox()
+	e.sourceNote = wrapLabel("")
+	e.sourceNote.Importance = widget.WarningImportance
 	e.source = widget.NewSelect(labels, func(string) { e.showTargets() })
 	e.source.PlaceHolder = "Choose where you go live"
 	for _, d := range dests {
@@ -133,7 +164,7 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	help.Importance = widget.LowImportance
 	form := widget.NewForm(
 		widget.NewFormItem("Name", e.name),
-		widget.NewFormItem("Watch", e.source),
+		widget.NewFormItem("Watch", container.NewVBox(e.source, e.sourceNote)),
 		widget.NewFormItem("Share to", e.listScroll()),
 		widget.NewFormItem("Message", container.NewVBox(e.message, help)),
 		widget.NewFormItem("", e.enabled),
@@ -194,6 +225,9 @@ func (e *routeEditor) showTargets() {
 		return
 	}
 	src := e.selectedSource()
+	if e.sourceNote != nil {
+		e.sourceNote.SetText(relay.UnsupportedSourceReason(src.kind))
+	}
 	var objs []fyne.CanvasObject
 	for _, row := range e.targets {
 		if row.dest.ID == src.id {

@@ -147,7 +147,7 @@ func (v *mainView) routeRows() []fyne.CanvasObject {
 		edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { v.showRouteEditor(&r) })
 		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { v.confirmDelete(r) })
 		try := widget.NewButtonWithIcon("Try it", theme.VisibilityIcon(), func() { v.showDryRun(r) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, try, del), routeCard(r, dests, v.lastShares(r))))
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, try, del), routeCard(r, dests, v.lastShares(r), v.sourceWarning(r))))
 	}
 	return rows
 }
@@ -188,7 +188,7 @@ func shareNote(e store.LedgerEntry) string {
 	at := e.UpdatedAt.Local().Format("Jan 2 15:04")
 	switch e.State {
 	case store.LedgerDone:
-		return "✓ shared " + at
+		return "✓ shared " + at + doneNote(e)
 	case store.LedgerPending:
 		return "… sharing"
 	case store.LedgerFailed:
@@ -205,7 +205,7 @@ func shareNote(e store.LedgerEntry) string {
 	return ""
 }
 
-func routeCard(r store.Route, dests map[string]store.Destination, last map[string]store.LedgerEntry) fyne.CanvasObject {
+func routeCard(r store.Route, dests map[string]store.Destination, last map[string]store.LedgerEntry, sourceWarning string) fyne.CanvasObject {
 	source := r.SourceName
 	if source == "" {
 		source = r.SourceID
@@ -215,6 +215,9 @@ func routeCard(r store.Route, dests map[string]store.Destination, last map[strin
 		title = r.Name + " — " + source
 	}
 	var lines []string
+	if sourceWarning != "" {
+		lines = append(lines, "⚠ "+sourceWarning)
+	}
 	for _, t := range r.Targets {
 		d, ok := dests[t.DestinationID]
 		name := t.DestinationID

@@ -25,6 +25,16 @@ type LiveVideo struct {
 // IsLive reports whether the broadcast is on air now.
 func (v LiveVideo) IsLive() bool { return v.Status == "LIVE" }
 
+// IsLiveVideoObject reports whether ID is a LiveVideo's own ID, which
+// crossposting needs; the /videos fallback gives only the Video's.
+func (v LiveVideo) IsLiveVideoObject() bool {
+	return v.ID != "" && v.VideoID != "" && v.ID != v.VideoID
+}
+
+// ProfileLiveVideosUnsupported is the sentence for a profile source:
+// Facebook does not let apps read a person's live videos.
+const ProfileLiveVideosUnsupported = "Facebook does not let apps see live videos on a personal profile, so LiveRoute cannot share them. Go live on a Page you manage and make that Page the route's source."
+
 // IsScheduled reports whether the broadcast is announced but not yet on air.
 func (v LiveVideo) IsScheduled() bool { return strings.HasPrefix(v.Status, "SCHEDULED_") }
 
@@ -54,8 +64,12 @@ func (c *Client) LiveVideos(ctx context.Context, tok Token, sourceID string) ([]
 	if !edgeRefused(err) {
 		return nil, fmt.Errorf("list live videos of %s: %w", sourceID, err)
 	}
-	// Facebook's newest reference refuses live_videos for profiles; videos
-	// with live_status is the documented fallback.
+	// Reading /{user}/live_videos is not supported ("You can't perform this
+	// operation on this endpoint"):
+	// https://developers.facebook.com/docs/graph-api/reference/user/live_videos/
+	// /{id}/videos with live_status is the fallback; for a profile it needs
+	// user_videos and may answer an empty list rather than an error, so an
+	// empty answer there proves nothing (the engine says so; FACEBOOK.md).
 	vids, ferr := listAll[wireVideo](ctx, c, tok, sourceID+"/videos",
 		url.Values{"fields": {"id,live_status,permalink_url,title,created_time"}, "limit": {"25"}})
 	if ferr == nil {
@@ -74,7 +88,7 @@ func (c *Client) LiveVideos(ctx context.Context, tok Token, sourceID string) ([]
 	errors.As(ferr, &fe)
 	refused := *fe
 	refused.class = ClassPermissionMissing
-	refused.reason = "Facebook does not let apps read this profile's live videos. Go live on a Page you manage and use that Page as the source."
+	refused.reason = ProfileLiveVideosUnsupported
 	if sourceID != "me" {
 		refused.reason = "Facebook does not let LiveRoute read this Page's live videos — reconnect and allow every permission it asks for."
 	}

@@ -2,6 +2,7 @@ package fbclient_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,13 +70,16 @@ func TestProfileLiveVideosFallBackToVideosWhenTheEdgeIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.fb.RefuseProfileLiveVideos(true)
-	got, err := e.c.LiveVideos(context.Background(), e.userTok, "me")
+	tok := fbclient.Token(e.fb.MintUserToken(e.app.ID, e.userID, append(slices.Clone(allScopes), "user_videos"), time.Hour, true).Value)
+	got, err := e.c.LiveVideos(context.Background(), tok, "me")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || !got[0].IsLive() || got[0].VideoID != live.VideoID || got[0].Title != "From my phone" {
 		t.Fatalf("got %+v", got)
+	}
+	if got[0].IsLiveVideoObject() {
+		t.Errorf("a video read through the fallback claims a LiveVideo ID: %+v", got[0])
 	}
 	var paths []string
 	for _, r := range e.fb.Requests() {
@@ -83,6 +87,30 @@ func TestProfileLiveVideosFallBackToVideosWhenTheEdgeIsRefused(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(paths, " "), "/me/videos") {
 		t.Errorf("no fallback request in %v", paths)
+	}
+}
+
+func TestProfileVideosWithoutUserVideosAnswerAnEmptyListNotAnError(t *testing.T) {
+	e := newGraphEnv(t, 0)
+	if _, err := e.fb.StartLive(e.userID, fakefb.LiveSpec{Title: "Invisible"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.c.LiveVideos(context.Background(), e.userTok, "me")
+	if err != nil || len(got) != 0 {
+		t.Fatalf("got %+v, %v; want an empty answer, as Facebook gives", got, err)
+	}
+}
+
+func TestProfileLiveVideosAnswerOnlyBehindTheLeniencySwitch(t *testing.T) {
+	e := newGraphEnv(t, 0)
+	live, err := e.fb.StartLive(e.userID, fakefb.LiveSpec{Title: "Old Graph"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fb.AllowProfileLiveVideos(true)
+	got, err := e.c.LiveVideos(context.Background(), e.userTok, "me")
+	if err != nil || len(got) != 1 || got[0].ID != live.ID || !got[0].IsLiveVideoObject() {
+		t.Fatalf("got %+v, %v", got, err)
 	}
 }
 
@@ -95,7 +123,7 @@ func TestProfileLiveVideosExplainWhenFacebookRefusesBothEdges(t *testing.T) {
 	if fbclient.Classify(err) != fbclient.ClassPermissionMissing {
 		t.Fatalf("class %v: %v", fbclient.Classify(err), err)
 	}
-	if !strings.Contains(fe.Reason(), "does not let apps read this profile's live videos") {
+	if fe.Reason() != fbclient.ProfileLiveVideosUnsupported {
 		t.Errorf("reason %q", fe.Reason())
 	}
 }

@@ -86,31 +86,6 @@ func TestFailedReadsAreNotAmbiguous(t *testing.T) {
 	}
 }
 
-func TestCrosspostCreatesAPostOnAPartnerPage(t *testing.T) {
-	e := newGraphEnv(t, 3)
-	src, partner := e.pages[0], e.pages[1]
-	srcTok := e.pageToken(t, src)
-	live, err := e.fb.StartLive(src, fakefb.LiveSpec{Title: "Shared live"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.c.Crosspost(context.Background(), srcTok, partner, live.VideoID); fbclient.Classify(err) != fbclient.ClassInvalid {
-		t.Fatalf("crosspost to a non-partner: %v", err)
-	}
-	e.fb.AddCrosspostPartners(src, partner)
-	partners, err := e.c.CrosspostPartners(context.Background(), srcTok, src)
-	if err != nil || len(partners) != 1 || partners[0].ID != partner {
-		t.Fatalf("partners %+v, %v", partners, err)
-	}
-	if _, err := e.c.Crosspost(context.Background(), srcTok, partner, live.VideoID); err != nil {
-		t.Fatal(err)
-	}
-	posts := e.fb.Posts(partner)
-	if len(posts) != 1 || !posts[0].Crosspost || !strings.HasSuffix(posts[0].Link, live.PermalinkURL) {
-		t.Fatalf("partner posts %+v", posts)
-	}
-}
-
 func TestAssistedShareURLOpensFacebooksShareDialogForTheVideo(t *testing.T) {
 	c := fbclient.New(fbclient.Config{})
 	got := c.AssistedShareURL("/300/videos/42/")

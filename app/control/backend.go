@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -171,6 +172,7 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 		}
 		s.Running = true
 		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
+		s.SourceProblems = h.SourceProblems
 	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {
@@ -195,6 +197,9 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 			s.RoutesEnabled++
 		}
 	}
+	if !s.Running {
+		s.SourceProblems = sourceProblemsOf(routes)
+	}
 	dests, err := b.DB.Destinations()
 	if err != nil {
 		return s, err
@@ -217,6 +222,23 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 	}
 	s.GroupSharesWaiting = len(waiting)
 	return s, nil
+}
+
+// sourceProblemsOf names the sources of enabled routes that can never
+// start a share, for a status read while the engine is not running (the
+// running engine says it from what it watches).
+func sourceProblemsOf(routes []store.Route) []SourceProblem {
+	var out []SourceProblem
+	seen := map[string]bool{}
+	for _, r := range routes {
+		why := relay.UnsupportedSourceReason(r.SourceKind)
+		if !r.Enabled || why == "" || seen[r.SourceID] {
+			continue
+		}
+		seen[r.SourceID] = true
+		out = append(out, SourceProblem{SourceID: r.SourceID, Name: r.SourceName, State: SourceUnsupported, Reason: why})
+	}
+	return out
 }
 
 // notConnectedReason is what to do when no account was ever connected.

@@ -29,6 +29,21 @@ type Health struct {
 	PausedUntil *time.Time `json:"paused_until,omitempty"`
 	CheckedAt   *time.Time `json:"checked_at,omitempty"`
 	LiveSources []string   `json:"live_sources,omitempty"` // names of the sources live right now
+	// SourceProblems are the sources of enabled routes that cannot start a share.
+	SourceProblems []SourceProblem `json:"source_problems,omitempty"`
+}
+
+// The states of SourceProblem.State.
+const (
+	SourceUnsupported = "unsupported" // Facebook does not show this source's lives to apps
+)
+
+// SourceProblem is a route's source that cannot start a share, and why.
+type SourceProblem struct {
+	SourceID string `json:"source_id"`
+	Name     string `json:"name"`
+	State    string `json:"state"`
+	Reason   string `json:"reason"` // for people: what is wrong and what to do
 }
 
 // StatusData answers `status`.
@@ -50,6 +65,8 @@ type StatusData struct {
 	// to finish by hand.
 	GroupSharesWaiting int      `json:"group_shares_waiting"`
 	LiveSources        []string `json:"live_sources,omitempty"` // names of the sources live right now
+	// SourceProblems are the sources of enabled routes that cannot start a share.
+	SourceProblems []SourceProblem `json:"source_problems,omitempty"`
 }
 
 // AccountData is the connected Facebook account.

@@ -44,6 +44,9 @@
 //	  "reason": "...",               // optional: why, in words
 //	  "paused_until": "...",         // optional
 //	  "live_sources": ["..."],       // optional: names of the sources live right now
+//	  "source_problems": [           // optional: sources of enabled routes that cannot start a share
+//	    {"source_id": "...", "name": "...", "state": "unsupported", "reason": "..."}
+//	  ],
 //	  "account": {                   // null when no account is connected
 //	    "user_id": "...", "name": "...", "app_id": "...",
 //	    "expires_at": "..." | null, "data_access_expires_at": "..." | null
@@ -67,7 +70,8 @@
 //
 // check, pause, resume (Health):
 //
-//	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "...", "live_sources": ["..."]}
+//	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "...", "live_sources": ["..."],
+//	 "source_problems": [...]}                                          // as in status
 //
 // pages add and groups add: one PageData; groups list: an array of them:
 //

@@ -17,6 +17,8 @@ type fakeEngine struct {
 	noAccount bool
 	// live names the sources live right now.
 	live []string
+	// problems are the sources the engine cannot watch.
+	problems []SourceProblem
 
 	mu            sync.Mutex
 	paused        bool
@@ -45,10 +47,7 @@ func (e *fakeEngine) health() Health {
 	if e.noAccount {
 		return Health{State: StateNeedsReconnect, Reason: "No Facebook account is connected. Connect one to start sharing."}
 	}
-	if len(e.live) > 0 {
-		return Health{State: StateHealthy, LiveSources: e.live}
-	}
-	return Health{State: StateHealthy}
+	return Health{State: StateHealthy, LiveSources: e.live, SourceProblems: e.problems}
 }
 
 func (e *fakeEngine) Check(context.Context) (Health, error) {

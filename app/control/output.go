@@ -51,6 +51,15 @@ func writeStatus(w io.Writer, s StatusData, loc *time.Location) {
 		fmt.Fprintf(w, "%s waiting for you: `liveroute history` lists them; share from the window, or mark one done with `liveroute groups shared`.\n",
 			count(s.GroupSharesWaiting, "group share", "group shares"))
 	}
+	writeSourceProblems(w, s.SourceProblems)
+}
+
+// writeSourceProblems says, for each source that can never start a share,
+// that its routes will not fire and what to do instead.
+func writeSourceProblems(w io.Writer, problems []SourceProblem) {
+	for _, p := range problems {
+		fmt.Fprintf(w, "Routes from %s will not share anything: %s\n", nameOrID(p.Name, p.SourceID), p.Reason)
+	}
 }
 
 func writeHealth(w io.Writer, h Health, loc *time.Location) {

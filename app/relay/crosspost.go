@@ -2,54 +2,161 @@ package relay
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"time"
 
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
 
+// partnersTTL is how long a source Page's crossposting partners are
+// trusted: they change rarely (a handshake on facebook.com), and asking
+// before every share would spend the Page's call budget.
+const partnersTTL = time.Hour
+
 // sendCrossposts crossposts each job's live to its destination and
-// finishes the jobs Facebook answered; it returns the jobs that should be
-// shared as a link post instead.
+// finishes the jobs Facebook crossposted; it returns the jobs that should
+// be shared as a link post instead, each with a note saying why.
 func (e *Engine) sendCrossposts(ctx context.Context, jobs []*job) (linkPosts []*job) {
 	for _, j := range jobs {
-		// Crossposting is asked of the Page that owns the video.
-		tok, _ := e.token(store.PageTokenKey(j.sourceID))
-		id, err := e.cfg.Graph.Crosspost(ctx, tok, j.key.DestinationID, j.video.VideoID)
-		e.afterCall(ctx, err)
-		if err != nil {
-			e.failed(ctx, j, err, true)
-			continue
-		}
-		e.finish(j, store.LedgerDone, id, "")
-	}
-	return nil
-}
-
-// canCrosspost reports whether the source Page and the destination agreed
-// to crosspost lives; without that the share falls back to a link post.
-func (e *Engine) canCrosspost(ctx context.Context, j *job) bool {
-	if j.video.VideoID == "" {
-		return false
-	}
-	e.mu.Lock()
-	partners, ok := e.partners[j.sourceID]
-	e.mu.Unlock()
-	if !ok {
+		// Crossposting is asked of the Page that owns the live.
 		tok, err := e.token(store.PageTokenKey(j.sourceID))
 		if err != nil {
-			return false
+			e.linkPostInstead(j, "LiveRoute has no access to "+sourceOf(j)+" in the keychain to crosspost from it")
+			linkPosts = append(linkPosts, j)
+			continue
 		}
-		pages, err := e.cfg.Graph.CrosspostPartners(ctx, tok, j.sourceID)
+		broadcastID, err := e.cfg.Graph.Crosspost(ctx, tok, j.video.ID, j.key.DestinationID)
 		e.afterCall(ctx, err)
-		if err != nil {
-			return false
+		switch {
+		case err == nil:
+			// Done only when the partner is in crossposted_broadcasts; the
+			// ID kept is that broadcast's, on the destination.
+			e.finish(j, store.LedgerDone, broadcastID, "")
+		case errors.Is(err, fbclient.ErrNotCrossposted):
+			e.linkPostInstead(j, "Facebook did not crosspost to "+nameOf(j.dest))
+			linkPosts = append(linkPosts, j)
+		case fbclient.Classify(err) == fbclient.ClassPermissionMissing:
+			e.linkPostInstead(j, "Crossposting needs the pages_manage_engagement permission — reconnect and allow it")
+			linkPosts = append(linkPosts, j)
+		default:
+			e.failed(ctx, j, err, true)
 		}
-		partners = map[string]bool{}
-		for _, p := range pages {
-			partners[p.ID] = true
-		}
-		e.mu.Lock()
-		e.partners[j.sourceID] = partners
-		e.mu.Unlock()
 	}
-	return partners[j.key.DestinationID]
+	return linkPosts
+}
+
+// canCrosspost reports whether j's live may be crossposted to its
+// destination: the source Page and the destination agreed to crosspost
+// lives without approving each one. When not, it notes why on j, which
+// then goes out as a link post.
+func (e *Engine) canCrosspost(ctx context.Context, j *job) bool {
+	if !j.video.IsLiveVideoObject() {
+		e.linkPostInstead(j, "Facebook gave this live without the live-video ID that crossposting needs")
+		return false
+	}
+	partners, err := e.crosspostPartners(ctx, j.sourceID)
+	if err != nil {
+		e.linkPostInstead(j, "LiveRoute could not read the crossposting partners of "+sourceOf(j)+" ("+trimPeriod(reasonOf(err))+")")
+		return false
+	}
+	p, ok := partners[j.key.DestinationID]
+	switch {
+	case !ok:
+		e.linkPostInstead(j, nameOf(j.dest)+" is not a crossposting partner of "+sourceOf(j))
+		return false
+	case !p.AllowsLive:
+		// Facebook would accept the request and silently not crosspost.
+		e.linkPostInstead(j, "Crossposting to "+nameOf(j.dest)+" needs its approval each time")
+		return false
+	}
+	return true
+}
+
+// crosspostPartners returns the source Page's partners, from the cache
+// while it is fresh.
+func (e *Engine) crosspostPartners(ctx context.Context, sourceID string) (map[string]fbclient.CrosspostPartner, error) {
+	now := e.cfg.Clock.Now()
+	if partners, ok := e.partners.get(sourceID, now); ok {
+		return partners, nil
+	}
+	tok, err := e.token(store.PageTokenKey(sourceID))
+	if err != nil {
+		return nil, err
+	}
+	list, err := e.cfg.Graph.CrosspostPartners(ctx, tok, sourceID)
+	e.afterCall(ctx, err)
+	if err != nil {
+		return nil, err
+	}
+	return e.partners.put(sourceID, list, now), nil
+}
+
+// linkPostInstead records why a crosspost became a link post: in the
+// activity now, and with the share's outcome (the route card shows it).
+func (e *Engine) linkPostInstead(j *job, why string) {
+	j.note = why + "; shared as a link post instead."
+	e.activity("crosspost", why+"; sharing it as a link post instead.", j.key)
+}
+
+// sourceOf names a job's source Page for a sentence.
+func sourceOf(j *job) string {
+	if j.sourceName != "" {
+		return j.sourceName
+	}
+	return "the source Page"
+}
+
+func trimPeriod(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// partnerCache keeps each source Page's crossposting partners for
+// partnersTTL; forget empties it (a reconnect may change what Facebook
+// says). The zero value is ready to use and safe for concurrent use.
+type partnerCache struct {
+	mu       sync.Mutex
+	bySource map[string]partnerList
+}
+
+type partnerList struct {
+	byID    map[string]fbclient.CrosspostPartner
+	fetched time.Time
+}
+
+// get returns sourceID's partners if they were read less than partnersTTL ago.
+func (c *partnerCache) get(sourceID string, now time.Time) (map[string]fbclient.CrosspostPartner, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.bySource[sourceID]
+	if !ok || now.Sub(l.fetched) >= partnersTTL || now.Before(l.fetched) {
+		return nil, false
+	}
+	return l.byID, true
+}
+
+// put stores sourceID's partners as read at now and returns them by ID.
+func (c *partnerCache) put(sourceID string, partners []fbclient.CrosspostPartner, now time.Time) map[string]fbclient.CrosspostPartner {
+	byID := make(map[string]fbclient.CrosspostPartner, len(partners))
+	for _, p := range partners {
+		byID[p.ID] = p
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bySource == nil {
+		c.bySource = map[string]partnerList{}
+	}
+	c.bySource[sourceID] = partnerList{byID: byID, fetched: now}
+	return byID
+}
+
+// forget drops every cached list.
+func (c *partnerCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bySource = nil
 }

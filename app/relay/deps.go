@@ -13,8 +13,8 @@ type Graph interface {
 	LiveVideos(ctx context.Context, tok fbclient.Token, sourceID string) ([]fbclient.LiveVideo, error)
 	Batch(ctx context.Context, tok fbclient.Token, ops []fbclient.BatchOp) ([]fbclient.BatchResult, error)
 	FindPostLinking(ctx context.Context, pageTok fbclient.Token, pageID, link string, since time.Time) (postID string, found bool, err error)
-	Crosspost(ctx context.Context, pageTok fbclient.Token, pageID, videoID string) (postID string, err error)
-	CrosspostPartners(ctx context.Context, pageTok fbclient.Token, pageID string) ([]fbclient.Page, error)
+	Crosspost(ctx context.Context, pageTok fbclient.Token, liveVideoID, pageID string) (broadcastID string, err error)
+	CrosspostPartners(ctx context.Context, pageTok fbclient.Token, pageID string) ([]fbclient.CrosspostPartner, error)
 	DebugToken(ctx context.Context, input fbclient.Token) (fbclient.TokenInfo, error)
 	AssistedShareURL(permalink string) string
 	Usage() fbclient.Usage

@@ -15,6 +15,10 @@ type Plan struct {
 	Video  fbclient.LiveVideo // the source's current live, or a sample when none is on
 	Sample bool               // Video is a sample: the source is not live
 	Steps  []PlanStep
+
+	// SourceProblem is why the source can never start a share ("" when it
+	// can), as the engine's source state says.
+	SourceProblem string
 }
 
 // PlanStep is one destination of a dry run.
@@ -66,6 +70,14 @@ func (e *Engine) DryRun(ctx context.Context, routeID string) (Plan, error) {
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	plan.SourceProblem = UnsupportedSourceReason(r.SourceKind)
+	if s, watched := e.sources[r.SourceID]; watched {
+		if state, why := s.stateLocked(); state == SourceUnsupported {
+			plan.SourceProblem = why
+		} else {
+			plan.SourceProblem = ""
+		}
+	}
 	for _, t := range r.Targets {
 		d, known := e.dests[t.DestinationID]
 		st := PlanStep{DestinationID: t.DestinationID, Name: nameOf(d), Mode: t.Mode}

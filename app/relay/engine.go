@@ -82,7 +82,7 @@ type Engine struct {
 	rebinding bool                      // a Rebind is checking tokens: valid ones lift old flags
 	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
 	netFails  int
-	partners  map[string]map[string]bool // destination → crosspost partners
+	partners  partnerCache // source Page → crossposting partners
 	counts    Counts
 	usage     UsageChanged
 	randMu    sync.Mutex
@@ -111,6 +111,11 @@ type SourceStatus struct {
 	LastCheck      time.Time // last successful poll
 	LastError      string    // the last poll's error, "" when it worked
 	Live           []string  // IDs of the videos live at the last poll
+
+	// State says how watching the source goes; Reason says why, for
+	// people, when it is unsupported or failing.
+	State  SourceState
+	Reason string
 }
 
 // ErrRunning is returned by Start when the engine is already running.
@@ -156,7 +161,6 @@ func New(cfg Config) *Engine {
 		tokens:     map[string]fbclient.Token{},
 		dead:       map[string]string{},
 		dests:      map[string]store.Destination{},
-		partners:   map[string]map[string]bool{},
 	}
 	e.idle.init()
 	return e
@@ -270,7 +274,7 @@ func (e *Engine) Rebind(ctx context.Context) error {
 	e.mu.Lock()
 	e.tokens = map[string]fbclient.Token{}
 	e.dead = map[string]string{}
-	e.partners = map[string]map[string]bool{}
+	e.partners.forget()
 	e.machine.dead = false
 	e.machine.deadReason = ""
 	e.suspect = true // hold shares until the new tokens are checked
@@ -305,6 +309,7 @@ func (e *Engine) Status() Status {
 	st.Counts.DroppedEvents = e.bus.dropped.Load()
 	for _, s := range e.sources {
 		ss := SourceStatus{SourceID: s.id, Name: s.name, LastCheck: s.lastOK, LastError: s.lastErr}
+		ss.State, ss.Reason = s.stateLocked()
 		for id := range s.live {
 			ss.Live = append(ss.Live, id)
 		}

@@ -29,7 +29,7 @@ const (
 	sourcePageID  = "300000000000001"
 )
 
-var testScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video"}
+var testScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
 
 type world struct {
 	t       testing.TB

@@ -28,6 +28,7 @@ type job struct {
 	ended      bool               // the live is over (as of the last poll)
 	latest     fbclient.LiveVideo // the video as the last poll saw it; guarded by Engine.mu
 	inflight   bool
+	note       string // said with the outcome: why a crosspost became a link post
 }
 
 // resumePendingLocked queues a share left pending by a previous run. Its
@@ -279,7 +280,7 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 				e.failed(ctx, j, ierr, true)
 				continue
 			}
-			e.finish(j, store.LedgerDone, id, "")
+			e.finish(j, store.LedgerDone, id, j.note)
 		}
 	}
 }

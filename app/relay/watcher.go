@@ -8,6 +8,35 @@ import (
 	"github.com/liveroute/liveroute/store"
 )
 
+// SourceState is what the engine knows about watching one source. The
+// window's route cards and `liveroute status` both read it.
+type SourceState string
+
+// Source states.
+const (
+	SourceStarting    SourceState = "starting"    // not polled yet
+	SourceWatching    SourceState = "watching"    // the last poll answered: a live there will be shared
+	SourceFailing     SourceState = "failing"     // the last poll failed; the reason says why
+	SourceUnsupported SourceState = "unsupported" // Facebook does not show this source's lives to apps
+)
+
+// UnsupportedSourceReason says why a kind of source can never fire, or ""
+// when it can. Facebook does not let apps read a person's live videos
+// (https://developers.facebook.com/docs/graph-api/reference/user/live_videos/),
+// and the /me/videos fallback answers an empty list rather than an error.
+func UnsupportedSourceReason(kind store.SourceKind) string {
+	if kind == store.SourceProfile {
+		return fbclient.ProfileLiveVideosUnsupported
+	}
+	return ""
+}
+
+// unsupportedPollEvery is the shortest interval between two polls of a
+// source Facebook does not show: often enough to notice if Facebook ever
+// shows it (then it is watched like any other), rarely enough to leave the
+// person's hourly call budget to the shares.
+const unsupportedPollEvery = 5 * time.Minute
+
 // source is one watched Page or profile, shared by every route on it.
 type source struct {
 	id       string // the route's SourceID
@@ -17,11 +46,14 @@ type source struct {
 	now      chan struct{}
 	cancel   context.CancelFunc
 
-	polled  bool                          // at least one poll answered since Start
-	lastOK  time.Time                     // last answered poll
-	lastErr string                        // "" when the last poll worked
-	live    map[string]fbclient.LiveVideo // videos live (or shareable) at the last poll
-	settled map[string]bool               // ended videos already accounted for
+	// unsupported is why Facebook will not show this source's lives ("":
+	// it does). It holds until a poll lists a video there after all.
+	unsupported string
+	polled      bool                          // at least one poll answered since Start
+	lastOK      time.Time                     // last answered poll
+	lastErr     string                        // "" when the last poll worked
+	live        map[string]fbclient.LiveVideo // videos live (or shareable) at the last poll
+	settled     map[string]bool               // ended videos already accounted for
 }
 
 // syncSourcesLocked starts a watcher for every source of an enabled route
@@ -53,6 +85,7 @@ func (e *Engine) syncSourcesLocked() {
 			s.graphID = "me"
 			s.tokenKey = store.UserTokenKey(e.account.UserID)
 		}
+		s.unsupported = UnsupportedSourceReason(r.SourceKind)
 		ctx, cancel := context.WithCancel(e.ctx)
 		s.cancel = cancel
 		e.sources[id] = s
@@ -71,6 +104,9 @@ func (e *Engine) runWatcher(ctx context.Context, s *source) {
 		paused := e.machine.paused
 		changed := e.changed
 		interval := e.interval()
+		if s.unsupported != "" {
+			interval = max(interval, unsupportedPollEvery)
+		}
 		e.mu.Unlock()
 
 		var wait time.Duration
@@ -185,6 +221,9 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 	s.lastOK = now
 	s.lastErr = ""
 	s.live = live
+	if len(videos) > 0 {
+		s.unsupported = "" // Facebook shows this source's lives after all
+	}
 	replay := map[string]bool{}
 	for _, r := range routes {
 		replay[r.ID] = r.ShareReplay || replayAll
@@ -202,6 +241,19 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 	}
 	e.mu.Unlock()
 	e.poke(e.shareWake)
+}
+
+// stateLocked says how watching s goes, and why when it does not.
+func (s *source) stateLocked() (SourceState, string) {
+	switch {
+	case s.unsupported != "":
+		return SourceUnsupported, s.unsupported
+	case s.lastErr != "":
+		return SourceFailing, s.lastErr
+	case !s.polled:
+		return SourceStarting, ""
+	}
+	return SourceWatching, ""
 }
 
 // isEnded reports whether a live video is over (stopped, processing, replay).

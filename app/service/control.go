@@ -97,6 +97,12 @@ func healthOf(st relay.Status) control.Health {
 	if !st.Running {
 		h.State = "stopped"
 	}
+	for _, src := range st.Sources {
+		if src.State == relay.SourceUnsupported {
+			h.SourceProblems = append(h.SourceProblems, control.SourceProblem{SourceID: src.SourceID, Name: src.Name,
+				State: control.SourceUnsupported, Reason: src.Reason})
+		}
+	}
 	return h
 }
 

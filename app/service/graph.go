@@ -59,11 +59,11 @@ func (g *graph) FindPostLinking(ctx context.Context, tok fbclient.Token, pageID,
 	return g.client().FindPostLinking(ctx, tok, pageID, link, since)
 }
 
-func (g *graph) Crosspost(ctx context.Context, tok fbclient.Token, pageID, videoID string) (string, error) {
-	return g.client().Crosspost(ctx, tok, pageID, videoID)
+func (g *graph) Crosspost(ctx context.Context, tok fbclient.Token, liveVideoID, pageID string) (string, error) {
+	return g.client().Crosspost(ctx, tok, liveVideoID, pageID)
 }
 
-func (g *graph) CrosspostPartners(ctx context.Context, tok fbclient.Token, pageID string) ([]fbclient.Page, error) {
+func (g *graph) CrosspostPartners(ctx context.Context, tok fbclient.Token, pageID string) ([]fbclient.CrosspostPartner, error) {
 	return g.client().CrosspostPartners(ctx, tok, pageID)
 }
 

@@ -27,6 +27,8 @@ type graphState struct {
 	refuseLive          bool
 	refuseProfileLive   bool
 	refuseProfileVideos bool
+	allowProfileLive    bool // leniency: /{user}/live_videos answers as older versions did
+	badCrosspostOptions int  // the next n crossposting_actions answer -1/1363103
 	emptyPages          bool
 	maxPageSize         int
 	pageUsageHeader     bool
@@ -39,8 +41,8 @@ type graphState struct {
 	posts      map[string][]*Post         // Page ID → posts, oldest first
 	lives      map[string]*liveVideo      // live video ID → video
 	liveOrder  []string                   // live video IDs, oldest first
-	partners   map[string]map[string]bool // Page → crossposting partners (both agreed)
-	handshakes map[string]map[string]bool // Page → Pages it asked to partner with
+	partners   partnerMap                 // Page → crossposting partners (both agreed)
+	handshakes map[string]map[string]bool // Page → Pages it asked to partner with → its allow_live
 	pageTokens map[string]string          // app|user|page → Page token handed out
 }
 
@@ -54,7 +56,7 @@ func (s *Server) registerGraph() {
 		pageCalls:  map[string][]time.Time{},
 		posts:      map[string][]*Post{},
 		lives:      map[string]*liveVideo{},
-		partners:   map[string]map[string]bool{},
+		partners:   partnerMap{},
 		handshakes: map[string]map[string]bool{},
 		pageTokens: map[string]string{},
 	}

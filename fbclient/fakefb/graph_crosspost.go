@@ -1,13 +1,53 @@
 package fakefb
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// Live crossposting as Meta documents it:
+// https://developers.facebook.com/docs/live-video-api/guides/crossposting
+// https://developers.facebook.com/docs/graph-api/reference/live-video/
+// https://developers.facebook.com/docs/graph-api/reference/page/crosspost_whitelisted_pages/
+
+// partnership is one direction of a crossposting relationship: what the
+// Page that owns a live may do on its partner.
+type partnership struct {
+	// allowsLive: lives go to the partner without its approval. When false
+	// the partner approves each one by hand, so an app's crosspost is
+	// silently not made.
+	allowsLive bool
+}
+
+// partnerMap is Page → partner Page → the terms of crossposting there.
+type partnerMap map[string]map[string]partnership
 
 // AddCrosspostPartners makes two Pages crossposting partners, as if both
-// had agreed to the handshake.
+// had agreed to the handshake with allow_live true.
 func (s *Server) AddCrosspostPartners(pageA, pageB string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.partnerLocked(pageA, pageB)
+	s.partnerLocked(pageA, pageB, true)
+	s.partnerLocked(pageB, pageA, true)
+}
+
+// SetAllowsLiveCrossposts sets whether from's lives reach its partner to
+// without to's approval of each one (allows_live_crossposts). It does
+// nothing unless the two are partners.
+func (s *Server) SetAllowsLiveCrossposts(from, to string, allow bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.graph.partners[from][to]; ok {
+		s.partnerLocked(from, to, allow)
+	}
+}
+
+// RefuseCrosspostOptionsNext makes the next n crossposting_actions answer
+// Facebook's "invalid crossposting options" error (code -1, subcode 1363103).
+func (s *Server) RefuseCrosspostOptionsNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.badCrosspostOptions = n
 }
 
 // crosspostPartners answers GET /{page-id}/crosspost_whitelisted_pages.
@@ -19,23 +59,29 @@ func (s *Server) crosspostPartners(c call, a auth, pageID string) reply {
 	}
 	var items []object
 	for _, pid := range s.sortedPageIDsLocked() {
-		if s.graph.partners[pageID][pid] {
-			items = append(items, object{"id": pid, "name": s.pages[pid].Name})
+		if terms, ok := s.graph.partners[pageID][pid]; ok {
+			items = append(items, object{"id": pid, "name": s.pages[pid].Name, "allows_live_crossposts": terms.allowsLive})
 		}
 	}
 	s.mu.Unlock()
 	return s.listReply(c, a, items)
 }
 
+// handshakeItem is one entry of begin_/accept_crossposting_handshake.
+type handshakeItem struct {
+	PartnerPageID string `json:"partner_page_id"`
+	AllowLive     bool   `json:"allow_live"` // absent: false, the stricter reading
+}
+
 // handshake answers POST /{page-id}?begin_/accept_crossposting_handshake=[…].
+// A Page's allow_live says whether its partner's lives reach it without
+// approval.
 func (s *Server) handshake(c call, a auth, pageID string, accept bool) reply {
 	param := "begin_crossposting_handshake"
 	if accept {
 		param = "accept_crossposting_handshake"
 	}
-	var items []struct {
-		PartnerPageID string `json:"partner_page_id"`
-	}
+	var items []handshakeItem
 	if err := json.Unmarshal([]byte(c.params.Get(param)), &items); err != nil || len(items) == 0 {
 		return oauthErr(100, "(#100) Param "+param+" must be an array of objects with partner_page_id")
 	}
@@ -49,69 +95,141 @@ func (s *Server) handshake(c call, a auth, pageID string, accept bool) reply {
 			return oauthErr(100, "(#100) Unknown partner_page_id "+it.PartnerPageID)
 		}
 		if accept {
-			if !s.graph.handshakes[it.PartnerPageID][pageID] {
+			askerAllows, asked := s.graph.handshakes[it.PartnerPageID][pageID]
+			if !asked {
 				return oauthErr(100, "(#100) No crossposting request from "+it.PartnerPageID)
 			}
-			s.partnerLocked(pageID, it.PartnerPageID)
+			s.partnerLocked(it.PartnerPageID, pageID, it.AllowLive)
+			s.partnerLocked(pageID, it.PartnerPageID, askerAllows)
 			continue
 		}
 		if s.graph.handshakes[pageID] == nil {
 			s.graph.handshakes[pageID] = map[string]bool{}
 		}
-		s.graph.handshakes[pageID][it.PartnerPageID] = true
+		s.graph.handshakes[pageID][it.PartnerPageID] = it.AllowLive
 	}
 	r := okReply(object{"success": true})
 	r.write = true
 	return r
 }
 
-// crosspostActions answers POST /{video-id}?crossposting_actions=[…] made
-// with the token of the Page that owns the video.
+// crosspostAction is one entry of crossposting_actions.
+type crosspostAction struct {
+	PageID string `json:"page_id"`
+	Action string `json:"action"`
+}
+
+// crosspostActions answers POST /{live-video-id}?crossposting_actions=[…]
+// made with the token of the Page that owns the live. Only a LiveVideo
+// takes the parameter; the answer is the LiveVideo, with the fields asked.
+// A crosspost Facebook does not make (no partnership, or one whose partner
+// approves each live) raises no error: it is missing from
+// crossposted_broadcasts.
 func (s *Server) crosspostActions(c call, a auth, id string) reply {
-	var actions []struct {
-		PageID string `json:"page_id"`
-		Action string `json:"action"`
-	}
-	if err := json.Unmarshal([]byte(c.params.Get("crossposting_actions")), &actions); err != nil || len(actions) == 0 {
-		return oauthErr(100, "(#100) Param crossposting_actions must be an array of {page_id, action}")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var video *liveVideo
-	for _, v := range s.graph.lives {
-		if v.ID == id || v.VideoID == id {
-			video = v
-		}
-	}
-	if video == nil || a.rec == nil || a.rec.Kind != PageToken || a.rec.PageID != video.SourceID {
+	video, ok := s.graph.lives[id]
+	if !ok || a.rec == nil || a.rec.Kind != PageToken || a.rec.PageID != video.SourceID {
+		// A Video (or anything else) has no crossposting_actions parameter.
 		return unsupported(c)
 	}
-	if !a.hasScope("publish_video") {
-		return oauthErr(200, "(#200) Requires the publish_video permission")
+	if _, isPage := s.pages[video.SourceID]; !isPage {
+		return unsupported(c) // not available for personal profiles
 	}
-	for _, act := range actions {
-		switch {
-		case !s.graph.partners[video.SourceID][act.PageID]:
-			return oauthErr(100, "(#100) Page "+act.PageID+" is not a crossposting partner of this Page")
-		case act.Action != "enable_crossposting_and_create_post" && act.Action != "enable_crossposting" && act.Action != "disable_crossposting":
-			return oauthErr(100, "(#100) Unknown crossposting action "+act.Action)
+	for _, scope := range []string{"publish_video", "pages_manage_engagement"} {
+		if !a.hasScope(scope) {
+			return oauthErr(200, "(#200) Requires the "+scope+" permission")
 		}
 	}
+	actions, valid := parseCrosspostActions(c.params.Get("crossposting_actions"))
+	if !valid || s.graph.badCrosspostOptions > 0 {
+		if s.graph.badCrosspostOptions > 0 {
+			s.graph.badCrosspostOptions--
+		}
+		return invalidCrosspostOptions()
+	}
 	for _, act := range actions {
-		if act.Action == "enable_crossposting_and_create_post" {
+		terms, partner := s.graph.partners[video.SourceID][act.PageID]
+		if !partner || !terms.allowsLive || act.Action == "disable_crossposting" {
+			continue
+		}
+		if act.Action == "enable_crossposting_and_create_post" && !video.crosspostedTo(act.PageID) {
 			s.storePostLocked(act.PageID, a.appID, video.Title, "https://www.facebook.com"+video.PermalinkURL, true)
+			video.crossposts = append(video.crossposts, crossposted{ID: s.newIDLocked(), PageID: act.PageID})
 		}
 	}
-	r := okReply(object{"success": true})
+	r := okReply(pick(s.liveObjectLocked(video), parseFields(c.params.Get("fields"))))
 	r.write = true
 	return r
 }
 
-func (s *Server) partnerLocked(a, b string) {
-	for _, pair := range [][2]string{{a, b}, {b, a}} {
-		if s.graph.partners[pair[0]] == nil {
-			s.graph.partners[pair[0]] = map[string]bool{}
-		}
-		s.graph.partners[pair[0]][pair[1]] = true
+// parseCrosspostActions reads crossposting_actions; ok is false for
+// anything Facebook calls invalid options.
+func parseCrosspostActions(p string) ([]crosspostAction, bool) {
+	var actions []crosspostAction
+	if err := json.Unmarshal([]byte(p), &actions); err != nil || len(actions) == 0 {
+		return nil, false
 	}
+	for _, act := range actions {
+		switch act.Action {
+		case "enable_crossposting_and_create_post", "enable_crossposting", "disable_crossposting":
+		default:
+			return nil, false
+		}
+		if act.PageID == "" {
+			return nil, false
+		}
+	}
+	return actions, true
+}
+
+func invalidCrosspostOptions() reply {
+	return errReply(http.StatusBadRequest, ErrorBody{Code: -1, ErrorSubcode: 1363103, Type: "FacebookApiException",
+		Message: "Invalid crossposting options", ErrorUserTitle: "Invalid Crossposting Options",
+		ErrorUserMsg: "The crossposting options for this video are not valid."})
+}
+
+// crossposted is a live's broadcast on a partner Page.
+type crossposted struct {
+	ID     string
+	PageID string
+}
+
+func (v *liveVideo) crosspostedTo(pageID string) bool {
+	for _, cp := range v.crossposts {
+		if cp.PageID == pageID {
+			return true
+		}
+	}
+	return false
+}
+
+// crosspostedEdge is the crossposted_broadcasts edge of a live.
+func (v *liveVideo) crosspostedEdge(status string) object {
+	data := []object{}
+	for _, cp := range v.crossposts {
+		data = append(data, object{"id": cp.ID, "from": object{"id": cp.PageID}, "status": status})
+	}
+	return object{"data": data}
+}
+
+func (s *Server) partnerLocked(from, to string, allowsLive bool) {
+	if s.graph.partners[from] == nil {
+		s.graph.partners[from] = map[string]partnership{}
+	}
+	s.graph.partners[from][to] = partnership{allowsLive: allowsLive}
+}
+
+// Crossposts lists the broadcasts liveID was crossposted as: partner Page
+// ID → the crossposted broadcast's ID.
+func (s *Server) Crossposts(liveID string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	if v, ok := s.graph.lives[liveID]; ok {
+		for _, cp := range v.crossposts {
+			out[cp.PageID] = cp.ID
+		}
+	}
+	return out
 }

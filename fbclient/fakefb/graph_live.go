@@ -36,6 +36,7 @@ type liveVideo struct {
 	Description string
 	Announce    bool
 	Created     time.Time
+	crossposts  []crossposted // broadcasts on partner Pages, oldest first
 }
 
 // StartLive makes sourceID (a Page or person ID) broadcast as spec says,
@@ -102,11 +103,23 @@ func (v *liveVideo) status(now time.Time) string {
 	return "VOD"
 }
 
-// liveVideosEdge answers GET /{source}/live_videos.
+// AllowProfileLiveVideos is a leniency switch: /{user}/live_videos answers
+// as older Graph versions and Meta's own older SDKs assumed, instead of
+// refusing as the current reference says.
+func (s *Server) AllowProfileLiveVideos(allow bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.allowProfileLive = allow
+}
+
+// liveVideosEdge answers GET /{source}/live_videos. A person's edge is
+// refused by default: "Reading: You can't perform this operation on this
+// endpoint." https://developers.facebook.com/docs/graph-api/reference/user/live_videos/
 func (s *Server) liveVideosEdge(c call, a auth, id string, viaMe bool) reply {
 	s.mu.Lock()
 	_, isUser := s.users[id]
-	refuse := s.graph.refuseLive || isUser && s.graph.refuseProfileLive
+	refuseProfile := s.graph.refuseProfileLive || !s.graph.allowProfileLive
+	refuse := s.graph.refuseLive || isUser && refuseProfile
 	visible := s.canSeeSourceLocked(a, id)
 	s.mu.Unlock()
 	switch {
@@ -135,7 +148,9 @@ func (s *Server) liveVideosEdge(c call, a auth, id string, viaMe bool) reply {
 	return s.listReply(c, a, items)
 }
 
-// videosEdge answers GET /{source}/videos, the fallback that shows live_status.
+// videosEdge answers GET /{source}/videos, the fallback that shows
+// live_status. A person's videos need user_videos; without it Facebook
+// answers an empty list, not an error.
 func (s *Server) videosEdge(c call, a auth, id string) reply {
 	s.mu.Lock()
 	_, isUser := s.users[id]
@@ -148,6 +163,8 @@ func (s *Server) videosEdge(c call, a auth, id string) reply {
 			Message: "(#10) Application does not have permission for this action"})
 	case !visible:
 		return unsupported(c)
+	case isUser && !a.hasScope("user_videos"):
+		return s.listReply(c, a, nil)
 	}
 	s.mu.Lock()
 	var items []object
@@ -183,7 +200,7 @@ func (s *Server) liveObjectLocked(v *liveVideo) object {
 	o := object{
 		"id": v.ID, "status": v.status(now), "title": v.Title, "description": v.Description,
 		"permalink_url": v.PermalinkURL, "creation_time": v.Created.UTC().Format(graphTime),
-		"video": object{"id": v.VideoID},
+		"video": object{"id": v.VideoID}, "crossposted_broadcasts": v.crosspostedEdge(v.status(now)),
 	}
 	if !now.Before(v.StartAt) {
 		o["broadcast_start_time"] = v.StartAt.UTC().Format(graphTime)

@@ -1,0 +1,162 @@
+package relay
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+// crosspostWorld is a world with one destination, shared by crossposting,
+// that is a crossposting partner of the source taking lives.
+func crosspostWorld(t *testing.T) (*world, string) {
+	t.Helper()
+	w := newWorld(t, worldOpts{dests: 1, template: "{title}"})
+	partner := w.dests[0]
+	w.fake.AddCrosspostPartners(sourcePageID, partner)
+	r := w.route
+	r.Targets[0].Mode = store.ModeCrosspost
+	r, err := w.db.PutRoute(r)
+	must(t, err)
+	w.route = r
+	return w, partner
+}
+
+// crosspostTries counts the crossposting requests made on a live.
+func (w *world) crosspostTries(b fakefb.Broadcast) int {
+	n := 0
+	for _, r := range w.fake.Requests() {
+		if r.Method == "POST" && (strings.HasSuffix(r.Path, "/"+b.ID) || strings.HasSuffix(r.Path, "/"+b.VideoID)) {
+			n++
+		}
+	}
+	return n
+}
+
+// linkPosts counts the link posts (not crossposts) on pageID that link to b.
+func (w *world) linkPosts(pageID string, b fakefb.Broadcast) int {
+	n := 0
+	for _, p := range w.fake.Posts(pageID) {
+		if !p.Crosspost && hasSuffix(p.Link, b.PermalinkURL) {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *world) activityMentions(text string) bool {
+	w.t.Helper()
+	items, err := w.db.Activities(100)
+	must(w.t, err)
+	for _, a := range items {
+		if strings.Contains(a.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCrosspostRecordsTheCrosspostedBroadcastsID(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.start()
+	b := w.live("Crossposted")
+	w.advance(15 * time.Second)
+	want := w.fake.Crossposts(b.ID)[partner]
+	if want == "" {
+		t.Fatal("Facebook has no crossposted broadcast on the partner")
+	}
+	e := w.ledger(b.ID, partner)
+	if e.State != store.LedgerDone || e.PostID != want || e.Reason != "" {
+		t.Fatalf("ledger %+v, want done with the crossposted broadcast %s", e, want)
+	}
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Fatalf("%d link posts besides the crosspost", n)
+	}
+}
+
+func TestSilentlyRefusedCrosspostFallsBackToOneLinkPostAndSaysSo(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.start()
+	first := w.live("Partners then")
+	w.advance(15 * time.Second)
+	must(t, w.fake.StopLive(first.ID))
+	// The partner changes its terms on facebook.com; LiveRoute's list of
+	// partners is still fresh, so it asks, and Facebook declines silently.
+	w.fake.SetAllowsLiveCrossposts(sourcePageID, partner, false)
+	b := w.live("Declined now")
+	w.advance(15 * time.Second)
+	w.advance(2 * time.Minute)
+	if n := w.crosspostTries(b); n != 1 {
+		t.Fatalf("%d crosspost requests, want 1", n)
+	}
+	if n := w.linkPosts(partner, b); n != 1 {
+		t.Fatalf("%d link posts, want exactly 1", n)
+	}
+	e := w.ledger(b.ID, partner)
+	if e.State != store.LedgerDone || !strings.Contains(e.Reason, "did not crosspost") || !strings.Contains(e.Reason, "link post instead") {
+		t.Fatalf("ledger %+v, want done with the reason", e)
+	}
+	if !w.activityMentions("Facebook did not crosspost to") {
+		t.Error("the activity does not say the crosspost became a link post")
+	}
+}
+
+func TestPartnerThatApprovesEachLiveGetsALinkPostWithoutACrosspostTry(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.fake.SetAllowsLiveCrossposts(sourcePageID, partner, false)
+	w.start()
+	b := w.live("Needs approval")
+	w.advance(15 * time.Second)
+	if n := w.crosspostTries(b); n != 0 {
+		t.Fatalf("%d crosspost requests, want none", n)
+	}
+	if n := w.linkPosts(partner, b); n != 1 {
+		t.Fatalf("%d link posts, want 1", n)
+	}
+	if e := w.ledger(b.ID, partner); !strings.Contains(e.Reason, "needs its approval each time") {
+		t.Fatalf("ledger reason %q", e.Reason)
+	}
+	if !w.activityMentions("needs its approval each time; sharing it as a link post instead") {
+		t.Error("the activity does not say why")
+	}
+}
+
+func TestInvalidCrosspostOptionsFallBackToALinkPost(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.fake.RefuseCrosspostOptionsNext(1)
+	w.start()
+	b := w.live("Bad options")
+	w.advance(15 * time.Second)
+	w.advance(2 * time.Minute)
+	if n := w.crosspostTries(b); n != 1 {
+		t.Fatalf("%d crosspost requests, want 1 (terminal, no retry)", n)
+	}
+	if n := w.linkPosts(partner, b); n != 1 {
+		t.Fatalf("%d link posts, want 1", n)
+	}
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone || e.Reason == "" {
+		t.Fatalf("ledger %+v", e)
+	}
+}
+
+func TestPartnerCacheKeepsAListForItsTimeToLive(t *testing.T) {
+	var c partnerCache
+	now := t0
+	if _, ok := c.get("src", now); ok {
+		t.Fatal("an empty cache answered")
+	}
+	c.put("src", []fbclient.CrosspostPartner{{ID: "p", AllowsLive: true}}, now)
+	if got, ok := c.get("src", now.Add(partnersTTL-time.Second)); !ok || !got["p"].AllowsLive {
+		t.Fatalf("fresh list: %v, %v", got, ok)
+	}
+	if _, ok := c.get("src", now.Add(partnersTTL)); ok {
+		t.Error("a list older than its time to live answered")
+	}
+	c.forget()
+	if _, ok := c.get("src", now); ok {
+		t.Error("a forgotten list answered")
+	}
+}

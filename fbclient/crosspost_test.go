@@ -1,0 +1,166 @@
+package fbclient_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+)
+
+// crosspostScopes are LiveRoute's permissions with the one crossposting
+// needs besides them.
+var crosspostScopes = append(slices.Clone(allScopes), "pages_manage_engagement")
+
+// crosspostEnv is a source Page live now and a partner Page, with a Page
+// token of the source that may crosspost.
+type crosspostEnv struct {
+	*graphEnv
+	src, partner string
+	srcTok       fbclient.Token
+	live         fakefb.Broadcast
+}
+
+func newCrosspostEnv(t *testing.T) crosspostEnv {
+	t.Helper()
+	e := newGraphEnv(t, 2)
+	x := crosspostEnv{graphEnv: e, src: e.pages[0], partner: e.pages[1]}
+	x.srcTok = fbclient.Token(e.fb.MintPageToken(e.app.ID, e.userID, x.src, crosspostScopes, 0).Value)
+	live, err := e.fb.StartLive(x.src, fakefb.LiveSpec{Title: "Shared live"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.live = live
+	return x
+}
+
+func (x crosspostEnv) crosspost(t *testing.T, id string) (string, error) {
+	t.Helper()
+	return x.c.Crosspost(context.Background(), x.srcTok, id, x.partner)
+}
+
+func TestCrosspostRecordsTheCrosspostedBroadcastNotTheSource(t *testing.T) {
+	x := newCrosspostEnv(t)
+	x.fb.AddCrosspostPartners(x.src, x.partner)
+	id, err := x.crosspost(t, x.live.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id == "" || id == x.live.ID || id == x.live.VideoID {
+		t.Fatalf("broadcast ID %q; the source's are %s and %s", id, x.live.ID, x.live.VideoID)
+	}
+	posts := x.fb.Posts(x.partner)
+	if len(posts) != 1 || !posts[0].Crosspost || !strings.HasSuffix(posts[0].Link, x.live.PermalinkURL) {
+		t.Fatalf("partner posts %+v", posts)
+	}
+	reqs := x.fb.Requests()
+	if last := reqs[len(reqs)-1]; last.Method != "POST" || !strings.HasSuffix(last.Path, "/"+x.live.ID) {
+		t.Errorf("crosspost went to %s %s, want POST on the LiveVideo", last.Method, last.Path)
+	}
+}
+
+func TestCrosspostThatFacebookDoesNotMakeIsNotCrossposted(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(x crosspostEnv)
+	}{
+		{"not a partner", func(crosspostEnv) {}},
+		{"partner approves each live", func(x crosspostEnv) {
+			x.fb.AddCrosspostPartners(x.src, x.partner)
+			x.fb.SetAllowsLiveCrossposts(x.src, x.partner, false)
+		}},
+		{"invalid options (-1/1363103)", func(x crosspostEnv) {
+			x.fb.AddCrosspostPartners(x.src, x.partner)
+			x.fb.RefuseCrosspostOptionsNext(1)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := newCrosspostEnv(t)
+			tc.setup(x)
+			id, err := x.crosspost(t, x.live.ID)
+			if !errors.Is(err, fbclient.ErrNotCrossposted) || id != "" {
+				t.Fatalf("crosspost = %q, %v; want ErrNotCrossposted", id, err)
+			}
+			if posts := x.fb.Posts(x.partner); len(posts) != 0 {
+				t.Fatalf("partner posts %+v, want none", posts)
+			}
+		})
+	}
+}
+
+func TestCrosspostOnAVideoIDIsRefused(t *testing.T) {
+	x := newCrosspostEnv(t)
+	x.fb.AddCrosspostPartners(x.src, x.partner)
+	_, err := x.crosspost(t, x.live.VideoID)
+	if err == nil || errors.Is(err, fbclient.ErrNotCrossposted) || fbclient.Classify(err) != fbclient.ClassInvalid {
+		t.Fatalf("crosspost on the Video: %v", err)
+	}
+	if posts := x.fb.Posts(x.partner); len(posts) != 0 {
+		t.Fatalf("partner posts %+v, want none", posts)
+	}
+}
+
+func TestCrosspostNeedsPagesManageEngagement(t *testing.T) {
+	x := newCrosspostEnv(t)
+	x.fb.AddCrosspostPartners(x.src, x.partner)
+	x.srcTok = fbclient.Token(x.fb.MintPageToken(x.app.ID, x.userID, x.src, allScopes, 0).Value)
+	_, err := x.crosspost(t, x.live.ID)
+	if fbclient.Classify(err) != fbclient.ClassPermissionMissing {
+		t.Fatalf("crosspost without pages_manage_engagement: %v", err)
+	}
+}
+
+func TestCrosspostPartnersSayWhetherLivesNeedApproval(t *testing.T) {
+	x := newCrosspostEnv(t)
+	third := "300000000099999"
+	x.fb.AddPage(fakefb.Page{ID: third, Name: "Third", Category: "Community"}, x.userID)
+	x.fb.AddCrosspostPartners(x.src, x.partner)
+	x.fb.AddCrosspostPartners(x.src, third)
+	x.fb.SetAllowsLiveCrossposts(x.src, third, false)
+	got, err := x.c.CrosspostPartners(context.Background(), x.srcTok, x.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fbclient.CrosspostPartner{{ID: x.partner, Name: "Page 2", AllowsLive: true}, {ID: third, Name: "Third", AllowsLive: false}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("partners %+v, want %+v", got, want)
+	}
+}
+
+func TestCrosspostHandshakeCarriesEachSidesAllowLive(t *testing.T) {
+	x := newCrosspostEnv(t)
+	partnerTok := fbclient.Token(x.fb.MintPageToken(x.app.ID, x.userID, x.partner, crosspostScopes, 0).Value)
+	post := func(tok fbclient.Token, page, param, allow string) {
+		t.Helper()
+		q := `[{"partner_page_id":"` + param + `","allow_live":` + allow + `}]`
+		key := "begin_crossposting_handshake"
+		if page == x.partner {
+			key = "accept_crossposting_handshake"
+		}
+		form := url.Values{key: {q}, "access_token": {tok.Reveal()}, "appsecret_proof": {fakefb.Proof(tok.Reveal(), x.app.Secret)}}
+		resp, err := http.PostForm(x.fb.URL+"/v27.0/"+page, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s on %s: HTTP %d", key, page, resp.StatusCode)
+		}
+	}
+	post(x.srcTok, x.src, x.partner, "false") // the partner's lives need the source's approval
+	post(partnerTok, x.partner, x.src, "true")
+	src, err := x.c.CrosspostPartners(context.Background(), x.srcTok, x.src)
+	if err != nil || len(src) != 1 || !src[0].AllowsLive {
+		t.Fatalf("source's partners %+v, %v; want the partner, taking lives", src, err)
+	}
+	back, err := x.c.CrosspostPartners(context.Background(), partnerTok, x.partner)
+	if err != nil || len(back) != 1 || back[0].AllowsLive {
+		t.Fatalf("partner's partners %+v, %v; want the source, approving each live", back, err)
+	}
+}
