@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -26,18 +27,21 @@ func checkPages(data []byte) (pageReport, error) {
 	if err != nil {
 		return pageReport{}, err
 	}
-	report := pageReport{}
+	// bbolt uses the newest meta whose contents pass (db.go, DB.meta); it
+	// does not look at a meta page's header, so neither does the choice.
 	use := metas[0]
-	switch {
-	case metas[0].err != nil:
-		report.damagedMeta, use = 0, metas[1]
-	case metas[1].err != nil:
-		report.damagedMeta = 1
-	default:
-		report.damagedMeta = -1
-		if metas[1].txid > metas[0].txid { // bbolt uses the newest valid meta (db.go, DB.meta)
-			use = metas[1]
+	if metas[0].err != nil || (metas[1].err == nil && metas[1].txid > metas[0].txid) {
+		use = metas[1]
+	}
+	report := pageReport{damagedMeta: -1}
+	for i, m := range metas {
+		if m.err == nil && m.headerErr == nil {
+			continue
 		}
+		if report.damagedMeta >= 0 {
+			return pageReport{}, fmt.Errorf("both meta pages are damaged (%v; %v)", cmp.Or(metas[0].err, metas[0].headerErr), cmp.Or(metas[1].err, metas[1].headerErr))
+		}
+		report.damagedMeta = i
 	}
 	w := &pageWalker{data: data, pageSize: uint64(pageSize), meta: use, used: make([]bool, use.pgid)}
 	if err := w.walk(); err != nil {
@@ -75,10 +79,11 @@ const (
 
 var le = binary.LittleEndian // bbolt writes native order; LiveRoute's targets are all little-endian
 
-// meta is one decoded meta page; err says why it is not usable.
+// meta is one decoded meta page; err says why bbolt would not use it,
+// headerErr why its page header is damaged (bbolt would still use it).
 type meta struct {
 	pageSize, root, freelist, pgid, txid uint64
-	err                                  error
+	err, headerErr                       error
 }
 
 // readMetas decodes both meta pages and returns the page size. It fails
@@ -121,8 +126,9 @@ func decodeMeta(data []byte, at int, id uint64) meta {
 		return meta{err: fmt.Errorf("meta page %d is past the end of the file", id)}
 	}
 	p := data[at:]
+	var headerErr error
 	if le.Uint64(p) != id || le.Uint16(p[8:]) != metaFlag {
-		return meta{err: fmt.Errorf("meta page %d has a damaged header", id)}
+		headerErr = fmt.Errorf("meta page %d has a damaged header", id)
 	}
 	m := p[pageHeaderSize : pageHeaderSize+metaSize]
 	sum := fnv.New64a() // the checksum covers the meta up to itself (meta.go, Sum64)
@@ -136,7 +142,7 @@ func decodeMeta(data []byte, at int, id uint64) meta {
 		return meta{err: fmt.Errorf("meta page %d fails its checksum", id)}
 	}
 	return meta{pageSize: uint64(le.Uint32(m[8:])), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]),
-		pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}
+		pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:]), headerErr: headerErr}
 }
 
 // fits checks a checksummed meta against the file: a meta bbolt wrote can
