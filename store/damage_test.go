@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -531,4 +532,42 @@ func leafValuePastItsPage(t *testing.T, path string, pageSize int) {
 	t.Helper()
 	id := usedPageHolding(t, path, `"id":"route0150"`)
 	writeAt(t, path, int64(id)*int64(pageSize)+pageHeaderSize+12, binary.LittleEndian.AppendUint32(nil, 1<<31))
+}
+
+func TestEveryBackupDamagedStartsEmptyOnceAndSaysSo(t *testing.T) {
+	fx := sharedFixture(t)
+	path := fx.copyTo(t)
+	root := filepath.Dir(filepath.Dir(path))
+	var backups []string
+	before := map[string][32]byte{}
+	for _, rel := range fx.backups {
+		b := filepath.Join(root, rel)
+		fillPage(t, b, fx.pageSize, 0)
+		fillPage(t, b, fx.pageSize, 1)
+		backups = append(backups, b)
+		before[b] = fileHash(t, b)
+	}
+	fillPage(t, path, fx.pageSize, freelistOf(t, path))
+	original := fileHash(t, path)
+
+	clock := newClock()
+	clock.Add(26 * time.Hour)
+	out, err := openAndDescribe(path, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.RestoredFrom != "" || out.Routes != 0 || !slices.Equal(out.DamagedBackups, backups) {
+		t.Errorf("every backup damaged: %+v, want an empty start that names %v", out, backups)
+	}
+	if fileHash(t, out.MovedTo) != original {
+		t.Error("the damaged file was not kept byte for byte")
+	}
+	for b, h := range before {
+		if fileHash(t, b) != h {
+			t.Errorf("the damaged backup %s was changed", b)
+		}
+	}
+	if !strings.Contains(out.Sentence, "started empty because no backup was usable") || !out.Logged || !out.CleanReopen {
+		t.Errorf("the sentence %q (logged %v, clean reopen %v)", out.Sentence, out.Logged, out.CleanReopen)
+	}
 }
