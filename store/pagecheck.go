@@ -27,21 +27,26 @@ func checkPages(data []byte) (pageReport, error) {
 	if err != nil {
 		return pageReport{}, err
 	}
-	// bbolt uses the newest meta whose contents pass (db.go, DB.meta); it
-	// does not look at a meta page's header, so neither does the choice.
-	use := metas[0]
-	if metas[0].err != nil || (metas[1].err == nil && metas[1].txid > metas[0].txid) {
-		use = metas[1]
+	// bbolt uses the newest meta that passes its Validate (db.go, DB.meta);
+	// it looks at neither the page header nor the file size, so the choice
+	// does not either, and a chosen meta that does not fit the file is
+	// damage: bbolt would read past the end.
+	chosen := 0
+	if metas[0].invalid != nil || (metas[1].invalid == nil && metas[1].txid > metas[0].txid) {
+		chosen = 1
+	}
+	use := metas[chosen]
+	if use.err != nil {
+		return pageReport{}, fmt.Errorf("meta page %d: %w", chosen, use.err)
 	}
 	report := pageReport{damagedMeta: -1}
 	for i, m := range metas {
-		if m.err == nil && m.headerErr == nil {
-			continue
+		if problem := m.problem(); problem != nil {
+			if report.damagedMeta >= 0 {
+				return pageReport{}, fmt.Errorf("both meta pages are damaged (%v; %v)", metas[0].problem(), problem)
+			}
+			report.damagedMeta = i
 		}
-		if report.damagedMeta >= 0 {
-			return pageReport{}, fmt.Errorf("both meta pages are damaged (%v; %v)", cmp.Or(metas[0].err, metas[0].headerErr), cmp.Or(metas[1].err, metas[1].headerErr))
-		}
-		report.damagedMeta = i
 	}
 	w := &pageWalker{data: data, pageSize: uint64(pageSize), meta: use, used: make([]bool, use.pgid)}
 	if err := w.walk(); err != nil {
@@ -79,43 +84,46 @@ const (
 
 var le = binary.LittleEndian // bbolt writes native order; LiveRoute's targets are all little-endian
 
-// meta is one decoded meta page; err says why bbolt would not use it,
-// headerErr why its page header is damaged (bbolt would still use it).
+// meta is one decoded meta page. invalid says why bbolt would not use it
+// (magic, version, checksum), err why LiveRoute would not (it does not fit
+// the file), headerErr why its page header is damaged.
 type meta struct {
 	pageSize, root, freelist, pgid, txid uint64
-	err, headerErr                       error
+	invalid, err, headerErr              error
 }
 
-// readMetas decodes both meta pages and returns the page size. It fails
-// when neither is usable.
+func (m meta) problem() error { return cmp.Or(m.invalid, m.err, m.headerErr) }
+
+// readMetas decodes both meta pages and returns the page size, found as
+// bbolt finds it (db.go, getPageSize). It fails when bbolt would use neither.
 func readMetas(data []byte) ([2]meta, int, error) {
 	m0 := decodeMeta(data, 0, 0)
 	pageSize := int(m0.pageSize)
-	if m0.err != nil {
+	if m0.invalid != nil {
 		// Like bbolt, find meta 1 by trying every page size.
 		pageSize = 0
 		for size := minPageSize; size <= maxPageSize; size <<= 1 {
-			if m := decodeMeta(data, size, 1); m.err == nil && int(m.pageSize) == size {
+			if m := decodeMeta(data, size, 1); m.invalid == nil && int(m.pageSize) == size {
 				pageSize = size
 				break
 			}
 		}
 		if pageSize == 0 {
-			return [2]meta{}, 0, fmt.Errorf("both meta pages are damaged (%v)", m0.err)
+			return [2]meta{}, 0, fmt.Errorf("both meta pages are damaged (%v)", m0.invalid)
 		}
 	}
 	m1 := decodeMeta(data, pageSize, 1)
-	if m1.err == nil && int(m1.pageSize) != pageSize {
+	if m1.invalid == nil && int(m1.pageSize) != pageSize {
 		m1.err = fmt.Errorf("meta page 1 says pages are %d bytes, meta page 0 says %d", m1.pageSize, pageSize)
 	}
 	metas := [2]meta{m0, m1}
 	for i := range metas {
-		if metas[i].err == nil {
+		if metas[i].invalid == nil && metas[i].err == nil {
 			metas[i].err = metas[i].fits(len(data))
 		}
 	}
-	if metas[0].err != nil && metas[1].err != nil {
-		return metas, 0, fmt.Errorf("both meta pages are damaged (%v; %v)", metas[0].err, metas[1].err)
+	if metas[0].invalid != nil && metas[1].invalid != nil {
+		return metas, 0, fmt.Errorf("both meta pages are damaged (%v; %v)", metas[0].invalid, metas[1].invalid)
 	}
 	return metas, pageSize, nil
 }
@@ -123,7 +131,7 @@ func readMetas(data []byte) ([2]meta, int, error) {
 // decodeMeta reads the meta page id found at byte offset at.
 func decodeMeta(data []byte, at int, id uint64) meta {
 	if at < 0 || len(data) < at+pageHeaderSize+metaSize {
-		return meta{err: fmt.Errorf("meta page %d is past the end of the file", id)}
+		return meta{invalid: fmt.Errorf("meta page %d is past the end of the file", id)}
 	}
 	p := data[at:]
 	var headerErr error
@@ -135,11 +143,11 @@ func decodeMeta(data []byte, at int, id uint64) meta {
 	_, _ = sum.Write(m[:56])
 	switch {
 	case le.Uint32(m) != boltMagic:
-		return meta{err: fmt.Errorf("meta page %d is not a bbolt meta page", id)}
+		return meta{invalid: fmt.Errorf("meta page %d is not a bbolt meta page", id)}
 	case le.Uint32(m[4:]) != boltVersion:
-		return meta{err: fmt.Errorf("meta page %d has bbolt version %d", id, le.Uint32(m[4:]))}
+		return meta{invalid: fmt.Errorf("meta page %d has bbolt version %d", id, le.Uint32(m[4:]))}
 	case le.Uint64(m[56:]) != sum.Sum64():
-		return meta{err: fmt.Errorf("meta page %d fails its checksum", id)}
+		return meta{invalid: fmt.Errorf("meta page %d fails its checksum", id)}
 	}
 	return meta{pageSize: uint64(le.Uint32(m[8:])), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]),
 		pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:]), headerErr: headerErr}

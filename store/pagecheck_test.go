@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -192,4 +193,36 @@ func bboltReadsAll(path string, txCheck bool) (err error) {
 		}
 		return first
 	})
+}
+
+// TestAMetaPageBboltWouldUseMustFitTheFile rewrites a meta page with a
+// correct checksum but a high-water mark past the end of the file. bbolt
+// validates only magic, version and checksum, so it would use that meta
+// when it is the newer one, and read past the file: damage. As the older
+// one bbolt never reads it, and the next commit rewrites it.
+func TestAMetaPageBboltWouldUseMustFitTheFile(t *testing.T) {
+	raw := fixtureBytes(t)
+	metas, pageSize, err := readMetas(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := 0
+	if metas[1].txid > metas[0].txid {
+		newer = 1
+	}
+	for _, page := range []int{newer, 1 - newer} {
+		data := append([]byte(nil), raw...)
+		m := data[page*pageSize+pageHeaderSize:][:metaSize]
+		le.PutUint64(m[40:], 1<<40) // pgid
+		sum := fnv.New64a()
+		sum.Write(m[:56])
+		le.PutUint64(m[56:], sum.Sum64())
+		report, err := checkPages(data)
+		if page == newer && err == nil {
+			t.Errorf("the newer meta page %d points past the file and passed: %+v", page, report)
+		}
+		if page != newer && (err != nil || report.damagedMeta != page) {
+			t.Errorf("the older meta page %d points past the file: %+v, %v; want it reported damaged, the file usable", page, report, err)
+		}
+	}
 }
