@@ -254,9 +254,12 @@ func fileExists(path string) bool {
 }
 
 // readEveryPage walks every bucket, key and value, so every page is loaded
-// and bbolt's page assertions run. It is the daily deep check. bbolt's own
-// tx.Check runs on a goroutine of its own, where a damaged page's panic
-// would kill the app; here the panic is recovered and reported.
+// and bbolt's page assertions run, before a backup is written from the live
+// database (damage that appeared while LiveRoute ran). The written copy is
+// then checked byte by byte (checkBackupFile); Open checks with checkPages
+// before bbolt reads anything. bbolt's own tx.Check runs on a goroutine of
+// its own, where a damaged page's panic would kill the app; here the panic
+// is recovered and reported.
 func readEveryPage(tx *bolt.Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
