@@ -147,6 +147,11 @@ func Open(path string, opts Options) (*DB, error) {
 		return db, nil
 	case errors.As(err, &torn):
 		err = db.keepCopyAndGoOn(torn)
+		if errors.As(err, &bad) {
+			// bbolt refused the file after all: restore a backup instead.
+			// Its original bytes are in the copy kept first, too.
+			err = db.moveAsideAndRestore(bad.cause)
+		}
 	case errors.As(err, &bad):
 		err = db.moveAsideAndRestore(bad.cause)
 	}
