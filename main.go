@@ -139,6 +139,12 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	if settings, err := svc.DB.Settings(); err == nil && settings.StartMinimised {
 		minimised = true
 	}
+	if rec := svc.DB.Recovered(); rec != nil {
+		// A damaged database was set aside at start: open the window (its
+		// Activity tab holds the sentence too) and say it at once.
+		minimised = false
+		go fyne.Do(func() { fy.SendNotification(fyne.NewNotification("LiveRoute recovered its database", rec.Error())) })
+	}
 	gui.ShowAndRun(minimised)
 	// Stop answering the command line before the database closes.
 	cancel()

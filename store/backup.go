@@ -75,6 +75,9 @@ func (db *DB) backup(now time.Time) (string, error) {
 		err = cerr
 	}
 	if err == nil {
+		err = checkBackupFile(tmp.Name())
+	}
+	if err == nil {
 		err = os.Rename(tmp.Name(), name)
 	}
 	if err != nil {
@@ -92,36 +95,99 @@ func (db *DB) backup(now time.Time) (string, error) {
 	return name, nil
 }
 
-// moveAsideAndRestore handles a bad database file: it moves the file
-// aside (never overwriting or deleting it) and copies in the newest backup
-// that is a good LiveRoute database.
-func (db *DB) moveAsideAndRestore(cause error) (*Recovery, error) {
+// moveAsideAndRestore handles a bad database file: it renames the file
+// aside, bytes unchanged (nothing wrote to it: open checks before it
+// writes), then tries the backups newest first, each once, and opens the
+// first that passes the same checks. A damaged backup is left where it is
+// and the next older one tried; when none is good, LiveRoute starts empty.
+// It sets db.recovered, and returns it as an error only when the file could
+// not be moved aside.
+func (db *DB) moveAsideAndRestore(cause error) error {
 	rec := &Recovery{Path: db.path, Cause: cause}
-	aside := fmt.Sprintf("%s.corrupt-%s", db.path, db.now().Format(stampLayout))
-	for i := 2; fileExists(aside); i++ {
-		aside = fmt.Sprintf("%s.corrupt-%s-%d", db.path, db.now().Format(stampLayout), i)
-	}
+	aside := db.asideName()
 	if err := os.Rename(db.path, aside); err != nil {
 		rec.Cause = errors.Join(cause, fmt.Errorf("move it aside: %w", err))
-		return nil, rec
+		return rec
 	}
 	rec.MovedTo = aside
+	db.recovered = rec
 	files, err := listBackups(db.BackupDir())
 	if err != nil {
-		return rec, nil // start empty; the report says no backup was usable
+		rec.Cause = errors.Join(rec.Cause, err) // start empty; the sentence says no backup was usable
 	}
 	for _, f := range files {
-		if inspect(f, db.opts.Timeout) != nil {
-			continue
+		err := db.openBackup(f)
+		if err == nil {
+			rec.RestoredFrom = f
+			rec.RestoredAt, _ = backupTime(f)
+			return nil
 		}
-		if err := copyFile(f, db.path); err != nil {
-			rec.Cause = errors.Join(rec.Cause, fmt.Errorf("restore %s: %w", f, err))
-			return nil, rec
+		if errors.Is(err, ErrAlreadyRunning) {
+			return err
 		}
-		rec.RestoredFrom = f
-		break
+		rec.DamagedBackups = append(rec.DamagedBackups, f)
+		rec.Cause = errors.Join(rec.Cause, fmt.Errorf("backup %s: %w", filepath.Base(f), err))
 	}
-	return rec, nil
+	return db.open(false) // an empty database
+}
+
+// openBackup copies backup in as the database and opens it. When the copy
+// does not open, it is removed again; the backup itself is only read.
+func (db *DB) openBackup(backup string) error {
+	if err := copyFile(backup, db.path); err != nil {
+		return fmt.Errorf("copy it in: %w", err)
+	}
+	err := db.open(false) // a backup is whole: one damaged meta page is damage here
+	if err != nil && !errors.Is(err, ErrAlreadyRunning) {
+		if rmErr := os.Remove(db.path); rmErr != nil {
+			return errors.Join(err, fmt.Errorf("remove the copy: %w", rmErr))
+		}
+	}
+	return err
+}
+
+// keepCopyAndGoOn handles a file whose one meta page is damaged and
+// everything else good, which is what a commit cut short by a power loss
+// leaves: bbolt reads the other meta page, and its next commit rewrites the
+// damaged one. Restoring a day-old backup would lose far more. The file is
+// first copied aside unchanged, for support.
+func (db *DB) keepCopyAndGoOn(torn *tornMetaError) error {
+	rec := &Recovery{Path: db.path, KeptInUse: true, Cause: torn}
+	aside := db.asideName()
+	if err := copyFile(db.path, aside); err != nil {
+		rec.Cause = errors.Join(torn, fmt.Errorf("copy it aside: %w", err))
+		return rec
+	}
+	rec.MovedTo = aside
+	db.recovered = rec
+	return db.open(true)
+}
+
+// asideName is a free name for a bad file next to the database.
+func (db *DB) asideName() string {
+	stamp := db.now().Format(stampLayout)
+	aside := fmt.Sprintf("%s.corrupt-%s", db.path, stamp)
+	for i := 2; fileExists(aside); i++ {
+		aside = fmt.Sprintf("%s.corrupt-%s-%d", db.path, stamp, i)
+	}
+	return aside
+}
+
+// checkBackupFile reads a written backup back through checkPages: restore
+// relies on a backup being whole, both meta pages included.
+func checkBackupFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	report, err := checkPages(data)
+	if err == nil && report.damagedMeta >= 0 {
+		err = fmt.Errorf("meta page %d is damaged", report.damagedMeta)
+	}
+	if err != nil {
+		return fmt.Errorf("the backup did not read back whole (%w)", err)
+	}
+	return nil
 }
 
 func listBackups(dir string) ([]string, error) {
@@ -188,9 +254,12 @@ func fileExists(path string) bool {
 }
 
 // readEveryPage walks every bucket, key and value, so every page is loaded
-// and bbolt's page assertions run. It is the daily deep check. bbolt's own
-// tx.Check runs on a goroutine of its own, where a damaged page's panic
-// would kill the app; here the panic is recovered and reported.
+// and bbolt's page assertions run, before a backup is written from the live
+// database (damage that appeared while LiveRoute ran). The written copy is
+// then checked byte by byte (checkBackupFile); Open checks with checkPages
+// before bbolt reads anything. bbolt's own tx.Check runs on a goroutine of
+// its own, where a damaged page's panic would kill the app; here the panic
+// is recovered and reported.
 func readEveryPage(tx *bolt.Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

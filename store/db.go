@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,31 +70,53 @@ func (e *NewerDatabaseError) Error() string {
 }
 
 // CorruptError describes a database file that was damaged or not
-// LiveRoute's. Open never overwrites such a file: it moves it aside to
-// MovedTo and restores the newest good backup (RestoredFrom, empty when
-// there was none and LiveRoute starts empty). DB.Recovered reports it after
-// a successful Open; Open returns it as an error only when it could not move
-// the file aside or restore a backup.
+// LiveRoute's. Open never writes to such a file: it moves it aside to
+// MovedTo, bytes unchanged, and restores the newest good backup
+// (RestoredFrom, empty when none was good and LiveRoute starts empty).
+// DB.Recovered reports it after a successful Open; Open returns it as an
+// error only when it could not move the file aside.
 type CorruptError struct {
-	Path         string // the database file that was bad
-	MovedTo      string // where the bad file now is; empty if moving failed
-	RestoredFrom string // the backup now in use; empty when none was usable
-	Cause        error  // what was wrong with the file
+	Path         string    // the database file that was bad
+	MovedTo      string    // where the bad file (or, with KeptInUse, its copy) now is; empty if moving failed
+	RestoredFrom string    // the backup now in use; empty when none was usable
+	RestoredAt   time.Time // when RestoredFrom was written
+	// DamagedBackups are newer backups that were bad too and were skipped;
+	// they stay where they are.
+	DamagedBackups []string
+	// KeptInUse is set when only one of the two meta pages was damaged, as
+	// a commit cut short leaves it, and the rest of the file was good:
+	// bbolt then reads the other one. MovedTo is an unchanged copy, the file
+	// stays in use and no backup was restored.
+	KeptInUse bool
+	Cause     error // what was wrong with the file, for the log
 }
 
 // Recovery is what Open did about a bad database file; see CorruptError.
 type Recovery = CorruptError
 
-// Error tells the person what happened in one sentence.
+// Error tells the person what happened and what it cost, in plain words.
 func (e *CorruptError) Error() string {
-	what := fmt.Sprintf("the database %s could not be read (%v)", e.Path, e.Cause)
 	switch {
 	case e.MovedTo == "":
-		return what + "; LiveRoute left it untouched and cannot start: move it away or restore a backup by hand"
+		return fmt.Sprintf("The database %s is damaged (%v) and LiveRoute could not move it aside: move it away by hand, then start LiveRoute again.", e.Path, e.Cause)
+	case e.KeptInUse:
+		return fmt.Sprintf("The database %s was damaged in one of its two header pages; LiveRoute kept an unchanged copy as %s and went on from the other one, so the last change before the damage may be lost.", e.Path, e.MovedTo)
 	case e.RestoredFrom == "":
-		return what + "; it was moved to " + e.MovedTo + " and LiveRoute started empty because no backup was usable"
+		return fmt.Sprintf("The database %s was damaged; LiveRoute kept it unchanged as %s and started empty because no backup was usable: connect your account and set up your routes again.", e.Path, e.MovedTo) + e.damagedBackups()
 	default:
-		return what + "; it was moved to " + e.MovedTo + " and LiveRoute restored the backup " + e.RestoredFrom
+		return fmt.Sprintf("The database %s was damaged; LiveRoute kept it unchanged as %s and restored the backup from %s (%s): changes made after that are lost.",
+			e.Path, e.MovedTo, e.RestoredAt.UTC().Format("2 Jan 2006 15:04 UTC"), e.RestoredFrom) + e.damagedBackups()
+	}
+}
+
+func (e *CorruptError) damagedBackups() string {
+	switch len(e.DamagedBackups) {
+	case 0:
+		return ""
+	case 1:
+		return " The backup " + e.DamagedBackups[0] + " was damaged too and was left as it is."
+	default:
+		return " The backups " + strings.Join(e.DamagedBackups, ", ") + " were damaged too and were left as they are."
 	}
 }
 
@@ -102,8 +125,9 @@ func (e *CorruptError) Unwrap() error { return e.Cause }
 
 // Open opens (or creates) the database at path. It creates the folder (0700)
 // and file (0600), refuses a second instance with ErrAlreadyRunning, moves a
-// bad file aside and restores the newest backup (see Recovered), applies
-// schema migrations in one transaction, and writes the daily backup.
+// bad file aside and restores the newest good backup (see Recovered),
+// applies schema migrations in one transaction, and writes the daily
+// backup. A damaged file never makes it panic.
 func Open(path string, opts Options) (*DB, error) {
 	opts = opts.withDefaults()
 	dir := filepath.Dir(path)
@@ -115,38 +139,44 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 
 	db := &DB{path: path, opts: opts}
-	// A bad file found on the first try is moved aside and a backup restored;
-	// the second try opens that backup (or a fresh file).
-	for attempt := 0; ; attempt++ {
-		err := db.open()
-		var bad *badFileError
-		if err == nil || !errors.As(err, &bad) || attempt > 0 {
-			if err != nil {
-				return nil, err
-			}
-			return db, nil
+	err := db.open(false)
+	var bad *badFileError
+	var torn *tornMetaError
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.As(err, &torn):
+		err = db.keepCopyAndGoOn(torn)
+		if errors.As(err, &bad) {
+			// bbolt refused the file after all: restore a backup instead.
+			// Its original bytes are in the copy kept first, too.
+			err = db.moveAsideAndRestore(bad.cause)
 		}
-		rec, err := db.moveAsideAndRestore(bad.cause)
-		if err != nil {
-			return nil, err
-		}
-		db.recovered = rec
+	case errors.As(err, &bad):
+		err = db.moveAsideAndRestore(bad.cause)
 	}
+	if err != nil {
+		return nil, err
+	}
+	db.noteRecovery()
+	return db, nil
 }
 
-// open opens db.path: it inspects the file read-only, takes the lock,
-// migrates, reads every page (about 20 ms for 100,000 ledger entries), and
-// writes the daily backup. A *badFileError means the file is not usable.
-func (db *DB) open() (err error) {
-	if err := inspect(db.path, db.opts.Timeout); err != nil {
+// open opens db.path: it checks the file deeply and read-only (inspect),
+// and only then opens it for writing, migrates and writes the daily backup.
+// A *badFileError means the file is not usable, a *tornMetaError that one
+// meta page is damaged (tornOK accepts that: a copy was kept).
+func (db *DB) open(tornOK bool) (err error) {
+	report, err := inspect(db.path, db.opts.Timeout)
+	if err != nil {
 		return err
 	}
-	bdb, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: db.opts.Timeout})
+	if report.damagedMeta >= 0 && !tornOK {
+		return &tornMetaError{meta: report.damagedMeta}
+	}
+	bdb, err := openWritable(db.path, db.opts.Timeout)
 	if err != nil {
-		if errors.Is(err, berrors.ErrTimeout) {
-			return ErrAlreadyRunning
-		}
-		return fmt.Errorf("open the database %s: %w", db.path, err)
+		return err
 	}
 	db.bolt = bdb
 	defer func() {
@@ -166,11 +196,37 @@ func (db *DB) open() (err error) {
 	if err := db.bolt.Update(func(tx *bolt.Tx) error { return migrate(tx, db.path) }); err != nil {
 		return err
 	}
-	if err := db.bolt.View(readEveryPage); err != nil {
-		return &badFileError{cause: err}
-	}
 	_, err = db.BackupIfDue()
 	return err
+}
+
+// openWritable opens a file that passed inspect for writing. bbolt reads
+// the freelist in its read-write Open, outside any transaction, so a panic
+// there is recovered here too.
+func openWritable(path string, timeout time.Duration) (bdb *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bdb, err = nil, &badFileError{cause: fmt.Errorf("damaged file: %v", r)}
+		}
+	}()
+	bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, ErrAlreadyRunning
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the database %s: %w", path, err)
+	}
+	return bdb, nil
+}
+
+// noteRecovery writes what Open did into the activity log, so the window
+// and `liveroute activity` show it after the start-up message is gone. A
+// failure here must not stop the start: the caller shows Recovered too.
+func (db *DB) noteRecovery() {
+	if db.recovered == nil {
+		return
+	}
+	_ = db.AddActivity(Activity{Kind: "database", Message: db.recovered.Error()})
 }
 
 // Close closes the database and releases its lock.
@@ -235,21 +291,33 @@ type badFileError struct{ cause error }
 
 func (e *badFileError) Error() string { return e.cause.Error() }
 
+// tornMetaError marks a file whose one meta page is damaged while the
+// other one and every page it leads to are good.
+type tornMetaError struct{ meta int }
+
+func (e *tornMetaError) Error() string {
+	return fmt.Sprintf("meta page %d is damaged; meta page %d and its pages are good", e.meta, 1-e.meta)
+}
+
 // inspect checks an existing file read-only, so a damaged or foreign file is
 // never written to: bbolt's read-write open may commit to a file it accepts.
-// It returns ErrAlreadyRunning, a *NewerDatabaseError, a *badFileError, or nil.
-func inspect(path string, timeout time.Duration) (err error) {
+// Under bbolt's shared lock (so a running LiveRoute is not mistaken for
+// damage) it checks every page with checkPages before bbolt reads a tree,
+// then the buckets LiveRoute needs. It returns ErrAlreadyRunning, a
+// *NewerDatabaseError, a *badFileError, or what checkPages found.
+func inspect(path string, timeout time.Duration) (report pageReport, err error) {
 	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return pageReport{damagedMeta: -1}, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read the database %s: %w", path, err)
+		return report, fmt.Errorf("read the database %s: %w", path, err)
 	}
 	if info.Size() == 0 {
-		return nil // bbolt initialises an empty file; there is nothing to lose
+		return pageReport{damagedMeta: -1}, nil // bbolt initialises an empty file; there is nothing to lose
 	}
-	// A damaged page can make bbolt panic rather than return an error.
+	// bbolt's read-only Open reads only the checksummed meta pages; its
+	// panics, if any, are recovered all the same.
 	defer func() {
 		if r := recover(); r != nil {
 			err = &badFileError{cause: fmt.Errorf("damaged file: %v", r)}
@@ -258,13 +326,20 @@ func inspect(path string, timeout time.Duration) (err error) {
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return ErrAlreadyRunning
+			return report, ErrAlreadyRunning
 		}
 		if errors.Is(err, os.ErrPermission) {
-			return fmt.Errorf("read the database %s: %w", path, err)
+			return report, fmt.Errorf("read the database %s: %w", path, err)
 		}
-		return &badFileError{cause: err}
+		return report, &badFileError{cause: err}
 	}
 	defer bdb.Close()
-	return bdb.View(func(tx *bolt.Tx) error { return checkLayout(tx, path) })
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return report, fmt.Errorf("read the database %s: %w", path, err)
+	}
+	if report, err = checkPages(data); err != nil {
+		return report, &badFileError{cause: err}
+	}
+	return report, bdb.View(func(tx *bolt.Tx) error { return checkLayout(tx, path) })
 }

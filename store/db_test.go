@@ -327,8 +327,8 @@ func TestBackupIsWrittenAtMostDailyAndPruned(t *testing.T) {
 		if info.Mode().Perm() != 0o600 {
 			t.Errorf("backup %s has mode %o", f, info.Mode().Perm())
 		}
-		if err := inspect(f, time.Second); err != nil {
-			t.Errorf("backup %s is not a good database: %v", f, err)
+		if report, err := inspect(f, time.Second); err != nil || report.damagedMeta >= 0 {
+			t.Errorf("backup %s is not a good database: %v, %+v", f, err, report)
 		}
 	}
 }

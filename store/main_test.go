@@ -18,6 +18,7 @@ const childEnv = "LIVEROUTE_STORE_CHILD"
 var children = map[string]func(){
 	"ledger-writer":  childLedgerWriter,
 	"keychain-probe": childKeychainProbe,
+	"open-damaged":   childOpenDamaged,
 }
 
 func TestMain(m *testing.M) {
@@ -31,6 +32,9 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	code := m.Run()
+	if fixtureDir != "" {
+		_ = os.RemoveAll(fixtureDir) // the damage tests' shared fixture
+	}
 	if largeDir != "" {
 		_ = os.RemoveAll(largeDir) // the benchmark's shared fixture
 	}

@@ -74,7 +74,9 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		}
 		ownDB = true
 		if r := db.Recovered(); r != nil {
-			opts.Logger.Warn("database recovered", "what", r.Error())
+			// The sentence is for the person (store also puts it in the
+			// activity log); the cause is for support and holds no secret.
+			opts.Logger.Warn("database recovered", "what", r.Error(), "cause", r.Cause)
 		}
 	}
 	s := &Service{
