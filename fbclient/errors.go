@@ -28,7 +28,7 @@ const (
 )
 
 // Codes whose meaning LiveRoute relies on beyond their class
-// (https://developers.facebook.com/docs/graph-api/guides/error-handling/).
+// (https://developers.facebook.com/docs/graph-api/guides/error-handling).
 const (
 	// CodeDeprecated (#12): a field or edge removed in this Graph API
 	// version, e.g. link on Post since v3.3

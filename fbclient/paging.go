@@ -13,6 +13,9 @@ import (
 // maxListPages stops a list that never ends (a misbehaving server).
 const maxListPages = 1000
 
+// errTooManyPages marks a list longer than its reader's bound.
+var errTooManyPages = errors.New("the list is longer than LiveRoute reads")
+
 // ErrBadNextPage marks a paging.next address the client refused to follow:
 // another host or path than the list it came from, or one that loops.
 var ErrBadNextPage = errors.New("facebook's next page address points elsewhere")
@@ -65,14 +68,14 @@ func decodePage(body []byte) (items []json.RawMessage, next nextPage, err error)
 	}
 	// /feed and /posts page by time: next carries until and
 	// __paging_token and no cursors
-	// (https://developers.facebook.com/docs/graph-api/results/#time).
+	// (https://developers.facebook.com/docs/graph-api/results/).
 	return p.Data, nextPage{next: u}, nil
 }
 
 // listAll GETs every page of a list and decodes each item into a T.
 func listAll[T any](ctx context.Context, c *Client, tok Token, path string, params url.Values) ([]T, error) {
 	var out []T
-	err := eachPage(ctx, c, tok, path, params, func(raw json.RawMessage) (bool, error) {
+	err := eachPage(ctx, c, tok, path, params, maxListPages, func(raw json.RawMessage) (bool, error) {
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return false, err
@@ -87,18 +90,18 @@ func listAll[T any](ctx context.Context, c *Client, tok Token, path string, para
 }
 
 // eachPage GETs the pages of a list in order and hands visit each raw
-// item, until visit says stop, the list ends, or maxListPages pages were
-// read. It follows cursors, and on time-based edges paging.next itself —
+// item, until visit says stop, the list ends, or more than maxPages pages
+// would be read (an error wrapping errTooManyPages). It follows cursors, and on time-based edges paging.next itself —
 // only to the same scheme, host and path as the first request, never
 // echoing a token found in it: ours goes as on every call.
-func eachPage(ctx context.Context, c *Client, tok Token, path string, params url.Values,
+func eachPage(ctx context.Context, c *Client, tok Token, path string, params url.Values, maxPages int,
 	visit func(json.RawMessage) (stop bool, err error)) error {
 	q := url.Values{}
 	for k, vs := range params {
 		q[k] = vs
 	}
 	seen := map[string]bool{}
-	for range maxListPages {
+	for range maxPages {
 		body, err := c.send(ctx, "GET", tok, path, q)
 		if err != nil {
 			return err
@@ -128,7 +131,7 @@ func eachPage(ctx context.Context, c *Client, tok Token, path string, params url
 		}
 		seen[key] = true
 	}
-	return fmt.Errorf("GET %s: more than %d pages", path, maxListPages)
+	return fmt.Errorf("GET %s: %w: more than %d pages", path, errTooManyPages, maxPages)
 }
 
 // nextQuery is the query for the page after the one asked with q.

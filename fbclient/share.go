@@ -53,10 +53,15 @@ func (c *Client) FindPostLinking(ctx context.Context, pageTok Token, pageID, lin
 	}
 	want := newLinkMatcher(link)
 	var foundID string
-	err := eachPage(ctx, c, pageTok, pageID+"/posts", q, func(raw json.RawMessage) (bool, error) {
+	err := eachPage(ctx, c, pageTok, pageID+"/posts", q, maxCheckPages, func(raw json.RawMessage) (bool, error) {
 		var p feedPost
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return false, err
+		}
+		// Newest first: once past since, the rest is older still — whether
+		// or not Facebook's next address keeps since (the docs do not say).
+		if t := parseTime(p.CreatedTime); !since.IsZero() && !t.IsZero() && t.Before(since) {
+			return true, nil
 		}
 		if p.byPage(pageID) && want.matches(p) {
 			foundID = p.ID
@@ -74,6 +79,10 @@ func (c *Client) FindPostLinking(ctx context.Context, pageTok Token, pageID, lin
 	return foundID, foundID != "", nil
 }
 
+// maxCheckPages bounds the look for an earlier post: 50 pages of 100
+// posts since the share began is far more than any Page publishes.
+const maxCheckPages = 50
+
 // feedCheckFields are the Post fields that show what a post links to:
 // its attachments (https://developers.facebook.com/docs/graph-api/reference/story-attachment/)
 // and its own address, with the author to leave out visitors' posts.
@@ -82,6 +91,7 @@ const feedCheckFields = "id,created_time,permalink_url,from{id},attachments{url,
 // feedPost is a Post as feedCheckFields ask for it.
 type feedPost struct {
 	ID           string `json:"id"`
+	CreatedTime  string `json:"created_time"`
 	PermalinkURL string `json:"permalink_url"`
 	From         *struct {
 		ID string `json:"id"`
@@ -98,8 +108,9 @@ type feedPost struct {
 	} `json:"attachments"`
 }
 
-// byPage reports whether the Page wrote the post: a visitor's post that
-// links the video is not the share. No from at all (a Page token may not
+// byPage reports whether the Page wrote the post: a visitor's post, or
+// one the Page is tagged in, that links the video is not the share
+// (/feed lists both: https://developers.facebook.com/docs/graph-api/reference/page/feed/). No from at all (a Page token may not
 // see it) counts as the Page's: /posts lists only the Page's own posts.
 func (p feedPost) byPage(pageID string) bool {
 	return p.From == nil || p.From.ID == "" || p.From.ID == pageID
@@ -108,7 +119,7 @@ func (p feedPost) byPage(pageID string) bool {
 // refusedCheck reports whether err is Facebook refusing the request
 // itself, so that asking again cannot answer it.
 func refusedCheck(err error) bool {
-	if errors.Is(err, ErrBadNextPage) {
+	if errors.Is(err, ErrBadNextPage) || errors.Is(err, errTooManyPages) {
 		return true
 	}
 	var fe *Error

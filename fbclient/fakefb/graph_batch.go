@@ -44,7 +44,7 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, top call) {
 	}
 	// A batch needs its own access_token even when every item carries
 	// one: the items' fall back to it
-	// (https://developers.facebook.com/docs/graph-api/batch-requests#multiple-access-tokens).
+	// (https://developers.facebook.com/docs/graph-api/batch-requests).
 	if top.token == "" && !s.batchWithoutToken() {
 		s.writeReply(w, oauthErr(104, "An access token is required to request this resource."))
 		return
