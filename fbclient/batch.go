@@ -29,12 +29,21 @@ type BatchResult struct {
 	Err  error           // an *Error; ambiguous (IsAmbiguous) when a write got no clear answer
 }
 
+// ErrBatchWithoutToken is Batch called without the batch's own token: a
+// bug of the caller, refused before anything is sent.
+var ErrBatchWithoutToken = errors.New("a Graph batch needs its own access token")
+
 // Batch runs ops in Graph batch requests of at most MaxBatch operations
 // each, in order, and returns one result per op in op order. tok is the
 // batch's token, used by ops without their own. err is the first failure of
 // a whole request; its operations carry that error too. After a dead token
-// or a rate limit the remaining requests are not sent.
+// or a rate limit the remaining requests are not sent. tok is required:
+// Facebook refuses a batch without its own access_token even when every
+// operation carries one (https://developers.facebook.com/docs/graph-api/batch-requests).
 func (c *Client) Batch(ctx context.Context, tok Token, ops []BatchOp) ([]BatchResult, error) {
+	if tok.IsZero() {
+		return nil, ErrBatchWithoutToken
+	}
 	results := make([]BatchResult, len(ops))
 	var first error
 	stopped := error(nil)

@@ -2,6 +2,7 @@ package fbclient_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -140,5 +141,18 @@ func TestBatchItemsEachCountAgainstTheRateLimit(t *testing.T) {
 	}
 	if e.c.Usage().App != 100 {
 		t.Errorf("usage %+v", e.c.Usage())
+	}
+}
+
+func TestABatchWithoutItsOwnTokenIsRefusedBeforeAnythingIsSent(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	tok := e.pageToken(t, e.pages[0])
+	before := e.fb.RequestCount()
+	_, err := e.c.Batch(context.Background(), "", []fbclient.BatchOp{fbclient.PostLinkOp(tok, e.pages[0], "Live", videoLink)})
+	if !errors.Is(err, fbclient.ErrBatchWithoutToken) || e.fb.RequestCount() != before {
+		t.Fatalf("err = %v after %d requests", err, e.fb.RequestCount()-before)
+	}
+	if len(e.fb.Posts(e.pages[0])) != 0 {
+		t.Fatal("a post was made")
 	}
 }

@@ -20,11 +20,29 @@ const (
 	ClassNeedsReconnect          // the token is dead: reconnect (Reason says why)
 	ClassPageRoleLost            // 190/492: the person lost their role on the Page
 	ClassPermissionMissing       // 10, 200–299: a permission is missing or was removed
-	ClassRateLimited             // 4, 17, 32, 613, 80000–80014: back off (RetryAfter)
+	ClassRateLimited             // 4, 17, 32, 341, 613, 80000–80014: back off (RetryAfter)
 	ClassTransient               // 1, 2, is_transient, network trouble: retry with backoff
 	ClassDuplicate               // 506: already posted
 	ClassBlocked                 // 368: blocked for policy for a while
-	ClassInvalid                 // 100: a bad request; retrying will not help
+	ClassInvalid                 // 100, 12, 1609005, -1/1363103: a bad request; retrying will not help
+)
+
+// Codes whose meaning LiveRoute relies on beyond their class
+// (https://developers.facebook.com/docs/graph-api/guides/error-handling).
+const (
+	// CodeDeprecated (#12): a field or edge removed in this Graph API
+	// version, e.g. link on Post since v3.3
+	// (https://developers.facebook.com/docs/graph-api/reference/post/).
+	CodeDeprecated = 12
+	// CodeAppLimit (#341): the application's limit reached; temporary.
+	CodeAppLimit = 341
+	// CodeLinkPostFailed: Facebook could not post the link (its scrape of
+	// the address failed).
+	CodeLinkPostFailed = 1609005
+	// CodeUnknownOrInvalid (-1) with SubcodeInvalidCrossposting: the
+	// crossposting options were refused.
+	CodeUnknownOrInvalid       = -1
+	SubcodeInvalidCrossposting = 1363103
 )
 
 var classNames = [...]string{"unknown", "needs-reconnect", "page-role-lost", "permission-missing",
@@ -118,12 +136,14 @@ func (e *Error) Class() Class {
 		return ClassNeedsReconnect
 	case c == 10, c >= 200 && c <= 299:
 		return ClassPermissionMissing
-	case c == 4, c == 17, c == 32, c == 613, c >= 80000 && c <= 80014:
+	case c == 4, c == 17, c == 32, c == CodeAppLimit, c == 613, c >= 80000 && c <= 80014:
 		return ClassRateLimited
 	case c == 368:
 		return ClassBlocked
 	case c == 506:
 		return ClassDuplicate
+	case c == CodeDeprecated, c == CodeLinkPostFailed, c == CodeUnknownOrInvalid && e.Subcode == SubcodeInvalidCrossposting:
+		return ClassInvalid // before is_transient: asking again gives the same answer
 	case c == 1, c == 2, e.Transient, e.HTTPStatus >= 500:
 		return ClassTransient
 	case c == 100:
@@ -136,6 +156,9 @@ func (e *Error) Class() Class {
 func (e *Error) Reason() string {
 	if e.reason != "" {
 		return e.reason
+	}
+	if r := codeReason(e.Code, e.Subcode); r != "" {
+		return r
 	}
 	switch e.Class() {
 	case ClassNeedsReconnect:
@@ -159,6 +182,20 @@ func (e *Error) Reason() string {
 		return "Facebook refused the request as invalid: " + e.personMessage()
 	}
 	return "Facebook answered with an unexpected error: " + e.personMessage()
+}
+
+// codeReason is the sentence for a terminal code whose class's sentence
+// would not say what to do ("" for the others).
+func codeReason(code, subcode int) string {
+	switch {
+	case code == CodeDeprecated:
+		return "Facebook no longer offers something this version of LiveRoute asks for — update LiveRoute; asking again will not help."
+	case code == CodeLinkPostFailed:
+		return "Facebook could not read the live video's address to post it — check that the video is public and still exists, then share it again."
+	case code == CodeUnknownOrInvalid && subcode == SubcodeInvalidCrossposting:
+		return "Facebook refused to crosspost to this Page — check the crossposting relationship in Meta Business Suite; LiveRoute posts a link instead."
+	}
+	return ""
 }
 
 // reconnectReason is the sentence for each 190 subcode (FACEBOOK.md's table).

@@ -46,6 +46,11 @@ func TestEveryDocumentedErrorCodeHasItsClass(t *testing.T) {
 		{"506 duplicate", fbclient.Error{Code: 506}, fbclient.ClassDuplicate},
 		{"100 invalid", fbclient.Error{Code: 100}, fbclient.ClassInvalid},
 		{"100 cursor", fbclient.Error{Code: 100, Message: "(#100) The after cursor is not valid."}, fbclient.ClassInvalid},
+		{"341 application limit", fbclient.Error{Code: 341, Transient: true}, fbclient.ClassRateLimited},
+		{"12 deprecated field", fbclient.Error{Code: 12}, fbclient.ClassInvalid},
+		{"1609005 link post failed", fbclient.Error{Code: 1609005}, fbclient.ClassInvalid},
+		{"-1/1363103 crossposting", fbclient.Error{Code: -1, Subcode: 1363103, Transient: true}, fbclient.ClassInvalid},
+		{"-1 alone is unknown", fbclient.Error{Code: -1}, fbclient.ClassUnknown},
 		{"unknown code", fbclient.Error{Code: 12345}, fbclient.ClassUnknown},
 	}
 	for _, c := range cases {
@@ -79,6 +84,23 @@ func TestEach190SubcodeHasItsSentence(t *testing.T) {
 		e := &fbclient.Error{Code: 190, Subcode: sub}
 		if !strings.Contains(e.Reason(), want) {
 			t.Errorf("190/%d: reason %q lacks %q", sub, e.Reason(), want)
+		}
+	}
+}
+
+func TestTerminalCodesHaveSentencesWithTheFix(t *testing.T) {
+	cases := []struct {
+		err  fbclient.Error
+		want string
+	}{
+		{fbclient.Error{Code: 12, Message: "(#12) link field is deprecated for versions v3.3 and higher"}, "update LiveRoute"},
+		{fbclient.Error{Code: 1609005, Message: "Error posting link"}, "check that the video is public"},
+		{fbclient.Error{Code: -1, Subcode: 1363103, Message: "Invalid parameter"}, "posts a link instead"},
+		{fbclient.Error{Code: 341, Message: "(#341) Application limit reached"}, "slow down"},
+	}
+	for _, c := range cases {
+		if got := c.err.Reason(); !strings.Contains(got, c.want) || strings.Contains(got, c.err.Message) {
+			t.Errorf("%d/%d: reason %q, want one with %q and without Facebook's words", c.err.Code, c.err.Subcode, got, c.want)
 		}
 	}
 }

@@ -6,10 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strings"
 )
 
 // maxListPages stops a list that never ends (a misbehaving server).
 const maxListPages = 1000
+
+// errTooManyPages marks a list longer than its reader's bound.
+var errTooManyPages = errors.New("the list is longer than LiveRoute reads")
+
+// ErrBadNextPage marks a paging.next address the client refused to follow:
+// another host or path than the list it came from, or one that loops.
+var ErrBadNextPage = errors.New("facebook's next page address points elsewhere")
 
 // listPage is one page of a Graph list.
 type listPage struct {
@@ -24,65 +33,144 @@ type listPage struct {
 	} `json:"paging"`
 }
 
-// decodePage reads one page of a list and returns its items and the after
-// cursor of the next page ("" when the list has ended: no paging.next).
-// A page may be empty and still have next.
-func decodePage(body []byte) (items []json.RawMessage, after string, err error) {
+// nextPage says how to ask for the page after one: by its after cursor, or
+// by the query of its paging.next address (time-based edges). Both empty:
+// the list has ended.
+type nextPage struct {
+	after string
+	next  *url.URL
+}
+
+func (n nextPage) done() bool { return n.after == "" && n.next == nil }
+
+// decodePage reads one page of a list and returns its items and how to
+// reach the next page. The list has ended when there is no paging.next
+// (https://developers.facebook.com/docs/graph-api/results/); a page may be
+// empty and still have next.
+func decodePage(body []byte) (items []json.RawMessage, next nextPage, err error) {
 	var p listPage
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, "", fmt.Errorf("decode list page: %w", err)
+		return nil, nextPage{}, fmt.Errorf("decode list page: %w", err)
 	}
 	if p.Paging == nil || p.Paging.Next == "" {
-		return p.Data, "", nil
+		return p.Data, nextPage{}, nil
 	}
 	if p.Paging.Cursors.After != "" {
-		return p.Data, p.Paging.Cursors.After, nil
+		return p.Data, nextPage{after: p.Paging.Cursors.After}, nil
 	}
-	// Only next: take its after cursor rather than follow an address
-	// that carries the token and points wherever the answer says.
 	u, err := url.Parse(p.Paging.Next)
-	if err != nil {
-		return nil, "", errors.New("decode list page: paging.next is not an address")
+	if err != nil || !u.IsAbs() {
+		return nil, nextPage{}, errors.New("decode list page: paging.next is not an address")
 	}
-	after = u.Query().Get("after")
-	if after == "" {
-		return nil, "", errors.New("decode list page: paging.next has no after cursor")
+	if after := u.Query().Get("after"); after != "" {
+		// Only next, on a cursor edge: its after cursor is all we need.
+		return p.Data, nextPage{after: after}, nil
 	}
-	return p.Data, after, nil
+	// /feed and /posts page by time: next carries until and
+	// __paging_token and no cursors
+	// (https://developers.facebook.com/docs/graph-api/results/).
+	return p.Data, nextPage{next: u}, nil
 }
 
 // listAll GETs every page of a list and decodes each item into a T.
 func listAll[T any](ctx context.Context, c *Client, tok Token, path string, params url.Values) ([]T, error) {
+	var out []T
+	err := eachPage(ctx, c, tok, path, params, maxListPages, func(raw json.RawMessage) (bool, error) {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return false, err
+		}
+		out = append(out, v)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachPage GETs the pages of a list in order and hands visit each raw
+// item, until visit says stop, the list ends, or more than maxPages pages
+// would be read (an error wrapping errTooManyPages). It follows cursors, and on time-based edges paging.next itself —
+// only to the same scheme, host and path as the first request, never
+// echoing a token found in it: ours goes as on every call.
+func eachPage(ctx context.Context, c *Client, tok Token, path string, params url.Values, maxPages int,
+	visit func(json.RawMessage) (stop bool, err error)) error {
 	q := url.Values{}
 	for k, vs := range params {
 		q[k] = vs
 	}
 	seen := map[string]bool{}
-	var out []T
-	for range maxListPages {
+	for range maxPages {
 		body, err := c.send(ctx, "GET", tok, path, q)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		items, after, err := decodePage(body)
+		items, next, err := decodePage(body)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
+			return fmt.Errorf("GET %s: %w", path, err)
 		}
 		for _, raw := range items {
-			var v T
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return nil, fmt.Errorf("GET %s: decode item: %w", path, err)
+			stop, err := visit(raw)
+			if err != nil {
+				return fmt.Errorf("GET %s: decode item: %w", path, err)
 			}
-			out = append(out, v)
+			if stop {
+				return nil
+			}
 		}
-		if after == "" {
-			return out, nil
+		if next.done() {
+			return nil
 		}
-		if seen[after] {
-			return nil, fmt.Errorf("GET %s: paging repeats a cursor", path)
+		if q, err = c.nextQuery(path, q, next); err != nil {
+			return fmt.Errorf("GET %s: %w", path, err)
 		}
-		seen[after] = true
-		q.Set("after", after)
+		key := q.Encode()
+		if seen[key] {
+			return fmt.Errorf("GET %s: %w: paging repeats itself", path, ErrBadNextPage)
+		}
+		seen[key] = true
 	}
-	return nil, fmt.Errorf("GET %s: more than %d pages", path, maxListPages)
+	return fmt.Errorf("GET %s: %w: more than %d pages", path, errTooManyPages, maxPages)
+}
+
+// nextQuery is the query for the page after the one asked with q.
+func (c *Client) nextQuery(path string, q url.Values, next nextPage) (url.Values, error) {
+	if next.after != "" {
+		out := url.Values{}
+		for k, vs := range q {
+			out[k] = vs
+		}
+		out.Set("after", next.after)
+		return out, nil
+	}
+	if err := c.checkNextURL(path, next.next); err != nil {
+		return nil, err
+	}
+	out := next.next.Query()
+	out.Del("access_token")
+	out.Del("appsecret_proof")
+	return out, nil
+}
+
+// versionSegment is a path's leading Graph API version ("/v27.0").
+var versionSegment = regexp.MustCompile(`^/v[0-9]+\.[0-9]+(/|$)`)
+
+// checkNextURL refuses a paging.next that leaves the Graph API host or the
+// list being read: following it would send our token wherever the answer
+// says. Only the version may differ (Facebook names the one that answered).
+func (c *Client) checkNextURL(path string, next *url.URL) error {
+	base, err := url.Parse(c.cfg.GraphURL)
+	if err != nil {
+		return fmt.Errorf("graph address: %w", err)
+	}
+	if !strings.EqualFold(next.Scheme, base.Scheme) || !strings.EqualFold(next.Host, base.Host) || next.User != nil {
+		return fmt.Errorf("%w: another host (%s)", ErrBadNextPage, next.Host)
+	}
+	p := strings.TrimPrefix(next.EscapedPath(), strings.TrimSuffix(base.EscapedPath(), "/"))
+	p = versionSegment.ReplaceAllString(p, "/")
+	if strings.Trim(p, "/") != strings.Trim(path, "/") {
+		return fmt.Errorf("%w: another path (%s)", ErrBadNextPage, next.EscapedPath())
+	}
+	return nil
 }

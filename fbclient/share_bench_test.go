@@ -35,7 +35,7 @@ func BenchmarkShare100Pages(b *testing.B) {
 		}
 	}
 	batched := func() {
-		res, err := e.c.Batch(context.Background(), "", nextOps())
+		res, err := e.c.Batch(context.Background(), e.userTok, nextOps())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,8 @@ package fbclient_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -74,6 +76,107 @@ func TestAShareWhoseConnectionDroppedIsAmbiguousAndFoundOnTheFeed(t *testing.T) 
 	_, found, err = e.c.FindPostLinking(context.Background(), tok, e.pages[0], "https://www.facebook.com/other/videos/7/", graphStart)
 	if err != nil || found {
 		t.Fatalf("found a post for another link: %v %v", found, err)
+	}
+}
+
+func TestAnAmbiguousShareIsFoundByItsAttachmentOnThePagesPosts(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	tok := e.pageToken(t, page)
+	live, err := e.fb.StartLive(page, fakefb.LiveSpec{Title: "Sunday"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := e.fb.URL + live.PermalinkURL
+	e.fb.DropAfterWrite(1)
+	if _, err := e.c.PostLink(context.Background(), tok, page, "Live", link); !fbclient.IsAmbiguous(err) {
+		t.Fatalf("err = %v, want ambiguous", err)
+	}
+	before := len(e.fb.Requests())
+	id, found, err := e.c.FindPostLinking(context.Background(), tok, page, link, graphStart.Add(-time.Hour))
+	if err != nil || !found || id != e.fb.Posts(page)[0].ID {
+		t.Fatalf("id=%q found=%v err=%v", id, found, err)
+	}
+	if reqs := e.fb.Requests()[before:]; len(reqs) != 1 || reqs[0].Path != "/"+page+"/posts" {
+		t.Errorf("requests %+v, want one GET of /%s/posts", reqs, page)
+	}
+}
+
+func TestAVisitorsPostLinkingTheVideoDoesNotCount(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	tok := e.pageToken(t, page)
+	e.fb.AddUser(fakefb.User{ID: "100000000000777", Name: "A Visitor"})
+	if _, err := e.fb.AddVisitorPost(page, "100000000000777", "Watch this", videoLink); err != nil {
+		t.Fatal(err)
+	}
+	_, found, err := e.c.FindPostLinking(context.Background(), tok, page, videoLink, graphStart.Add(-time.Hour))
+	if err != nil || found {
+		t.Fatalf("found=%v err=%v: a visitor's post counted as the share", found, err)
+	}
+}
+
+func TestTheEarlierPostIsFoundOnALaterTimePage(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	tok := e.pageToken(t, page)
+	e.fb.SetMaxPageSize(2)
+	ctx := context.Background()
+	want, err := e.c.PostLink(ctx, tok, page, "The share", videoLink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		e.clock.Advance(time.Minute)
+		if _, err := e.c.PostLink(ctx, tok, page, fmt.Sprintf("other %d", i), fmt.Sprintf("https://example.com/%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := e.fb.RequestCount()
+	id, found, err := e.c.FindPostLinking(ctx, tok, page, videoLink, graphStart.Add(-time.Hour))
+	if err != nil || !found || id != want {
+		t.Fatalf("id=%q found=%v err=%v, want %s", id, found, err, want)
+	}
+	if n := e.fb.RequestCount() - before; n != 3 {
+		t.Errorf("read %d pages, want 3 (the share is the oldest of five, two a page)", n)
+	}
+}
+
+func TestACheckFacebookRefusesCannotBeVerifiedButTroubleCanBeRetried(t *testing.T) {
+	cases := []struct {
+		fault      fakefb.FailKind
+		cannotTell bool
+	}{
+		{fakefb.FailDeprecated, true},
+		{fakefb.FailTransient, false},
+		{fakefb.FailServerError, false},
+		{fakefb.FailAppRateLimit, false},
+		{fakefb.FailApplicationLimit, false},
+		{fakefb.FailPageRateLimit, false},
+	}
+	for _, c := range cases {
+		e := newGraphEnv(t, 1)
+		tok := e.pageToken(t, e.pages[0])
+		e.fb.FailNext(1, c.fault)
+		_, found, err := e.c.FindPostLinking(context.Background(), tok, e.pages[0], videoLink, graphStart)
+		if err == nil || found {
+			t.Fatalf("fault %d: found=%v err=%v", c.fault, found, err)
+		}
+		if got := errors.Is(err, fbclient.ErrCannotVerify); got != c.cannotTell {
+			t.Errorf("fault %d: errors.Is(ErrCannotVerify) = %v, want %v (%v)", c.fault, got, c.cannotTell, err)
+		}
+	}
+}
+
+func TestACheckWithoutThePermissionCannotBeVerified(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	// A user token of someone without a role on the Page: Facebook answers
+	// as if the edge did not exist (#100), which asking again will not change.
+	e.fb.AddUser(fakefb.User{ID: "100000000000888", Name: "Stranger"})
+	stranger := fbclient.Token(e.fb.MintUserToken(e.app.ID, "100000000000888", allScopes, time.Hour, false).Value)
+	_, _, err := e.c.FindPostLinking(context.Background(), stranger, e.pages[0], videoLink, graphStart)
+	if !errors.Is(err, fbclient.ErrCannotVerify) || fbclient.Classify(err) != fbclient.ClassInvalid {
+		t.Fatalf("err = %v (class %v)", err, fbclient.Classify(err))
 	}
 }
 

@@ -99,3 +99,17 @@ func TestAHangingCallEndsWithTheContext(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestTheHourlyUserTokenLimitIsARateLimitWithFullAppUsage(t *testing.T) {
+	e := newGraphEnv(t, 0)
+	ctx := context.Background()
+	for i := range fakefb.UserCallsPerHour {
+		if _, err := e.c.Me(ctx, e.userTok); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	_, err := e.c.Me(ctx, e.userTok)
+	if fbclient.Classify(err) != fbclient.ClassRateLimited || e.c.Usage().App != 100 {
+		t.Fatalf("call %d: err %v (class %v), app usage %d", fakefb.UserCallsPerHour+1, err, fbclient.Classify(err), e.c.Usage().App)
+	}
+}

@@ -78,7 +78,7 @@ var (
 // DefaultSettings are the settings of a fresh install.
 func DefaultSettings() Settings {
 	return Settings{
-		PollInterval:  15 * time.Second,
+		PollInterval:  30 * time.Second, // 120 polls an hour: 60 % of a Page's budget (200/h), the rest for shares
 		APIVersion:    "v27.0",
 		Notifications: true,
 		Transport:     TransportLoopback,

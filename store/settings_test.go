@@ -15,7 +15,7 @@ func TestSettingsDefaultUntilPut(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := DefaultSettings()
-	if s != want || s.PollInterval != 15*time.Second || s.APIVersion != "v27.0" || s.PKCE || !s.Notifications || s.LoginPort() != 28761 {
+	if s != want || s.PollInterval != 30*time.Second || s.APIVersion != "v27.0" || s.PKCE || !s.Notifications || s.LoginPort() != 28761 {
 		t.Fatalf("fresh settings = %+v, want the defaults %+v", s, want)
 	}
 	s.PollInterval, s.Autostart, s.AppID = time.Minute, true, "1234567890"

@@ -21,22 +21,25 @@ type graphState struct {
 	closeOnce sync.Once
 	inflight  sync.WaitGroup // Graph handlers still running
 
-	latency             time.Duration
-	faults              []FailKind
-	dropWrites          int
-	refuseLive          bool
-	refuseProfileLive   bool
-	refuseProfileVideos bool
-	allowProfileLive    bool // leniency: /{user}/live_videos answers as older versions did
-	badCrosspostOptions int  // the next n crossposting_actions answer -1/1363103
-	emptyPages          bool
-	maxPageSize         int
-	pageUsageHeader     bool
-	echoSecrets         bool
-	limits              RateLimits
-	appCalls            map[string][]time.Time // app ID → call times in the window
-	pageCalls           map[string][]time.Time // Page ID → call times in the window
-	requests            []RequestRecord
+	latency              time.Duration
+	faults               []FailKind
+	dropWrites           int
+	refuseLive           bool
+	refuseProfileLive    bool
+	refuseProfileVideos  bool
+	allowProfileLive     bool // leniency: /{user}/live_videos answers as older versions did
+	badCrosspostOptions  int  // the next n crossposting_actions answer -1/1363103
+	emptyPages           bool
+	maxPageSize          int
+	pageUsageHeader      bool
+	echoSecrets          bool
+	deprecatedPostFields bool // AllowDeprecatedPostFields: serve link & co. instead of (#12)
+	batchNoToken         bool // AcceptBatchWithoutToken
+	limits               RateLimits
+	appCalls             map[string][]time.Time // app ID → call times in the window
+	pageCalls            map[string][]time.Time // Page ID → call times in the window
+	platformCalls        map[string][]time.Time // app ID → user- and app-token call times in the hour
+	requests             []RequestRecord
 
 	posts      map[string][]*Post         // Page ID → posts, oldest first
 	lives      map[string]*liveVideo      // live video ID → video
@@ -50,15 +53,16 @@ type graphState struct {
 // catch-all: Login's more specific patterns (dialog, oauth) win over it.
 func (s *Server) registerGraph() {
 	s.graph = graphState{
-		done:       make(chan struct{}),
-		limits:     DefaultRateLimits,
-		appCalls:   map[string][]time.Time{},
-		pageCalls:  map[string][]time.Time{},
-		posts:      map[string][]*Post{},
-		lives:      map[string]*liveVideo{},
-		partners:   partnerMap{},
-		handshakes: map[string]map[string]bool{},
-		pageTokens: map[string]string{},
+		done:          make(chan struct{}),
+		limits:        DefaultRateLimits,
+		appCalls:      map[string][]time.Time{},
+		pageCalls:     map[string][]time.Time{},
+		platformCalls: map[string][]time.Time{},
+		posts:         map[string][]*Post{},
+		lives:         map[string]*liveVideo{},
+		partners:      partnerMap{},
+		handshakes:    map[string]map[string]bool{},
+		pageTokens:    map[string]string{},
 	}
 	s.mux.HandleFunc("/", s.serveGraph)
 	s.mux.HandleFunc("GET /sharer/sharer.php", s.serveSharer)
@@ -190,7 +194,9 @@ func (s *Server) route(c call, a auth) reply {
 	case edge == "videos" && c.method == http.MethodGet:
 		return s.videosEdge(c, a, id)
 	case edge == "feed" && c.method == http.MethodGet:
-		return s.readFeed(c, a, id)
+		return s.readFeed(c, a, id, false)
+	case (edge == "posts" || edge == "published_posts") && c.method == http.MethodGet:
+		return s.readFeed(c, a, id, true)
 	case edge == "feed" && c.method == http.MethodPost:
 		return s.postFeed(c, a, id)
 	case edge == "crosspost_whitelisted_pages" && c.method == http.MethodGet:

@@ -42,6 +42,13 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, top call) {
 			Message: "Too many requests in batch message. Maximum batch size is 50"}))
 		return
 	}
+	// A batch needs its own access_token even when every item carries
+	// one: the items' fall back to it
+	// (https://developers.facebook.com/docs/graph-api/batch-requests).
+	if top.token == "" && !s.batchWithoutToken() {
+		s.writeReply(w, oauthErr(104, "An access token is required to request this resource."))
+		return
+	}
 	var topAuth auth
 	if top.token != "" {
 		a, rep, ok := s.authorize(top)

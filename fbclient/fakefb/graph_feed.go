@@ -1,10 +1,12 @@
 package fakefb
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -25,6 +27,7 @@ type Post struct {
 	Message    string
 	Link       string
 	AppID      string // the app that posted it
+	FromID     string // who wrote it: the Page, or a visitor (AddVisitorPost)
 	CreatedAt  time.Time
 	Visibility Visibility
 	Crosspost  bool // made by live crossposting, not a link post
@@ -79,9 +82,32 @@ func (s *Server) postFeed(c call, a auth, pageID string) reply {
 	return r
 }
 
-// readFeed answers GET /{page-id}/feed, newest first, honouring since.
-func (s *Server) readFeed(c call, a auth, pageID string) reply {
-	since := time.Time{}
+// AddVisitorPost puts a post by a visitor (userID, not the Page) on
+// pageID's feed, as anyone may write on a Page: /{page}/feed lists it,
+// /{page}/posts does not. link may be empty.
+func (s *Server) AddVisitorPost(pageID, userID, message, link string) (Post, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.pages[pageID]; !ok {
+		return Post{}, fmt.Errorf("fakefb: no page %s", pageID)
+	}
+	if _, ok := s.users[userID]; !ok {
+		return Post{}, fmt.Errorf("fakefb: no user %s", userID)
+	}
+	p := s.storePostLocked(pageID, "", message, link, false)
+	p.FromID, p.Visibility = userID, VisiblePublic
+	return *p, nil
+}
+
+// readFeed answers GET /{page-id}/feed (everyone's posts on the Page) and
+// GET /{page-id}/posts (the Page's own, ownOnly), newest first, paged by
+// time like Facebook: since, until and __paging_token, no cursors
+// (https://developers.facebook.com/docs/graph-api/results/).
+func (s *Server) readFeed(c call, a auth, pageID string, ownOnly bool) reply {
+	if rep, refused := s.refuseDeprecatedPostFields(c); refused {
+		return rep
+	}
+	var since time.Time
 	if v := c.params.Get("since"); v != "" {
 		t, err := parseGraphTime(v)
 		if err != nil {
@@ -95,14 +121,39 @@ func (s *Server) readFeed(c call, a auth, pageID string) reply {
 		return unsupported(c)
 	}
 	posts := s.graph.posts[pageID]
-	var items []object
+	var items []timedItem
 	for i := len(posts) - 1; i >= 0; i-- {
-		if !posts[i].CreatedAt.Before(since) {
-			items = append(items, postObject(posts[i]))
+		p := posts[i]
+		if p.CreatedAt.Before(since) || ownOnly && p.FromID != pageID {
+			continue
 		}
+		items = append(items, timedItem{id: p.ID, at: p.CreatedAt, obj: s.postJSONLocked(p)})
 	}
 	s.mu.Unlock()
-	return s.listReply(c, a, items)
+	return s.timeListReply(c, a, items)
+}
+
+// deprecatedPostFields were removed from Post on /feed, /posts and
+// /published_posts in v3.3
+// (https://developers.facebook.com/docs/graph-api/reference/post/).
+var deprecatedPostFields = []string{"caption", "description", "link", "name", "object_id", "source", "type"}
+
+// refuseDeprecatedPostFields answers (#12) when c asks for a removed
+// field, unless AllowDeprecatedPostFields is on.
+func (s *Server) refuseDeprecatedPostFields(c call) (reply, bool) {
+	s.mu.Lock()
+	lenient := s.graph.deprecatedPostFields
+	s.mu.Unlock()
+	if lenient {
+		return reply{}, false
+	}
+	for _, f := range parseFields(c.params.Get("fields")) {
+		if slices.Contains(deprecatedPostFields, f) {
+			return errReply(http.StatusBadRequest, ErrorBody{Code: 12, Type: "OAuthException",
+				Message: "(#12) " + f + " field is deprecated for versions v3.3 and higher"}), true
+		}
+	}
+	return reply{}, false
 }
 
 func (s *Server) storePostLocked(pageID, appID, msg, link string, crosspost bool) *Post {
@@ -110,18 +161,70 @@ func (s *Server) storePostLocked(pageID, appID, msg, link string, crosspost bool
 	if app, ok := s.apps[appID]; !ok || app.Mode == Development {
 		vis = VisibleToRoleHolders
 	}
-	p := &Post{ID: pageID + "_" + s.newIDLocked(), PageID: pageID, Message: msg, Link: link, AppID: appID,
+	p := &Post{ID: pageID + "_" + s.newIDLocked(), PageID: pageID, FromID: pageID, Message: msg, Link: link, AppID: appID,
 		CreatedAt: s.now(), Visibility: vis, Crosspost: crosspost}
 	s.graph.posts[pageID] = append(s.graph.posts[pageID], p)
 	return p
 }
 
-func postObject(p *Post) object {
-	o := object{"id": p.ID, "message": p.Message, "created_time": p.CreatedAt.UTC().Format(graphTime)}
+// postJSONLocked is a post as the Graph API shows it: what it links to
+// only through attachments and permalink_url (link itself only with
+// AllowDeprecatedPostFields).
+func (s *Server) postJSONLocked(p *Post) object {
+	_, postID, _ := strings.Cut(p.ID, "_")
+	o := object{"id": p.ID, "message": p.Message, "created_time": p.CreatedAt.UTC().Format(graphTime),
+		"permalink_url": s.URL + "/" + p.PageID + "/posts/" + postID + "/",
+		"from":          object{"id": p.FromID, "name": s.nameLocked(p.FromID)}}
 	if p.Link != "" {
-		o["link"] = p.Link
+		o["attachments"] = object{"data": []object{s.attachmentLocked(p.Link)}}
+		if s.graph.deprecatedPostFields {
+			o["link"] = p.Link
+		}
 	}
 	return o
+}
+
+// attachmentLocked is the story attachment of a link: a video of the fake
+// is shown as the video (target: its ID); any other link goes through
+// Facebook's link shim in url, the original in unshimmed_url
+// (https://developers.facebook.com/docs/graph-api/reference/story-attachment/).
+func (s *Server) attachmentLocked(link string) object {
+	if id := s.videoIDOfLocked(link); id != "" {
+		return object{"type": "video_inline", "url": link, "unshimmed_url": link,
+			"target": object{"id": id, "url": link}}
+	}
+	shim := "https://l.facebook.com/l.php?u=" + url.QueryEscape(link) + "&h=AT" + randomHex(8)
+	return object{"type": "share", "url": shim, "unshimmed_url": link, "target": object{"url": shim}}
+}
+
+// videoIDOfLocked is the ID of the fake's video that link points at
+// (…/videos/ID/), or "".
+func (s *Server) videoIDOfLocked(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	_, rest, ok := strings.Cut(u.Path, "/videos/")
+	id := strings.Trim(rest, "/")
+	if !ok || id == "" {
+		return ""
+	}
+	for _, v := range s.graph.lives {
+		if v.VideoID == id {
+			return id
+		}
+	}
+	return ""
+}
+
+func (s *Server) nameLocked(id string) string {
+	if p, ok := s.pages[id]; ok {
+		return p.Name
+	}
+	if u, ok := s.users[id]; ok {
+		return u.Name
+	}
+	return ""
 }
 
 // parseGraphTime reads a unix time or an ISO 8601 time, as Graph's since does.

@@ -42,7 +42,7 @@ func (s *Server) getObject(c call, a auth, id string) reply {
 	if pageID, _, ok := strings.Cut(id, "_"); ok {
 		for _, p := range s.graph.posts[pageID] {
 			if p.ID == id {
-				return okReply(pick(postObject(p), fields))
+				return okReply(pick(s.postJSONLocked(p), fields))
 			}
 		}
 	}

@@ -2,9 +2,11 @@ package fakefb
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // object is a Graph object as JSON fields.
@@ -128,4 +130,106 @@ func pick(o object, fields []string) object {
 		}
 	}
 	return out
+}
+
+// timedItem is one item of a time-paged list (/feed, /posts).
+type timedItem struct {
+	id  string
+	at  time.Time
+	obj object
+}
+
+// timeListReply answers a list paged by time as Facebook pages /feed and
+// /posts: items newest first; paging.next carries until and
+// __paging_token (and the token, as Facebook's does), paging.previous
+// since and __previous; no cursors.
+func (s *Server) timeListReply(c call, a auth, items []timedItem) reply {
+	s.mu.Lock()
+	maxPage := s.graph.maxPageSize
+	s.mu.Unlock()
+	limit := 25
+	if v, err := strconv.Atoi(c.params.Get("limit")); err == nil && v > 0 {
+		limit = min(v, 100)
+	}
+	if maxPage > 0 {
+		limit = min(limit, maxPage)
+	}
+	start, rep, ok := timeListStart(c, items)
+	if !ok {
+		return rep
+	}
+	end := min(start+limit, len(items))
+	fields := parseFields(c.params.Get("fields"))
+	data := make([]object, 0, end-start)
+	for _, it := range items[start:end] {
+		data = append(data, pick(it.obj, fields))
+	}
+	if len(data) == 0 {
+		return okReply(object{"data": data})
+	}
+	first, last := items[start], items[end-1]
+	paging := object{"previous": s.timeURL(c, a, object{"since": first.at.Unix(), "__paging_token": pagingToken(first.id), "__previous": "1"})}
+	if end < len(items) {
+		paging["next"] = s.timeURL(c, a, object{"until": last.at.Unix(), "__paging_token": pagingToken(last.id)})
+	}
+	return okReply(object{"data": data, "paging": paging})
+}
+
+// timeListStart is where the page asked by until/__paging_token starts.
+func timeListStart(c call, items []timedItem) (int, reply, bool) {
+	bad := errReply(http.StatusBadRequest, ErrorBody{Code: 100, Type: "OAuthException", Message: "(#100) The parameter until is not valid."})
+	if c.params.Has("after") || c.params.Has("before") {
+		return 0, errReply(http.StatusBadRequest, ErrorBody{Code: 100, Type: "OAuthException",
+			Message: "(#100) This edge is paged by time: use the paging.next address."}), false
+	}
+	v := c.params.Get("until")
+	if v == "" {
+		return 0, reply{}, true
+	}
+	until, err := parseGraphTime(v)
+	if err != nil {
+		return 0, bad, false
+	}
+	if id, ok := parsePagingToken(c.params.Get("__paging_token")); ok {
+		for i, it := range items {
+			if it.id == id {
+				return i + 1, reply{}, true
+			}
+		}
+	}
+	for i, it := range items {
+		if it.at.Before(until) {
+			return i, reply{}, true
+		}
+	}
+	return len(items), reply{}, true
+}
+
+// timeURL is the absolute address of a neighbouring page: the request's
+// parameters with set's replacing since/until/__paging_token.
+func (s *Server) timeURL(c call, a auth, set object) string {
+	q := cloneValues(c.params)
+	for _, k := range []string{"until", "__paging_token", "__previous"} {
+		q.Del(k)
+	}
+	if _, prev := set["__previous"]; prev {
+		q.Del("since")
+	}
+	for k, v := range set {
+		q.Set(k, fmt.Sprint(v))
+	}
+	q.Set("access_token", c.token)
+	return s.URL + "/" + c.version + c.path + "?" + q.Encode()
+}
+
+func pagingToken(id string) string {
+	return "enc_" + base64.RawURLEncoding.EncodeToString([]byte("post:"+id))
+}
+
+func parsePagingToken(t string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(t, "enc_"))
+	if err != nil || !strings.HasPrefix(string(b), "post:") {
+		return "", false
+	}
+	return strings.TrimPrefix(string(b), "post:"), true
 }

@@ -2,25 +2,48 @@ package fakefb
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"time"
 )
 
 // RateLimits are the budgets the fake enforces. Calls made while throttled
-// still count, as Facebook's do.
+// still count, as Facebook's do; each item of a batch is a call, the batch
+// request itself is not (https://developers.facebook.com/docs/graph-api/batch-requests).
 type RateLimits struct {
-	AppCallsPerHour int           // per app, rolling hour (Facebook: 200 × daily users)
-	PageCalls       int           // per Page, for Page tokens, within PageWindow
-	PageWindow      time.Duration // Facebook's docs say 24 h, older text 1 h
+	AppCallsPerHour int // every call of an app, any token, rolling hour: a safety cap for tests
+	// UserCallsPerHour is Facebook's Platform Rate Limit: calls made with
+	// user or app tokens may number this many × the app's users per
+	// rolling hour, refused with code 4 and X-App-Usage at 100 %
+	// (https://developers.facebook.com/docs/graph-api/overview/rate-limiting/).
+	UserCallsPerHour int
+	PageCalls        int           // per Page, for Page tokens, within PageWindow (the Business Use Case limit)
+	PageWindow       time.Duration // Facebook's docs say 24 h, older text 1 h
 }
 
-// DefaultRateLimits are generous enough for a long --demo run.
-var DefaultRateLimits = RateLimits{AppCallsPerHour: 10000, PageCalls: 4800, PageWindow: 24 * time.Hour}
+// UserCallsPerHour is Facebook's Platform Rate Limit per app user.
+const UserCallsPerHour = 200
+
+// DefaultRateLimits are Facebook's own budgets for one engaged user, with
+// a generous overall cap.
+var DefaultRateLimits = RateLimits{AppCallsPerHour: 10000, UserCallsPerHour: UserCallsPerHour, PageCalls: 4800, PageWindow: 24 * time.Hour}
+
+// LiftUserCallLimit turns off the Platform Rate Limit of 200 user- and
+// app-token calls per hour per app user, for tests that genuinely make
+// more (a long --demo run). Facebook itself never lifts it.
+func (s *Server) LiftUserCallLimit() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.limits.UserCallsPerHour = math.MaxInt32
+}
 
 // SetRateLimits replaces the enforced budgets; zero fields keep the default.
 func (s *Server) SetRateLimits(r RateLimits) {
 	if r.AppCallsPerHour <= 0 {
 		r.AppCallsPerHour = DefaultRateLimits.AppCallsPerHour
+	}
+	if r.UserCallsPerHour <= 0 {
+		r.UserCallsPerHour = DefaultRateLimits.UserCallsPerHour
 	}
 	if r.PageCalls <= 0 {
 		r.PageCalls = DefaultRateLimits.PageCalls
@@ -43,13 +66,14 @@ func (s *Server) meter(a auth) (reply, bool) {
 	calls := append(inWindow(s.graph.appCalls[a.appID], now, time.Hour), now)
 	s.graph.appCalls[a.appID] = calls
 	if len(calls) > lim.AppCallsPerHour {
-		rep := errReply(http.StatusForbidden, ErrorBody{Code: 4, Type: "OAuthException", IsTransient: true,
-			Message: "(#4) Application request limit reached"})
-		rep.header = http.Header{}
-		rep.header.Set("X-App-Usage", appUsageJSON(100))
-		return rep, true
+		return appLimitReply(), true
 	}
-	if a.rec == nil || a.rec.Kind != PageToken {
+	if a.platform() {
+		pc := append(inWindow(s.graph.platformCalls[a.appID], now, time.Hour), now)
+		s.graph.platformCalls[a.appID] = pc
+		if len(pc) > s.platformBudgetLocked(a.appID) {
+			return appLimitReply(), true
+		}
 		return reply{}, false
 	}
 	pc := append(inWindow(s.graph.pageCalls[a.rec.PageID], now, lim.PageWindow), now)
@@ -65,6 +89,37 @@ func (s *Server) meter(a auth) (reply, bool) {
 	return reply{}, false
 }
 
+// appLimitReply is Facebook's answer once the app's budget is spent.
+func appLimitReply() reply {
+	rep := errReply(http.StatusForbidden, ErrorBody{Code: 4, Type: "OAuthException", IsTransient: true,
+		Message: "(#4) Application request limit reached"})
+	rep.header = http.Header{}
+	rep.header.Set("X-App-Usage", appUsageJSON(100))
+	return rep
+}
+
+// platform reports whether a call counts against the Platform Rate Limit:
+// made with a user or app token. Page tokens count against the Page's
+// Business Use Case limit instead.
+func (a auth) platform() bool { return a.rec == nil || a.rec.Kind == UserToken }
+
+// platformBudgetLocked is an app's Platform budget per hour:
+// UserCallsPerHour × its users (the people holding its tokens), at least one.
+func (s *Server) platformBudgetLocked(appID string) int {
+	per := s.graph.limits.UserCallsPerHour
+	users := map[string]bool{}
+	for _, t := range s.tokens {
+		if t.AppID == appID && t.UserID != "" {
+			users[t.UserID] = true
+		}
+	}
+	n := max(1, len(users))
+	if per > math.MaxInt32/n {
+		return math.MaxInt32
+	}
+	return per * n
+}
+
 // addUsageHeaders puts the caller's current usage on rep, as Facebook does
 // on every answer.
 func (s *Server) addUsageHeaders(rep *reply, a auth) {
@@ -77,7 +132,9 @@ func (s *Server) addUsageHeaders(rep *reply, a auth) {
 	}
 	if a.appID != "" {
 		n := len(inWindow(s.graph.appCalls[a.appID], now, time.Hour))
-		rep.header.Set("X-App-Usage", appUsageJSON(percent(n, lim.AppCallsPerHour)))
+		pn := len(inWindow(s.graph.platformCalls[a.appID], now, time.Hour))
+		pct := max(percent(n, lim.AppCallsPerHour), percent(pn, s.platformBudgetLocked(a.appID)))
+		rep.header.Set("X-App-Usage", appUsageJSON(pct))
 	}
 	if a.rec != nil && a.rec.Kind == PageToken {
 		n := len(inWindow(s.graph.pageCalls[a.rec.PageID], now, lim.PageWindow))

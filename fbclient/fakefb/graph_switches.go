@@ -27,6 +27,17 @@ const (
 	// gives up (the write is not applied); a batch item is applied and
 	// answered null, as Facebook does for an item that timed out.
 	FailTimeout
+	// FailApplicationLimit answers code 341, "Application limit reached"
+	// (temporary), with X-App-Usage at 100%.
+	FailApplicationLimit
+	// FailLinkPost answers code 1609005, "Error posting link": Facebook
+	// could not scrape the link.
+	FailLinkPost
+	// FailDeprecated answers code 12, a field or edge removed in this version.
+	FailDeprecated
+	// FailInvalidCrossposting answers code -1 with subcode 1363103,
+	// invalid crossposting parameters.
+	FailInvalidCrossposting
 )
 
 // FaultRegainAfter is the estimated_time_to_regain_access an injected rate
@@ -119,6 +130,31 @@ func (s *Server) InsertEmptyPages(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.graph.emptyPages = on
+}
+
+// AllowDeprecatedPostFields brings back the old leniency: Post's link (and
+// caption, description, name, object_id, source, type) served on /feed
+// and /posts instead of Facebook's (#12) refusal since v3.3. Only for
+// tests of old behaviour; the default is Facebook's.
+func (s *Server) AllowDeprecatedPostFields(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.deprecatedPostFields = on
+}
+
+// AcceptBatchWithoutToken brings back the old leniency: a batch request
+// with no top-level access_token, its items each carrying their own.
+// Facebook refuses it; only for tests of old behaviour.
+func (s *Server) AcceptBatchWithoutToken(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.batchNoToken = on
+}
+
+func (s *Server) batchWithoutToken() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.graph.batchNoToken
 }
 
 // SetMaxPageSize caps the items per page of every list (0: Facebook's own
@@ -230,6 +266,22 @@ func (s *Server) faultReply(k FailKind, a auth) reply {
 		rep.header = http.Header{}
 		rep.header.Set("X-App-Usage", appUsageJSON(100))
 		return rep
+	case FailApplicationLimit:
+		rep := errReply(http.StatusForbidden, ErrorBody{Code: 341, Type: "OAuthException", IsTransient: true,
+			Message: "(#341) Application limit reached"})
+		rep.header = http.Header{}
+		rep.header.Set("X-App-Usage", appUsageJSON(100))
+		return rep
+	case FailLinkPost:
+		return errReply(http.StatusBadRequest, ErrorBody{Code: 1609005, Type: "OAuthException",
+			Message: "Error posting link: the link could not be fetched."})
+	case FailDeprecated:
+		return errReply(http.StatusBadRequest, ErrorBody{Code: 12, Type: "OAuthException",
+			Message: "(#12) link field is deprecated for versions v3.3 and higher"})
+	case FailInvalidCrossposting:
+		return errReply(http.StatusBadRequest, ErrorBody{Code: -1, ErrorSubcode: 1363103, Type: "OAuthException",
+			Message: "Invalid parameter", ErrorUserTitle: "Invalid Crossposting Parameters",
+			ErrorUserMsg: "The crossposting parameters are invalid."})
 	case FailPageRateLimit, FailBusinessRateLimit:
 		code, msg := 32, "(#32) Page request limit reached"
 		if k == FailBusinessRateLimit {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,222 @@ func TestEchoTokenInErrorsQuotesTheRefusedSecret(t *testing.T) {
 		"access_token": {f.info.AppID + "|" + f.info.AppSecret}, "input_token": {bogus}})
 	if !strings.Contains(string(debug), "[input_token "+bogus+"]") {
 		t.Errorf("debug_token data.error does not quote input_token: %s", debug)
+	}
+}
+
+// pageToken mints a Page token of the demo person for pageID.
+func (f *graphFixture) pageToken(pageID string) string {
+	return f.s.MintPageToken(f.info.AppID, f.info.UserID, pageID, []string{"pages_read_engagement", "pages_manage_posts"}, 0).Value
+}
+
+// feedPage is one page of /feed or /posts as the wire shows it.
+type feedPage struct {
+	Data []struct {
+		ID          string         `json:"id"`
+		Link        string         `json:"link"`
+		From        map[string]any `json:"from"`
+		Attachments struct {
+			Data []map[string]any `json:"data"`
+		} `json:"attachments"`
+		PermalinkURL string `json:"permalink_url"`
+	} `json:"data"`
+	Paging map[string]any `json:"paging"`
+}
+
+func (f *graphFixture) feed(t *testing.T, path string, q url.Values) (int, feedPage, string) {
+	t.Helper()
+	resp, body := f.do(t, http.MethodGet, path, q)
+	var p feedPage
+	_ = json.Unmarshal(body, &p)
+	return resp.StatusCode, p, string(body)
+}
+
+func TestDeprecatedPostFieldsAreRefusedWithCode12(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	for _, field := range deprecatedPostFields {
+		for _, edge := range []string{"/feed", "/posts"} {
+			status, _, body := f.feed(t, "/"+page+edge, url.Values{"access_token": {tok}, "fields": {"id," + field + ",created_time"}})
+			if status != http.StatusBadRequest || !strings.Contains(body, `"code":12`) ||
+				!strings.Contains(body, "(#12) "+field+" field is deprecated for versions v3.3 and higher") {
+				t.Errorf("%s fields=%s: %d %s", edge, field, status, body)
+			}
+		}
+	}
+}
+
+func TestAllowDeprecatedPostFieldsServesLinkAgain(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	f.do(t, http.MethodPost, "/"+page+"/feed", url.Values{"access_token": {tok}, "message": {"hi"}, "link": {"https://example.com/x"}})
+	f.s.AllowDeprecatedPostFields(true)
+	status, p, body := f.feed(t, "/"+page+"/feed", url.Values{"access_token": {tok}, "fields": {"id,link"}})
+	if status != 200 || len(p.Data) != 1 || p.Data[0].Link != "https://example.com/x" {
+		t.Fatalf("%d %s", status, body)
+	}
+}
+
+func TestPostsShowTheirLinkInAttachmentsThroughTheShim(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	f.do(t, http.MethodPost, "/"+page+"/feed", url.Values{"access_token": {tok}, "message": {"hi"}, "link": {"https://example.com/x?a=1"}})
+	status, p, body := f.feed(t, "/"+page+"/posts", url.Values{"access_token": {tok},
+		"fields": {"id,permalink_url,from{id,name},attachments{url,unshimmed_url,target{id,url}}"}})
+	if status != 200 || len(p.Data) != 1 || len(p.Data[0].Attachments.Data) != 1 {
+		t.Fatalf("%d %s", status, body)
+	}
+	a, post := p.Data[0].Attachments.Data[0], p.Data[0]
+	if a["unshimmed_url"] != "https://example.com/x?a=1" || !strings.HasPrefix(a["url"].(string), "https://l.facebook.com/l.php?u=https%3A%2F%2Fexample.com%2Fx%3Fa%3D1") {
+		t.Errorf("attachment %v", a)
+	}
+	if post.From["id"] != page || post.PermalinkURL == "" || post.Link != "" {
+		t.Errorf("post %+v", post)
+	}
+}
+
+func TestFeedListsVisitorsPostsAndPostsDoesNot(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	f.do(t, http.MethodPost, "/"+page+"/feed", url.Values{"access_token": {tok}, "message": {"by the page"}})
+	f.s.AddUser(User{ID: "100000000000999", Name: "A Visitor"})
+	if _, err := f.s.AddVisitorPost(page, "100000000000999", "look", "https://example.com/v"); err != nil {
+		t.Fatal(err)
+	}
+	_, feed, body := f.feed(t, "/"+page+"/feed", url.Values{"access_token": {tok}, "fields": {"id,from{id}"}})
+	if len(feed.Data) != 2 || feed.Data[0].From["id"] != "100000000000999" {
+		t.Fatalf("/feed %s", body)
+	}
+	_, posts, body := f.feed(t, "/"+page+"/posts", url.Values{"access_token": {tok}, "fields": {"id,from{id}"}})
+	if len(posts.Data) != 1 || posts.Data[0].From["id"] != page {
+		t.Fatalf("/posts %s", body)
+	}
+}
+
+func TestFeedPagesByTimeWithUntilAndPagingTokenNotCursors(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	for i := range 5 {
+		f.do(t, http.MethodPost, "/"+page+"/feed", url.Values{"access_token": {tok}, "message": {"post " + strconv.Itoa(i)}})
+		f.clock.Advance(time.Minute)
+	}
+	var seen []string
+	q := url.Values{"access_token": {tok}, "fields": {"id,message"}, "limit": {"2"}}
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("paging never ends")
+		}
+		_, p, body := f.feed(t, "/"+page+"/posts", q)
+		if _, ok := p.Paging["cursors"]; ok {
+			t.Fatalf("time-paged edge has cursors: %s", body)
+		}
+		for _, d := range p.Data {
+			seen = append(seen, d.ID)
+		}
+		next, _ := p.Paging["next"].(string)
+		if next == "" {
+			break
+		}
+		u, err := url.Parse(next)
+		if err != nil || u.Query().Get("until") == "" || u.Query().Get("__paging_token") == "" || u.Query().Get("access_token") != tok {
+			t.Fatalf("next %q", next)
+		}
+		if prev, _ := p.Paging["previous"].(string); !strings.Contains(prev, "since=") || !strings.Contains(prev, "__previous=1") {
+			t.Errorf("previous %q", prev)
+		}
+		q = u.Query()
+	}
+	posts := f.s.Posts(page)
+	if len(seen) != 5 || seen[0] != posts[4].ID || seen[4] != posts[0].ID {
+		t.Fatalf("saw %v, want the 5 posts newest first", seen)
+	}
+}
+
+func TestABatchWithoutATopLevelTokenIsRefused(t *testing.T) {
+	f := newGraphFixture(t)
+	tok := f.pageToken(f.info.PageIDs[1])
+	item := `[{"method":"GET","relative_url":"me?access_token=` + tok + `"}]`
+	req, _ := http.NewRequest(http.MethodPost, f.s.URL+"/v27.0/", strings.NewReader(url.Values{"batch": {item}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	send := func() (int, string) {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := send(); status != http.StatusBadRequest || !strings.Contains(body, `"code":104`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	f.s.AcceptBatchWithoutToken(true)
+	req, _ = http.NewRequest(http.MethodPost, f.s.URL+"/v27.0/", strings.NewReader(url.Values{"batch": {item}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if status, body := send(); status != http.StatusOK {
+		t.Fatalf("with the switch: %d %s", status, body)
+	}
+}
+
+func TestUserTokenCallsAreLimitedTo200AnHourPerAppUser(t *testing.T) {
+	f := newGraphFixture(t)
+	for i := range UserCallsPerHour {
+		if resp, body := f.do(t, http.MethodGet, "/me", nil); resp.StatusCode != 200 {
+			t.Fatalf("call %d: %d %s", i+1, resp.StatusCode, body)
+		}
+	}
+	resp, body := f.do(t, http.MethodGet, "/me", nil)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"code":4`) ||
+		!strings.Contains(resp.Header.Get("X-App-Usage"), `"call_count":100`) {
+		t.Fatalf("call 201: %d %s %q", resp.StatusCode, body, resp.Header.Get("X-App-Usage"))
+	}
+	// Page-token calls count against the Page's budget, not this one.
+	if resp, body := f.do(t, http.MethodGet, "/me", url.Values{"access_token": {f.pageToken(f.info.PageIDs[0])}}); resp.StatusCode != 200 {
+		t.Fatalf("page token: %d %s", resp.StatusCode, body)
+	}
+	f.clock.Advance(time.Hour)
+	if resp, body := f.do(t, http.MethodGet, "/me", nil); resp.StatusCode != 200 {
+		t.Fatalf("an hour later: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestLiftUserCallLimitLetsATestMakeMore(t *testing.T) {
+	f := newGraphFixture(t)
+	f.s.LiftUserCallLimit()
+	for i := range UserCallsPerHour + 1 {
+		if resp, body := f.do(t, http.MethodGet, "/me", nil); resp.StatusCode != 200 {
+			t.Fatalf("call %d: %d %s", i+1, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestFailNextPlaysTheNewErrorCodes(t *testing.T) {
+	cases := []struct {
+		kind    FailKind
+		want    []string
+		usage   bool
+		statusC int
+	}{
+		{FailApplicationLimit, []string{`"code":341`}, true, http.StatusForbidden},
+		{FailLinkPost, []string{`"code":1609005`}, false, http.StatusBadRequest},
+		{FailDeprecated, []string{`"code":12`, "deprecated"}, false, http.StatusBadRequest},
+		{FailInvalidCrossposting, []string{`"code":-1`, `"error_subcode":1363103`}, false, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		f := newGraphFixture(t)
+		f.s.FailNext(1, c.kind)
+		resp, body := f.do(t, http.MethodGet, "/me", nil)
+		for _, w := range c.want {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("kind %d: body %s lacks %s", c.kind, body, w)
+			}
+		}
+		if resp.StatusCode != c.statusC || c.usage && !strings.Contains(resp.Header.Get("X-App-Usage"), `"call_count":100`) {
+			t.Errorf("kind %d: %d %q", c.kind, resp.StatusCode, resp.Header.Get("X-App-Usage"))
+		}
 	}
 }
