@@ -162,3 +162,35 @@ func TestLiveVideoReadsOneBroadcast(t *testing.T) {
 		t.Fatalf("after stop: %+v, %v", v, err)
 	}
 }
+
+// Meta's Page Live Videos reference lists no Reading section ("You can't
+// perform this operation on this endpoint",
+// https://developers.facebook.com/docs/graph-api/reference/page/live_videos),
+// though apps read it every day: when Facebook refuses the edge, a Page's
+// lives are still found through /{page}/videos and live_status.
+func TestPageLiveVideosFallBackToVideosWhenTheEdgeIsRefused(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	live, err := e.fb.StartLive(page, fakefb.LiveSpec{Title: "Sunday service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fb.RefuseLiveVideosEdge(true)
+	got, err := e.c.LiveVideos(context.Background(), e.pageToken(t, page), page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got[0].IsLive() || got[0].VideoID != live.VideoID || got[0].Title != "Sunday service" {
+		t.Fatalf("got %+v", got)
+	}
+	if got[0].IsLiveVideoObject() {
+		t.Errorf("a video read through the fallback claims a LiveVideo ID, so it would be crossposted wrongly: %+v", got[0])
+	}
+	var paths []string
+	for _, r := range e.fb.Requests() {
+		paths = append(paths, r.Path)
+	}
+	if !strings.Contains(strings.Join(paths, " "), "/"+page+"/videos") {
+		t.Errorf("no fallback request in %v", paths)
+	}
+}
