@@ -318,3 +318,44 @@ func validLedgerEntry(e LedgerEntry) error {
 	}
 	return nil
 }
+
+// ErrNotUnconfirmed is returned by LedgerResolve when the share is not
+// waiting for the person to confirm it.
+var ErrNotUnconfirmed = errors.New("that share is not waiting to be confirmed")
+
+// LedgerResolve settles an unconfirmed share as the person decided after
+// looking at the Page: shared records it done; otherwise it becomes pending
+// with NoCheck, to be posted again without a look. Resolving a share the
+// same way twice is not an error (the window and the CLI may both have
+// been used); any other state gives ErrNotUnconfirmed. One transaction.
+func (db *DB) LedgerResolve(k LedgerKey, shared bool) (LedgerEntry, error) {
+	var out LedgerEntry
+	err := db.update(func(tx *bolt.Tx) error {
+		var e LedgerEntry
+		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(k), &e)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !found:
+			return ErrNotUnconfirmed
+		case shared && e.State == LedgerDone, !shared && e.State == LedgerPending && e.NoCheck:
+			out = e
+			return nil
+		case e.State != LedgerUnconfirmed:
+			return ErrNotUnconfirmed
+		}
+		prev := e.State
+		e.UpdatedAt = db.now()
+		e.State, e.NoCheck, e.Reason = LedgerPending, true, "You asked to share it again."
+		if shared {
+			e.State, e.NoCheck, e.Reason, e.DoneAt = LedgerDone, false, "You confirmed the post on the Page.", e.UpdatedAt
+		}
+		out = e
+		return putLedger(tx, e, prev)
+	})
+	if err != nil {
+		return LedgerEntry{}, fmt.Errorf("settle share %s: %w", k, err)
+	}
+	return out, nil
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,40 @@ func TestLedgerKeepsUnconfirmedSharesInTheirOwnState(t *testing.T) {
 	}
 	if got, _ := db.LedgerInState(LedgerUnconfirmed); len(got) != 1 || got[0].LedgerKey != k {
 		t.Errorf("unconfirmed = %+v", got)
+	}
+}
+
+func TestLedgerResolveSettlesOnlyAnUnconfirmedShare(t *testing.T) {
+	db := openTest(t, newClock())
+	k := key("r1", "v1", "p1")
+	if _, err := db.LedgerResolve(k, true); !errors.Is(err, ErrNotUnconfirmed) {
+		t.Fatalf("resolve of a share never begun: %v, want ErrNotUnconfirmed", err)
+	}
+	_, _, _ = db.LedgerBegin(LedgerEntry{LedgerKey: k})
+	if _, err := db.LedgerResolve(k, false); !errors.Is(err, ErrNotUnconfirmed) {
+		t.Fatalf("resolve of a pending share: %v, want ErrNotUnconfirmed", err)
+	}
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.LedgerResolve(k, false)
+	if err != nil || again.State != LedgerPending || !again.NoCheck {
+		t.Fatalf("share again = %+v, %v; want pending without a look", again, err)
+	}
+	if pending, _ := db.LedgerPending(); len(pending) != 1 || !pending[0].NoCheck {
+		t.Errorf("pending after share again = %+v", pending)
+	}
+	if _, err := db.LedgerResolve(k, false); err != nil {
+		t.Errorf("asking twice to share again: %v", err)
+	}
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := db.LedgerResolve(k, true)
+	if err != nil || done.State != LedgerDone || done.NoCheck || done.DoneAt.IsZero() {
+		t.Fatalf("mark shared = %+v, %v; want done", done, err)
+	}
+	if _, err := db.LedgerResolve(k, true); err != nil {
+		t.Errorf("marking shared twice: %v", err)
 	}
 }
