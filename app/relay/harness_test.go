@@ -36,8 +36,8 @@ type world struct {
 	clock   *ManualClock
 	fake    *fakefb.Server
 	client  *fbclient.Client
-	faults  *graphFaults   // faults fakefb has no switch for; nil with worldOpts.httpClient
-	graph   Graph          // what the engine calls: client, or a test's wrapper of it
+	faults  *graphFaults // faults fakefb has no switch for; nil with worldOpts.httpClient
+	graph   Graph        // what the engine calls: client, or a test's wrapper of it
 	dbPath  string
 	db      *store.DB
 	secrets *memSecrets
