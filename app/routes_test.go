@@ -267,3 +267,22 @@ func TestTryingARouteShowsWhatItWouldShare(t *testing.T) {
 		t.Error("trying a route did not ask Facebook whether the source is live")
 	}
 }
+
+func TestAnUnconfirmedShareIsShownWithMarkSharedAndShareAgain(t *testing.T) {
+	g := editorGUI(t)
+	key := store.LedgerKey{RouteID: "r1", VideoID: "77", DestinationID: "9002"}
+	_, _, err := g.db.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: "Vespers"})
+	must(t, err)
+	must(t, g.db.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerUnconfirmed, VideoTitle: "Vespers"}))
+	g.view.refresh()
+	if text := allText(g.view.routes); !strings.Contains(text, "Vespers — "+relay.UnconfirmedSentence("Ada's Choir")) {
+		t.Fatalf("the window does not say the share is unconfirmed:\n%s", text)
+	}
+	var labels []string
+	for _, b := range buttons(g.view.routes) {
+		labels = append(labels, b.Text)
+	}
+	if got := strings.Join(labels, ","); !strings.Contains(got, "Mark shared,Share again") {
+		t.Errorf("buttons %q, want Mark shared and Share again", got)
+	}
+}
