@@ -48,6 +48,10 @@ type BatchResult struct {
 //
 // err is the first request-level failure, for the caller's pacing and
 // health checks only; it decides nothing about any one operation.
+//
+// Facebook answers in request order, one response per operation, to be
+// judged one by one; each operation counts as a call against the limits:
+// https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) Batch(ctx context.Context, tok Token, ops []BatchOp) ([]BatchResult, error) {
 	results := make([]BatchResult, len(ops))
 	var first, stopped error
@@ -82,6 +86,9 @@ func failChunk(chunk []BatchOp, out []BatchResult, err error) {
 	}
 }
 
+// Once a rate limit is reached every further request fails until the count
+// drops: https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+//
 // stopReason says why the requests after a failed one must not be sent
 // (nil: send them): the context ended, a token died, or Facebook asked to
 // slow down. The unsent operations' error is never ambiguous.

@@ -12,8 +12,9 @@ import (
 
 // Looking for an earlier post (after a try whose outcome is unknown) has
 // its own bounded, growing backoff: each look reads the Page's posts, and
-// a look that keeps failing must neither hammer Facebook (calls made while
-// throttled still count, and a Page's limit also blocks its real posts)
+// a look that keeps failing must neither hammer Facebook (a throttled
+// Page's requests all fail, its real posts too:
+// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/)
 // nor loop silently. After MaxChecks failed looks, or at once when
 // Facebook refuses the look itself, the share is left unconfirmed for the
 // person to settle.
