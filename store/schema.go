@@ -8,6 +8,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the database layout this build writes. Each step of
@@ -212,7 +213,7 @@ func migrateLedgerByShare(tx *bolt.Tx) error {
 		return err
 	}
 	for _, name := range [][]byte{bucketLedger, bucketLedgerState, bucketLedgerVideo, bucketLedgerDest} {
-		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return fmt.Errorf("drop bucket %s: %w", name, err)
 		}
 	}
