@@ -47,16 +47,16 @@ func (f *faultTally) add(g faultTally) {
 }
 
 func (f faultTally) String() string {
-	mean := 0.0
-	if f.expected > 0 {
-		mean = float64(f.calls) / float64(f.expected)
+	calls := "Graph calls per share not measured"
+	if f.calls > 0 && f.expected > 0 {
+		calls = fmt.Sprintf("Graph calls per share max %d, mean %.2f", f.maxCalls, float64(f.calls)/float64(f.expected))
 	}
 	return fmt.Sprintf("%d schedules: %d shares expected, %d posts, %d duplicates, %d missed, %d stray; "+
-		"%d could not confirm (%d not shown to the person); Graph calls per share max %d, mean %.2f; "+
+		"%d could not confirm (%d not shown to the person); %s; "+
 		"injected %d kills, %d dropped-after-write, %d failures, %d timeouts, %d token deaths, "+
 		"%d failed batch requests, %d route changes mid-live, %d imports mid-live, %d refused looks",
 		f.schedules, f.expected, f.posted, f.duplicates, f.missed, f.stray,
-		f.unconfirmed, f.unseen, f.maxCalls, mean,
+		f.unconfirmed, f.unseen, calls,
 		f.kills, f.drops, f.failures, f.timeouts, f.deaths,
 		f.chunkFaults, f.routeChanges, f.imports, f.lookFaults)
 }
