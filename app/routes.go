@@ -336,3 +336,54 @@ func (v *mainView) deleteRoute(id string) error {
 	v.refresh()
 	return nil
 }
+
+// unconfirmedRows lists the shares LiveRoute could not confirm: each says
+// so, with "Mark shared" for a post the person finds on the Page and
+// "Share again" for one they do not. Nothing is retried by itself.
+func (v *mainView) unconfirmedRows() []fyne.CanvasObject {
+	if v.g.db == nil {
+		return nil
+	}
+	waiting, err := v.g.db.LedgerInState(store.LedgerUnconfirmed)
+	if err != nil || len(waiting) == 0 {
+		return nil
+	}
+	dests := v.destinationNames()
+	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(
+		"Check these Pages — LiveRoute could not tell whether the post went out:",
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	for _, e := range waiting {
+		rows = append(rows, v.unconfirmedRow(e, dests))
+	}
+	return append(rows, widget.NewSeparator())
+}
+
+func (v *mainView) unconfirmedRow(e store.LedgerEntry, dests map[string]store.Destination) fyne.CanvasObject {
+	name := e.DestinationID
+	if d, ok := dests[e.DestinationID]; ok && d.Name != "" {
+		name = d.Name
+	}
+	text := relay.UnconfirmedSentence(name)
+	if e.VideoTitle != "" {
+		text = e.VideoTitle + " — " + text
+	}
+	resolve := func(shared bool) func() {
+		return func() {
+			if err := v.g.resolveShare(e.LedgerKey, shared); err != nil {
+				v.g.log.Error("settle an unconfirmed share", "err", err)
+				dialog.ShowError(err, v.g.win)
+			}
+			v.refresh()
+		}
+	}
+	shared := widget.NewButtonWithIcon("Mark shared", theme.ConfirmIcon(), resolve(true))
+	again := widget.NewButtonWithIcon("Share again", theme.ViewRefreshIcon(), resolve(false))
+	return container.NewBorder(nil, nil, nil, container.NewHBox(shared, again), wrapLabel(text))
+}
+
+func (g *GUI) resolveShare(key store.LedgerKey, shared bool) error {
+	if g.svc == nil {
+		return errNoService
+	}
+	return g.svc.ResolveShare(key, shared)
+}

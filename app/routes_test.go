@@ -267,3 +267,42 @@ func TestTryingARouteShowsWhatItWouldShare(t *testing.T) {
 		t.Error("trying a route did not ask Facebook whether the source is live")
 	}
 }
+
+func TestAnUnconfirmedShareIsShownWithMarkSharedAndShareAgain(t *testing.T) {
+	dir := t.TempDir()
+	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	must(t, svc.DB.PutDestination(store.Destination{ID: "9002", Name: "Ada's Choir", Kind: store.KindPage}))
+	key := store.LedgerKey{RouteID: "r1", VideoID: "77", DestinationID: "9002"}
+	_, _, err = svc.DB.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: "Vespers"})
+	must(t, err)
+	must(t, svc.DB.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerUnconfirmed, VideoTitle: "Vespers"}))
+
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	if text := allText(g.view.routes); !strings.Contains(text, "Vespers — "+relay.UnconfirmedSentence("Ada's Choir")) {
+		t.Fatalf("the window does not say the share is unconfirmed:\n%s", text)
+	}
+	var shared, again *widgetButton
+	for _, b := range buttons(g.view.routes) {
+		switch b.Text {
+		case "Mark shared":
+			shared = b
+		case "Share again":
+			again = b
+		}
+	}
+	if shared == nil || again == nil {
+		t.Fatalf("no Mark shared / Share again in %q", allText(g.view.routes))
+	}
+	test.Tap(shared)
+	if got, _, _ := svc.DB.LedgerGet(key); got.State != store.LedgerDone {
+		t.Errorf("ledger state %s after Mark shared, want done", got.State)
+	}
+	if strings.Contains(allText(g.view.routes), "Vespers — ") {
+		t.Error("the settled share is still listed")
+	}
+}

@@ -122,7 +122,7 @@ func (v *mainView) closeDialog() {
 
 // refresh reloads routes and activity from the database. UI goroutine only.
 func (v *mainView) refresh() {
-	v.routes.Objects = append(v.assistedRows(), v.routeRows()...)
+	v.routes.Objects = append(append(v.unconfirmedRows(), v.assistedRows()...), v.routeRows()...)
 	v.routes.Refresh()
 	v.activity.Objects = v.activityRows()
 	v.activity.Refresh()

@@ -22,11 +22,20 @@ type BatchOp struct {
 	Token       Token      // this operation's own token (its appsecret_proof is added); zero: the batch's
 }
 
-// BatchResult is one operation's outcome.
+// BatchResult is one operation's outcome. Each operation is decided from
+// its own result: a batch of more than MaxBatch operations goes out as
+// several requests, and one request's failure says nothing about the
+// operations another request carried.
 type BatchResult struct {
 	Code int             // the operation's HTTP status (0: no answer)
 	Body json.RawMessage // its JSON answer
-	Err  error           // an *Error; ambiguous (IsAmbiguous) when a write got no clear answer
+	// Err is why the operation has no good answer: its own error, or the
+	// failure of the whole request that carried it (Whole). For a write it
+	// is ambiguous (IsAmbiguous) when the write may have landed anyway.
+	Err error
+	// Whole reports that Err is the failure of the request as a whole (or
+	// that the operation was never sent), not an answer about the operation.
+	Whole bool
 }
 
 // ErrBatchWithoutToken is Batch called without the batch's own token: a
@@ -34,26 +43,33 @@ type BatchResult struct {
 var ErrBatchWithoutToken = errors.New("a Graph batch needs its own access token")
 
 // Batch runs ops in Graph batch requests of at most MaxBatch operations
-// each, in order, and returns one result per op in op order. tok is the
-// batch's token, used by ops without their own. err is the first failure of
-// a whole request; its operations carry that error too. After a dead token
-// or a rate limit the remaining requests are not sent. tok is required:
-// Facebook refuses a batch without its own access_token even when every
-// operation carries one (https://developers.facebook.com/docs/graph-api/batch-requests).
+// each, in order, and returns one result per op in op order; tok is the
+// batch's token, used by ops without their own. A request that fails as a
+// whole gives its error to its own operations only, ambiguous for writes
+// when the request may have been applied. After a dead token or a rate
+// limit, or once ctx ends, the remaining requests are not sent: their
+// operations fail unambiguously.
+//
+// err is the first request-level failure, for the caller's pacing and
+// health checks only; it decides nothing about any one operation.
+//
+// Facebook answers in request order, one response per operation, to be
+// judged one by one; each operation counts as a call against the limits:
+// https://developers.facebook.com/docs/graph-api/batch-requests
+//
+// tok is required: Facebook refuses a batch without its own access_token
+// even when every operation carries one.
 func (c *Client) Batch(ctx context.Context, tok Token, ops []BatchOp) ([]BatchResult, error) {
 	if tok.IsZero() {
 		return nil, ErrBatchWithoutToken
 	}
 	results := make([]BatchResult, len(ops))
-	var first error
-	stopped := error(nil)
+	var first, stopped error
 	for start := 0; start < len(ops); start += MaxBatch {
 		chunk := ops[start:min(start+MaxBatch, len(ops))]
 		out := results[start : start+len(chunk)]
 		if stopped != nil {
-			for i := range out {
-				out[i].Err = stopped
-			}
+			failChunk(chunk, out, stopped)
 			continue
 		}
 		err := c.batchChunk(ctx, tok, chunk, out)
@@ -63,23 +79,44 @@ func (c *Client) Batch(ctx context.Context, tok Token, ops []BatchOp) ([]BatchRe
 		if first == nil {
 			first = err
 		}
-		for i, op := range chunk {
-			out[i].Err = err
-			if !isWrite(op.Method) && IsAmbiguous(err) {
-				out[i].Err = fmt.Errorf("batch request failed: %w", errTransport)
-			}
-		}
-		if ctx.Err() != nil {
-			stopped = fmt.Errorf("batch stopped before this operation was sent: %w", ctx.Err())
-		} else if cl := Classify(err); cl == ClassNeedsReconnect || cl == ClassRateLimited {
-			var fe *Error
-			errors.As(err, &fe)
-			cp := *fe
-			cp.Ambiguous = false
-			stopped = fmt.Errorf("batch stopped before this operation was sent: %w", &cp)
-		}
+		failChunk(chunk, out, err)
+		stopped = stopReason(ctx, err)
 	}
 	return results, first
+}
+
+// failChunk gives a request's failure to the operations it carried. A read
+// cannot have changed anything, so it is never ambiguous.
+func failChunk(chunk []BatchOp, out []BatchResult, err error) {
+	for i, op := range chunk {
+		out[i] = BatchResult{Err: err, Whole: true}
+		if !isWrite(op.Method) && IsAmbiguous(err) {
+			out[i].Err = fmt.Errorf("batch request failed: %w", errTransport)
+		}
+	}
+}
+
+// Once a rate limit is reached every further request fails until the count
+// drops: https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+//
+// stopReason says why the requests after a failed one must not be sent
+// (nil: send them): the context ended, a token died, or Facebook asked to
+// slow down. The unsent operations' error is never ambiguous.
+func stopReason(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("batch stopped before this operation was sent: %w", ctx.Err())
+	}
+	cl := Classify(err)
+	if cl != ClassNeedsReconnect && cl != ClassRateLimited {
+		return nil
+	}
+	var fe *Error
+	if !errors.As(err, &fe) {
+		return nil
+	}
+	cp := *fe
+	cp.Ambiguous = false
+	return fmt.Errorf("batch stopped before this operation was sent: %w", &cp)
 }
 
 // PostLinkOp is PostLink as a batch operation.

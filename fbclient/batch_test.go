@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/liveroute/liveroute/fbclient"
@@ -154,5 +158,49 @@ func TestABatchWithoutItsOwnTokenIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	}
 	if len(e.fb.Posts(e.pages[0])) != 0 {
 		t.Fatal("a post was made")
+	}
+}
+
+// refuseBatchRequest answers the batch request number n (1-based) itself
+// with Facebook's error, without passing it on: nothing it carried was
+// applied, as when the whole request is refused.
+type refuseBatchRequest struct {
+	next   http.RoundTripper
+	n      int
+	status int
+	body   string
+	seen   atomic.Int32
+}
+
+func (r *refuseBatchRequest) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && (req.URL.Path == "/" || strings.HasSuffix(req.URL.Path, ".0/")) {
+		if int(r.seen.Add(1)) == r.n {
+			return &http.Response{StatusCode: r.status, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(r.body)), Request: req}, nil
+		}
+	}
+	return r.next.RoundTrip(req)
+}
+
+func TestAFailedSecondRequestLeavesTheFirstRequestsResultsAlone(t *testing.T) {
+	e := newGraphEnv(t, 60)
+	ops := shareOps(t, e, e.pages, "Live")
+	refuse := &refuseBatchRequest{next: http.DefaultTransport.(*http.Transport).Clone(), n: 2, status: http.StatusBadRequest,
+		body: `{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}`}
+	c := fbclient.New(fbclient.Config{GraphURL: e.fb.URL, FacebookURL: e.fb.URL, AppID: e.app.ID,
+		AppSecret: fbclient.Token(e.app.Secret), Now: e.clock.Now, HTTPClient: &http.Client{Transport: refuse}})
+	res, err := c.Batch(context.Background(), e.userTok, ops)
+	if fbclient.Classify(err) != fbclient.ClassInvalid {
+		t.Fatalf("err %v, want the second request's #100", err)
+	}
+	for i, r := range res[:50] {
+		if _, perr := fbclient.PostIDFromResult(r); perr != nil || r.Whole {
+			t.Fatalf("op %d of the first request: %v (whole %v), want its post", i, perr, r.Whole)
+		}
+	}
+	for i, r := range res[50:] {
+		if fbclient.Classify(r.Err) != fbclient.ClassInvalid || !r.Whole || fbclient.IsAmbiguous(r.Err) {
+			t.Fatalf("op %d of the second request: %v (whole %v), want its request's #100, not ambiguous", 50+i, r.Err, r.Whole)
+		}
 	}
 }

@@ -36,7 +36,9 @@ func childLedgerWriter() {
 		}
 	}
 	for i := 0; ; i++ {
-		k := LedgerKey{RouteID: route, VideoID: "video-" + strconv.Itoa(i), DestinationID: "page-1"}
+		// Each round shares its own lives: a share is one per live and
+		// Page whatever the route, so reused video IDs would collide.
+		k := LedgerKey{RouteID: route, VideoID: route + "-video-" + strconv.Itoa(i), DestinationID: "page-1"}
 		if _, _, err := db.LedgerBegin(LedgerEntry{LedgerKey: k}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -143,7 +145,7 @@ func assertLedgerTruthful(t *testing.T, db *DB, route string, begun, done int) {
 		pending[e.LedgerKey] = true
 	}
 	for i := 0; ; i++ {
-		k := LedgerKey{RouteID: route, VideoID: "video-" + strconv.Itoa(i), DestinationID: "page-1"}
+		k := LedgerKey{RouteID: route, VideoID: route + "-video-" + strconv.Itoa(i), DestinationID: "page-1"}
 		e, ok, err := db.LedgerGet(k)
 		if err != nil {
 			t.Fatal(err)

@@ -3,9 +3,9 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,9 +24,17 @@ const (
 	LedgerAssistedOpen LedgerState = "assisted-open"
 	LedgerAssistedDone LedgerState = "assisted-done"
 	LedgerMissed       LedgerState = "missed"
+	// LedgerUnconfirmed is a share whose outcome LiveRoute could not learn:
+	// a try may have posted, and the look for that post failed every time
+	// (or Facebook refused the look). It is never retried by itself: the
+	// person opens the Page and marks it shared, or asks to share again.
+	LedgerUnconfirmed LedgerState = "unconfirmed"
 )
 
-// LedgerKey names one share: a live video of a route to one destination.
+// LedgerKey names one share: a live video to one destination. A live is
+// shared to a destination once whatever the routes: the ledger is keyed by
+// (VideoID, DestinationID), and RouteID records which route shared it.
+// Looking a share up ignores RouteID.
 type LedgerKey struct {
 	RouteID       string `json:"route_id"`
 	VideoID       string `json:"video_id"`
@@ -45,12 +53,18 @@ type LedgerEntry struct {
 	CreatedAt  time.Time   `json:"created_at"`
 	UpdatedAt  time.Time   `json:"updated_at"`
 	DoneAt     time.Time   `json:"done_at,omitzero"`
+	// NoCheck is set on a pending share the person asked to share again
+	// after it could not be confirmed: it is posted without a look first.
+	// The engine clears it before the post goes out, so a crash after the
+	// post leads to a look, never to a second post.
+	NoCheck bool `json:"no_check,omitempty"`
 }
 
 // LedgerBegin records e as pending if its key is new (created is true) and
 // returns the stored entry; an existing entry is returned untouched, so a
-// share already begun or done is never begun again. One transaction, synced
-// to disk before it returns.
+// share already begun or done is never begun again — also when another
+// route begins it (the key is the video and the destination). One
+// transaction, synced to disk before it returns.
 func (db *DB) LedgerBegin(e LedgerEntry) (stored LedgerEntry, created bool, err error) {
 	e.State = LedgerPending
 	if err := validLedgerEntry(e); err != nil {
@@ -144,22 +158,18 @@ func (db *DB) LedgerInState(state LedgerState) ([]LedgerEntry, error) {
 	return out, nil
 }
 
-// LedgerByVideo returns every share of one live video, ordered by route
-// then destination.
+// LedgerByVideo returns every share of one live video, ordered by
+// destination.
 func (db *DB) LedgerByVideo(videoID string) ([]LedgerEntry, error) {
 	var out []LedgerEntry
 	err := db.view(func(tx *bolt.Tx) error {
+		// The ledger's own keys start with the video.
 		prefix := append([]byte(videoID), 0)
-		ledger := tx.Bucket(bucketLedger)
-		c := tx.Bucket(bucketLedgerVideo).Cursor()
-		for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			route, dest, ok := strings.Cut(string(k[len(prefix):]), "\x00")
-			if !ok {
-				return fmt.Errorf("bad video index key %q", k)
-			}
-			e, err := ledgerAt(ledger, ledgerKey(LedgerKey{RouteID: route, VideoID: videoID, DestinationID: dest}))
-			if err != nil {
-				return err
+		c := tx.Bucket(bucketLedger).Cursor()
+		for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var e LedgerEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("read ledger entry %q: %w", k, err)
 			}
 			out = append(out, e)
 		}
@@ -191,11 +201,8 @@ func (db *DB) LedgerByDestination(destID string, limit int) ([]LedgerEntry, erro
 			if len(rest) < 8 {
 				return fmt.Errorf("bad destination index key %q", k)
 			}
-			route, video, ok := strings.Cut(string(rest[8:]), "\x00")
-			if !ok {
-				return fmt.Errorf("bad destination index key %q", k)
-			}
-			e, err := ledgerAt(ledger, ledgerKey(LedgerKey{RouteID: route, VideoID: video, DestinationID: destID}))
+			video := string(rest[8:])
+			e, err := ledgerAt(ledger, ledgerKey(LedgerKey{VideoID: video, DestinationID: destID}))
 			if err != nil {
 				return err
 			}
@@ -211,12 +218,18 @@ func (db *DB) LedgerByDestination(destID string, limit int) ([]LedgerEntry, erro
 
 // String names the share in errors and logs.
 func (k LedgerKey) String() string {
-	return fmt.Sprintf("(route %s, video %s, destination %s)", k.RouteID, k.VideoID, k.DestinationID)
+	return fmt.Sprintf("(video %s, destination %s)", k.VideoID, k.DestinationID)
 }
 
-// ledgerKey is route \0 video \0 destination; IDs never hold NUL.
+// Share is k without its route: the identity of a share, one per live
+// video and destination.
+func (k LedgerKey) Share() LedgerKey {
+	return LedgerKey{VideoID: k.VideoID, DestinationID: k.DestinationID}
+}
+
+// ledgerKey is video \0 destination (schema 3); IDs never hold NUL.
 func ledgerKey(k LedgerKey) []byte {
-	return []byte(k.RouteID + "\x00" + k.VideoID + "\x00" + k.DestinationID)
+	return []byte(k.VideoID + "\x00" + k.DestinationID)
 }
 
 func ledgerAt(ledger *bolt.Bucket, key []byte) (LedgerEntry, error) {
@@ -252,23 +265,21 @@ func indexLedger(tx *bolt.Tx, e LedgerEntry, prev LedgerState) error {
 		return fmt.Errorf("index state: %w", err)
 	}
 	if prev != "" {
-		return nil // the video and destination keys never change
+		return nil // the destination key never changes
 	}
-	vk := []byte(e.VideoID + "\x00" + e.RouteID + "\x00" + e.DestinationID)
-	if err := tx.Bucket(bucketLedgerVideo).Put(vk, nil); err != nil {
-		return fmt.Errorf("index video: %w", err)
-	}
-	dk := make([]byte, 0, len(e.DestinationID)+len(e.RouteID)+len(e.VideoID)+10)
-	dk = append(dk, e.DestinationID...)
-	dk = append(dk, 0)
-	dk = binary.BigEndian.AppendUint64(dk, uint64(e.CreatedAt.UnixNano()))
-	dk = append(dk, e.RouteID...)
-	dk = append(dk, 0)
-	dk = append(dk, e.VideoID...)
-	if err := tx.Bucket(bucketLedgerDest).Put(dk, nil); err != nil {
+	if err := tx.Bucket(bucketLedgerDest).Put(destIndexKey(e), nil); err != nil {
 		return fmt.Errorf("index destination: %w", err)
 	}
 	return nil
+}
+
+// destIndexKey is destination \0 created(8, big endian) video.
+func destIndexKey(e LedgerEntry) []byte {
+	dk := make([]byte, 0, len(e.DestinationID)+len(e.VideoID)+9)
+	dk = append(dk, e.DestinationID...)
+	dk = append(dk, 0)
+	dk = binary.BigEndian.AppendUint64(dk, uint64(e.CreatedAt.UnixNano()))
+	return append(dk, e.VideoID...)
 }
 
 func stateIndexKey(s LedgerState, key []byte) []byte {
@@ -290,7 +301,8 @@ func validLedgerEntry(e LedgerEntry) error {
 		return err
 	}
 	switch e.State {
-	case LedgerPending, LedgerDone, LedgerFailed, LedgerSkipped, LedgerAssistedOpen, LedgerAssistedDone, LedgerMissed:
+	case LedgerPending, LedgerDone, LedgerFailed, LedgerSkipped, LedgerAssistedOpen, LedgerAssistedDone, LedgerMissed,
+		LedgerUnconfirmed:
 	default:
 		return fmt.Errorf("the ledger state %q is not valid", e.State)
 	}
@@ -305,4 +317,45 @@ func validLedgerEntry(e LedgerEntry) error {
 		}
 	}
 	return nil
+}
+
+// ErrNotUnconfirmed is returned by LedgerResolve when the share is not
+// waiting for the person to confirm it.
+var ErrNotUnconfirmed = errors.New("that share is not waiting to be confirmed")
+
+// LedgerResolve settles an unconfirmed share as the person decided after
+// looking at the Page: shared records it done; otherwise it becomes pending
+// with NoCheck, to be posted again without a look. Resolving a share the
+// same way twice is not an error (the window and the CLI may both have
+// been used); any other state gives ErrNotUnconfirmed. One transaction.
+func (db *DB) LedgerResolve(k LedgerKey, shared bool) (LedgerEntry, error) {
+	var out LedgerEntry
+	err := db.update(func(tx *bolt.Tx) error {
+		var e LedgerEntry
+		found, err := getJSON(tx.Bucket(bucketLedger), ledgerKey(k), &e)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !found:
+			return ErrNotUnconfirmed
+		case shared && e.State == LedgerDone, !shared && e.State == LedgerPending && e.NoCheck:
+			out = e
+			return nil
+		case e.State != LedgerUnconfirmed:
+			return ErrNotUnconfirmed
+		}
+		prev := e.State
+		e.UpdatedAt = db.now()
+		e.State, e.NoCheck, e.Reason = LedgerPending, true, "You asked to share it again."
+		if shared {
+			e.State, e.NoCheck, e.Reason, e.DoneAt = LedgerDone, false, "You confirmed the post on the Page.", e.UpdatedAt
+		}
+		out = e
+		return putLedger(tx, e, prev)
+	})
+	if err != nil {
+		return LedgerEntry{}, fmt.Errorf("settle share %s: %w", k, err)
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -113,7 +114,7 @@ func TestLedgerQueriesFollowStateChanges(t *testing.T) {
 		return true
 	}
 	pending, _ := db.LedgerPending()
-	if want := []LedgerKey{key("r1", "v1", "p1"), key("r1", "v2", "p1")}; !equal(keys(pending), want) {
+	if want := []LedgerKey{key("r1", "v2", "p1")}; !equal(keys(pending), want) {
 		t.Errorf("pending = %v, want %v", keys(pending), want)
 	}
 	open, _ := db.LedgerInState(LedgerAssistedOpen)
@@ -121,11 +122,12 @@ func TestLedgerQueriesFollowStateChanges(t *testing.T) {
 		t.Errorf("assisted-open = %v, want %v", keys(open), want)
 	}
 	byVideo, _ := db.LedgerByVideo("v1")
-	if want := []LedgerKey{key("r1", "v1", "p1"), key("r1", "v1", "p2"), key("r2", "v1", "p1")}; !equal(keys(byVideo), want) {
+	// r2 shared (v1, p1), which r1 had begun: one share, recorded under r2.
+	if want := []LedgerKey{key("r2", "v1", "p1"), key("r1", "v1", "p2")}; !equal(keys(byVideo), want) {
 		t.Errorf("by video = %v, want %v", keys(byVideo), want)
 	}
 	byDest, _ := db.LedgerByDestination("p1", 0)
-	if want := []LedgerKey{key("r1", "v2", "p1"), key("r2", "v1", "p1"), key("r1", "v1", "p1")}; !equal(keys(byDest), want) {
+	if want := []LedgerKey{key("r1", "v2", "p1"), key("r2", "v1", "p1")}; !equal(keys(byDest), want) {
 		t.Errorf("by destination (newest first) = %v, want %v", keys(byDest), want)
 	}
 	limited, _ := db.LedgerByDestination("p1", 2)
@@ -134,5 +136,77 @@ func TestLedgerQueriesFollowStateChanges(t *testing.T) {
 	}
 	if none, _ := db.LedgerByDestination("p", 0); len(none) != 0 {
 		t.Errorf("a destination ID that prefixes another matched: %v", keys(none))
+	}
+}
+
+func TestLedgerBeginUnderAnotherRouteReturnsTheShareAlreadyBegun(t *testing.T) {
+	clock := newClock()
+	db := openTest(t, clock)
+	first, created, err := db.LedgerBegin(LedgerEntry{LedgerKey: key("r1", "v1", "p1")})
+	if err != nil || !created {
+		t.Fatalf("first LedgerBegin: created=%v err=%v", created, err)
+	}
+	clock.Add(time.Minute)
+	again, created, err := db.LedgerBegin(LedgerEntry{LedgerKey: key("r2", "v1", "p1")})
+	if err != nil || created {
+		t.Fatalf("LedgerBegin of the same live and Page under another route: created=%v err=%v, want the existing share", created, err)
+	}
+	if again.RouteID != "r1" || !again.CreatedAt.Equal(first.CreatedAt) {
+		t.Errorf("got %+v, want route r1's entry begun at %v", again, first.CreatedAt)
+	}
+	if got, ok, _ := db.LedgerGet(key("r9", "v1", "p1")); !ok || got.RouteID != "r1" {
+		t.Errorf("LedgerGet under any route = %+v %v, want the one share", got, ok)
+	}
+}
+
+func TestLedgerKeepsUnconfirmedSharesInTheirOwnState(t *testing.T) {
+	db := openTest(t, newClock())
+	k := key("r1", "v1", "p1")
+	if _, _, err := db.LedgerBegin(LedgerEntry{LedgerKey: k}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed, Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := db.LedgerPending(); len(pending) != 0 {
+		t.Errorf("an unconfirmed share is still pending: %+v", pending)
+	}
+	if got, _ := db.LedgerInState(LedgerUnconfirmed); len(got) != 1 || got[0].LedgerKey != k {
+		t.Errorf("unconfirmed = %+v", got)
+	}
+}
+
+func TestLedgerResolveSettlesOnlyAnUnconfirmedShare(t *testing.T) {
+	db := openTest(t, newClock())
+	k := key("r1", "v1", "p1")
+	if _, err := db.LedgerResolve(k, true); !errors.Is(err, ErrNotUnconfirmed) {
+		t.Fatalf("resolve of a share never begun: %v, want ErrNotUnconfirmed", err)
+	}
+	_, _, _ = db.LedgerBegin(LedgerEntry{LedgerKey: k})
+	if _, err := db.LedgerResolve(k, false); !errors.Is(err, ErrNotUnconfirmed) {
+		t.Fatalf("resolve of a pending share: %v, want ErrNotUnconfirmed", err)
+	}
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.LedgerResolve(k, false)
+	if err != nil || again.State != LedgerPending || !again.NoCheck {
+		t.Fatalf("share again = %+v, %v; want pending without a look", again, err)
+	}
+	if pending, _ := db.LedgerPending(); len(pending) != 1 || !pending[0].NoCheck {
+		t.Errorf("pending after share again = %+v", pending)
+	}
+	if _, err := db.LedgerResolve(k, false); err != nil {
+		t.Errorf("asking twice to share again: %v", err)
+	}
+	if err := db.LedgerPut(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := db.LedgerResolve(k, true)
+	if err != nil || done.State != LedgerDone || done.NoCheck || done.DoneAt.IsZero() {
+		t.Fatalf("mark shared = %+v, %v; want done", done, err)
+	}
+	if _, err := db.LedgerResolve(k, true); err != nil {
+		t.Errorf("marking shared twice: %v", err)
 	}
 }

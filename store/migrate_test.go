@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,8 +101,8 @@ func TestOpenUpgradesASchema1Database(t *testing.T) {
 	}
 	var version string
 	_ = db.bolt.View(func(tx *bolt.Tx) error { version = string(tx.Bucket(bucketVersion).Get(keySchema)); return nil })
-	if version != "2" {
-		t.Errorf("schema version after upgrade = %q, want 2", version)
+	if version != strconv.Itoa(SchemaVersion) {
+		t.Errorf("schema version after upgrade = %q, want %d", version, SchemaVersion)
 	}
 	// The upgraded database is a valid one to reopen.
 	db.Close()

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the database layout this build writes. Each step of
 // migrations moves a database one version up; all run in one transaction,
 // so a crash mid-way leaves the old version intact.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // appMarker tells a LiveRoute database from another app's bbolt file.
 const appMarker = "LiveRoute"
@@ -26,10 +27,12 @@ var (
 	bucketSettings     = []byte("settings")
 	bucketLedger       = []byte("ledger")
 	bucketActivity     = []byte("activity")
-	// Ledger indexes (schema 2): keys only, values empty.
+	// Ledger indexes (schema 2): keys only, values empty. Schema 3 keys the
+	// ledger by video \0 destination, which makes the video index its own
+	// key order, and drops the route from the index keys.
 	bucketLedgerState = []byte("ledger_state") // state \0 ledger key
-	bucketLedgerVideo = []byte("ledger_video") // video \0 route \0 destination
-	bucketLedgerDest  = []byte("ledger_dest")  // destination \0 created(8, big endian) route \0 video
+	bucketLedgerVideo = []byte("ledger_video") // schema 2 only: video \0 route \0 destination
+	bucketLedgerDest  = []byte("ledger_dest")  // destination \0 created(8, big endian) video
 
 	keySchema = []byte("schema")
 	keyApp    = []byte("app")
@@ -40,12 +43,15 @@ var bucketsByVersion = map[int][][]byte{
 	1: {bucketVersion, bucketAccounts, bucketDestinations, bucketRoutes, bucketSettings, bucketLedger, bucketActivity},
 	2: {bucketVersion, bucketAccounts, bucketDestinations, bucketRoutes, bucketSettings, bucketLedger, bucketActivity,
 		bucketLedgerState, bucketLedgerVideo, bucketLedgerDest},
+	3: {bucketVersion, bucketAccounts, bucketDestinations, bucketRoutes, bucketSettings, bucketLedger, bucketActivity,
+		bucketLedgerState, bucketLedgerDest},
 }
 
 // migrations[i] moves a database from version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
 	migrateCreate,        // 0 → 1
 	migrateLedgerIndexes, // 1 → 2
+	migrateLedgerByShare, // 2 → 3
 }
 
 // schemaVersion reads the version of tx's database: 0 for a fresh file.
@@ -165,6 +171,95 @@ func migrateLedgerIndexes(tx *bolt.Tx) error {
 		if err := json.Unmarshal(v, &e); err != nil {
 			return fmt.Errorf("read ledger entry: %w", err)
 		}
-		return indexLedger(tx, e, "")
+		return indexLedgerV2(tx, e)
 	})
+}
+
+// indexLedgerV2 indexes one entry as schema 2 did; the step to schema 3
+// rebuilds every index, so this only has to be complete, not current.
+func indexLedgerV2(tx *bolt.Tx, e LedgerEntry) error {
+	key := []byte(e.RouteID + "\x00" + e.VideoID + "\x00" + e.DestinationID)
+	if err := tx.Bucket(bucketLedgerState).Put(stateIndexKey(e.State, key), nil); err != nil {
+		return fmt.Errorf("index state: %w", err)
+	}
+	return tx.Bucket(bucketLedgerVideo).Put([]byte(e.VideoID+"\x00"+e.RouteID+"\x00"+e.DestinationID), nil)
+}
+
+// migrateLedgerByShare re-keys the ledger from (route, video, destination)
+// to (video, destination): one live is shared to a destination once,
+// whatever the routes. Entries of one share under several routes (the bug
+// this fixes could make them) become one: the one that says most about
+// what Facebook has (see shareRank), begun at the earliest of their starts
+// so a look for an earlier post covers every try.
+func migrateLedgerByShare(tx *bolt.Tx) error {
+	merged := map[string]LedgerEntry{}
+	var order []string
+	err := tx.Bucket(bucketLedger).ForEach(func(k, v []byte) error {
+		var e LedgerEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("read ledger entry %q: %w", k, err)
+		}
+		id := string(ledgerKey(e.LedgerKey))
+		old, seen := merged[id]
+		if !seen {
+			order = append(order, id)
+			merged[id] = e
+			return nil
+		}
+		merged[id] = mergeShare(old, e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketLedger, bucketLedgerState, bucketLedgerVideo, bucketLedgerDest} {
+		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return fmt.Errorf("drop bucket %s: %w", name, err)
+		}
+	}
+	for _, name := range [][]byte{bucketLedger, bucketLedgerState, bucketLedgerDest} {
+		if _, err := tx.CreateBucket(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	for _, id := range order {
+		if err := putLedger(tx, merged[id], ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeShare keeps, of two entries of one share, the one that says most,
+// with the earliest start of both.
+func mergeShare(a, b LedgerEntry) LedgerEntry {
+	keep, other := a, b
+	if shareRank(b.State) > shareRank(a.State) {
+		keep, other = b, a
+	}
+	if !other.CreatedAt.IsZero() && (keep.CreatedAt.IsZero() || other.CreatedAt.Before(keep.CreatedAt)) {
+		keep.CreatedAt = other.CreatedAt
+	}
+	return keep
+}
+
+// shareRank orders states by what they tell of Facebook: a post made
+// beats everything; an unknown outcome (pending, unconfirmed) beats a
+// failure, because it must still be looked at before anything is posted.
+func shareRank(s LedgerState) int {
+	switch s {
+	case LedgerDone, LedgerAssistedDone:
+		return 6
+	case LedgerPending:
+		return 5
+	case LedgerUnconfirmed:
+		return 4
+	case LedgerAssistedOpen:
+		return 3
+	case LedgerFailed:
+		return 2
+	case LedgerMissed:
+		return 1
+	}
+	return 0
 }

@@ -66,7 +66,10 @@ func (s Settings) LoginPort() int {
 // slower would share a live long after it started.
 const (
 	MinPollInterval = 5 * time.Second
-	MaxPollInterval = time.Hour
+	// DefaultPollInterval is 120 polls an hour: 60 % of a Page's budget
+	// (4,800 calls a day, 200 an hour), the rest left for shares and checks.
+	DefaultPollInterval = 30 * time.Second
+	MaxPollInterval     = time.Hour
 )
 
 var (
@@ -78,7 +81,7 @@ var (
 // DefaultSettings are the settings of a fresh install.
 func DefaultSettings() Settings {
 	return Settings{
-		PollInterval:  30 * time.Second, // 120 polls an hour: 60 % of a Page's budget (200/h), the rest for shares
+		PollInterval:  DefaultPollInterval,
 		APIVersion:    "v27.0",
 		Notifications: true,
 		Transport:     TransportLoopback,

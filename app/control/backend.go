@@ -30,6 +30,11 @@ type Engine interface {
 	Resume(ctx context.Context) (Health, error)
 	// RoutesChanged tells the engine the routes in the database changed.
 	RoutesChanged(ctx context.Context) error
+	// ResolveShare settles a share the engine could not confirm, as the
+	// person decided after looking at the Page: shared marks it done,
+	// otherwise it is posted again. store.ErrNotUnconfirmed when that
+	// share is not waiting.
+	ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -132,6 +137,12 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 			return nil, err
 		}
 		return b.groupShared(a)
+	case CmdSharesShared, CmdSharesAgain:
+		var a SharesArgs
+		if err := decodeArgs(req.Args, &a); err != nil {
+			return nil, err
+		}
+		return b.resolveShare(ctx, a, req.Cmd == CmdSharesShared)
 	case CmdHistory:
 		var a HistoryArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -451,7 +462,7 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
 		})
 	}
-	shares, err := b.groupShares()
+	shares, err := b.waitingShares()
 	if err != nil {
 		return nil, err
 	}
@@ -463,24 +474,87 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 	return out, nil
 }
 
-// groupShares returns the group shares waiting for the person and those
-// they finished, as history entries.
-func (b Backend) groupShares() ([]HistoryEntry, error) {
+// waitingShares returns, as history entries, the group shares waiting for
+// the person and those they finished, and the shares LiveRoute could not
+// confirm that wait for them to check the Page.
+func (b Backend) waitingShares() ([]HistoryEntry, error) {
 	names, err := b.destinationNames()
 	if err != nil {
 		return nil, err
 	}
 	var out []HistoryEntry
-	for _, state := range []store.LedgerState{store.LedgerAssistedOpen, store.LedgerAssistedDone} {
+	for _, state := range []store.LedgerState{store.LedgerAssistedOpen, store.LedgerAssistedDone, store.LedgerUnconfirmed} {
 		entries, err := b.DB.LedgerInState(state)
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range entries {
+			if state == store.LedgerUnconfirmed {
+				out = append(out, unconfirmedEntry(e, names))
+				continue
+			}
 			out = append(out, groupShareEntry(e, names))
 		}
 	}
 	return out, nil
+}
+
+// unconfirmedEntry describes a share LiveRoute could not confirm.
+func unconfirmedEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
+	msg := e.Reason
+	if msg == "" {
+		page := names[e.DestinationID]
+		if page == "" {
+			page = e.DestinationID
+		}
+		msg = "Could not confirm the share to " + page + ": open the Page to check."
+	}
+	return HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "unconfirmed", State: string(e.State), Message: msg,
+		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
+}
+
+// resolveShare settles a share LiveRoute could not confirm: through the
+// running engine, which also posts a share again at once, or on the
+// database of a stopped app, which posts it at its next start.
+func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (HistoryEntry, error) {
+	key := store.LedgerKey{VideoID: a.VideoID, DestinationID: a.DestinationID}
+	var err error
+	if b.Engine != nil {
+		err = b.Engine.ResolveShare(ctx, key, shared)
+	} else {
+		_, err = b.DB.LedgerResolve(key, shared)
+	}
+	if errors.Is(err, store.ErrNotUnconfirmed) {
+		return HistoryEntry{}, errorf(CodeNotFound, "no share of that live video to that Page is waiting to be confirmed; `liveroute history` lists the waiting ones with their IDs")
+	}
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	e, _, err := b.DB.LedgerGet(key)
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	names, err := b.destinationNames()
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	title, page := "your live video", names[e.DestinationID]
+	if e.VideoTitle != "" {
+		title = "“" + e.VideoTitle + "”"
+	}
+	if page == "" {
+		page = e.DestinationID
+	}
+	h := HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "shared", State: string(e.State),
+		Message: "Recorded " + title + " as shared to " + page,
+		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
+	if !shared {
+		h.Kind, h.Message = "retry", "Sharing "+title+" to "+page+" again"
+		if b.Engine == nil {
+			h.Message = "LiveRoute will share " + title + " to " + page + " again when it starts"
+		}
+	}
+	return h, nil
 }
 
 // groupShareEntry describes one group share of the ledger for the history.

@@ -129,6 +129,8 @@ func init() {
 		{"groups add", groupsAddUsage, runGroupsAdd},
 		{"groups list", groupsListUsage, runGroupsList},
 		{"groups shared", groupsSharedUsage, runGroupsShared},
+		{"shares shared", sharesSharedUsage, runSharesResolve},
+		{"shares again", sharesAgainUsage, runSharesResolve},
 		{"history", historyUsage, runHistory},
 		{"export", exportUsage, runExport},
 		{"import", importUsage, runImport},
@@ -570,6 +572,30 @@ func runGroupsShared(ctx context.Context, c *cli, cmd *command, args []string) i
 	}
 	rawArgs, _ := json.Marshal(GroupsSharedArgs{RouteID: pos[0], VideoID: pos[1], DestinationID: pos[2]})
 	raw, err := c.call(ctx, Request{Cmd: CmdGroupsShared, Args: rawArgs}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	var h HistoryEntry
+	if err := c.print(raw, &h, false, func(w io.Writer) { fmt.Fprintf(w, "%s.\n", h.Message) }); err != nil {
+		return c.fail(cmd, err)
+	}
+	return ExitOK
+}
+
+// runSharesResolve runs "shares shared" and "shares again": the person's
+// answer for a share LiveRoute could not confirm.
+func runSharesResolve(ctx context.Context, c *cli, cmd *command, args []string) int {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	pos, code, ok := c.parse(cmd, fs, args, 2, 2)
+	if !ok {
+		return code
+	}
+	req := Request{Cmd: CmdSharesShared}
+	if cmd.name == "shares again" {
+		req.Cmd = CmdSharesAgain
+	}
+	req.Args, _ = json.Marshal(SharesArgs{VideoID: pos[0], DestinationID: pos[1]})
+	raw, err := c.call(ctx, req, false)
 	if err != nil {
 		return c.fail(cmd, err)
 	}

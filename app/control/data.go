@@ -117,8 +117,10 @@ type HistoryEntry struct {
 	RouteID       string    `json:"route_id,omitempty"`
 	VideoID       string    `json:"video_id,omitempty"`
 	DestinationID string    `json:"destination_id,omitempty"`
-	// State is set on the group shares: "assisted-open" while one waits
-	// for the person, "assisted-done" once they shared it.
+	// State is set on the entries that wait for the person: a group share,
+	// "assisted-open" while it waits and "assisted-done" once they shared
+	// it; a share LiveRoute could not confirm, "unconfirmed" while it
+	// waits for them to check the Page.
 	State string `json:"state,omitempty"`
 }
 
@@ -156,6 +158,13 @@ type GroupsAddArgs struct {
 // the person finished.
 type GroupsSharedArgs struct {
 	RouteID       string `json:"route_id"`
+	VideoID       string `json:"video_id"`
+	DestinationID string `json:"destination_id"`
+}
+
+// SharesArgs are the arguments of shares.shared and shares.again: the
+// share LiveRoute could not confirm, by live video and Page.
+type SharesArgs struct {
 	VideoID       string `json:"video_id"`
 	DestinationID string `json:"destination_id"`
 }

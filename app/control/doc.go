@@ -25,8 +25,8 @@
 // Commands and their args: show, status, routes.list, routes.add
 // (RoutesAddArgs), routes.remove (RoutesRemoveArgs), check, pause
 // (PauseArgs), resume, pages.add (PagesAddArgs), groups.add
-// (GroupsAddArgs), groups.list, groups.shared (GroupsSharedArgs), history
-// (HistoryArgs).
+// (GroupsAddArgs), groups.list, groups.shared (GroupsSharedArgs),
+// shares.shared and shares.again (SharesArgs), history (HistoryArgs).
 // Codes: invalid, not_found, not_running, failed.
 //
 // # JSON output
@@ -77,9 +77,10 @@
 //
 //	{"id": "...", "name": "...", "kind": "page" | "group", "status": "ok", "url": "..."}
 //
-// history: an array of HistoryEntry, newest first; groups shared: one:
+// history: an array of HistoryEntry, newest first; groups shared, shares
+// shared and shares again: one:
 //
 //	{"time": "...", "kind": "share", "message": "...",
 //	 "route_id": "...", "video_id": "...", "destination_id": "...",   // ids optional
-//	 "state": "assisted-open" | "assisted-done"}                        // group shares only
+//	 "state": "assisted-open" | "assisted-done" | "unconfirmed" | ...}  // waiting shares only
 package control

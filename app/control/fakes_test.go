@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/liveroute/liveroute/store"
 )
 
 // fakeEngine stands in for app/relay's engine, which this package only
@@ -25,6 +27,8 @@ type fakeEngine struct {
 	pausedUntil   *time.Time
 	routesChanged int
 	checks        int
+	resolved      int
+	db            *store.DB // what ResolveShare settles
 }
 
 func (e *fakeEngine) Show() error {
@@ -76,6 +80,16 @@ func (e *fakeEngine) Resume(context.Context) (Health, error) {
 	defer e.mu.Unlock()
 	e.paused, e.pausedUntil = false, nil
 	return e.health(), nil
+}
+
+// ResolveShare settles the share on db, as the engine does.
+func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
+	e.mu.Lock()
+	db := e.db
+	e.resolved++
+	e.mu.Unlock()
+	_, err := db.LedgerResolve(key, shared)
+	return err
 }
 
 func (e *fakeEngine) RoutesChanged(context.Context) error {

@@ -128,8 +128,12 @@ func writeHistory(w io.Writer, h []HistoryEntry, loc *time.Location) {
 	}
 	for _, e := range h {
 		fmt.Fprintf(w, "%s  %-10s %s\n", e.Time.In(loc).Format(time.DateTime), e.Kind, e.Message)
-		if e.State == string(store.LedgerAssistedOpen) {
+		switch e.State {
+		case string(store.LedgerAssistedOpen):
 			fmt.Fprintf(w, "%31s when done: liveroute groups shared %s %s %s\n", "", e.RouteID, e.VideoID, e.DestinationID)
+		case string(store.LedgerUnconfirmed):
+			fmt.Fprintf(w, "%31s the post is there: liveroute shares shared %s %s\n", "", e.VideoID, e.DestinationID)
+			fmt.Fprintf(w, "%31s it is not:         liveroute shares again %s %s\n", "", e.VideoID, e.DestinationID)
 		}
 	}
 }

@@ -47,6 +47,8 @@ const (
 	CmdGroupsAdd    = "groups.add"
 	CmdGroupsList   = "groups.list"
 	CmdGroupsShared = "groups.shared"
+	CmdSharesShared = "shares.shared"
+	CmdSharesAgain  = "shares.again"
 )
 
 // ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute

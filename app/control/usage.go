@@ -30,6 +30,7 @@ Commands:
   pages add ID|URL          add a Page that Facebook's login did not list
   groups add|list|shared    add a Facebook group by its address, list groups,
                             mark a group share done
+  shares shared|again       settle a share LiveRoute could not confirm
   history                   show what LiveRoute did
   export FILE | import FILE move routes and settings to another computer
   run --headless            run without a desktop, logging instead of a tray
@@ -38,7 +39,7 @@ Commands:
   help [COMMAND]            show this help, or a command's
 
 Commands talk to the running LiveRoute; when it is not running, status,
-routes, pages, groups and history work on its database directly.
+routes, pages, groups, shares and history work on its database directly.
 Run 'liveroute COMMAND --help' for a command's details; the README's
 "From a terminal" section has examples.
 
@@ -161,6 +162,21 @@ Records that you shared a live video to a group yourself, as the window's
 you, each with this command and its IDs.
 `
 
+const sharesSharedUsage = `Usage: liveroute shares shared VIDEO_ID PAGE_ID
+
+When LiveRoute could not confirm a share (Facebook did not answer, and
+looking for the post on the Page failed), it asks you to check the Page.
+If the post is there, this records it as shared, as the window's "Mark
+shared" does. 'liveroute history' lists these shares with their IDs.
+`
+
+const sharesAgainUsage = `Usage: liveroute shares again VIDEO_ID PAGE_ID
+
+When LiveRoute could not confirm a share and the post is not on the Page,
+this shares it again (once, without looking first), as the window's "Share
+again" does. A stopped LiveRoute shares it when it starts.
+`
+
 const historyUsage = `Usage: liveroute history [--limit N] [--json]
 
 Shows what LiveRoute did, newest first, with the group shares waiting for
@@ -213,6 +229,10 @@ var groupUsage = map[string]string{
 	"pages": "Usage: liveroute pages add ID|URL\n\n" +
 		"  add      add a Page by ID or address\n\n" +
 		"Run 'liveroute pages add --help' for details.\n",
+	"shares": "Usage: liveroute shares shared|again VIDEO_ID PAGE_ID\n\n" +
+		"  shared   the post is on the Page: record it as shared\n" +
+		"  again    the post is not there: share it again\n\n" +
+		"Run 'liveroute shares <subcommand> --help' for details.\n",
 	"groups": "Usage: liveroute groups add|list|shared\n\n" +
 		"  add      add a group by its address\n  list     list the groups\n" +
 		"  shared   mark a group share done\n\n" +

@@ -105,7 +105,7 @@ func TestRealProcessKillLeavesEveryShareExactlyOnce(t *testing.T) {
 		childPosts += postedByChild
 		w.engine = w.newEngine(15 * time.Second)
 		w.start()
-		for i := 0; i < 40 && !w.allShared(lives); i++ {
+		for i := 0; i < 40 && !w.allSettled(lives); i++ {
 			w.advance(30 * time.Second)
 		}
 		got := faultTally{schedules: 1, kills: 1, drops: drops}

@@ -32,6 +32,7 @@ type Store interface {
 	LedgerPut(store.LedgerEntry) error
 	LedgerGet(store.LedgerKey) (store.LedgerEntry, bool, error)
 	LedgerPending() ([]store.LedgerEntry, error)
+	LedgerResolve(k store.LedgerKey, shared bool) (store.LedgerEntry, error)
 	AddActivity(store.Activity) error
 }
 

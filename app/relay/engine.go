@@ -20,12 +20,15 @@ import (
 
 // Defaults for Config's zero fields.
 const (
-	DefaultPollInterval = 15 * time.Second
+	DefaultPollInterval = store.DefaultPollInterval
 	DefaultHealthEvery  = 6 * time.Hour
 	DefaultJitter       = 0.1
 	DefaultRetryBase    = 2 * time.Second
 	DefaultRetryMax     = 2 * time.Minute
 	DefaultMaxAttempts  = 12
+	DefaultCheckBase    = 30 * time.Second
+	DefaultCheckMax     = 10 * time.Minute
+	DefaultMaxChecks    = 6
 )
 
 // Config wires an Engine to its parts. Graph, Store and Secrets are required.
@@ -48,6 +51,12 @@ type Config struct {
 	RetryBase, RetryMax time.Duration
 	// MaxAttempts is how many times one share is tried before it fails.
 	MaxAttempts int
+	// CheckBase and CheckMax bound the exponential backoff between looks
+	// for an earlier post that failed; MaxChecks is how many failed looks
+	// in a row leave the share unconfirmed for the person. The defaults
+	// spend about 15 minutes and 6 reads of the Page on one share.
+	CheckBase, CheckMax time.Duration
+	MaxChecks           int
 }
 
 // Engine is the running relay. Its methods are safe for concurrent use.
@@ -91,6 +100,7 @@ type Engine struct {
 // Counts are the engine's share outcomes since it was made.
 type Counts struct {
 	Detected, Shared, Failed, Missed, Assisted, Retries int
+	Unconfirmed                                         int // shares left for the person to confirm
 	DroppedEvents                                       uint64
 }
 
@@ -149,6 +159,15 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.CheckBase <= 0 {
+		cfg.CheckBase = DefaultCheckBase
+	}
+	if cfg.CheckMax <= 0 {
+		cfg.CheckMax = DefaultCheckMax
+	}
+	if cfg.MaxChecks <= 0 {
+		cfg.MaxChecks = DefaultMaxChecks
 	}
 	e := &Engine{
 		cfg:        cfg,

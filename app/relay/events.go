@@ -27,12 +27,13 @@ type LiveDetected struct {
 	Video   fbclient.LiveVideo
 }
 
-// ShareResult is where one share (route, video, destination) ended up.
+// ShareResult is where one share (video, destination; Key.RouteID the
+// route that shared it) ended up.
 type ShareResult struct {
 	Key    store.LedgerKey
-	State  store.LedgerState // done, failed, skipped
+	State  store.LedgerState // done, failed, skipped, unconfirmed (the person settles it)
 	PostID string
-	Reason string // failed, skipped: why, as a sentence for the person
+	Reason string // failed, skipped, unconfirmed: why, as a sentence for the person
 }
 
 // AssistedShare is one Group the person shares to by hand.

@@ -36,6 +36,8 @@ type world struct {
 	clock   *ManualClock
 	fake    *fakefb.Server
 	client  *fbclient.Client
+	faults  *graphFaults // faults fakefb has no switch for; nil with worldOpts.httpClient
+	graph   Graph        // what the engine calls: client, or a test's wrapper of it
 	dbPath  string
 	db      *store.DB
 	secrets *memSecrets
@@ -65,6 +67,7 @@ type worldOpts struct {
 	httpClient   *http.Client
 	pollInterval time.Duration
 	start        time.Time // the clock's start; default t0
+	wrapGraph    func(Graph) Graph
 }
 
 // memSecrets is a keychain in memory.
@@ -118,11 +121,17 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	}
 	hc := o.httpClient
 	if hc == nil {
-		hc = &http.Client{Timeout: timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+		w.faults = newGraphFaults()
+		hc = &http.Client{Timeout: timeout, Transport: w.faults}
+		t.Cleanup(w.faults.next.(*http.Transport).CloseIdleConnections)
 	}
 	t.Cleanup(hc.CloseIdleConnections)
 	w.client = fbclient.New(fbclient.Config{GraphURL: fake.URL, FacebookURL: fake.URL, AppID: testAppID,
 		AppSecret: testAppSecret, HTTPClient: hc, Now: clock.Now})
+	w.graph = w.client
+	if o.wrapGraph != nil {
+		w.graph = o.wrapGraph(w.client)
+	}
 
 	w.dbPath = filepath.Join(t.TempDir(), "liveroute.db")
 	w.openDB()
@@ -174,7 +183,7 @@ func (w *world) mintTokens() {
 }
 
 func (w *world) newEngine(interval time.Duration) *Engine {
-	return New(Config{Graph: w.client, Store: w.db, Secrets: w.secrets, Clock: w.clock,
+	return New(Config{Graph: w.graph, Store: w.db, Secrets: w.secrets, Clock: w.clock,
 		Rand: w.rng.Float64, Logger: testLogger(),
 		PollInterval: interval, Jitter: -1, RetryBase: time.Second, RetryMax: 30 * time.Second})
 }

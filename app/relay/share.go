@@ -12,8 +12,9 @@ import (
 	"github.com/liveroute/liveroute/store"
 )
 
-// job is one share on its way: (route, video, destination), with a pending
-// ledger entry already on disk.
+// job is one share on its way: (video, destination), begun by the route
+// in key, with a pending ledger entry already on disk. The engine holds
+// at most one job per share (key.Share()), whatever the routes.
 type job struct {
 	key        store.LedgerKey
 	sourceID   string
@@ -25,34 +26,47 @@ type job struct {
 	since      time.Time // when the share began, for the existing-post search
 	attempts   int
 	check      bool               // the outcome of an earlier try is unknown: look for the post before posting
+	checks     int                // looks that failed in a row; bounded by Config.MaxChecks
+	forced     bool               // the person asked to share again: post even if the live ended, without a look
 	ended      bool               // the live is over (as of the last poll)
 	latest     fbclient.LiveVideo // the video as the last poll saw it; guarded by Engine.mu
 	inflight   bool
 	note       string // said with the outcome: why a crosspost became a link post
 }
 
+// id is the job's place in Engine.jobs: the share, without the route.
+func (j *job) id() store.LedgerKey { return j.key.Share() }
+
 // resumePendingLocked queues a share left pending by a previous run. Its
-// outcome is unknown, so it is checked before any retry, and it waits for
-// its source's first poll to learn whether the live is still on.
+// outcome is unknown, so it is checked before any retry (unless the person
+// asked to share it again), and it waits for its source's first poll to
+// learn whether the live is still on. A share whose route is gone stays
+// pending: the next route that sees the live on that destination takes it
+// up (LedgerBegin hands it the pending entry).
 func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
-	var route *store.Route
-	for i := range e.routes {
-		if e.routes[i].ID == p.RouteID {
-			route = &e.routes[i]
-		}
-	}
+	route := e.routeLocked(p.RouteID)
 	if route == nil || !route.Enabled {
-		return // stays pending until its route is enabled again
+		return
 	}
 	for _, t := range route.Targets {
 		if t.DestinationID != p.DestinationID {
 			continue
 		}
 		v := fbclient.LiveVideo{ID: p.VideoID, PermalinkURL: p.VideoURL, Title: p.VideoTitle, Status: "LIVE"}
-		e.jobs[p.LedgerKey] = &job{key: p.LedgerKey, sourceID: route.SourceID, sourceName: route.SourceName,
+		j := &job{key: p.LedgerKey, sourceID: route.SourceID, sourceName: route.SourceName,
 			target: t, dest: e.dests[t.DestinationID], video: v, due: e.cfg.Clock.Now(), since: p.CreatedAt,
-			attempts: p.Attempts, check: true}
+			attempts: p.Attempts, check: !p.NoCheck, forced: p.NoCheck}
+		e.jobs[j.id()] = j
 	}
+}
+
+func (e *Engine) routeLocked(id string) *store.Route {
+	for i := range e.routes {
+		if e.routes[i].ID == id {
+			return &e.routes[i]
+		}
+	}
+	return nil
 }
 
 // runSharer sends due shares: everything due at once goes out together,
@@ -127,7 +141,9 @@ func (e *Engine) collectLocked(now time.Time) (ready []*job, next time.Time) {
 		if _, dead := e.dead[store.PageTokenKey(j.key.DestinationID)]; dead {
 			continue // held until a reconnect; nothing is lost
 		}
-		if j.due.After(now) && !j.ended {
+		// An ended live with nothing to look up is settled at once; a look
+		// (or a share the person asked for) keeps its backoff.
+		if j.due.After(now) && (!j.ended || j.check || j.forced) {
 			if next.IsZero() || j.due.Before(next) {
 				next = j.due
 			}
@@ -153,63 +169,15 @@ func (e *Engine) release(jobs []*job) {
 	e.mu.Unlock()
 }
 
-// send carries one round of due shares through: settle ended lives, fail
-// flagged destinations, check ambiguous ones, then crosspost and batch-post.
+// send carries one round of due shares through: each job is readied
+// (settled if it needs no post), crossposts go first, and the link posts
+// go out in one Graph batch, each job decided by its own result.
 func (e *Engine) send(ctx context.Context, jobs []*job) {
-	var posts, crossposts []*job
-	var opsTok fbclient.Token
-	var ops []fbclient.BatchOp
+	var round postRound
+	var crossposts []*job
 	for _, j := range jobs {
-		if isAssisted(j.target, j.dest) {
-			// Left pending by a run that died before opening it for the person.
-			if a, ok := e.openAssisted(j); ok {
-				e.mu.Lock()
-				delete(e.jobs, j.key)
-				e.mu.Unlock()
-				e.publish(AssistedSharesPending{RouteID: j.key.RouteID, Video: j.video, Shares: []AssistedShare{a}})
-			} else {
-				e.release([]*job{j})
-			}
-			continue
-		}
-		if j.dest.Status != "" {
-			e.finish(j, store.LedgerFailed, "", flagSentence(j.dest))
-			continue
-		}
-		tok, err := e.token(store.PageTokenKey(j.key.DestinationID))
-		if err != nil && !errors.Is(err, store.ErrSecretNotFound) {
-			// The keychain is locked or slow: nothing is wrong with the Page.
-			e.cfg.Logger.Warn("keychain", "err", err)
-			e.retryLater(j)
-			continue
-		}
-		if err != nil {
-			e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
-			e.finish(j, store.LedgerFailed, "", "LiveRoute has no access to "+nameOf(j.dest)+".")
-			continue
-		}
-		if j.check {
-			id, found, err := e.findEarlierPost(ctx, tok, j)
-			if err != nil {
-				e.failed(ctx, j, err, false)
-				continue
-			}
-			if found {
-				e.finish(j, store.LedgerDone, id, "")
-				continue
-			}
-			e.mu.Lock()
-			j.check = false
-			e.mu.Unlock()
-		}
-		e.mu.Lock()
-		ended := j.ended // the watcher updates it
-		e.mu.Unlock()
-		if ended {
-			e.mu.Lock()
-			delete(e.jobs, j.key)
-			e.mu.Unlock()
-			e.missed(j.key, j.video, "The live ended before LiveRoute could share it.")
+		tok, ok := e.ready(ctx, j)
+		if !ok {
 			continue
 		}
 		j.attempts++
@@ -217,11 +185,7 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			crossposts = append(crossposts, j)
 			continue
 		}
-		if opsTok.IsZero() {
-			opsTok = tok
-		}
-		ops = append(ops, fbclient.PostLinkOp(tok, j.key.DestinationID, e.message(j), j.video.PermalinkURL))
-		posts = append(posts, j)
+		round.add(j, tok, e.message(j))
 	}
 	for _, j := range e.sendCrossposts(ctx, crossposts) {
 		// Facebook did not crosspost: a link post carries the live instead.
@@ -230,59 +194,198 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			e.retryLater(j)
 			continue
 		}
-		if opsTok.IsZero() {
-			opsTok = tok
-		}
-		ops = append(ops, fbclient.PostLinkOp(tok, j.key.DestinationID, e.message(j), j.video.PermalinkURL))
-		posts = append(posts, j)
+		round.add(j, tok, e.message(j))
 	}
-	if len(ops) == 0 {
+	e.postBatch(ctx, round)
+}
+
+// postRound is the link posts of one round, in batch order.
+type postRound struct {
+	jobs []*job
+	ops  []fbclient.BatchOp
+}
+
+func (r *postRound) add(j *job, tok fbclient.Token, message string) {
+	r.jobs = append(r.jobs, j)
+	r.ops = append(r.ops, fbclient.PostLinkOp(tok, j.key.DestinationID, message, j.video.PermalinkURL))
+}
+
+// ready settles a job that needs no post (a group share, a flagged
+// destination, an earlier post found, a live that ended) and returns the
+// Page token to post with when it does need one.
+func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
+	if isAssisted(j.target, j.dest) {
+		e.reopenAssisted(j)
+		return "", false
+	}
+	if j.dest.Status != "" {
+		e.finish(j, store.LedgerFailed, "", flagSentence(j.dest))
+		return "", false
+	}
+	tok, ok := e.pageToken(j)
+	if !ok {
+		return "", false
+	}
+	if !e.checkEarlierPost(ctx, tok, j) {
+		return "", false
+	}
+	if e.settleIfEnded(j) {
+		return "", false
+	}
+	if j.forced && !e.clearForced(j) {
+		return "", false
+	}
+	return tok, true
+}
+
+// reopenAssisted opens a group share left pending by a run that died
+// before opening it for the person.
+func (e *Engine) reopenAssisted(j *job) {
+	a, ok := e.openAssisted(j)
+	if !ok {
+		e.release([]*job{j})
 		return
 	}
-	// The batch request itself goes with the user token (every item carries
-	// its own Page token); a Page token would make one Page's trouble
-	// every item's. Without a usable user token, the first Page's serves.
+	e.mu.Lock()
+	delete(e.jobs, j.id())
+	e.mu.Unlock()
+	e.publish(AssistedSharesPending{RouteID: j.key.RouteID, Video: j.video, Shares: []AssistedShare{a}})
+}
+
+// pageToken returns the destination's Page token; without one the job is
+// put back (keychain trouble) or failed (no token: the Page must be granted
+// again).
+func (e *Engine) pageToken(j *job) (fbclient.Token, bool) {
+	tok, err := e.token(store.PageTokenKey(j.key.DestinationID))
+	if err != nil && !errors.Is(err, store.ErrSecretNotFound) {
+		// The keychain is locked or slow: nothing is wrong with the Page.
+		e.cfg.Logger.Warn("keychain", "err", err)
+		e.retryLater(j)
+		return "", false
+	}
+	if err != nil {
+		e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
+		e.finish(j, store.LedgerFailed, "", "LiveRoute has no access to "+nameOf(j.dest)+".")
+		return "", false
+	}
+	return tok, true
+}
+
+// checkEarlierPost looks for the post an earlier, unsure try may have
+// made, when there was one. It reports whether the job should go on to be
+// posted: false when the post was found (the share is done) or the look
+// failed (see checkFailed).
+func (e *Engine) checkEarlierPost(ctx context.Context, tok fbclient.Token, j *job) bool {
+	e.mu.Lock()
+	check := j.check
+	e.mu.Unlock()
+	if !check {
+		return true
+	}
+	id, found, err := e.findEarlierPost(ctx, tok, j)
+	switch {
+	case err != nil:
+		e.checkFailed(ctx, j, err)
+		return false
+	case found:
+		e.finish(j, store.LedgerDone, id, "")
+		return false
+	}
+	e.mu.Lock()
+	j.check = false
+	j.checks = 0
+	e.mu.Unlock()
+	return true
+}
+
+// settleIfEnded records a share of a live that ended before it could be
+// posted as missed, unless the person asked to share it anyway.
+func (e *Engine) settleIfEnded(j *job) bool {
+	e.mu.Lock()
+	ended := j.ended && !j.forced // the watcher updates ended
+	if ended {
+		delete(e.jobs, j.id())
+	}
+	e.mu.Unlock()
+	if ended {
+		e.missed(j.key, j.video, "The live ended before LiveRoute could share it.")
+	}
+	return ended
+}
+
+// clearForced makes the person's "share again" durable as an ordinary
+// pending share before the post goes out: if LiveRoute stops after the
+// post, the next start looks for it instead of posting a second time.
+func (e *Engine) clearForced(j *job) bool {
+	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
+		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+	if err != nil {
+		e.cfg.Logger.Warn("ledger", "err", err)
+		e.retryLater(j)
+		return false
+	}
+	return true
+}
+
+// postBatch sends the round's link posts in Graph batches and decides each
+// job from its own result: a batch of more than fbclient.MaxBatch goes as
+// several requests, and one request's failure says nothing of another's
+// posts.
+func (e *Engine) postBatch(ctx context.Context, round postRound) {
+	if len(round.ops) == 0 {
+		return
+	}
+	results, err := e.cfg.Graph.Batch(ctx, e.batchToken(round.ops[0].Token), round.ops)
+	e.afterCall(ctx, err)
+	for i, j := range round.jobs {
+		if i >= len(results) {
+			e.failed(ctx, j, fmt.Errorf("batch answer is missing item %d: %w", i, fbclient.ErrAmbiguous), true)
+			continue
+		}
+		e.decidePost(ctx, j, results[i])
+	}
+}
+
+// batchToken is the token the batch request itself goes with: the user
+// token (every item carries its own Page token), as a Page token would
+// make one Page's trouble every item's. Without a usable user token,
+// fallback (the first Page's) serves.
+func (e *Engine) batchToken(fallback fbclient.Token) fbclient.Token {
 	e.mu.Lock()
 	userKey := store.UserTokenKey(e.account.UserID)
 	_, userDead := e.dead[userKey]
 	e.mu.Unlock()
 	if !userDead {
 		if tok, err := e.token(userKey); err == nil {
-			opsTok = tok
+			return tok
 		}
 	}
-	results, err := e.cfg.Graph.Batch(ctx, opsTok, ops)
-	e.afterCall(ctx, err)
-	if err != nil && isAuthClass(fbclient.Classify(err)) {
-		// The batch's own token was refused: no item was tried. Hold them
-		// all until debug_token says which token died.
+	return fallback
+}
+
+// decidePost settles one job from its batch result.
+func (e *Engine) decidePost(ctx context.Context, j *job, r fbclient.BatchResult) {
+	if r.Whole && isAuthClass(fbclient.Classify(r.Err)) && !fbclient.IsAmbiguous(r.Err) {
+		// The request's own token was refused, or the request was never
+		// sent after one was: this item was not tried. Hold it until
+		// debug_token says which token died (afterCall asked).
 		e.mu.Lock()
-		for _, j := range posts {
-			j.inflight = false
-			j.attempts--
-		}
+		j.inflight = false
+		j.attempts--
 		e.suspect = true
 		e.broadcastLocked()
 		e.mu.Unlock()
-		e.poke(e.healthWake)
 		return
 	}
-	for i, j := range posts {
-		switch {
-		case err != nil:
-			e.failed(ctx, j, err, true)
-		case i >= len(results):
-			e.failed(ctx, j, fmt.Errorf("batch answer is missing item %d: %w", i, fbclient.ErrAmbiguous), true)
-		default:
-			id, ierr := fbclient.PostIDFromResult(results[i])
-			if ierr != nil {
-				e.afterItem(ierr)
-				e.failed(ctx, j, ierr, true)
-				continue
-			}
-			e.finish(j, store.LedgerDone, id, j.note)
+	id, err := fbclient.PostIDFromResult(r)
+	if err != nil {
+		if !r.Whole {
+			e.afterItem(err) // the request's own error went to afterCall
 		}
+		e.failed(ctx, j, err, true)
+		return
 	}
+	e.finish(j, store.LedgerDone, id, j.note)
 }
 
 // failed decides what an error means for one share: done (duplicate),
@@ -294,7 +397,7 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		return
 	}
 	class := fbclient.Classify(err)
-	ambiguous := wrote && (fbclient.IsAmbiguous(err) || class == fbclient.ClassUnknown)
+	ambiguous := wrote && mayHaveLanded(err)
 	switch class {
 	case fbclient.ClassDuplicate:
 		e.finish(j, store.LedgerDone, "", "Facebook already had this post.")
@@ -322,7 +425,13 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	}
-	// Transient, rate-limited or unknown: retry with backoff.
+	e.retryAfterError(j, err, ambiguous)
+}
+
+// retryAfterError puts back a share whose try failed for a passing
+// reason (transient, rate limited, unknown), looking first when the write
+// may have landed; after MaxAttempts clean refusals it fails.
+func (e *Engine) retryAfterError(j *job, err error, ambiguous bool) {
 	now := e.cfg.Clock.Now()
 	e.mu.Lock()
 	j.check = j.check || ambiguous
@@ -337,6 +446,26 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 	e.mu.Unlock()
 	_ = e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		Reason: reasonOf(err), VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+}
+
+// mayHaveLanded reports whether Facebook may have applied a write that
+// failed with err, so it must be looked up before any retry. Only a clear
+// refusal says nothing was written: a rate limit (#4, #17, #32, #613,
+// #80001…), an invalid parameter (#100), a dead token or missing
+// permission, a policy block, a duplicate. A 5xx, is_transient, code 1 or
+// 2, a timeout, a dropped connection, a null batch item or anything not
+// understood may have landed.
+// https://developers.facebook.com/docs/graph-api/guides/error-handling/
+// https://developers.facebook.com/docs/graph-api/batch-requests/
+func mayHaveLanded(err error) bool {
+	if fbclient.IsAmbiguous(err) {
+		return true
+	}
+	switch fbclient.Classify(err) {
+	case fbclient.ClassTransient, fbclient.ClassUnknown:
+		return true
+	}
+	return false
 }
 
 // retryLater puts a job back for one backoff step without counting a try.
@@ -383,7 +512,7 @@ func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) 
 		return
 	}
 	e.mu.Lock()
-	delete(e.jobs, j.key)
+	delete(e.jobs, j.id())
 	switch state {
 	case store.LedgerDone:
 		e.counts.Shared++

@@ -287,7 +287,7 @@ func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, sta
 	for _, t := range r.Targets {
 		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
 		e.mu.Lock()
-		_, queued := e.jobs[key]
+		_, queued := e.jobs[key.Share()]
 		e.mu.Unlock()
 		if queued {
 			continue // the sharer settles it: check, then missed
@@ -322,7 +322,7 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 	for _, t := range r.Targets {
 		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
 		e.mu.Lock()
-		_, queued := e.jobs[key]
+		_, queued := e.jobs[key.Share()]
 		dest := e.dests[t.DestinationID]
 		e.mu.Unlock()
 		if queued {
@@ -346,7 +346,7 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 			continue
 		}
 		e.mu.Lock()
-		e.jobs[key] = j
+		e.jobs[key.Share()] = j
 		e.mu.Unlock()
 	}
 	if fresh {

@@ -70,6 +70,10 @@ func (c controlEngine) Resume(context.Context) (control.Health, error) {
 	return healthOf(c.s.Engine.Status()), nil
 }
 
+func (c controlEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
+	return c.s.ResolveShare(key, shared)
+}
+
 func (c controlEngine) RoutesChanged(context.Context) error {
 	c.s.Engine.ReloadRoutes()
 	return nil

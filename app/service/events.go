@@ -36,6 +36,9 @@ func (s *Service) logEvent(ev relay.Event) {
 		switch ev.State {
 		case store.LedgerDone:
 			s.log.Info("live video shared", "to", name, "post", ev.PostID, "video", ev.Key.VideoID)
+		case store.LedgerUnconfirmed:
+			s.log.Warn("could not confirm the share: open the Page to check, then run `liveroute shares shared VIDEO PAGE` if the post is there or `liveroute shares again VIDEO PAGE` if not",
+				"to", name, "video", ev.Key.VideoID, "page", ev.Key.DestinationID)
 		default:
 			s.log.Warn("live video not shared", "to", name, "state", string(ev.State), "reason", ev.Reason, "video", ev.Key.VideoID)
 		}
