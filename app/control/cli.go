@@ -575,6 +575,11 @@ func runGroupsShared(ctx context.Context, c *cli, cmd *command, args []string) i
 	if err != nil {
 		return c.fail(cmd, err)
 	}
+	return c.printEntry(cmd, raw)
+}
+
+// printEntry prints the history entry a command answered with.
+func (c *cli) printEntry(cmd *command, raw json.RawMessage) int {
 	var h HistoryEntry
 	if err := c.print(raw, &h, false, func(w io.Writer) { fmt.Fprintf(w, "%s.\n", h.Message) }); err != nil {
 		return c.fail(cmd, err)
@@ -599,11 +604,7 @@ func runSharesResolve(ctx context.Context, c *cli, cmd *command, args []string) 
 	if err != nil {
 		return c.fail(cmd, err)
 	}
-	var h HistoryEntry
-	if err := c.print(raw, &h, false, func(w io.Writer) { fmt.Fprintf(w, "%s.\n", h.Message) }); err != nil {
-		return c.fail(cmd, err)
-	}
-	return ExitOK
+	return c.printEntry(cmd, raw)
 }
 
 func runHistory(ctx context.Context, c *cli, cmd *command, args []string) int {
