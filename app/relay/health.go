@@ -29,6 +29,11 @@ func (e *Engine) runHealth(ctx context.Context) {
 			next = e.machine.pauseUntil
 		}
 		e.mu.Unlock()
+		if until := e.pacer.until(); until.After(next) {
+			// Throttled: Facebook counts calls made while throttled too,
+			// so even health checks wait for the limit to lift.
+			next = until
+		}
 		timer := e.cfg.Clock.NewTimer(next.Sub(now))
 		p := &parking{timer: timer, changed: nil, wakes: []chan struct{}{e.healthWake, e.reloadWake}}
 		e.idle.park(p)
@@ -99,6 +104,16 @@ func (e *Engine) checkHealth(ctx context.Context) {
 	}
 	expires := earliest(info.ExpiresAt, info.DataAccessExpiresAt)
 	pageDead := map[string]string{}
+	if !info.Valid && !pageTokensOutlive(info) {
+		// The Page tokens died with the user token: asking about each
+		// one would spend an app-token call per Page (200 an hour per
+		// person, https://developers.facebook.com/docs/graph-api/overview/rate-limiting/)
+		// to learn nothing.
+		for _, key := range keys {
+			pageDead[key] = tokenReason(info)
+		}
+		keys = nil
+	}
 	for destID, key := range keys {
 		tok, err := e.token(key)
 		if err != nil {
@@ -141,6 +156,14 @@ func (e *Engine) checkHealth(ctx context.Context) {
 	e.broadcastLocked()
 	e.mu.Unlock()
 	e.poke(e.shareWake)
+}
+
+// pageTokensOutlive reports whether the Page tokens may still work while
+// the user token does not: only when it merely expired (190/463). A removed
+// app, a changed password, a checkpoint or an ended session (458, 459, 460,
+// 464, 467) end every token derived from the login (FACEBOOK.md's error table).
+func pageTokensOutlive(info fbclient.TokenInfo) bool {
+	return info.Error == nil || info.Error.Subcode == 463 || info.Error.Subcode == 0
 }
 
 // pageKeysLocked maps each Page in use (destination or source) to its token key.
