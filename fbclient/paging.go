@@ -89,6 +89,28 @@ func listAll[T any](ctx context.Context, c *Client, tok Token, path string, para
 	return out, nil
 }
 
+// firstPage GETs only the first page of a list and decodes each item into
+// a T, for lists whose newest items are all the reader needs.
+func firstPage[T any](ctx context.Context, c *Client, tok Token, path string, params url.Values) ([]T, error) {
+	body, err := c.send(ctx, "GET", tok, path, params)
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := decodePage(body)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
+	}
+	out := make([]T, 0, len(items))
+	for _, raw := range items {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("GET %s: decode item: %w", path, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // eachPage GETs the pages of a list in order and hands visit each raw
 // item, until visit says stop, the list ends, or more than maxPages pages
 // would be read (an error wrapping errTooManyPages). It follows cursors, and on time-based edges paging.next itself —
