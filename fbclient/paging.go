@@ -154,7 +154,10 @@ func eachPage(ctx context.Context, c *Client, tok Token, path string, params url
 }
 
 // pagingKeys are the parameters of a paging.next address that say which
-// page comes next; nothing else is taken from it.
+// page comes next; nothing else is taken from it. Cursor (before, after),
+// time (since, until) and offset paging with limit are documented at
+// https://developers.facebook.com/docs/graph-api/results/; __paging_token
+// and __previous are not, but time-paged next addresses carry them.
 var pagingKeys = [...]string{"until", "since", "__paging_token", "__previous", "after", "before", "limit", "offset"}
 
 // nextQuery is the query for the page after one: our own parameters
