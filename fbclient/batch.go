@@ -160,9 +160,10 @@ func (c *Client) batchChunk(ctx context.Context, tok Token, ops []BatchOp, out [
 		// The request carried every operation's token, not only tok.
 		var fe *Error
 		if errors.As(err, &fe) {
-			opToks := make([]Token, len(ops))
-			for i, op := range ops {
-				opToks[i] = op.Token
+			opToks := make([]Token, 0, len(ops)+1)
+			opToks = append(opToks, tok)
+			for _, op := range ops {
+				opToks = append(opToks, op.Token)
 			}
 			c.scrubberFor(nil, opToks...).graphError(fe)
 		}
@@ -177,7 +178,7 @@ func (c *Client) batchChunk(ctx context.Context, tok Token, ops []BatchOp, out [
 		return &Error{HTTPStatus: http.StatusOK, Message: "unreadable batch answer: " + err.Error(), Transient: true, Ambiguous: true}
 	}
 	for i, a := range answers {
-		out[i] = c.batchResult(ops[i], a)
+		out[i] = c.batchResult(ops[i], a, tok)
 	}
 	return nil
 }
@@ -217,8 +218,10 @@ func (c *Client) batchItem(op BatchOp) map[string]string {
 	return item
 }
 
-// batchResult turns one answer into a result.
-func (c *Client) batchResult(op BatchOp, a *batchAnswer) BatchResult {
+// batchResult turns one answer into a result. batchTok is the batch's own
+// token: an operation without one ran with it, and Facebook may quote
+// either in the operation's error.
+func (c *Client) batchResult(op BatchOp, a *batchAnswer, batchTok Token) BatchResult {
 	write := isWrite(op.Method)
 	if a == nil {
 		return BatchResult{Err: &Error{Message: "Facebook gave no answer for this batch operation (it timed out)",
@@ -229,7 +232,7 @@ func (c *Client) batchResult(op BatchOp, a *batchAnswer) BatchResult {
 	switch {
 	case isErr:
 		usage, _ := ParseUsage(a.Headers, c.cfg.Now())
-		c.finishError(fe, a.Code, write, usage, c.scrubberFor(op.Body, op.Token))
+		c.finishError(fe, a.Code, write, usage, c.scrubberFor(op.Body, op.Token, batchTok))
 		r.Err = fe
 	case a.Code != http.StatusOK:
 		r.Err = &Error{HTTPStatus: a.Code, Transient: a.Code >= 500, Ambiguous: write && a.Code >= 500,

@@ -204,3 +204,21 @@ func TestAFailedSecondRequestLeavesTheFirstRequestsResultsAlone(t *testing.T) {
 		}
 	}
 }
+
+func TestABatchItemErrorNeverShowsTheBatchsOwnToken(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	e.fb.EchoTokenInErrors(true)
+	e.fb.FailNext(1, fakefb.FailDeprecated)
+	// The operation carries no token of its own: it runs with the batch's.
+	res, err := e.c.Batch(context.Background(), e.userTok, []fbclient.BatchOp{{Method: "GET", RelativeURL: "me"}})
+	if err != nil || len(res) != 1 || res[0].Err == nil {
+		t.Fatalf("want the item's own error: %v %+v", err, res)
+	}
+	var fe *fbclient.Error
+	if !errors.As(res[0].Err, &fe) || !strings.Contains(fe.Message, "[access_token ") {
+		t.Fatalf("the fake did not quote a token, so the test shows nothing: %v", res[0].Err)
+	}
+	if strings.Contains(res[0].Err.Error(), e.userTok.Reveal()) || strings.Contains(fe.Message, e.userTok.Reveal()) {
+		t.Errorf("the batch's token is in the item's error: %v", res[0].Err)
+	}
+}

@@ -63,6 +63,8 @@ type Client struct {
 
 	mu    sync.Mutex
 	usage Usage // merged from the usage headers of recent answers
+
+	refusedLive refusedEdges // sources whose live_videos edge Facebook refused
 }
 
 // New returns a Client for cfg.

@@ -1,11 +1,13 @@
 package fbclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 )
 
 // CrosspostPartner is a Page that agreed to carry another Page's crossposts.
@@ -23,10 +25,13 @@ type CrosspostPartner struct {
 // the crossposted broadcast on pageID.
 //
 // Facebook raises no error for a crosspost it does not make: the partner
-// is simply missing from the LiveVideo's crossposted_broadcasts. That, and
-// Facebook's "invalid crossposting options" (-1/1363103), come back as an
-// error wrapping ErrNotCrossposted: nothing was posted, a link post may
-// carry the live instead.
+// is simply missing from the LiveVideo's crossposted_broadcasts. That, a
+// broadcast there that is not published, and Facebook's "invalid
+// crossposting options" (-1/1363103), come back as an error wrapping
+// ErrNotCrossposted: nothing was posted, a link post may carry the live
+// instead. An answer that does not say (no crossposted_broadcasts) is
+// checked by reading the live video back; if that cannot tell either, the
+// error wraps ErrAmbiguous: the crosspost may exist, look before posting.
 func (c *Client) Crosspost(ctx context.Context, pageTok Token, liveVideoID, pageID string) (broadcastID string, err error) {
 	if err := checkID(liveVideoID); err != nil {
 		return "", err
@@ -41,19 +46,58 @@ func (c *Client) Crosspost(ctx context.Context, pageTok Token, liveVideoID, page
 	actions, _ := json.Marshal([]map[string]string{{"page_id": pageID, "action": "enable_crossposting_and_create_post"}})
 	params := url.Values{
 		"crossposting_actions": {string(actions)},
-		"fields":               {"crossposted_broadcasts{from{id},status}"},
+		"fields":               {crosspostedFields},
 	}
+	what := fmt.Sprintf("crosspost live video %s to page %s", liveVideoID, pageID)
 	var out wireCrosspostAnswer
 	if err := c.call(ctx, "POST", pageTok, liveVideoID, params, &out); err != nil {
 		if isInvalidCrosspostOptions(err) {
-			return "", fmt.Errorf("crosspost live video %s to page %s: %w: %w", liveVideoID, pageID, ErrNotCrossposted, err)
+			return "", fmt.Errorf("%s: %w: %w", what, ErrNotCrossposted, err)
 		}
-		return "", fmt.Errorf("crosspost live video %s to page %s: %w", liveVideoID, pageID, err)
+		return "", fmt.Errorf("%s: %w", what, err)
 	}
-	if id, ok := out.broadcastOn(pageID); ok {
-		return id, nil
+	id, found, told := out.broadcastOn(pageID)
+	if !told {
+		var readErr error
+		if id, found, told, readErr = c.readCrossposted(ctx, pageTok, liveVideoID, pageID); readErr != nil {
+			return "", ambiguousCrosspost(what, readErr)
+		}
+		if !told {
+			return "", fmt.Errorf("%s: %w: Facebook's answer and the live video read back after it do not list the crossposted broadcasts", what, ErrAmbiguous)
+		}
 	}
-	return "", fmt.Errorf("crosspost live video %s to page %s: %w", liveVideoID, pageID, ErrNotCrossposted)
+	if !found {
+		return "", fmt.Errorf("%s: %w", what, ErrNotCrossposted)
+	}
+	return id, nil
+}
+
+// crosspostedFields are the LiveVideo fields that show where it was
+// crossposted and whether each broadcast is on air.
+const crosspostedFields = "crossposted_broadcasts{from{id},status}"
+
+// readCrossposted reads the live video's crossposted broadcasts back, for
+// a crosspost answer that did not list them.
+func (c *Client) readCrossposted(ctx context.Context, pageTok Token, liveVideoID, pageID string) (id string, found, told bool, err error) {
+	var w wireCrosspostAnswer
+	if err := c.get(ctx, pageTok, liveVideoID, url.Values{"fields": {crosspostedFields}}, &w); err != nil {
+		return "", false, false, err
+	}
+	id, found, told = w.broadcastOn(pageID)
+	return id, found, told, nil
+}
+
+// ambiguousCrosspost is the error for a crosspost whose outcome the read
+// back could not tell. It keeps the read's error, except a refusal (a
+// missing permission, an invalid request): that would read as
+// "crossposting is not allowed here", and a link post would then go out
+// on top of a crosspost that may exist.
+func ambiguousCrosspost(what string, readErr error) error {
+	switch Classify(readErr) {
+	case ClassPermissionMissing, ClassInvalid:
+		return fmt.Errorf("%s: %w: reading the live video back failed: %v", what, ErrAmbiguous, readErr)
+	}
+	return fmt.Errorf("%s: %w: reading the live video back failed: %w", what, ErrAmbiguous, readErr)
 }
 
 // CrosspostPartners lists the Pages that pageID may crosspost live videos
@@ -104,22 +148,33 @@ type wireBroadcast struct {
 	Status string `json:"status"`
 }
 
-// broadcastOn finds the crossposted broadcast on pageID. Facebook gives an
-// edge in a field as {"data":[…]}; a bare array is read too.
-func (a wireCrosspostAnswer) broadcastOn(pageID string) (string, bool) {
+// notPublished are the LiveVideo statuses of a broadcast nobody can see:
+// a crossposted broadcast in one of them is not a share
+// (https://developers.facebook.com/docs/graph-api/reference/live-video/).
+var notPublished = []string{"UNPUBLISHED", "SCHEDULED_UNPUBLISHED", "SCHEDULED_CANCELED", "SCHEDULED_EXPIRED"}
+
+// broadcastOn finds the published crossposted broadcast on pageID. told is
+// false when the answer does not list the crossposted broadcasts at all
+// (absent, null or unreadable): it then says nothing either way. Facebook
+// gives an edge in a field as {"data":[…]}; a bare array is read too.
+func (a wireCrosspostAnswer) broadcastOn(pageID string) (id string, found, told bool) {
+	raw := bytes.TrimSpace(a.CrosspostedBroadcasts)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", false, false
+	}
 	var list []wireBroadcast
 	var edge struct {
 		Data []wireBroadcast `json:"data"`
 	}
-	if json.Unmarshal(a.CrosspostedBroadcasts, &edge) == nil && edge.Data != nil {
+	if json.Unmarshal(raw, &edge) == nil && edge.Data != nil {
 		list = edge.Data
-	} else if json.Unmarshal(a.CrosspostedBroadcasts, &list) != nil {
-		return "", false
+	} else if json.Unmarshal(raw, &list) != nil {
+		return "", false, false
 	}
 	for _, b := range list {
-		if b.From.ID == pageID && b.ID != "" {
-			return b.ID, true
+		if b.From.ID == pageID && b.ID != "" && !slices.Contains(notPublished, b.Status) {
+			return b.ID, true, true
 		}
 	}
-	return "", false
+	return "", false, true
 }

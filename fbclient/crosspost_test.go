@@ -3,11 +3,14 @@ package fbclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
@@ -162,5 +165,104 @@ func TestCrosspostHandshakeCarriesEachSidesAllowLive(t *testing.T) {
 	back, err := x.c.CrosspostPartners(context.Background(), partnerTok, x.partner)
 	if err != nil || len(back) != 1 || back[0].AllowsLive {
 		t.Fatalf("partner's partners %+v, %v; want the source, approving each live", back, err)
+	}
+}
+
+func TestACrosspostAnswerWithoutBroadcastsIsReadBackBeforeDeciding(t *testing.T) {
+	cases := []struct {
+		name    string
+		partner bool
+	}{{"crossposted", true}, {"not crossposted", false}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := newCrosspostEnv(t)
+			if tc.partner {
+				x.fb.AddCrosspostPartners(x.src, x.partner)
+			}
+			x.fb.AnswerCrosspostsWithoutBroadcasts(true)
+			before := x.fb.RequestCount()
+			id, err := x.crosspost(t, x.live.ID)
+			if n := x.fb.RequestCount() - before; n != 2 {
+				t.Errorf("%d requests, want the crosspost and one read of the live video", n)
+			}
+			made := x.fb.Crossposts(x.live.ID)[x.partner]
+			switch {
+			case tc.partner && (err != nil || id == "" || id != made):
+				t.Fatalf("id=%q err=%v, want the crossposted broadcast %q", id, err, made)
+			case !tc.partner && !errors.Is(err, fbclient.ErrNotCrossposted):
+				t.Fatalf("id=%q err=%v, want ErrNotCrossposted", id, err)
+			}
+		})
+	}
+}
+
+// crosspostStub answers the crosspost POST and the read-back GET of live
+// video 700000000000001 with the bodies a test gives.
+func crosspostStub(t *testing.T, post, get string, getStatus int) *fbclient.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v27.0/700000000000001" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"message":"(#100) unexpected request","type":"OAuthException","code":100}}`)
+			return
+		}
+		if r.Method == http.MethodPost {
+			fmt.Fprint(w, post)
+			return
+		}
+		if r.URL.Query().Get("fields") != "crossposted_broadcasts{from{id},status}" {
+			t.Errorf("read back with fields=%q", r.URL.Query().Get("fields"))
+		}
+		w.WriteHeader(getStatus)
+		fmt.Fprint(w, get)
+	}))
+	t.Cleanup(srv.Close)
+	return fbclient.New(fbclient.Config{GraphURL: srv.URL, FacebookURL: srv.URL, AppID: "1", AppSecret: "s",
+		HTTPClient: &http.Client{Timeout: 5 * time.Second}, Now: func() time.Time { return graphStart }})
+}
+
+func broadcastsOn(page, status string) string {
+	return `{"id":"700000000000001","crossposted_broadcasts":{"data":[{"id":"700000000000009","from":{"id":"` + page + `"},"status":"` + status + `"}]}}`
+}
+
+func TestACrosspostThatCannotBeToldIsAmbiguousNotNotCrossposted(t *testing.T) {
+	const page = "300000000000002"
+	cases := []struct {
+		name, post, get string
+		getStatus       int
+	}{
+		{"read back fails", `{"success":true}`, `{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"is_transient":true}}`, 500},
+		{"read back lacks the field too", `{"id":"700000000000001"}`, `{"id":"700000000000001"}`, 200},
+		{"read back unreadable", `{"success":true}`, `{"id":"700000000000001","crossposted_broadcasts":"soon"}`, 200},
+		{"read back refused", `{"success":true}`, `{"error":{"message":"(#200) Permissions error","type":"OAuthException","code":200}}`, 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := crosspostStub(t, tc.post, tc.get, tc.getStatus)
+			_, err := c.Crosspost(context.Background(), "page-token", "700000000000001", page)
+			if !fbclient.IsAmbiguous(err) || errors.Is(err, fbclient.ErrNotCrossposted) {
+				t.Fatalf("err=%v, want ambiguous and not ErrNotCrossposted", err)
+			}
+			if fbclient.Classify(err) == fbclient.ClassPermissionMissing {
+				t.Errorf("err=%v reads as a missing permission, which sends a link post on top", err)
+			}
+		})
+	}
+}
+
+func TestACrosspostedBroadcastNotOnAirDoesNotCountAsDone(t *testing.T) {
+	const page = "300000000000002"
+	for status, done := range map[string]bool{
+		"LIVE": true, "VOD": true, "LIVE_STOPPED": true, "PROCESSING": true,
+		"UNPUBLISHED": false, "SCHEDULED_UNPUBLISHED": false, "SCHEDULED_CANCELED": false, "SCHEDULED_EXPIRED": false,
+	} {
+		c := crosspostStub(t, broadcastsOn(page, status), "", 200)
+		id, err := c.Crosspost(context.Background(), "page-token", "700000000000001", page)
+		switch {
+		case done && (err != nil || id != "700000000000009"):
+			t.Errorf("%s: id=%q err=%v, want done", status, id, err)
+		case !done && !errors.Is(err, fbclient.ErrNotCrossposted):
+			t.Errorf("%s: id=%q err=%v, want ErrNotCrossposted", status, id, err)
+		}
 	}
 }

@@ -47,7 +47,7 @@ func FuzzDecodeBatch(f *testing.F) {
 			return
 		}
 		for _, a := range answers {
-			r := c.batchResult(BatchOp{Method: "POST"}, a)
+			r := c.batchResult(BatchOp{Method: "POST"}, a, "")
 			if a == nil && !IsAmbiguous(r.Err) {
 				t.Fatal("a null item of a write is not ambiguous")
 			}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,34 +46,63 @@ const liveFields = "id,status,title,description,permalink_url,creation_time,broa
 
 // LiveVideos lists the live and scheduled broadcasts of a source: a Page ID
 // or "me" (the profile). If Facebook refuses the live_videos edge, it falls
-// back to /{id}/videos and reads live_status; if that is refused too, the
-// error is ClassPermissionMissing and its Reason says so plainly.
+// back to the first page of /{id}/videos and reads live_status; if that is
+// refused too, the error is ClassPermissionMissing and its Reason says so
+// plainly. A refusal is remembered per source: for liveEdgeRetryAfter the
+// source goes straight to the fallback, so each poll costs one call.
 func (c *Client) LiveVideos(ctx context.Context, tok Token, sourceID string) ([]LiveVideo, error) {
 	if err := checkID(sourceID); err != nil {
 		return nil, err
 	}
+	now := c.cfg.Now()
+	if !c.refusedLive.recently(sourceID, now) {
+		out, err := c.liveVideosEdge(ctx, tok, sourceID)
+		if err == nil {
+			c.refusedLive.forget(sourceID)
+			return out, nil
+		}
+		if !edgeRefused(err) {
+			return nil, fmt.Errorf("list live videos of %s: %w", sourceID, err)
+		}
+		c.refusedLive.remember(sourceID, now)
+	}
+	return c.liveVideosFromVideos(ctx, tok, sourceID)
+}
+
+// liveVideosEdge reads the live_videos edge, filtered to the statuses a
+// watcher needs, so it is short.
+func (c *Client) liveVideosEdge(ctx context.Context, tok Token, sourceID string) ([]LiveVideo, error) {
 	statuses := `["` + strings.Join(watchStatuses, `","`) + `"]`
 	got, err := listAll[wireLive](ctx, c, tok, sourceID+"/live_videos",
 		url.Values{"broadcast_status": {statuses}, "fields": {liveFields}, "limit": {"25"}})
-	if err == nil {
-		out := make([]LiveVideo, 0, len(got))
-		for _, w := range got {
-			out = append(out, w.toLive(c.cfg.FacebookURL))
-		}
-		return out, nil
+	if err != nil {
+		return nil, err
 	}
-	if !edgeRefused(err) {
-		return nil, fmt.Errorf("list live videos of %s: %w", sourceID, err)
+	out := make([]LiveVideo, 0, len(got))
+	for _, w := range got {
+		out = append(out, w.toLive(c.cfg.FacebookURL))
 	}
-	// Reading /{user}/live_videos is not supported ("You can't perform this
-	// operation on this endpoint"):
-	// https://developers.facebook.com/docs/graph-api/reference/user/live_videos/
-	// /{id}/videos with live_status is the fallback; for a profile it needs
-	// user_videos and may answer an empty list rather than an error, so an
-	// empty answer there proves nothing (the engine says so; FACEBOOK.md).
-	vids, ferr := listAll[wireVideo](ctx, c, tok, sourceID+"/videos",
+	return out, nil
+}
+
+// liveVideosFromVideos is the fallback for a refused live_videos edge.
+//
+// Reading /{user}/live_videos is not supported ("You can't perform this
+// operation on this endpoint"):
+// https://developers.facebook.com/docs/graph-api/reference/user/live_videos/
+// /{id}/videos with live_status is the fallback
+// (https://developers.facebook.com/docs/graph-api/reference/page/videos/);
+// for a profile it needs user_videos and may answer an empty list rather
+// than an error, so an empty answer there proves nothing (the engine says
+// so; FACEBOOK.md). Only its first page is read: the edge lists every
+// video the source ever posted, and walking it all on every poll would
+// spend the source's hourly budget many times over. A live is among the
+// newest videos; the reference does not document the order (its guide's
+// sample is not sorted either way), and Graph has answered newest first.
+func (c *Client) liveVideosFromVideos(ctx context.Context, tok Token, sourceID string) ([]LiveVideo, error) {
+	vids, err := firstPage[wireVideo](ctx, c, tok, sourceID+"/videos",
 		url.Values{"fields": {"id,live_status,permalink_url,title,created_time"}, "limit": {"25"}})
-	if ferr == nil {
+	if err == nil {
 		var out []LiveVideo
 		for _, w := range vids {
 			if slices.Contains(watchStatuses, w.LiveStatus) {
@@ -81,11 +111,11 @@ func (c *Client) LiveVideos(ctx context.Context, tok Token, sourceID string) ([]
 		}
 		return out, nil
 	}
-	if !edgeRefused(ferr) {
-		return nil, fmt.Errorf("list videos of %s: %w", sourceID, ferr)
+	if !edgeRefused(err) {
+		return nil, fmt.Errorf("list videos of %s: %w", sourceID, err)
 	}
 	var fe *Error
-	errors.As(ferr, &fe)
+	errors.As(err, &fe)
 	refused := *fe
 	refused.class = ClassPermissionMissing
 	refused.reason = ProfileLiveVideosUnsupported
@@ -93,6 +123,42 @@ func (c *Client) LiveVideos(ctx context.Context, tok Token, sourceID string) ([]
 		refused.reason = "Facebook does not let LiveRoute read this Page's live videos — reconnect and allow every permission it asks for."
 	}
 	return nil, fmt.Errorf("list live videos of %s: %w", sourceID, &refused)
+}
+
+// liveEdgeRetryAfter is how long a source whose live_videos edge Facebook
+// refused goes straight to the /videos fallback before the edge is asked
+// again (a permission granted since, a Page that gained the capability).
+const liveEdgeRetryAfter = time.Hour
+
+// refusedEdges remembers, per source ID, when Facebook last refused its
+// live_videos edge. Safe for concurrent use; the zero value is empty.
+type refusedEdges struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+// recently reports whether sourceID's edge was refused less than
+// liveEdgeRetryAfter before now.
+func (r *refusedEdges) recently(sourceID string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.at[sourceID]
+	return ok && now.Sub(at) < liveEdgeRetryAfter
+}
+
+func (r *refusedEdges) remember(sourceID string, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.at == nil {
+		r.at = map[string]time.Time{}
+	}
+	r.at[sourceID] = now
+}
+
+func (r *refusedEdges) forget(sourceID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.at, sourceID)
 }
 
 // LiveVideo reads one live video by ID.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,5 +193,104 @@ func TestPageLiveVideosFallBackToVideosWhenTheEdgeIsRefused(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(paths, " "), "/"+page+"/videos") {
 		t.Errorf("no fallback request in %v", paths)
+	}
+}
+
+// pastVideos gives source n ended lives, older than anything a test starts.
+func pastVideos(t *testing.T, e *graphEnv, source string, n int) {
+	t.Helper()
+	for i := range n {
+		start := graphStart.Add(-time.Duration(n-i) * 24 * time.Hour)
+		if _, err := e.fb.StartLive(source, fakefb.LiveSpec{Title: "past", StartAt: start, StopAt: start.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// pollRequests polls source once and returns the paths it asked for.
+func pollRequests(t *testing.T, e *graphEnv, tok fbclient.Token, source string) ([]fbclient.LiveVideo, []string) {
+	t.Helper()
+	before := len(e.fb.Requests())
+	got, err := e.c.LiveVideos(context.Background(), tok, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, r := range e.fb.Requests()[before:] {
+		paths = append(paths, r.Path)
+	}
+	return got, paths
+}
+
+func TestARefusedLiveEdgeIsRememberedAndOnlyTheNewestVideosAreRead(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	tok := e.pageToken(t, page)
+	pastVideos(t, e, page, 300)
+	live, err := e.fb.StartLive(page, fakefb.LiveSpec{Title: "Sunday service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fb.RefuseLiveVideosEdge(true)
+	edge, videos := "/"+page+"/live_videos", "/"+page+"/videos"
+	polls := []struct {
+		after time.Duration
+		want  []string
+	}{
+		{0, []string{edge, videos}},           // refused: remembered, one page of /videos
+		{30 * time.Second, []string{videos}},  // straight to /videos
+		{59 * time.Minute, []string{videos}},  // still within the hour
+		{time.Minute, []string{edge, videos}}, // an hour on: the edge is asked again
+		{30 * time.Second, []string{videos}},  // and its refusal remembered again
+	}
+	for i, p := range polls {
+		e.clock.Advance(p.after)
+		got, paths := pollRequests(t, e, tok, page)
+		if !slices.Equal(paths, p.want) {
+			t.Errorf("poll %d asked %v, want %v", i, paths, p.want)
+		}
+		if len(got) != 1 || got[0].VideoID != live.VideoID {
+			t.Errorf("poll %d found %+v, want the live", i, got)
+		}
+	}
+}
+
+func TestAnEdgeThatAnswersAgainIsUsedAgain(t *testing.T) {
+	e := newGraphEnv(t, 1)
+	page := e.pages[0]
+	tok := e.pageToken(t, page)
+	e.fb.RefuseLiveVideosEdge(true)
+	pollRequests(t, e, tok, page)
+	e.fb.RefuseLiveVideosEdge(false)
+	e.clock.Advance(time.Hour)
+	edge := "/" + page + "/live_videos"
+	for i := range 2 {
+		if _, paths := pollRequests(t, e, tok, page); !slices.Equal(paths, []string{edge}) {
+			t.Errorf("poll %d after the edge came back asked %v, want only %s", i, paths, edge)
+		}
+	}
+}
+
+func TestRefusedEdgesAreRememberedPerSourceUnderConcurrentPolls(t *testing.T) {
+	e := newGraphEnv(t, 2)
+	e.fb.RefuseLiveVideosEdge(true)
+	var wg sync.WaitGroup
+	for _, page := range e.pages {
+		tok := e.pageToken(t, page)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := e.c.LiveVideos(context.Background(), tok, page); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, page := range e.pages {
+		if _, paths := pollRequests(t, e, e.pageToken(t, page), page); !slices.Equal(paths, []string{"/" + page + "/videos"}) {
+			t.Errorf("%s: asked %v, want only its /videos", page, paths)
+		}
 	}
 }

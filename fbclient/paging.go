@@ -89,6 +89,28 @@ func listAll[T any](ctx context.Context, c *Client, tok Token, path string, para
 	return out, nil
 }
 
+// firstPage GETs only the first page of a list and decodes each item into
+// a T, for lists whose newest items are all the reader needs.
+func firstPage[T any](ctx context.Context, c *Client, tok Token, path string, params url.Values) ([]T, error) {
+	body, err := c.send(ctx, "GET", tok, path, params)
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := decodePage(body)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
+	}
+	out := make([]T, 0, len(items))
+	for _, raw := range items {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("GET %s: decode item: %w", path, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // eachPage GETs the pages of a list in order and hands visit each raw
 // item, until visit says stop, the list ends, or more than maxPages pages
 // would be read (an error wrapping errTooManyPages). It follows cursors, and on time-based edges paging.next itself —
@@ -96,10 +118,7 @@ func listAll[T any](ctx context.Context, c *Client, tok Token, path string, para
 // echoing a token found in it: ours goes as on every call.
 func eachPage(ctx context.Context, c *Client, tok Token, path string, params url.Values, maxPages int,
 	visit func(json.RawMessage) (stop bool, err error)) error {
-	q := url.Values{}
-	for k, vs := range params {
-		q[k] = vs
-	}
+	q := cloneValues(params)
 	seen := map[string]bool{}
 	for range maxPages {
 		body, err := c.send(ctx, "GET", tok, path, q)
@@ -122,7 +141,7 @@ func eachPage(ctx context.Context, c *Client, tok Token, path string, params url
 		if next.done() {
 			return nil
 		}
-		if q, err = c.nextQuery(path, q, next); err != nil {
+		if q, err = c.nextQuery(path, params, next); err != nil {
 			return fmt.Errorf("GET %s: %w", path, err)
 		}
 		key := q.Encode()
@@ -134,23 +153,42 @@ func eachPage(ctx context.Context, c *Client, tok Token, path string, params url
 	return fmt.Errorf("GET %s: %w: more than %d pages", path, errTooManyPages, maxPages)
 }
 
-// nextQuery is the query for the page after the one asked with q.
-func (c *Client) nextQuery(path string, q url.Values, next nextPage) (url.Values, error) {
+// pagingKeys are the parameters of a paging.next address that say which
+// page comes next; nothing else is taken from it. Cursor (before, after),
+// time (since, until) and offset paging with limit are documented at
+// https://developers.facebook.com/docs/graph-api/results/; __paging_token
+// and __previous are not, but time-paged next addresses carry them.
+var pagingKeys = [...]string{"until", "since", "__paging_token", "__previous", "after", "before", "limit", "offset"}
+
+// nextQuery is the query for the page after one: our own parameters
+// (params, the first page's) with the position next gives. From a
+// paging.next address only its paging keys are taken: it may also carry
+// Graph's method= override (a GET turned into a DELETE), other fields or
+// a token, none of which we asked for.
+func (c *Client) nextQuery(path string, params url.Values, next nextPage) (url.Values, error) {
+	out := cloneValues(params)
 	if next.after != "" {
-		out := url.Values{}
-		for k, vs := range q {
-			out[k] = vs
-		}
 		out.Set("after", next.after)
 		return out, nil
 	}
 	if err := c.checkNextURL(path, next.next); err != nil {
 		return nil, err
 	}
-	out := next.next.Query()
-	out.Del("access_token")
-	out.Del("appsecret_proof")
+	given := next.next.Query()
+	for _, k := range pagingKeys {
+		if vs, ok := given[k]; ok {
+			out[k] = vs
+		}
+	}
 	return out, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
 
 // versionSegment is a path's leading Graph API version ("/v27.0").

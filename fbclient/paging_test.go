@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -21,8 +22,9 @@ type pagedGraph struct {
 	pages map[string]string // __paging_token ("" for the first) → body; "{next}" becomes next
 	next  func(srv string, token string) string
 
-	mu     sync.Mutex
-	tokens []string // access_token of each request, in order
+	mu      sync.Mutex
+	tokens  []string     // access_token of each request, in order
+	queries []url.Values // the query of each request, in order
 }
 
 func newPagedGraph(t *testing.T, pages map[string]string, next func(srv, token string) string) *pagedGraph {
@@ -31,6 +33,7 @@ func newPagedGraph(t *testing.T, pages map[string]string, next func(srv, token s
 	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
 		g.tokens = append(g.tokens, r.URL.Query().Get("access_token"))
+		g.queries = append(g.queries, r.URL.Query())
 		g.mu.Unlock()
 		body, ok := g.pages[r.URL.Query().Get("__paging_token")]
 		if !ok || r.URL.Path != "/v27.0/300000000000001/posts" {
@@ -74,6 +77,36 @@ func TestTimePagingFollowsNextOnTheSameHostAndPathWithOurOwnToken(t *testing.T) 
 	}
 	if got := g.requests(); len(got) != 2 || got[0] != "page-token" || got[1] != "page-token" {
 		t.Fatalf("tokens sent %q: the next page must carry ours, never the one in the next address", got)
+	}
+}
+
+func TestTheNextPageTakesOnlyPagingKeysFromNextAndOurOwnFields(t *testing.T) {
+	g := newPagedGraph(t, twoTimePages, func(srv, _ string) string {
+		return srv + "/v27.0/300000000000001/posts?method=delete&fields=message&debug=all&since=1&limit=25" +
+			"&until=1764410000&__paging_token=enc_p2&__previous=1"
+	})
+	if _, found, err := g.client().FindPostLinking(context.Background(), "page-token", "300000000000001", videoLink, graphStart); err != nil || !found {
+		t.Fatalf("found=%v err=%v", found, err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queries) != 2 {
+		t.Fatalf("%d requests, want 2", len(g.queries))
+	}
+	first, second := g.queries[0], g.queries[1]
+	for _, k := range []string{"method", "debug"} {
+		if second.Has(k) {
+			t.Errorf("the next page sent %s=%q from Facebook's next address", k, second.Get(k))
+		}
+	}
+	if second.Get("fields") != first.Get("fields") {
+		t.Errorf("fields %q on the next page, want ours %q", second.Get("fields"), first.Get("fields"))
+	}
+	want := map[string]string{"until": "1764410000", "__paging_token": "enc_p2", "__previous": "1", "since": "1", "limit": "25"}
+	for k, v := range want {
+		if second.Get(k) != v {
+			t.Errorf("%s=%q on the next page, want %q from next", k, second.Get(k), v)
+		}
 	}
 }
 

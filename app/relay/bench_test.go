@@ -99,20 +99,41 @@ type idleUsage struct {
 	user      int     // user- and app-token calls: debug_token, batches, /me
 }
 
-// measureIdleHour runs n idle Page sources with the default poll interval
-// for the first hour after start (health checks included), against a fake
-// that holds each Page to its hourly budget, and counts the calls by the
-// budget they spend.
-func measureIdleHour(tb testing.TB, n int) idleUsage {
+// idleScenario is the sources one idle hour watches.
+type idleScenario struct {
+	sources int
+	// refusedEdge: Facebook refuses every live_videos edge, so the
+	// sources are watched through the /videos fallback.
+	refusedEdge bool
+	// pastVideos is how many ended lives each source already has, all
+	// listed by /videos.
+	pastVideos int
+}
+
+func (s idleScenario) String() string {
+	name := fmt.Sprintf("sources=%d", s.sources)
+	if s.refusedEdge {
+		name += fmt.Sprintf("/refused-edge/past-videos=%d", s.pastVideos)
+	}
+	return name
+}
+
+// measureIdleHour runs the scenario's idle Page sources with the default
+// poll interval for the first hour after start (health checks included),
+// against a fake that holds each Page to its hourly budget, and counts the
+// calls by the budget they spend.
+func measureIdleHour(tb testing.TB, sc idleScenario) idleUsage {
 	w := newWorld(tb, worldOpts{dests: 1, noRoute: true, pollInterval: store.DefaultSettings().PollInterval})
 	w.fake.SetRateLimits(fakefb.RateLimits{PageCalls: pageBudgetPerHour, PageWindow: time.Hour})
-	for s := range n {
+	w.fake.RefuseLiveVideosEdge(sc.refusedEdge)
+	for s := range sc.sources {
 		id := fmt.Sprintf("31000000000%04d", s)
 		w.fake.AddPage(fakefb.Page{ID: id, Name: "Idle " + id}, testUserID)
 		w.secrets.Set(store.PageTokenKey(id), w.fake.MintPageToken(testAppID, testUserID, id, testScopes, 0).Value)
 		_, err := w.db.PutRoute(store.Route{Name: id, SourceID: id, SourceKind: store.SourcePage, Enabled: true,
 			Targets: []store.Target{{DestinationID: w.dests[0], Mode: store.ModePost}}})
 		must(tb, err)
+		addPastVideos(tb, w, id, sc.pastVideos)
 	}
 	begin := w.clock.Now()
 	w.start()
@@ -137,17 +158,29 @@ func measureIdleHour(tb testing.TB, n int) idleUsage {
 	return u
 }
 
+// addPastVideos gives source n lives that ended before the world's clock.
+func addPastVideos(tb testing.TB, w *world, source string, n int) {
+	for i := range n {
+		start := w.clock.Now().Add(-time.Duration(n-i) * 24 * time.Hour)
+		_, err := w.fake.StartLive(source, fakefb.LiveSpec{Title: "past", StartAt: start, StopAt: start.Add(time.Hour)})
+		must(tb, err)
+	}
+}
+
 // BenchmarkIdleCallsPerHour reports, for 1, 5 and 20 idle Page sources
-// under the default poll interval, the Graph calls of one hour against
+// under the default poll interval (and 5 watched through the /videos
+// fallback, each with 300 past videos), the Graph calls of one hour against
 // Facebook's two budgets: Page-token calls per source against the Page
 // budget, user- and app-token calls against the per-user budget. Both
 // ratios must stay at or below idleShareOfBudget.
 func BenchmarkIdleCallsPerHour(b *testing.B) {
-	for _, n := range []int{1, 5, 20} {
-		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
+	scenarios := []idleScenario{{sources: 1}, {sources: 5}, {sources: 20},
+		{sources: 5, refusedEdge: true, pastVideos: 300}}
+	for _, sc := range scenarios {
+		b.Run(sc.String(), func(b *testing.B) {
 			var u idleUsage
 			for i := 0; i < b.N; i++ {
-				u = measureIdleHour(b, n)
+				u = measureIdleHour(b, sc)
 			}
 			b.ReportMetric(u.perSource, "page-calls/source/hour")
 			b.ReportMetric(u.perSource/pageBudgetPerHour, "x-page-budget")

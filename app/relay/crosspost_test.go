@@ -160,3 +160,22 @@ func TestPartnerCacheKeepsAListForItsTimeToLive(t *testing.T) {
 		t.Error("a forgotten list answered")
 	}
 }
+
+func TestACrosspostAnsweredWithoutBroadcastsIsDoneWithoutALinkPostOnTop(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.fake.AnswerCrosspostsWithoutBroadcasts(true)
+	w.start()
+	b := w.live("Answered bare")
+	w.advance(15 * time.Second)
+	w.advance(2 * time.Minute)
+	want := w.fake.Crossposts(b.ID)[partner]
+	if want == "" {
+		t.Fatal("Facebook has no crossposted broadcast on the partner, so the test shows nothing")
+	}
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Fatalf("%d link posts on top of the crosspost", n)
+	}
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone || e.PostID != want {
+		t.Fatalf("ledger %+v, want done with the crossposted broadcast %s", e, want)
+	}
+}

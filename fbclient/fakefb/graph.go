@@ -29,6 +29,7 @@ type graphState struct {
 	refuseProfileVideos  bool
 	allowProfileLive     bool // leniency: /{user}/live_videos answers as older versions did
 	badCrosspostOptions  int  // the next n crossposting_actions answer -1/1363103
+	bareCrosspostAnswer  bool // AnswerCrosspostsWithoutBroadcasts
 	emptyPages           bool
 	maxPageSize          int
 	pageUsageHeader      bool

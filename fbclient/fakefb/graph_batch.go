@@ -67,7 +67,7 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, top call) {
 			answers[i] = &batchAnswer{Code: http.StatusBadRequest, Body: oauthErr(100, "(#100) Invalid relative_url").bodyString()}
 			continue
 		}
-		rep := s.handleCall(c, true)
+		rep := s.echoItemToken(s.handleCall(c, true), c.token)
 		wrote = wrote || rep.write
 		if rep.hang {
 			continue // null: Facebook gave up on this item
@@ -88,6 +88,22 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, top call) {
 	}
 	w.Header().Set("Facebook-Api-Version", top.version)
 	s.writeReply(w, out)
+}
+
+// echoItemToken makes an item's error quote the token the item ran with —
+// its own or the batch's — when EchoTokenInErrors is on: a client must
+// scrub a batch's own token from item errors too.
+func (s *Server) echoItemToken(rep reply, token string) reply {
+	body, ok := rep.body.(map[string]any)
+	if !ok {
+		return rep
+	}
+	eb, ok := body["error"].(ErrorBody)
+	if !ok || strings.Contains(eb.Message, token) {
+		return rep
+	}
+	rep.body = map[string]any{"error": s.echo(eb, "access_token", token)}
+	return rep
 }
 
 // itemCall turns a batch item into a call. An item without its own token

@@ -50,6 +50,17 @@ func (s *Server) RefuseCrosspostOptionsNext(n int) {
 	s.graph.badCrosspostOptions = n
 }
 
+// AnswerCrosspostsWithoutBroadcasts makes crossposting_actions answer
+// {"success":true} instead of the LiveVideo with the fields asked, as an
+// update of a node may: the answer then says nothing about what was
+// crossposted, and the client must read the live video back before
+// deciding. The crossposts themselves are made as usual.
+func (s *Server) AnswerCrosspostsWithoutBroadcasts(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph.bareCrosspostAnswer = on
+}
+
 // crosspostPartners answers GET /{page-id}/crosspost_whitelisted_pages.
 func (s *Server) crosspostPartners(c call, a auth, pageID string) reply {
 	s.mu.Lock()
@@ -159,6 +170,9 @@ func (s *Server) crosspostActions(c call, a auth, id string) reply {
 		}
 	}
 	r := okReply(pick(s.liveObjectLocked(video), parseFields(c.params.Get("fields"))))
+	if s.graph.bareCrosspostAnswer {
+		r = okReply(object{"success": true})
+	}
 	r.write = true
 	return r
 }

@@ -142,9 +142,12 @@ var deprecatedPostFields = []string{"caption", "description", "link", "name", "o
 // field, unless AllowDeprecatedPostFields is on.
 func (s *Server) refuseDeprecatedPostFields(c call) (reply, bool) {
 	s.mu.Lock()
-	lenient := s.graph.deprecatedPostFields
-	s.mu.Unlock()
-	if lenient {
+	defer s.mu.Unlock()
+	return s.refuseDeprecatedPostFieldsLocked(c)
+}
+
+func (s *Server) refuseDeprecatedPostFieldsLocked(c call) (reply, bool) {
+	if s.graph.deprecatedPostFields {
 		return reply{}, false
 	}
 	for _, f := range parseFields(c.params.Get("fields")) {

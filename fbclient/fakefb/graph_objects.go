@@ -41,9 +41,16 @@ func (s *Server) getObject(c call, a auth, id string) reply {
 	}
 	if pageID, _, ok := strings.Cut(id, "_"); ok {
 		for _, p := range s.graph.posts[pageID] {
-			if p.ID == id {
-				return okReply(pick(s.postJSONLocked(p), fields))
+			if p.ID != id {
+				continue
 			}
+			// The Post fields removed in v3.3 are refused on the post
+			// itself too, not only on /feed:
+			// https://developers.facebook.com/docs/graph-api/reference/post/
+			if refusal, refused := s.refuseDeprecatedPostFieldsLocked(c); refused {
+				return refusal
+			}
+			return okReply(pick(s.postJSONLocked(p), fields))
 		}
 	}
 	return unsupported(c)

@@ -176,7 +176,8 @@ func (s *Server) SendPageUsage(on bool) {
 // EchoTokenInErrors makes every error about a secret the request carried
 // quote it, as Facebook sometimes does ("Malformed access token EAAB…"):
 // a bad access_token, input_token or fb_exchange_token, a wrong
-// appsecret_proof or client_secret, a refused code or code_verifier. The
+// appsecret_proof or client_secret, a refused code or code_verifier, and
+// the token a failed batch item ran with (its own or the batch's). The
 // client must never show such a message unscrubbed.
 func (s *Server) EchoTokenInErrors(on bool) {
 	s.mu.Lock()

@@ -280,6 +280,30 @@ func TestAllowDeprecatedPostFieldsServesLinkAgain(t *testing.T) {
 	}
 }
 
+func TestDeprecatedPostFieldsAreRefusedOnThePostItselfToo(t *testing.T) {
+	f := newGraphFixture(t)
+	page := f.info.PageIDs[1]
+	tok := f.pageToken(page)
+	_, created := f.do(t, http.MethodPost, "/"+page+"/feed", url.Values{"access_token": {tok}, "message": {"hi"}, "link": {"https://example.com/x"}})
+	var post struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(created, &post); err != nil || post.ID == "" {
+		t.Fatalf("post: %s", created)
+	}
+	for _, field := range deprecatedPostFields {
+		resp, body := f.do(t, http.MethodGet, "/"+post.ID, url.Values{"access_token": {tok}, "fields": {"id," + field}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "(#12) "+field+" field is deprecated") {
+			t.Errorf("GET /{post-id}?fields=id,%s: %d %s", field, resp.StatusCode, body)
+		}
+	}
+	f.s.AllowDeprecatedPostFields(true)
+	resp, body := f.do(t, http.MethodGet, "/"+post.ID, url.Values{"access_token": {tok}, "fields": {"id,link"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"link":"https://example.com/x"`) {
+		t.Errorf("with AllowDeprecatedPostFields: %d %s", resp.StatusCode, body)
+	}
+}
+
 func TestPostsShowTheirLinkInAttachmentsThroughTheShim(t *testing.T) {
 	f := newGraphFixture(t)
 	page := f.info.PageIDs[1]
