@@ -340,3 +340,30 @@ func plural(n int, one, many string) string {
 	}
 	return itoa(n) + " " + many
 }
+
+// openReconnect is what the tray's "Reset connection…" and the window's
+// banner open: the setup wizard when nothing is connected yet, the reset
+// wizard's reconnect step to renew before expiry, else the whole reset.
+func (g *GUI) openReconnect() {
+	switch {
+	case !g.hasAccount():
+		g.showSetupWizard()
+	case g.expiring():
+		g.showResetWizard(resetReconnect)
+	default:
+		g.showResetWizard(resetWhy)
+	}
+}
+
+// expiring reports whether the connection is in its 7-day or 1-day warning.
+func (g *GUI) expiring() bool {
+	return g.engine != nil && g.hasAccount() && g.engine.Status().State.Kind == relay.Expiring
+}
+
+func (g *GUI) hasAccount() bool {
+	if g.db == nil {
+		return false
+	}
+	_, ok, err := g.db.Account()
+	return err == nil && ok
+}

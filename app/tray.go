@@ -38,7 +38,10 @@ func (g *GUI) trayMenu(h Health) *fyne.Menu {
 	check := fyne.NewMenuItem("Check now", g.checkNow)
 	check.Disabled = !h.Connected || h.Paused
 
-	reset := fyne.NewMenuItem("Reset connection…", g.showConnection)
+	reset := fyne.NewMenuItem("Reset connection…", g.openReconnect)
+	if g.expiring() {
+		reset.Label = "Renew connection…"
+	}
 
 	quit := fyne.NewMenuItem("Quit", g.fyne.Quit)
 	quit.IsQuit = true

@@ -60,7 +60,7 @@ func newMainView(g *GUI) *mainView {
 		g.checkNow()
 		v.detail.SetText("Checking your sources and your connection with Facebook now…")
 	})
-	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.showConnection)
+	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.openReconnect)
 	v.connectBt.Importance = widget.HighImportance
 
 	// A fixed height keeps the tabs from jumping when the detail's length
@@ -102,9 +102,17 @@ func (v *mainView) showHealth(h Health) {
 	}
 	setEnabled(v.pauseBtn, h.Connected || h.Paused)
 	setEnabled(v.checkBtn, h.Connected && !h.Paused)
-	if h.Reconnect {
+	switch {
+	case h.Reconnect && h.Headline == notConnected().Headline:
+		v.connectBt.SetText("Connect…")
 		v.connectBt.Show()
-	} else {
+	case h.Reconnect:
+		v.connectBt.SetText("Reset connection…")
+		v.connectBt.Show()
+	case v.g.expiring():
+		v.connectBt.SetText("Renew now…")
+		v.connectBt.Show()
+	default:
 		v.connectBt.Hide()
 	}
 }

@@ -1,0 +1,81 @@
+package service
+
+import (
+	"errors"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+// SavedConnectRequest is a reconnect with the Meta app LiveRoute already
+// knows — its ID, configuration, way back and port, the secret from the
+// keychain — so renewing is one click. ErrNoSavedApp when there is none.
+func (s *Service) SavedConnectRequest() (ConnectRequest, error) {
+	settings, err := s.DB.Settings()
+	if err != nil {
+		return ConnectRequest{}, err
+	}
+	if settings.AppID == "" {
+		return ConnectRequest{}, ErrNoSavedApp
+	}
+	if _, err := s.Secrets.Get(store.AppSecretKey(settings.AppID)); err != nil {
+		if errors.Is(err, store.ErrSecretNotFound) {
+			return ConnectRequest{}, ErrNoSavedApp
+		}
+		return ConnectRequest{}, err
+	}
+	transport := settings.Transport
+	if transport == "" {
+		transport = store.TransportLoopback
+	}
+	return ConnectRequest{AppID: settings.AppID, ConfigID: settings.ConfigID, Transport: transport,
+		RelayURL: settings.RelayURL, Port: settings.LoginPort(), PKCE: settings.PKCE}, nil
+}
+
+// ErrNoSavedApp: LiveRoute has no Meta app (or not its secret) to reconnect with.
+var ErrNoSavedApp = errors.New("LiveRoute has no Meta app saved: type its App ID and App secret")
+
+// RouteBinding is a route with each destination as the last login left it.
+type RouteBinding struct {
+	Route   store.Route
+	Targets []TargetBinding
+}
+
+// TargetBinding is one destination of a route: bound to a granted Page (or
+// a group), or kept but flagged because the login no longer grants it.
+type TargetBinding struct {
+	ID, Name string
+	Group    bool
+	Flagged  bool   // kept, but LiveRoute cannot post there now
+	Reason   string // why, with the fix, when flagged
+}
+
+// RouteBindings lists every route with its destinations matched by ID.
+// Routes are keyed by Facebook object IDs, so a reconnect re-binds them in
+// place; a Page the login did not grant is flagged, never deleted.
+func (s *Service) RouteBindings() ([]RouteBinding, error) {
+	routes, err := s.DB.Routes()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RouteBinding, 0, len(routes))
+	for _, r := range routes {
+		b := RouteBinding{Route: r}
+		for _, t := range r.Targets {
+			d, ok, err := s.DB.Destination(t.DestinationID)
+			if err != nil {
+				return nil, err
+			}
+			tb := TargetBinding{ID: t.DestinationID, Name: d.Name, Group: d.Kind == store.KindGroup,
+				Flagged: !ok || d.Status != "", Reason: d.StatusReason}
+			if tb.Name == "" {
+				tb.Name = t.DestinationID
+			}
+			if tb.Flagged && tb.Reason == "" {
+				tb.Reason = "Not granted in the last login: press “Add Pages…” and tick it."
+			}
+			b.Targets = append(b.Targets, tb)
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
