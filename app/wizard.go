@@ -41,6 +41,7 @@ type wizard struct {
 	cancel    *widget.Button
 	// stopped: a step ended the wizard early (nothing to do); Next closes.
 	stopped bool
+	closed  bool
 	// onFinish runs when the last step's Finish is pressed.
 	onFinish func()
 
@@ -176,7 +177,13 @@ func (w *wizard) stopWork() {
 	}
 }
 
+// close closes the window once; pressing Close after Finish, or the
+// window's own close after Cancel, does nothing more.
 func (w *wizard) close() {
 	w.stopWork()
+	if w.closed {
+		return
+	}
+	w.closed = true
 	w.win.Close()
 }
