@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
@@ -106,14 +107,12 @@ func newConnectForm(g *GUI) *connectForm {
 		wrapLabel("Facebook returns to http://localhost:PORT/callback on this computer; register that exact address in your Meta app. Change the port only if another program uses it."),
 		f.pkce)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
-	businessTools, _ := url.Parse("https://www.facebook.com/settings?tab=business_tools")
-	steps := widget.NewAccordion(
-		widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup),
-		widget.NewAccordionItem("Sharing stopped? Reset the connection", container.NewVBox(
-			wrapLabel(resetSteps),
-			widget.NewHyperlink("Open Facebook → Settings → Business Integrations", businessTools),
-			f.forget)),
-	)
+	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
+	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
+	steps := container.NewVBox(
+		container.NewHBox(setupWizard, resetWizard),
+		widget.NewAccordion(widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup)),
+		f.forget)
 	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form, advanced,
 		container.NewHBox(f.connect, f.addPages, f.stop), f.loginPanel.root)
 	f.showSetup()
@@ -348,11 +347,6 @@ func metaAppSteps(port int) string {
 7. Paste all three above and press Connect. In Facebook's dialog choose Edit settings if offered and tick every Page LiveRoute should use.
 8. While the app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then reconnect with "Paste the address back" (add https://www.facebook.com/connect/login_success.html under Facebook Login for Business → Settings → Valid OAuth Redirect URIs).`
 }
-
-// resetSteps is the reset walk-through: what breaks sharing and how to mend it.
-const resetSteps = `1. Open Business Integrations below: LiveRoute's app must be listed as Active (if it shows Renew, renew it; if it was removed, Facebook ended every Page's access). Set its visibility to Public so your followers see the posts.
-2. Press Reconnect above and grant every Page again. Your routes stay bound to your Pages and resume by themselves.
-3. Still stuck? Forget this connection, then connect again from scratch — routes, Pages and groups are kept.`
 
 func stepText(step fbclient.LoginStep) string {
 	switch step {

@@ -171,6 +171,10 @@ func (g *GUI) ShowAndRun(startMinimised bool) {
 	if !startMinimised || !g.hasTray.Load() {
 		g.win.Show()
 	}
+	if g.svc != nil && !g.hasAccount() {
+		// First start: nothing connected, so the setup comes first.
+		g.newSetupWizard().w.show(setupWelcome)
+	}
 	g.fyne.Run()
 }
 

@@ -97,8 +97,11 @@ func (w *wizard) goTo(i int) {
 }
 
 // setReady lets the current step's Next be pressed, or not.
-func (w *wizard) setReady(ok bool) {
-	w.ready[w.current] = ok
+func (w *wizard) setReady(ok bool) { w.setStepReady(w.current, ok) }
+
+// setStepReady lets step i's Next be pressed, or not.
+func (w *wizard) setStepReady(i int, ok bool) {
+	w.ready[i] = ok
 	w.refreshButtons()
 }
 
