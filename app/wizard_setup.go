@@ -460,4 +460,3 @@ func setVisible(o fyne.CanvasObject, on bool) {
 		o.Hide()
 	}
 }
-
