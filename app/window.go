@@ -286,15 +286,6 @@ func (v *mainView) settingsTab() fyne.CanvasObject {
 	return container.NewVScroll(container.NewPadded(v.settings.root))
 }
 
-// showConnection opens the window on the Connection tab.
-func (g *GUI) showConnection() {
-	fyne.Do(func() {
-		g.view.tabs.SelectIndex(2)
-		g.win.Show()
-		g.win.RequestFocus()
-	})
-}
-
 func emptyNote(text string) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord

@@ -15,8 +15,6 @@ import (
 	"github.com/liveroute/liveroute/store"
 )
 
-const demoYouthGroup = "200000000000002" // a destination of the demo's route
-
 // newDemoGUI is the window over the demo's service: a fake Facebook over
 // HTTP, a bbolt file, secrets in memory, a connected person with a route,
 // and an auto-approving login dialog on a port of the test's own.
