@@ -181,4 +181,3 @@ func firstRouteID(t *testing.T, svc *service.Service) string {
 	}
 	return routes[0].ID
 }
-
