@@ -44,6 +44,9 @@ type wizard struct {
 	closed  bool
 	// onFinish runs when the last step's Finish is pressed.
 	onFinish func()
+	// onClose runs when the window closes however it closes (Cancel,
+	// Finish, the window's own close): it ends a login still waiting.
+	onClose func()
 
 	mu      sync.Mutex
 	stopRun context.CancelFunc // cancels the work in progress
@@ -188,5 +191,8 @@ func (w *wizard) close() {
 		return
 	}
 	w.closed = true
+	if w.onClose != nil {
+		w.onClose()
+	}
 	w.win.Close()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
 )
 
 // The reset wizard's steps, in order; an expiry warning opens resetReconnect.
@@ -67,6 +68,7 @@ func (g *GUI) newResetWizard() *resetWizard {
 		{title: "Check every destination", content: r.verifyStep(), enter: r.verify},
 	})
 	r.w.onFinish = g.connected
+	r.w.onClose = r.login.cancelLogin
 	return r
 }
 
@@ -165,10 +167,12 @@ func (r *resetWizard) prepareReconnect() {
 		return
 	}
 	req, err := r.g.svc.SavedConnectRequest()
+	r.secret.Hide()
 	switch {
-	case errors.Is(err, service.ErrNoSavedApp):
-		r.appLine.SetText("LiveRoute has no Meta app saved: set it up from the Connection tab (“Set up step by step…”), then come back.")
-		r.reconnect.Disable()
+	case errors.Is(err, service.ErrNoSavedSecret):
+		r.appLine.SetText("LiveRoute reconnects with your Meta app " + req.AppID + ". " + capitalise(err.Error()) + ".")
+		r.secret.Show()
+		r.reconnect.Enable()
 	case err != nil:
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
@@ -184,7 +188,10 @@ func (r *resetWizard) startReconnect() { r.runLogin(false) }
 // and permissions not granted ("Add Pages…").
 func (r *resetWizard) runLogin(rerequest bool) {
 	req, err := r.g.svc.SavedConnectRequest()
-	if err != nil {
+	switch {
+	case errors.Is(err, service.ErrNoSavedSecret) && strings.TrimSpace(r.secret.Text) != "":
+		req.Secret = fbclient.Token(strings.TrimSpace(r.secret.Text))
+	case err != nil:
 		r.login.problem.SetText(capitalise(err.Error()) + ".")
 		return
 	}
@@ -204,6 +211,8 @@ func (r *resetWizard) reconnected(res account.Result, err error) {
 		return
 	}
 	r.lastRes = res
+	r.secret.SetText("")
+	r.secret.Hide()
 	r.g.connected()
 	if r.w.current == resetRebind {
 		r.showBindings()

@@ -97,6 +97,14 @@ func (g *GUI) newSetupWizard() *setupWizard {
 		{title: "Starting LiveRoute", content: s.startStep()},
 	})
 	s.w.onFinish = s.finish
+	s.w.onClose = s.login.cancelLogin
+	if g.svc != nil {
+		if id, secret, ok := g.svc.DemoApp(); ok {
+			// The demo's keys are public: a newcomer can walk every step.
+			s.appID.SetText(id)
+			s.secret.SetText(secret)
+		}
+	}
 	return s
 }
 
@@ -185,6 +193,7 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 		e.OnChanged = func(string) { s.w.setStepReady(setupCredentials, false) } // a change needs a new check
 		problem := wrapLabel("")
 		problem.Importance = widget.DangerImportance
+		problem.Hide() // shown only with something to say
 		return e, problem
 	}
 	s.appID, s.appIDErr = field(widget.NewEntry(), "App ID, e.g. 1234567890123456")
@@ -213,10 +222,10 @@ func (s *setupWizard) check() {
 		return
 	}
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
-		l.SetText("")
+		showNote(l, "")
 	}
 	if strings.TrimSpace(s.secret.Text) == "" {
-		s.secretErr.SetText("Paste your App secret (App settings → Basic → App secret → Show).")
+		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
 		return
 	}
 	check := s.appCheck()
@@ -225,12 +234,12 @@ func (s *setupWizard) check() {
 		s.checkApp.Enable()
 		if err == nil {
 			s.configIDErr.Importance = widget.SuccessImportance
-			s.configIDErr.SetText("✓ Facebook knows this app and its secret. Press Next.")
+			showNote(s.configIDErr, "✓ Facebook knows this app and its secret. Press Next.")
 			s.w.setReady(true)
 			return
 		}
 		s.configIDErr.Importance = widget.DangerImportance
-		s.fieldOf(err).SetText(capitalise(err.Error()) + ".")
+		showNote(s.fieldOf(err), capitalise(err.Error())+".")
 		s.w.setReady(false)
 	})
 }
@@ -451,6 +460,12 @@ func (s *setupWizard) openURL(address string) {
 	if err := s.g.fyne.OpenURL(u); err != nil {
 		s.g.log.Warn("open a Facebook page", "err", err)
 	}
+}
+
+// showNote sets a note under a field, hiding it when there is none.
+func showNote(l *widget.Label, text string) {
+	l.SetText(text)
+	setVisible(l, text != "")
 }
 
 func setVisible(o fyne.CanvasObject, on bool) {

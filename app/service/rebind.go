@@ -8,7 +8,9 @@ import (
 
 // SavedConnectRequest is a reconnect with the Meta app LiveRoute already
 // knows — its ID, configuration, way back and port, the secret from the
-// keychain — so renewing is one click. ErrNoSavedApp when there is none.
+// keychain — so renewing is one click. ErrNoSavedApp when there is none;
+// ErrNoSavedSecret, with the request filled in, when only the secret is
+// missing (the person pastes it once more).
 func (s *Service) SavedConnectRequest() (ConnectRequest, error) {
 	settings, err := s.DB.Settings()
 	if err != nil {
@@ -17,22 +19,37 @@ func (s *Service) SavedConnectRequest() (ConnectRequest, error) {
 	if settings.AppID == "" {
 		return ConnectRequest{}, ErrNoSavedApp
 	}
-	if _, err := s.Secrets.Get(store.AppSecretKey(settings.AppID)); err != nil {
-		if errors.Is(err, store.ErrSecretNotFound) {
-			return ConnectRequest{}, ErrNoSavedApp
-		}
-		return ConnectRequest{}, err
-	}
 	transport := settings.Transport
 	if transport == "" {
 		transport = store.TransportLoopback
 	}
-	return ConnectRequest{AppID: settings.AppID, ConfigID: settings.ConfigID, Transport: transport,
-		RelayURL: settings.RelayURL, Port: settings.LoginPort(), PKCE: settings.PKCE}, nil
+	req := ConnectRequest{AppID: settings.AppID, ConfigID: settings.ConfigID, Transport: transport,
+		RelayURL: settings.RelayURL, Port: settings.LoginPort(), PKCE: settings.PKCE}
+	if _, err := s.Secrets.Get(store.AppSecretKey(settings.AppID)); err != nil {
+		if errors.Is(err, store.ErrSecretNotFound) {
+			return req, ErrNoSavedSecret
+		}
+		return req, err
+	}
+	return req, nil
 }
 
-// ErrNoSavedApp: LiveRoute has no Meta app (or not its secret) to reconnect with.
-var ErrNoSavedApp = errors.New("LiveRoute has no Meta app saved: type its App ID and App secret")
+var (
+	// ErrNoSavedApp: LiveRoute has no Meta app to reconnect with.
+	ErrNoSavedApp = errors.New("LiveRoute has no Meta app saved: set one up with “Set up step by step…” in the Connection tab")
+	// ErrNoSavedSecret: the Meta app is known but its secret is not in the keychain.
+	ErrNoSavedSecret = errors.New("the keychain no longer holds your App secret: paste it once more (App settings → Basic → App secret → Show)")
+)
+
+// DemoApp is the demo's Meta app, whose secret is public on purpose (it
+// opens only the fake Facebook), so the demo's setup can be walked
+// without an app of one's own; ok is false outside the demo.
+func (s *Service) DemoApp() (appID, secret string, ok bool) {
+	if s.fake == nil {
+		return "", "", false
+	}
+	return s.demoInfo.AppID, s.demoInfo.AppSecret, true
+}
 
 // RouteBinding is a route with each destination as the last login left it.
 type RouteBinding struct {

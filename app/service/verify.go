@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
@@ -18,10 +19,6 @@ type ConnectionCheck struct {
 	Subcode   int    // Facebook's error_subcode for a dead token (0: none given)
 	ExpiresAt time.Time
 }
-
-// renewWindow is how close to its end a connection counts as "renew now":
-// the engine's first expiry warning.
-const renewWindow = 7 * 24 * time.Hour
 
 // CheckConnection asks Facebook (debug_token) whether the connected
 // account's token still works. An error means Facebook could not be asked.
@@ -52,7 +49,8 @@ func (s *Service) CheckConnection(ctx context.Context) (ConnectionCheck, error) 
 		check.Reason, check.Subcode = info.Error.Reason(), info.Error.Subcode
 	case !info.Valid:
 		check.Reason = "Facebook ended this session — reconnect to resume sharing."
-	case !check.ExpiresAt.IsZero() && time.Until(check.ExpiresAt) < renewWindow:
+	case s.Engine.Status().State.Kind == relay.Expiring:
+		// The engine's clock decides the 7-day and 1-day warnings; one rule.
 		check.Reason = "Your connection ends on " + check.ExpiresAt.Local().Format("Mon 2 Jan") + ": renew it now to keep sharing."
 	default:
 		check.Healthy = true
