@@ -103,7 +103,7 @@ func (v *mainView) showHealth(h Health) {
 	setEnabled(v.pauseBtn, h.Connected || h.Paused)
 	setEnabled(v.checkBtn, h.Connected && !h.Paused)
 	switch {
-	case h.Reconnect && h.Headline == notConnected().Headline:
+	case h.Reconnect && !v.g.hasAccount():
 		v.connectBt.SetText("Connect…")
 		v.connectBt.Show()
 	case h.Reconnect:

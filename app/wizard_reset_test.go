@@ -204,3 +204,31 @@ func wizardWindow(t *testing.T, title string) fyne.Window {
 	t.Fatalf("no window %q is open", title)
 	return nil
 }
+
+func TestDemoTraySimulatesAPasswordChangeForTheResetWizard(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	a := g.tray.(*desktopApp)
+	a.mu.Lock()
+	var simulate *fyne.MenuItem
+	for _, it := range a.menu.Items {
+		if it.Label == "Simulate a password change (demo)" {
+			simulate = it
+		}
+	}
+	a.mu.Unlock()
+	if simulate == nil {
+		t.Fatalf("demo tray: %v", a.trayLabels())
+	}
+	simulate.Action()
+	if check, err := svc.CheckConnection(context.Background()); err != nil || check.Healthy || check.Subcode != 460 {
+		t.Fatalf("after the simulated change: %+v %v", check, err)
+	}
+}
+
+func TestOnlyTheDemoTrayOffersToBreakTheConnection(t *testing.T) {
+	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	_ = g
+	if strings.Contains(strings.Join(a.trayLabels(), "|"), "Simulate") {
+		t.Fatalf("tray outside the demo: %v", a.trayLabels())
+	}
+}

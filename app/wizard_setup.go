@@ -239,9 +239,22 @@ func (s *setupWizard) check() {
 			return
 		}
 		s.configIDErr.Importance = widget.DangerImportance
-		showNote(s.fieldOf(err), capitalise(err.Error())+".")
+		showNote(s.fieldOf(err), appCheckSentence(err))
 		s.w.setReady(false)
 	})
+}
+
+// appCheckSentence is what the person reads under the field: the
+// service's sentence, or for anything else (the keychain, a surprise from
+// Facebook) the same sentence a connect would show, never the wire details.
+func appCheckSentence(err error) string {
+	for _, known := range []error{service.ErrAppIDFormat, service.ErrUnknownApp, service.ErrWrongSecret,
+		service.ErrSecretFormat, service.ErrConfigIDFormat, service.ErrFacebookUnreachable} {
+		if errors.Is(err, known) {
+			return capitalise(known.Error()) + "."
+		}
+	}
+	return connectProblem(err)
 }
 
 // fieldOf is the label under the field an app-check error concerns.
@@ -442,8 +455,8 @@ func (s *setupWizard) finish() {
 		}
 	}
 	if s.g.svc != nil {
-		if err := s.g.svc.SetNotifications(s.notifications.Checked); err != nil {
-			s.g.log.Warn("notifications setting", "err", err)
+		if err := s.g.svc.SetStartChoices(s.autostart.Checked, s.notifications.Checked); err != nil {
+			s.g.log.Warn("start choices", "err", err)
 		}
 	}
 	s.g.view.tabs.SelectIndex(0)

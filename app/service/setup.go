@@ -13,13 +13,14 @@ func (s *Service) SaveRoute(r store.Route) (store.Route, error) {
 	return saved, nil
 }
 
-// SetNotifications turns desktop notifications on or off.
-func (s *Service) SetNotifications(on bool) error {
+// SetStartChoices records whether LiveRoute starts at login (the login
+// entry itself is the installer's) and whether it notifies.
+func (s *Service) SetStartChoices(autostart, notifications bool) error {
 	st, err := s.DB.Settings()
 	if err != nil {
 		return err
 	}
-	st.Notifications = on
+	st.Autostart, st.Notifications = autostart, notifications
 	return s.DB.PutSettings(st)
 }
 
