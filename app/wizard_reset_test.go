@@ -232,3 +232,39 @@ func TestOnlyTheDemoTrayOffersToBreakTheConnection(t *testing.T) {
 		t.Fatalf("tray outside the demo: %v", a.trayLabels())
 	}
 }
+
+func TestResetWizardAsksForTheSecretOnceWhenTheKeychainLostIt(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.Secrets.Delete(store.AppSecretKey(fakefb.DemoAppID)); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetReconnect)
+	if r.secret.Hidden || !strings.Contains(r.appLine.Text, "paste it once more") {
+		t.Fatalf("without a saved secret: %q (secret field hidden %v)", r.appLine.Text, r.secret.Hidden)
+	}
+	r.secret.SetText(fakefb.DemoAppSecret)
+	reconnectNow(t, r)
+	if r.login.problem.Text != "" || r.w.next.Disabled() || !r.secret.Hidden || r.secret.Text != "" {
+		t.Fatalf("after reconnecting with the pasted secret: %q, next disabled %v, secret field %q hidden %v",
+			r.login.problem.Text, r.w.next.Disabled(), r.secret.Text, r.secret.Hidden)
+	}
+	if got, err := svc.Secrets.Get(store.AppSecretKey(fakefb.DemoAppID)); err != nil || got != fakefb.DemoAppSecret {
+		t.Fatalf("the secret is not back in the keychain: %v", err)
+	}
+}
+
+func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{}) // the dialog waits for a person who never answers
+	before, _, _ := svc.DB.Account()
+	r := openReset(t, g, resetReconnect)
+	test.Tap(r.reconnect)
+	test.Tap(r.w.cancel)
+	r.login.wait()
+	if windowOpen(r.w.win) || !strings.Contains(strings.ToLower(r.login.problem.Text), "cancel") {
+		t.Fatalf("after Cancel: window open %v, problem %q", windowOpen(r.w.win), r.login.problem.Text)
+	}
+	if after, _, _ := svc.DB.Account(); !after.ExpiresAt.Equal(before.ExpiresAt) || after.UserID != before.UserID {
+		t.Fatalf("a canceled login changed the account: %+v → %+v", before, after)
+	}
+}
