@@ -181,3 +181,27 @@ func firstRouteID(t *testing.T, svc *service.Service) string {
 	}
 	return routes[0].ID
 }
+
+func TestConnectionTabOpensBothWizards(t *testing.T) {
+	g, _ := newDemoGUI(t, nil)
+	for _, tc := range []struct{ button, title string }{
+		{"Set up step by step…", "Set up LiveRoute"},
+		{"Sharing stopped? Reset the connection…", "Reset the Facebook connection"},
+	} {
+		var found bool
+		for _, b := range buttons(g.view.connect.root) {
+			if b.Text == tc.button {
+				test.Tap(b)
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("the Connection tab has no %q button", tc.button)
+		}
+		w := wizardWindow(t, tc.title)
+		if !strings.Contains(allText(w.Content()), "Step 1 of") {
+			t.Errorf("%s opened:\n%s", tc.title, allText(w.Content()))
+		}
+		w.Close()
+	}
+}
