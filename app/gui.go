@@ -66,6 +66,11 @@ type GUI struct {
 	log       *slog.Logger
 	view      *mainView
 
+	// The wizards open now, if any (UI goroutine only): opening one again
+	// brings it to the front instead of starting a second.
+	resetWiz *resetWizard
+	setupWiz *setupWizard
+
 	mu     sync.Mutex
 	health Health
 }

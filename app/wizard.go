@@ -191,8 +191,9 @@ func (w *wizard) close() {
 		return
 	}
 	w.closed = true
+	// The window goes first: ending a login makes it report on the window.
+	w.win.Close()
 	if w.onClose != nil {
 		w.onClose()
 	}
-	w.win.Close()
 }

@@ -55,7 +55,12 @@ type resetWizard struct {
 // showResetWizard opens the reset wizard on step (resetWhy, or
 // resetReconnect for a renewal before expiry).
 func (g *GUI) showResetWizard(step int) {
-	fyne.Do(func() { g.newResetWizard().w.show(step) })
+	fyne.Do(func() {
+		if g.resetWiz == nil || g.resetWiz.w.closed {
+			g.resetWiz = g.newResetWizard()
+		}
+		g.resetWiz.w.show(step)
+	})
 }
 
 func (g *GUI) newResetWizard() *resetWizard {

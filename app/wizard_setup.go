@@ -78,7 +78,15 @@ var setupTransports = []struct{ label, value, why string }{
 
 // showSetupWizard opens the setup wizard at its first step.
 func (g *GUI) showSetupWizard() {
-	fyne.Do(func() { g.newSetupWizard().w.show(setupWelcome) })
+	fyne.Do(func() {
+		if g.setupWiz == nil || g.setupWiz.w.closed {
+			g.setupWiz = g.newSetupWizard()
+			g.setupWiz.w.show(setupWelcome)
+			return
+		}
+		g.setupWiz.w.win.Show()
+		g.setupWiz.w.win.RequestFocus()
+	})
 }
 
 func (g *GUI) newSetupWizard() *setupWizard {

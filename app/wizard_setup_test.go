@@ -198,10 +198,19 @@ func TestConnectionTabOpensBothWizards(t *testing.T) {
 		if !found {
 			t.Fatalf("the Connection tab has no %q button", tc.button)
 		}
-		w := wizardWindow(t, tc.title)
-		if !strings.Contains(allText(w.Content()), "Step 1 of") {
-			t.Errorf("%s opened:\n%s", tc.title, allText(w.Content()))
+		var w *wizard
+		if g.setupWiz != nil && !g.setupWiz.w.closed {
+			w = g.setupWiz.w
+		} else if g.resetWiz != nil && !g.resetWiz.w.closed {
+			w = g.resetWiz.w
 		}
-		w.Close()
+		if w == nil || w.win.Title() != tc.title {
+			t.Fatalf("%q opened no %q", tc.button, tc.title)
+		}
+		w.wait()
+		if !strings.Contains(w.indicator.Text, "Step 1 of") {
+			t.Errorf("%s opened on %q", tc.title, w.indicator.Text)
+		}
+		w.close()
 	}
 }
