@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
@@ -49,31 +50,11 @@ type connectForm struct {
 	connect  *widget.Button
 	addPages *widget.Button
 	forget   *widget.Button
-	stop     *widget.Button
-	// browserLink reopens the login dialog while LiveRoute waits for it.
-	browserLink *widget.Hyperlink
 	// scroll is the tab's scroller; showFeedback brings the messages into view.
-	scroll   *container.Scroll
-	progress *widget.Label
-	// urlBlocked names the redirect URI to register while the dialog is
-	// open: Facebook's "URL blocked" page never comes back to LiveRoute.
-	urlBlocked *widget.Label
-	problem    *widget.Label
-
-	// Paste-back: the login address to open and the field to paste into.
-	pasteBox   *fyne.Container
-	loginLink  *widget.Hyperlink
-	pasteEntry *widget.Entry
-	pasteDone  *widget.Button
-
-	mu      sync.Mutex
-	pasteCh chan string
-	busy    bool
-	cancel  context.CancelCauseFunc // ends the login in progress
-	// finished and pasteShown, when set (by tests), hear when a connect has
-	// ended and when the paste-back field appears with its login address.
-	finished   chan error
-	pasteShown chan string
+	scroll *container.Scroll
+	// The login's progress, its Cancel, the paste-back field: shared with
+	// the wizards, so every connect looks and behaves the same.
+	*loginPanel
 }
 
 func newConnectForm(g *GUI) *connectForm {
@@ -109,26 +90,8 @@ func newConnectForm(g *GUI) *connectForm {
 	f.connect = widget.NewButton("Connect", func() { f.start(false) })
 	f.connect.Importance = widget.HighImportance
 	f.addPages = widget.NewButton("Add Pages…", func() { f.start(true) })
-	f.stop = widget.NewButton("Cancel", f.cancelLogin)
-	f.stop.Hide()
-	f.browserLink = widget.NewHyperlink("Didn't your browser open? Open Facebook's login", nil)
-	f.browserLink.Hide()
-	f.progress = widget.NewLabel("")
-	f.progress.Wrapping = fyne.TextWrapWord
-	f.urlBlocked = wrapLabel("")
-	f.urlBlocked.Hide()
-	f.problem = widget.NewLabel("")
-	f.problem.Wrapping = fyne.TextWrapWord
-	f.problem.Importance = widget.DangerImportance
-
-	f.loginLink = widget.NewHyperlink("Open Facebook's login", nil)
-	f.pasteEntry = widget.NewEntry()
-	f.pasteEntry.SetPlaceHolder("Paste the whole address of the page Facebook ended on")
-	f.pasteDone = widget.NewButton("Continue", f.submitPaste)
-	f.pasteBox = container.NewVBox(
-		wrapLabel("1. Open Facebook's login and approve LiveRoute. 2. Facebook ends on a page that says “Success”: copy that page's whole address from the browser's address bar. 3. Paste it here."),
-		f.loginLink, f.pasteEntry, f.pasteDone)
-	f.pasteBox.Hide()
+	f.loginPanel = newLoginPanel(g)
+	f.loginPanel.onFeedback = f.showFeedback
 
 	help := wrapLabel("LiveRoute connects through your own Meta app (developers.facebook.com → Create app → " +
 		"“Manage everything on your Page”). Paste its App ID, App secret and, for Facebook Login for Business, " +
@@ -144,16 +107,14 @@ func newConnectForm(g *GUI) *connectForm {
 		wrapLabel("Facebook returns to http://localhost:PORT/callback on this computer; register that exact address in your Meta app. Change the port only if another program uses it."),
 		f.pkce)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
-	businessTools, _ := url.Parse("https://www.facebook.com/settings?tab=business_tools")
-	steps := widget.NewAccordion(
-		widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup),
-		widget.NewAccordionItem("Sharing stopped? Reset the connection", container.NewVBox(
-			wrapLabel(resetSteps),
-			widget.NewHyperlink("Open Facebook → Settings → Business Integrations", businessTools),
-			f.forget)),
-	)
+	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
+	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
+	steps := container.NewVBox(
+		container.NewHBox(setupWizard, resetWizard),
+		widget.NewAccordion(widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup)),
+		f.forget)
 	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form, advanced,
-		container.NewHBox(f.connect, f.addPages, f.stop), f.progress, f.urlBlocked, f.browserLink, f.problem, f.pasteBox)
+		container.NewHBox(f.connect, f.addPages, f.stop), f.loginPanel.root)
 	f.showSetup()
 	f.load()
 	return f
@@ -292,86 +253,24 @@ func (f *connectForm) start(rerequest bool) {
 		f.showFeedback()
 		return
 	}
-	f.mu.Lock()
-	if f.busy {
-		f.mu.Unlock()
-		return
-	}
-	f.busy = true
-	f.pasteCh = make(chan string, 1)
-	pasteCh := f.pasteCh
-	// The login's own deadline covers waiting for the browser; this one also
-	// covers waiting for a paste, and Cancel ends either.
-	ctx, cancelCause := context.WithCancelCause(context.Background())
-	ctx, cancelTimeout := context.WithTimeoutCause(ctx, fbclient.DefaultLoginTimeout, fbclient.ErrLoginTimeout)
-	f.cancel = cancelCause
-	f.mu.Unlock()
-	f.stop.Show()
-
-	f.problem.SetText("")
-	f.progress.SetText("Checking your Meta app…")
-	f.showFeedback()
+	// Every widget change happens before the login's goroutine starts: it
+	// updates the same widgets.
 	f.connect.Disable()
 	f.addPages.Disable()
-	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { f.progress.SetText(stepText(step)) }) }
-	req.OnLoginURL = func(loginURL, urlBlockedHint string) {
-		fyne.Do(func() {
-			if u, err := url.Parse(loginURL); err == nil && req.Transport != store.TransportPaste {
-				f.browserLink.SetURL(u)
-				f.browserLink.Show()
-			}
-			f.urlBlocked.SetText(urlBlockedHint)
-			f.urlBlocked.Show()
-			f.showFeedback()
-		})
+	if !f.loginPanel.start(req, f.finish) {
+		f.connect.Enable()
+		f.loadSummary()
 	}
-	req.Paste = func(ctx context.Context, loginURL string, problem error) (string, error) {
-		fyne.Do(func() { f.showPaste(loginURL, problem) })
-		select {
-		case address := <-pasteCh:
-			return address, nil
-		case <-ctx.Done():
-			return "", context.Cause(ctx)
-		}
-	}
-	go func() {
-		defer cancelTimeout()
-		res, err := f.g.svc.Connect(ctx, req)
-		if ctx.Err() != nil {
-			err = context.Cause(ctx) // say "canceled" or "timed out", not the symptom
-		}
-		fyne.Do(func() { f.finish(res, err) })
-		if f.finished != nil {
-			f.finished <- err
-		}
-	}()
 }
 
 func (f *connectForm) finish(res account.Result, err error) {
-	f.mu.Lock()
-	f.busy = false
-	f.cancel = nil
-	f.mu.Unlock()
-	f.stop.Hide()
-	f.browserLink.Hide()
-	f.urlBlocked.Hide()
-	f.pasteBox.Hide()
 	f.connect.Enable()
 	if err != nil {
-		f.progress.SetText("")
-		f.problem.SetText(connectProblem(err))
 		f.loadSummary() // keep what was typed, to correct it
-		f.showFeedback()
 		return
 	}
 	f.secret.SetText("")
-	f.progress.SetText(resultText(res))
-	f.showFeedback()
-	f.load()
-	f.g.view.refresh()
-	if f.g.engine != nil {
-		f.g.setHealth(f.g.healthOf(f.g.engine.Status().State))
-	}
+	f.g.connected()
 }
 
 // showFeedback scrolls the tab to its messages, under the buttons: the
@@ -396,52 +295,6 @@ func connectProblem(err error) string {
 		return fe.Reason()
 	}
 	return capitalise(err.Error())
-}
-
-// cancelLogin ends the login in progress; the form says so when it stops.
-func (f *connectForm) cancelLogin() {
-	f.mu.Lock()
-	cancel := f.cancel
-	f.mu.Unlock()
-	if cancel != nil {
-		cancel(fbclient.ErrLoginCanceled)
-	}
-}
-
-func (f *connectForm) showPaste(loginURL string, problem error) {
-	if u, err := url.Parse(loginURL); err == nil {
-		f.loginLink.SetURL(u)
-	}
-	f.pasteEntry.SetText("")
-	f.pasteBox.Show()
-	f.progress.SetText("Waiting for the address you paste…")
-	f.showFeedback()
-	if problem != nil {
-		f.problem.SetText(problem.Error() + " Paste the address again.")
-	}
-	if f.pasteShown != nil {
-		f.pasteShown <- loginURL
-	}
-}
-
-func (f *connectForm) submitPaste() {
-	address := strings.TrimSpace(f.pasteEntry.Text)
-	if address == "" {
-		f.problem.SetText("Paste the address of the page Facebook ended on first.")
-		return
-	}
-	f.mu.Lock()
-	ch := f.pasteCh
-	f.mu.Unlock()
-	if ch == nil {
-		return
-	}
-	f.problem.SetText("")
-	f.progress.SetText("Reading the address…")
-	select {
-	case ch <- address:
-	default: // already submitted; the login is working on it
-	}
 }
 
 // confirmForget removes the connection's secrets after asking; routes stay.
@@ -495,11 +348,6 @@ func metaAppSteps(port int) string {
 8. While the app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then reconnect with "Paste the address back" (add https://www.facebook.com/connect/login_success.html under Facebook Login for Business → Settings → Valid OAuth Redirect URIs).`
 }
 
-// resetSteps is the reset walk-through: what breaks sharing and how to mend it.
-const resetSteps = `1. Open Business Integrations below: LiveRoute's app must be listed as Active (if it shows Renew, renew it; if it was removed, Facebook ended every Page's access). Set its visibility to Public so your followers see the posts.
-2. Press Reconnect above and grant every Page again. Your routes stay bound to your Pages and resume by themselves.
-3. Still stuck? Forget this connection, then connect again from scratch — routes, Pages and groups are kept.`
-
 func stepText(step fbclient.LoginStep) string {
 	switch step {
 	case fbclient.StepWaitingForDialog:
@@ -547,4 +395,216 @@ func digits(s string) bool {
 		}
 	}
 	return true
+}
+
+// loginPanel runs one login through the service and shows it: the step
+// Facebook is at, the address to register if the dialog says "URL
+// blocked", a link to reopen the dialog, Cancel, the paste-back field and,
+// at the end, the result or the problem. The Connection tab and both
+// wizards use it, so a login looks and behaves the same everywhere.
+type loginPanel struct {
+	g    *GUI
+	root *fyne.Container
+
+	stop *widget.Button
+	// browserLink reopens the login dialog while LiveRoute waits for it.
+	browserLink *widget.Hyperlink
+	progress    *widget.Label
+	// urlBlocked names the redirect URI to register while the dialog is
+	// open: Facebook's "URL blocked" page never comes back to LiveRoute.
+	urlBlocked *widget.Label
+	problem    *widget.Label
+
+	// Paste-back: the login address to open and the field to paste into.
+	pasteBox   *fyne.Container
+	loginLink  *widget.Hyperlink
+	pasteEntry *widget.Entry
+	pasteDone  *widget.Button
+
+	// onFeedback, when set, brings the messages into view (a scroller).
+	onFeedback func()
+
+	mu      sync.Mutex
+	pasteCh chan string
+	busy    bool
+	cancel  context.CancelCauseFunc // ends the login in progress
+	running sync.WaitGroup
+	// finished and pasteShown, when set (by tests), hear when a connect has
+	// ended and when the paste-back field appears with its login address.
+	finished   chan error
+	pasteShown chan string
+}
+
+func newLoginPanel(g *GUI) *loginPanel {
+	p := &loginPanel{g: g}
+	p.stop = widget.NewButton("Cancel", p.cancelLogin)
+	p.stop.Hide()
+	p.browserLink = widget.NewHyperlink("Didn't your browser open? Open Facebook's login", nil)
+	p.browserLink.Hide()
+	p.progress = wrapLabel("")
+	p.urlBlocked = wrapLabel("")
+	p.urlBlocked.Hide()
+	p.problem = wrapLabel("")
+	p.problem.Importance = widget.DangerImportance
+	p.loginLink = widget.NewHyperlink("Open Facebook's login", nil)
+	p.pasteEntry = widget.NewEntry()
+	p.pasteEntry.SetPlaceHolder("Paste the whole address of the page Facebook ended on")
+	p.pasteDone = widget.NewButton("Continue", p.submitPaste)
+	p.pasteBox = container.NewVBox(
+		wrapLabel("1. Open Facebook's login and approve LiveRoute. 2. Facebook ends on a page that says “Success”: copy that page's whole address from the browser's address bar. 3. Paste it here."),
+		p.loginLink, p.pasteEntry, p.pasteDone)
+	p.pasteBox.Hide()
+	p.root = container.NewVBox(p.progress, p.urlBlocked, p.browserLink, p.problem, p.pasteBox)
+	return p
+}
+
+// start runs req in the background and calls done on the UI goroutine
+// when it ends; false when a login is already running.
+func (p *loginPanel) start(req service.ConnectRequest, done func(account.Result, error)) bool {
+	if p.g.svc == nil {
+		p.problem.SetText(capitalise(errNoService.Error()) + ", so it cannot connect.")
+		return false
+	}
+	p.mu.Lock()
+	if p.busy {
+		p.mu.Unlock()
+		return false
+	}
+	p.busy = true
+	p.pasteCh = make(chan string, 1)
+	pasteCh := p.pasteCh
+	// The login's own deadline covers waiting for the browser; this one also
+	// covers waiting for a paste, and Cancel ends either.
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	ctx, cancelTimeout := context.WithTimeoutCause(ctx, fbclient.DefaultLoginTimeout, fbclient.ErrLoginTimeout)
+	p.cancel = cancelCause
+	p.running.Add(1)
+	p.mu.Unlock()
+	p.stop.Show()
+
+	p.problem.SetText("")
+	p.progress.SetText("Checking your Meta app…")
+	p.feedback()
+	req.Progress = func(step fbclient.LoginStep) { fyne.Do(func() { p.progress.SetText(stepText(step)) }) }
+	req.OnLoginURL = func(loginURL, urlBlockedHint string) {
+		fyne.Do(func() { p.showWaiting(req.Transport, loginURL, urlBlockedHint) })
+	}
+	req.Paste = func(ctx context.Context, loginURL string, problem error) (string, error) {
+		fyne.Do(func() { p.showPaste(loginURL, problem) })
+		select {
+		case address := <-pasteCh:
+			return address, nil
+		case <-ctx.Done():
+			return "", context.Cause(ctx)
+		}
+	}
+	go func() {
+		defer p.running.Done()
+		defer cancelTimeout()
+		res, err := p.g.svc.Connect(ctx, req)
+		if ctx.Err() != nil {
+			err = context.Cause(ctx) // say "canceled" or "timed out", not the symptom
+		}
+		fyne.Do(func() {
+			p.finish(res, err)
+			done(res, err)
+		})
+		if p.finished != nil {
+			p.finished <- err
+		}
+	}()
+	return true
+}
+
+// wait blocks until the login in progress, if any, has ended and shown
+// its result.
+func (p *loginPanel) wait() { p.running.Wait() }
+
+func (p *loginPanel) showWaiting(transport, loginURL, urlBlockedHint string) {
+	if u, err := url.Parse(loginURL); err == nil && transport != store.TransportPaste {
+		p.browserLink.SetURL(u)
+		p.browserLink.Show()
+	}
+	p.urlBlocked.SetText(urlBlockedHint)
+	p.urlBlocked.Show()
+	p.feedback()
+}
+
+func (p *loginPanel) finish(res account.Result, err error) {
+	p.mu.Lock()
+	p.busy = false
+	p.cancel = nil
+	p.mu.Unlock()
+	p.stop.Hide()
+	p.browserLink.Hide()
+	p.urlBlocked.Hide()
+	p.pasteBox.Hide()
+	if err != nil {
+		p.progress.SetText("")
+		p.problem.SetText(connectProblem(err))
+	} else {
+		p.progress.SetText(resultText(res))
+	}
+	p.feedback()
+}
+
+func (p *loginPanel) feedback() {
+	if p.onFeedback != nil {
+		p.onFeedback()
+	}
+}
+
+// cancelLogin ends the login in progress; the panel says so when it stops.
+func (p *loginPanel) cancelLogin() {
+	p.mu.Lock()
+	cancel := p.cancel
+	p.mu.Unlock()
+	if cancel != nil {
+		cancel(fbclient.ErrLoginCanceled)
+	}
+}
+
+func (p *loginPanel) showPaste(loginURL string, problem error) {
+	if u, err := url.Parse(loginURL); err == nil {
+		p.loginLink.SetURL(u)
+	}
+	p.pasteEntry.SetText("")
+	p.pasteBox.Show()
+	p.progress.SetText("Waiting for the address you paste…")
+	p.feedback()
+	if problem != nil {
+		p.problem.SetText(problem.Error() + " Paste the address again.")
+	}
+	if p.pasteShown != nil {
+		p.pasteShown <- loginURL
+	}
+}
+
+func (p *loginPanel) submitPaste() {
+	address := strings.TrimSpace(p.pasteEntry.Text)
+	if address == "" {
+		p.problem.SetText("Paste the address of the page Facebook ended on first.")
+		return
+	}
+	p.mu.Lock()
+	ch := p.pasteCh
+	p.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	p.problem.SetText("")
+	p.progress.SetText("Reading the address…")
+	select {
+	case ch <- address:
+	default: // already submitted; the login is working on it
+	}
+}
+
+// connected shows a new connection everywhere: routes, health, the tab.
+func (g *GUI) connected() {
+	g.view.refresh()
+	g.view.connect.load()
+	if g.engine != nil {
+		g.setHealth(g.healthOf(g.engine.Status().State))
+	}
 }

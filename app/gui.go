@@ -66,6 +66,11 @@ type GUI struct {
 	log       *slog.Logger
 	view      *mainView
 
+	// The wizards open now, if any (UI goroutine only): opening one again
+	// brings it to the front instead of starting a second.
+	resetWiz *resetWizard
+	setupWiz *setupWizard
+
 	mu     sync.Mutex
 	health Health
 }
@@ -170,6 +175,10 @@ func (g *GUI) Watch(ctx context.Context) {
 func (g *GUI) ShowAndRun(startMinimised bool) {
 	if !startMinimised || !g.hasTray.Load() {
 		g.win.Show()
+	}
+	if g.svc != nil && !g.hasAccount() {
+		// First start: nothing connected, so the setup comes first.
+		g.newSetupWizard().w.show(setupWelcome)
 	}
 	g.fyne.Run()
 }
@@ -339,4 +348,31 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return itoa(n) + " " + many
+}
+
+// openReconnect is what the tray's "Reset connection…" and the window's
+// banner open: the setup wizard when nothing is connected yet, the reset
+// wizard's reconnect step to renew before expiry, else the whole reset.
+func (g *GUI) openReconnect() {
+	switch {
+	case !g.hasAccount():
+		g.showSetupWizard()
+	case g.expiring():
+		g.showResetWizard(resetReconnect)
+	default:
+		g.showResetWizard(resetWhy)
+	}
+}
+
+// expiring reports whether the connection is in its 7-day or 1-day warning.
+func (g *GUI) expiring() bool {
+	return g.engine != nil && g.hasAccount() && g.engine.Status().State.Kind == relay.Expiring
+}
+
+func (g *GUI) hasAccount() bool {
+	if g.db == nil {
+		return false
+	}
+	_, ok, err := g.db.Account()
+	return err == nil && ok
 }

@@ -38,11 +38,28 @@ func (g *GUI) trayMenu(h Health) *fyne.Menu {
 	check := fyne.NewMenuItem("Check now", g.checkNow)
 	check.Disabled = !h.Connected || h.Paused
 
-	reset := fyne.NewMenuItem("Reset connection…", g.showConnection)
+	reset := fyne.NewMenuItem("Reset connection…", g.openReconnect)
+	if g.expiring() {
+		reset.Label = "Renew connection…"
+	}
 
 	quit := fyne.NewMenuItem("Quit", g.fyne.Quit)
 	quit.IsQuit = true
 
-	return fyne.NewMenu("LiveRoute", status, fyne.NewMenuItemSeparator(), open, pause, check,
-		fyne.NewMenuItemSeparator(), reset, fyne.NewMenuItemSeparator(), quit)
+	items := []*fyne.MenuItem{status, fyne.NewMenuItemSeparator(), open, pause, check,
+		fyne.NewMenuItemSeparator(), reset}
+	if g.svc != nil && g.svc.Fake() != nil {
+		// The demo lets a newcomer break the connection to try the reset.
+		items = append(items, fyne.NewMenuItem("Simulate a password change (demo)", g.simulatePasswordChange))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), quit)
+	return fyne.NewMenu("LiveRoute", items...)
+}
+
+// simulatePasswordChange ends the demo's connection as a password change
+// does; the engine notices at its check and the reset wizard can be tried.
+func (g *GUI) simulatePasswordChange() {
+	if err := g.svc.SimulatePasswordChange(); err != nil {
+		g.log.Warn("simulate a password change", "err", err)
+	}
 }

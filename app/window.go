@@ -60,7 +60,7 @@ func newMainView(g *GUI) *mainView {
 		g.checkNow()
 		v.detail.SetText("Checking your sources and your connection with Facebook now…")
 	})
-	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.showConnection)
+	v.connectBt = widget.NewButtonWithIcon("Connect…", theme.LoginIcon(), g.openReconnect)
 	v.connectBt.Importance = widget.HighImportance
 
 	// A fixed height keeps the tabs from jumping when the detail's length
@@ -102,9 +102,17 @@ func (v *mainView) showHealth(h Health) {
 	}
 	setEnabled(v.pauseBtn, h.Connected || h.Paused)
 	setEnabled(v.checkBtn, h.Connected && !h.Paused)
-	if h.Reconnect {
+	switch {
+	case h.Reconnect && !v.g.hasAccount():
+		v.connectBt.SetText("Connect…")
 		v.connectBt.Show()
-	} else {
+	case h.Reconnect:
+		v.connectBt.SetText("Reset connection…")
+		v.connectBt.Show()
+	case v.g.expiring():
+		v.connectBt.SetText("Renew now…")
+		v.connectBt.Show()
+	default:
 		v.connectBt.Hide()
 	}
 }
@@ -279,15 +287,6 @@ func (v *mainView) connectionTab() fyne.CanvasObject {
 func (v *mainView) settingsTab() fyne.CanvasObject {
 	v.settings = newSettingsTab(v.g)
 	return container.NewVScroll(container.NewPadded(v.settings.root))
-}
-
-// showConnection opens the window on the Connection tab.
-func (g *GUI) showConnection() {
-	fyne.Do(func() {
-		g.view.tabs.SelectIndex(2)
-		g.win.Show()
-		g.win.RequestFocus()
-	})
 }
 
 func emptyNote(text string) fyne.CanvasObject {

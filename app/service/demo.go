@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/liveroute/liveroute/app/account"
@@ -71,4 +72,16 @@ func (s *Service) seedDemo(ctx context.Context) error {
 	_, err = s.DB.PutRoute(store.Route{Name: "Sunday service", SourceID: info.LivePageID, SourceName: src.Name,
 		SourceKind: store.SourcePage, Enabled: true, Targets: targets})
 	return err
+}
+
+// SimulatePasswordChange ends the demo person's every token as a password
+// change does (error subcode 460), so the reset wizard can be tried. Only in
+// the demo: there is no fake Facebook otherwise.
+func (s *Service) SimulatePasswordChange() error {
+	if s.fake == nil {
+		return errors.New("only the demo can simulate a password change")
+	}
+	s.fake.InvalidateUser(s.demoInfo.UserID, 460)
+	s.Engine.CheckNow()
+	return nil
 }

@@ -1,0 +1,199 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// wizardStep is one page of a wizard.
+type wizardStep struct {
+	title   string
+	content fyne.CanvasObject
+	// enter runs each time the step is shown, on the UI goroutine (for
+	// example to start a check with wizard.work).
+	enter func()
+	// blocking steps keep Next disabled until the step calls
+	// wizard.setReady(true).
+	blocking bool
+}
+
+// wizard is a window of steps with Back, Next (Finish on the last step)
+// and Cancel, and a line saying which step this is. A step can hold Next
+// back until it is valid and run slow work off the UI goroutine with a
+// progress bar; the window never decides anything itself — the steps call
+// the service.
+type wizard struct {
+	win       fyne.Window
+	steps     []*wizardStep
+	current   int
+	ready     []bool
+	indicator *widget.Label
+	body      *fyne.Container
+	progress  *widget.ProgressBarInfinite
+	back      *widget.Button
+	next      *widget.Button
+	cancel    *widget.Button
+	// stopped: a step ended the wizard early (nothing to do); Next closes.
+	stopped bool
+	closed  bool
+	// onFinish runs when the last step's Finish is pressed.
+	onFinish func()
+	// onClose runs when the window closes however it closes (Cancel,
+	// Finish, the window's own close): it ends a login still waiting.
+	onClose func()
+
+	mu      sync.Mutex
+	stopRun context.CancelFunc // cancels the work in progress
+	running sync.WaitGroup
+}
+
+func newWizard(a fyne.App, title string, steps []*wizardStep) *wizard {
+	w := &wizard{win: a.NewWindow(title), steps: steps, ready: make([]bool, len(steps))}
+	w.indicator = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.body = container.NewStack()
+	w.progress = widget.NewProgressBarInfinite()
+	w.progress.Stop()
+	w.progress.Hide()
+	w.back = widget.NewButton("Back", func() { w.goTo(w.current - 1) })
+	w.next = widget.NewButton("Next", w.forward)
+	w.next.Importance = widget.HighImportance
+	w.cancel = widget.NewButton("Cancel", w.close)
+	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.back, w.next)
+	w.win.SetContent(container.NewBorder(container.NewPadded(w.indicator), container.NewVBox(w.progress, buttons),
+		nil, nil, container.NewVScroll(container.NewPadded(w.body))))
+	w.win.Resize(fyne.NewSize(640, 520))
+	w.win.SetCloseIntercept(w.close)
+	return w
+}
+
+// show opens the window on step i.
+func (w *wizard) show(i int) {
+	w.goTo(i)
+	w.win.Show()
+	w.win.RequestFocus()
+}
+
+// goTo shows step i. UI goroutine only.
+func (w *wizard) goTo(i int) {
+	if i < 0 || i >= len(w.steps) {
+		return
+	}
+	w.stopWork()
+	w.current, w.stopped = i, false
+	step := w.steps[i]
+	w.indicator.SetText(fmt.Sprintf("Step %d of %d — %s", i+1, len(w.steps), step.title))
+	w.body.Objects = []fyne.CanvasObject{step.content}
+	w.body.Refresh()
+	if !step.blocking {
+		w.ready[i] = true
+	}
+	w.refreshButtons()
+	if step.enter != nil {
+		step.enter()
+	}
+}
+
+// setReady lets the current step's Next be pressed, or not.
+func (w *wizard) setReady(ok bool) { w.setStepReady(w.current, ok) }
+
+// setStepReady lets step i's Next be pressed, or not.
+func (w *wizard) setStepReady(i int, ok bool) {
+	w.ready[i] = ok
+	w.refreshButtons()
+}
+
+// stop ends the wizard at this step: there is nothing more to do, and Next
+// becomes Close.
+func (w *wizard) stop() {
+	w.stopped = true
+	w.refreshButtons()
+}
+
+func (w *wizard) refreshButtons() {
+	last := w.current == len(w.steps)-1
+	switch {
+	case w.stopped:
+		w.next.SetText("Close")
+	case last:
+		w.next.SetText("Finish")
+	default:
+		w.next.SetText("Next")
+	}
+	setEnabled(w.next, w.stopped || w.ready[w.current])
+	setEnabled(w.back, w.current > 0 && !w.stopped)
+}
+
+func (w *wizard) forward() {
+	switch {
+	case w.stopped:
+		w.close()
+	case !w.ready[w.current]:
+	case w.current == len(w.steps)-1:
+		w.close()
+		if w.onFinish != nil {
+			w.onFinish()
+		}
+	default:
+		w.goTo(w.current + 1)
+	}
+}
+
+// work runs job off the UI goroutine with the progress bar showing, then
+// done on the UI goroutine. Leaving the step or closing the window cancels
+// job's context, and then done does not run: its step is gone.
+func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
+	w.stopWork()
+	ctx, cancel := context.WithCancel(context.Background())
+	w.mu.Lock()
+	w.stopRun = cancel
+	w.running.Add(1)
+	w.mu.Unlock()
+	w.progress.Show()
+	w.progress.Start()
+	go func() {
+		defer w.running.Done()
+		err := job(ctx)
+		fyne.Do(func() {
+			w.progress.Stop()
+			w.progress.Hide()
+			if ctx.Err() == nil {
+				done(err)
+			}
+		})
+		cancel()
+	}()
+}
+
+// wait blocks until the work in progress has ended and shown its result.
+func (w *wizard) wait() { w.running.Wait() }
+
+func (w *wizard) stopWork() {
+	w.mu.Lock()
+	cancel := w.stopRun
+	w.stopRun = nil
+	w.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// close closes the window once; pressing Close after Finish, or the
+// window's own close after Cancel, does nothing more.
+func (w *wizard) close() {
+	w.stopWork()
+	if w.closed {
+		return
+	}
+	w.closed = true
+	// The window goes first: ending a login makes it report on the window.
+	w.win.Close()
+	if w.onClose != nil {
+		w.onClose()
+	}
+}

@@ -1,0 +1,341 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+)
+
+// The reset wizard's steps, in order; an expiry warning opens resetReconnect.
+const (
+	resetWhy = iota
+	resetBusiness
+	resetReconnect
+	resetRebind
+	resetVerify
+)
+
+// businessIntegrationsURL lists the apps connected to the person's
+// account; removing LiveRoute's there ends every Page's access at once.
+const businessIntegrationsURL = "https://www.facebook.com/settings?tab=business_tools"
+
+// resetWizard walks a person from a dead connection back to sharing with
+// every route kept: why it stopped, Business Integrations, the reconnect,
+// the routes re-bound, and a check of every destination.
+type resetWizard struct {
+	g *GUI
+	w *wizard
+
+	why   *widget.Label
+	cause *widget.Label
+
+	businessDone *widget.Check
+
+	appLine   *widget.Label
+	secret    *widget.Entry // shown only when no secret is saved
+	reconnect *widget.Button
+	login     *loginPanel
+
+	bindings *fyne.Container
+	addPages *widget.Button
+	lastRes  account.Result
+
+	checks *fyne.Container
+}
+
+// showResetWizard opens the reset wizard on step (resetWhy, or
+// resetReconnect for a renewal before expiry).
+func (g *GUI) showResetWizard(step int) {
+	fyne.Do(func() {
+		if g.resetWiz == nil || g.resetWiz.w.closed {
+			g.resetWiz = g.newResetWizard()
+		}
+		g.resetWiz.w.show(step)
+	})
+}
+
+func (g *GUI) newResetWizard() *resetWizard {
+	r := &resetWizard{g: g}
+	r.w = newWizard(g.fyne, "Reset the Facebook connection", []*wizardStep{
+		{title: "Why sharing stopped", content: r.whyStep(), enter: r.checkWhy, blocking: true},
+		{title: "Business Integrations", content: r.businessStep(), blocking: true},
+		{title: "Reconnect", content: r.reconnectStep(), enter: r.prepareReconnect, blocking: true},
+		{title: "Your routes", content: r.rebindStep(), enter: r.showBindings},
+		{title: "Check every destination", content: r.verifyStep(), enter: r.verify},
+	})
+	r.w.onFinish = g.connected
+	r.w.onClose = r.login.cancelLogin
+	return r
+}
+
+func (r *resetWizard) whyStep() fyne.CanvasObject {
+	r.why = wrapLabel("Asking Facebook about your connection…")
+	r.why.TextStyle.Bold = true
+	r.cause = wrapLabel("")
+	return container.NewVBox(r.why, r.cause,
+		wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them."))
+}
+
+// checkWhy asks Facebook now rather than trusting the last check: the
+// person may have fixed it already, and then there is nothing to reset.
+func (r *resetWizard) checkWhy() {
+	if r.g.svc == nil {
+		r.why.SetText(capitalise(errNoService.Error()) + ".")
+		return
+	}
+	var check service.ConnectionCheck
+	r.w.work(func(ctx context.Context) error {
+		var err error
+		check, err = r.g.svc.CheckConnection(ctx)
+		return err
+	}, func(err error) {
+		switch {
+		case err != nil:
+			// Facebook could not be asked: say what the engine last saw.
+			r.why.SetText(r.g.Health().Detail)
+			r.cause.SetText("LiveRoute could not ask Facebook just now (" + connectProblem(err) + ") You can still reconnect.")
+			r.w.setReady(true)
+		case check.Healthy:
+			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")
+			r.cause.SetText("")
+			r.w.stop()
+		default:
+			r.why.SetText(check.Reason)
+			r.cause.SetText(causeOf(check.Subcode))
+			r.w.setReady(true)
+		}
+	})
+}
+
+// causeOf is what Facebook says ends a connection with this error_subcode:
+// https://developers.facebook.com/docs/graph-api/guides/error-handling
+func causeOf(subcode int) string {
+	switch subcode {
+	case 458:
+		return "Facebook says: the app is no longer installed for you — it was removed under Settings → Business Integrations, which ends its access to every Page at once."
+	case 459:
+		return "Facebook says: your account needs a check (a security checkpoint). Log in on facebook.com and follow Facebook's steps first."
+	case 460:
+		return "Facebook says: the password changed. A new password ends every app's session, LiveRoute's too."
+	case 463:
+		return "Facebook says: the session expired. A connection lasts about 60 days, and 90 days without use end its data access."
+	case 464:
+		return "Facebook says: the account is not confirmed. Confirm it on facebook.com first."
+	case 467:
+		return "Facebook says: the session is no longer valid — you logged out everywhere, or Facebook ended the session for security."
+	case 492:
+		return "Facebook says: your role on a Page changed, so its access ended."
+	}
+	return "Facebook ends connections when the password changes, after a security check, when the app is removed under Business Integrations, when a Page role is lost, after about 60 days, or after 90 days unused."
+}
+
+func (r *resetWizard) businessStep() fyne.CanvasObject {
+	open := widget.NewButton("Open Facebook → Settings → Business Integrations", func() {
+		u, _ := url.Parse(businessIntegrationsURL)
+		if err := r.g.fyne.OpenURL(u); err != nil {
+			r.g.log.Warn("open Business Integrations", "err", err)
+		}
+	})
+	r.businessDone = widget.NewCheck("Done: my app is Active and its visibility is Public", func(on bool) { r.w.setReady(on) })
+	return container.NewVBox(
+		wrapLabel("Facebook lists the apps connected to your account under Business Integrations. Check two things there:"),
+		wrapLabel("1. Your LiveRoute app is under Active. If it shows Renew, press Renew; if it is under Removed, the reconnect in the next step adds it back."),
+		wrapLabel("2. Press View and edit on it: the visibility of its posts (“App visibility”) must be Public, or only you see what LiveRoute shares."),
+		open, r.businessDone)
+}
+
+func (r *resetWizard) reconnectStep() fyne.CanvasObject {
+	r.appLine = wrapLabel("")
+	r.secret = widget.NewPasswordEntry()
+	r.secret.SetPlaceHolder("App secret — App settings → Basic → Show")
+	r.secret.Hide()
+	r.login = newLoginPanel(r.g)
+	r.reconnect = widget.NewButton("Reconnect", r.startReconnect)
+	r.reconnect.Importance = widget.HighImportance
+	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect, r.login.stop), r.login.root,
+		wrapLabel("Facebook's dialog opens in your browser. If it offers Edit settings, tick every Page LiveRoute should share to."))
+}
+
+// prepareReconnect says which Meta app reconnects; without its saved
+// secret the person types it once.
+func (r *resetWizard) prepareReconnect() {
+	if r.g.svc == nil {
+		return
+	}
+	req, err := r.g.svc.SavedConnectRequest()
+	r.secret.Hide()
+	switch {
+	case errors.Is(err, service.ErrNoSavedSecret):
+		r.appLine.SetText("LiveRoute reconnects with your Meta app " + req.AppID + ". " + capitalise(err.Error()) + ".")
+		r.secret.Show()
+		r.reconnect.Enable()
+	case err != nil:
+		r.appLine.SetText(capitalise(err.Error()))
+		r.reconnect.Disable()
+	default:
+		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + req.AppID + " as before. Your routes stay as they are.")
+		r.reconnect.Enable()
+	}
+}
+
+func (r *resetWizard) startReconnect() { r.runLogin(false) }
+
+// runLogin reconnects with the saved app; rerequest asks again for Pages
+// and permissions not granted ("Add Pages…").
+func (r *resetWizard) runLogin(rerequest bool) {
+	req, err := r.g.svc.SavedConnectRequest()
+	switch {
+	case errors.Is(err, service.ErrNoSavedSecret) && strings.TrimSpace(r.secret.Text) != "":
+		req.Secret = fbclient.Token(strings.TrimSpace(r.secret.Text))
+	case err != nil:
+		r.login.problem.SetText(capitalise(err.Error()) + ".")
+		return
+	}
+	req.Rerequest = rerequest
+	r.reconnect.Disable()
+	r.addPages.Disable()
+	if !r.login.start(req, r.reconnected) {
+		r.reconnect.Enable()
+		r.addPages.Enable()
+	}
+}
+
+func (r *resetWizard) reconnected(res account.Result, err error) {
+	r.reconnect.Enable()
+	r.addPages.Enable()
+	if err != nil {
+		return
+	}
+	r.lastRes = res
+	r.secret.SetText("")
+	r.secret.Hide()
+	r.g.connected()
+	if r.w.current == resetRebind {
+		r.showBindings()
+		return
+	}
+	r.w.setReady(true)
+}
+
+func (r *resetWizard) rebindStep() fyne.CanvasObject {
+	r.bindings = container.NewVBox()
+	r.addPages = widget.NewButton("Add Pages…", func() { r.runLogin(true) })
+	return container.NewVBox(
+		wrapLabel("Routes are bound to your Pages' IDs, so they resume where they were. A Page this login did not grant is kept and flagged, never deleted."),
+		r.bindings, r.addPages)
+}
+
+// showBindings lists every route with its destinations as re-bound.
+func (r *resetWizard) showBindings() {
+	if r.g.svc == nil {
+		return
+	}
+	list, err := r.g.svc.RouteBindings()
+	if err != nil {
+		r.bindings.Objects = []fyne.CanvasObject{wrapLabel("Your routes could not be read: " + err.Error())}
+		r.bindings.Refresh()
+		return
+	}
+	var rows []fyne.CanvasObject
+	if len(list) == 0 {
+		rows = append(rows, emptyNote("You have no routes yet; make one in the Routes tab."))
+	}
+	for _, b := range list {
+		rows = append(rows, widget.NewCard(routeTitle(b.Route.Name, b.Route.SourceName, b.Route.SourceID), "", wrapLabel(bindingLines(b))))
+	}
+	if len(r.lastRes.Lost) > 0 {
+		rows = append(rows, wrapLabel("No longer granted (kept, flagged on their routes): "+strings.Join(r.lastRes.Lost, ", ")+". Press “Add Pages…” and tick them in Facebook's dialog."))
+	}
+	if len(r.lastRes.Added) > 0 {
+		rows = append(rows, wrapLabel("New Pages you can share to: "+strings.Join(r.lastRes.Added, ", ")+". Add them to a route in the Routes tab."))
+	}
+	r.bindings.Objects = rows
+	r.bindings.Refresh()
+}
+
+func bindingLines(b service.RouteBinding) string {
+	var lines []string
+	for _, t := range b.Targets {
+		switch {
+		case t.Flagged:
+			lines = append(lines, "⚠ "+t.Name+" — "+t.Reason)
+		case t.Group:
+			lines = append(lines, "✓ "+t.Name+" (group: you share it)")
+		default:
+			lines = append(lines, "✓ "+t.Name)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func routeTitle(name, sourceName, sourceID string) string {
+	source := sourceName
+	if source == "" {
+		source = sourceID
+	}
+	if name == "" {
+		return source
+	}
+	return name + " — " + source
+}
+
+func (r *resetWizard) verifyStep() fyne.CanvasObject {
+	r.checks = container.NewVBox()
+	return container.NewVBox(
+		wrapLabel("LiveRoute checks each destination with Facebook: the access is valid, it may post, and it is not being slowed down. Nothing is posted."),
+		r.checks)
+}
+
+func (r *resetWizard) verify() {
+	if r.g.svc == nil {
+		return
+	}
+	r.checks.Objects = []fyne.CanvasObject{wrapLabel("Checking…")}
+	r.checks.Refresh()
+	var list []service.DestinationHealth
+	r.w.work(func(ctx context.Context) error {
+		var err error
+		list, err = r.g.svc.VerifyDestinations(ctx)
+		return err
+	}, func(err error) {
+		r.checks.Objects = healthLines(list, err)
+		r.checks.Refresh()
+	})
+}
+
+func healthLines(list []service.DestinationHealth, err error) []fyne.CanvasObject {
+	var rows []fyne.CanvasObject
+	for _, h := range list {
+		l := wrapLabel("")
+		switch {
+		case h.Group:
+			l.SetText("✓ " + h.Name + " — a group: Facebook lets no app post there; LiveRoute asks you to share in one click.")
+			l.Importance = widget.SuccessImportance
+		case h.OK:
+			l.SetText("✓ " + h.Name + " — ready to share.")
+			l.Importance = widget.SuccessImportance
+		default:
+			l.SetText("✗ " + h.Name + " — " + h.Problem)
+			l.Importance = widget.DangerImportance
+		}
+		rows = append(rows, l)
+	}
+	if err != nil {
+		l := wrapLabel("The check stopped: " + connectProblem(err))
+		l.Importance = widget.DangerImportance
+		rows = append(rows, l)
+	}
+	if len(rows) == 0 {
+		rows = append(rows, emptyNote("No route has a destination yet: nothing to check."))
+	}
+	return rows
+}

@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
+)
+
+// newDemoGUI is the window over the demo's service: a fake Facebook over
+// HTTP, a bbolt file, secrets in memory, a connected person with a route,
+// and an auto-approving login dialog on a port of the test's own.
+func newDemoGUI(t *testing.T, engine Engine) (*GUI, *service.Service) {
+	t.Helper()
+	dir := t.TempDir()
+	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true,
+		OpenBrowser: fakefb.Browse, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	port := freePort(t)
+	settings, _ := svc.DB.Settings()
+	settings.LoopbackPort = port
+	if err := svc.DB.PutSettings(settings); err != nil {
+		t.Fatal(err)
+	}
+	svc.Fake().AddRedirectURI(fakefb.DemoAppID, fbclient.LoopbackRedirectURI(port))
+	if engine == nil {
+		engine = svc.Engine
+	}
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: engine, Service: svc, DB: svc.DB,
+		TrayHost: func() bool { return true }})
+	return g, svc
+}
+
+// openReset opens the reset wizard on step and waits for its first check.
+func openReset(t *testing.T, g *GUI, step int) *resetWizard {
+	t.Helper()
+	r := g.newResetWizard()
+	r.w.show(step)
+	r.w.wait()
+	t.Cleanup(r.w.close)
+	return r
+}
+
+func wizardText(r *resetWizard) string { return r.w.indicator.Text + "\n" + allText(r.w.body) }
+
+// next presses Next and fails unless the wizard moved to want.
+func next(t *testing.T, r *resetWizard, want int) {
+	t.Helper()
+	if r.w.next.Disabled() {
+		t.Fatalf("Next is disabled on %q", r.w.indicator.Text)
+	}
+	test.Tap(r.w.next)
+	r.w.wait()
+	if r.w.current != want {
+		t.Fatalf("after Next: step %d (%q), want %d", r.w.current, r.w.indicator.Text, want)
+	}
+}
+
+func reconnectNow(t *testing.T, r *resetWizard) {
+	t.Helper()
+	test.Tap(r.reconnect)
+	r.login.wait()
+}
+
+func TestResetWizardSaysAHealthyConnectionIsFineAndStops(t *testing.T) {
+	g, _ := newDemoGUI(t, nil)
+	r := openReset(t, g, resetWhy)
+	if got := wizardText(r); !strings.Contains(got, "Step 1 of 5 — Why sharing stopped") || !strings.Contains(got, "Your connection is fine") {
+		t.Fatalf("step 1 says:\n%s", got)
+	}
+	if r.w.next.Text != "Close" || r.w.next.Disabled() || !r.w.back.Disabled() {
+		t.Fatalf("buttons: next %q (disabled %v), back disabled %v; want Close only", r.w.next.Text, r.w.next.Disabled(), r.w.back.Disabled())
+	}
+	test.Tap(r.w.next)
+	if windowOpen(r.w.win) {
+		t.Fatal("Close left the wizard open")
+	}
+}
+
+func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetWhy)
+	if got := wizardText(r); !strings.Contains(got, "Your Facebook password changed") || !strings.Contains(got, "A new password ends every app's session") {
+		t.Fatalf("step 1 says:\n%s", got)
+	}
+	next(t, r, resetBusiness)
+	if !r.w.next.Disabled() {
+		t.Fatal("Next is enabled before Business Integrations is confirmed")
+	}
+	r.businessDone.SetChecked(true)
+	next(t, r, resetReconnect)
+	if !r.w.next.Disabled() || !strings.Contains(r.appLine.Text, "One click") {
+		t.Fatalf("reconnect step before the login: next disabled %v, %q", r.w.next.Disabled(), r.appLine.Text)
+	}
+	reconnectNow(t, r)
+	if !strings.Contains(r.login.progress.Text, "Connected as Demo Person: 3 Pages ready") || r.login.problem.Text != "" {
+		t.Fatalf("after reconnecting: %q / %q", r.login.progress.Text, r.login.problem.Text)
+	}
+	next(t, r, resetRebind)
+	if got := allText(r.bindings); !strings.Contains(got, "Sunday service") || strings.Contains(got, "⚠") ||
+		!strings.Contains(got, "✓ Demo Youth Group") {
+		t.Fatalf("routes after reconnecting:\n%s", got)
+	}
+	next(t, r, resetVerify)
+	got := allText(r.checks)
+	if strings.Contains(got, "✗") || strings.Count(got, "✓") != 3 {
+		t.Fatalf("verify step:\n%s", got)
+	}
+	if r.w.next.Text != "Finish" {
+		t.Fatalf("last step's button: %q", r.w.next.Text)
+	}
+	test.Tap(r.w.next)
+	if check, err := svc.CheckConnection(context.Background()); err != nil || !check.Healthy {
+		t.Fatalf("after the wizard: %+v %v", check, err)
+	}
+}
+
+func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	fake := svc.Fake()
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	// This time the person leaves the Youth Group unticked in the dialog.
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{"200000000000001", "200000000000003"}})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	next(t, r, resetRebind)
+	got := allText(r.bindings)
+	if !strings.Contains(got, "⚠ Demo Youth Group") || !strings.Contains(got, "No longer granted (kept, flagged on their routes): Demo Youth Group") {
+		t.Fatalf("routes after a login without the Youth Group:\n%s", got)
+	}
+	routes, _ := svc.DB.Routes()
+	if len(routes) != 1 || len(routes[0].Targets) != 3 {
+		t.Fatalf("routes changed: %+v", routes)
+	}
+	next(t, r, resetVerify)
+	if got := allText(r.checks); !strings.Contains(got, "✗ Demo Youth Group") {
+		t.Fatalf("verify step does not flag the lost Page:\n%s", got)
+	}
+
+	// "Add Pages…" asks again; ticking it brings the Page back.
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	r.w.goTo(resetRebind)
+	test.Tap(r.addPages)
+	r.login.wait()
+	if got := allText(r.bindings); strings.Contains(got, "⚠") {
+		t.Fatalf("after Add Pages…:\n%s", got)
+	}
+}
+
+func TestResetWizardSaysWhyADeniedLoginStoppedAndAllowsAnotherTry(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoDeny: true})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	if r.login.problem.Text == "" || !r.w.next.Disabled() || r.reconnect.Disabled() {
+		t.Fatalf("after a denied login: problem %q, next disabled %v, reconnect disabled %v",
+			r.login.problem.Text, r.w.next.Disabled(), r.reconnect.Disabled())
+	}
+}
+
+func TestExpiryWarningOpensTheReconnectStep(t *testing.T) {
+	engine := newScriptedEngine(relay.State{Kind: relay.Expiring})
+	g, _ := newDemoGUI(t, engine)
+	if !strings.Contains(strings.Join(g.tray.(*desktopApp).trayLabels(), "|"), "Renew connection…") {
+		t.Fatalf("tray: %v", g.tray.(*desktopApp).trayLabels())
+	}
+	if g.view.connectBt.Hidden || g.view.connectBt.Text != "Renew now…" {
+		t.Fatalf("banner button: %q hidden %v", g.view.connectBt.Text, g.view.connectBt.Hidden)
+	}
+	test.Tap(g.view.connectBt)
+	if g.resetWiz == nil || !strings.Contains(g.resetWiz.w.indicator.Text, "Step 3 of 5 — Reconnect") {
+		t.Fatal("the renewal did not open the reset wizard's reconnect step")
+	}
+	g.resetWiz.w.close()
+}
+
+func TestDemoTraySimulatesAPasswordChangeForTheResetWizard(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	a := g.tray.(*desktopApp)
+	a.mu.Lock()
+	var simulate *fyne.MenuItem
+	for _, it := range a.menu.Items {
+		if it.Label == "Simulate a password change (demo)" {
+			simulate = it
+		}
+	}
+	a.mu.Unlock()
+	if simulate == nil {
+		t.Fatalf("demo tray: %v", a.trayLabels())
+	}
+	simulate.Action()
+	if check, err := svc.CheckConnection(context.Background()); err != nil || check.Healthy || check.Subcode != 460 {
+		t.Fatalf("after the simulated change: %+v %v", check, err)
+	}
+}
+
+func TestOnlyTheDemoTrayOffersToBreakTheConnection(t *testing.T) {
+	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	_ = g
+	if strings.Contains(strings.Join(a.trayLabels(), "|"), "Simulate") {
+		t.Fatalf("tray outside the demo: %v", a.trayLabels())
+	}
+}
+
+func TestResetWizardAsksForTheSecretOnceWhenTheKeychainLostIt(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.Secrets.Delete(store.AppSecretKey(fakefb.DemoAppID)); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetReconnect)
+	if r.secret.Hidden || !strings.Contains(r.appLine.Text, "paste it once more") {
+		t.Fatalf("without a saved secret: %q (secret field hidden %v)", r.appLine.Text, r.secret.Hidden)
+	}
+	r.secret.SetText(fakefb.DemoAppSecret)
+	reconnectNow(t, r)
+	if r.login.problem.Text != "" || r.w.next.Disabled() || !r.secret.Hidden || r.secret.Text != "" {
+		t.Fatalf("after reconnecting with the pasted secret: %q, next disabled %v, secret field %q hidden %v",
+			r.login.problem.Text, r.w.next.Disabled(), r.secret.Text, r.secret.Hidden)
+	}
+	if got, err := svc.Secrets.Get(store.AppSecretKey(fakefb.DemoAppID)); err != nil || got != fakefb.DemoAppSecret {
+		t.Fatalf("the secret is not back in the keychain: %v", err)
+	}
+}
+
+func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	settings, _ := svc.DB.Settings()
+	settings.Transport = store.TransportPaste // the login then waits for a paste that never comes
+	if err := svc.DB.PutSettings(settings); err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := svc.DB.Account()
+	r := openReset(t, g, resetReconnect)
+	r.login.pasteShown = make(chan string, 1)
+	test.Tap(r.reconnect)
+	<-r.login.pasteShown
+	test.Tap(r.w.cancel)
+	r.login.wait()
+	if windowOpen(r.w.win) || !strings.Contains(strings.ToLower(r.login.problem.Text), "cancel") {
+		t.Fatalf("after Cancel: window open %v, problem %q", windowOpen(r.w.win), r.login.problem.Text)
+	}
+	if after, _, _ := svc.DB.Account(); !after.ExpiresAt.Equal(before.ExpiresAt) || after.UserID != before.UserID {
+		t.Fatalf("a canceled login changed the account: %+v → %+v", before, after)
+	}
+}

@@ -1,0 +1,498 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
+)
+
+// The setup wizard's steps, in order.
+const (
+	setupWelcome = iota
+	setupMetaApp
+	setupCredentials
+	setupConnect
+	setupRoute
+	setupStart
+)
+
+// Facebook's pages the setup sends the person to.
+const (
+	metaAppsURL = "https://developers.facebook.com/apps/"
+	// Meta's own redirect for desktop apps, for a published app's paste-back:
+	// https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+	loginSuccessURL = "https://www.facebook.com/connect/login_success.html"
+)
+
+// setupWizard takes a newcomer from nothing to a working route: what
+// LiveRoute needs, their own Meta app, its credentials checked, the login,
+// a first route, and how LiveRoute starts.
+type setupWizard struct {
+	g *GUI
+	w *wizard
+
+	transport   *widget.RadioGroup
+	relayURL    *widget.Entry
+	redirectURI *widget.Label
+	port        int
+
+	appID, secret, configID          *widget.Entry
+	appIDErr, secretErr, configIDErr *widget.Label
+	checkApp                         *widget.Button
+
+	connect  *widget.Button
+	askAgain *widget.Button
+	login    *loginPanel
+	granted  *widget.Label
+
+	source   *widget.Select
+	pages    []store.Destination
+	targets  *fyne.Container
+	checks   []*widget.Check
+	message  *widget.Entry
+	preview  *widget.Label
+	saveNote *widget.Label
+
+	autostart     *widget.Check
+	notifications *widget.Check
+}
+
+// The ways back from Facebook, as the setup explains them.
+var setupTransports = []struct{ label, value, why string }{
+	{"This computer", store.TransportLoopback, "Facebook returns to LiveRoute on this computer (http://localhost). Works while your Meta app is in Development mode — start here."},
+	{"Paste the address back", store.TransportPaste, "Facebook ends on its own “Success” page; you copy that page's address into LiveRoute. Works for a published app, nothing to host."},
+	{"My HTTPS relay page", store.TransportRelay, "A one-file page you host on any HTTPS site (e.g. GitHub Pages) sends Facebook's answer back to LiveRoute. Published app, one click per login."},
+}
+
+// showSetupWizard opens the setup wizard at its first step.
+func (g *GUI) showSetupWizard() {
+	fyne.Do(func() {
+		if g.setupWiz == nil || g.setupWiz.w.closed {
+			g.setupWiz = g.newSetupWizard()
+			g.setupWiz.w.show(setupWelcome)
+			return
+		}
+		g.setupWiz.w.win.Show()
+		g.setupWiz.w.win.RequestFocus()
+	})
+}
+
+func (g *GUI) newSetupWizard() *setupWizard {
+	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
+	if g.db != nil {
+		if st, err := g.db.Settings(); err == nil {
+			s.port = st.LoginPort()
+		}
+	}
+	s.w = newWizard(g.fyne, "Set up LiveRoute", []*wizardStep{
+		{title: "Welcome", content: s.welcomeStep()},
+		{title: "Create your Meta app", content: s.metaAppStep()},
+		{title: "Your app's keys", content: s.credentialsStep(), blocking: true},
+		{title: "Connect to Facebook", content: s.connectStep(), blocking: true},
+		{title: "Your first route", content: s.routeStep(), enter: s.loadPages},
+		{title: "Starting LiveRoute", content: s.startStep()},
+	})
+	s.w.onFinish = s.finish
+	s.w.onClose = s.login.cancelLogin
+	if g.svc != nil {
+		if id, secret, ok := g.svc.DemoApp(); ok {
+			// The demo's keys are public: a newcomer can walk every step.
+			s.appID.SetText(id)
+			s.secret.SetText(secret)
+		}
+	}
+	return s
+}
+
+func (s *setupWizard) welcomeStep() fyne.CanvasObject {
+	return container.NewVBox(wrapLabel(
+		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. " +
+			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. " +
+			"Creating it takes about ten minutes; the next step walks you through it with buttons to every page. " +
+			"Your App secret and tokens stay in this computer's keychain, and nothing is posted until you make a route."))
+}
+
+func (s *setupWizard) metaAppStep() fyne.CanvasObject {
+	open := func(label, address string) *widget.Button {
+		return widget.NewButton(label, func() { s.openURL(address) })
+	}
+	scopes := strings.Join(fbclient.DefaultScopes(), ", ")
+	s.redirectURI = wrapLabel("")
+	s.redirectURI.TextStyle.Monospace = true
+	s.relayURL = widget.NewEntry()
+	s.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
+	s.relayURL.OnChanged = func(string) { s.showRedirectURI() }
+	var labels []string
+	for _, t := range setupTransports {
+		labels = append(labels, t.label)
+	}
+	why := wrapLabel("")
+	s.transport = widget.NewRadioGroup(labels, func(label string) {
+		for _, t := range setupTransports {
+			if t.label == label {
+				why.SetText(t.why)
+			}
+		}
+		setVisible(s.relayURL, s.transportValue() == store.TransportRelay)
+		s.showRedirectURI()
+	})
+	s.transport.Required = true
+	s.transport.SetSelected(setupTransports[0].label)
+	return container.NewVBox(
+		wrapLabel("1. Create the app: Create app → any name (“LiveRoute – your name”) → use case “Manage everything on your Page” → “I don't want to connect a business portfolio yet” → Go to dashboard."),
+		open("Open developers.facebook.com → My Apps", metaAppsURL),
+		wrapLabel("2. Use cases → Manage everything on your Page → Customize → Permissions: add each of these until it says “Ready for testing”:"),
+		copyRow(s.g, scopes),
+		widget.NewLabelWithStyle("Which way back from Facebook?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.transport, why, s.relayURL,
+		wrapLabel("3. Facebook Login for Business → Settings: Client and Web OAuth login on; under Valid OAuth Redirect URIs add exactly this address (Facebook compares it letter for letter), then Save changes:"),
+		container.NewBorder(nil, nil, nil, widget.NewButton("Copy", func() { s.g.fyne.Clipboard().SetContent(s.redirectURI.Text) }), s.redirectURI),
+		wrapLabel("4. Facebook Login for Business → Configurations → Create configuration: name “LiveRoute”, token type “User access token”, the permissions above. Copy its Configuration ID."),
+		wrapLabel("5. App settings → Basic: copy the App ID; press Show next to App secret and copy it. Treat the secret like a password."),
+	)
+}
+
+// copyRow shows text with a Copy button.
+func copyRow(g *GUI, text string) fyne.CanvasObject {
+	l := wrapLabel(text)
+	l.TextStyle.Monospace = true
+	return container.NewBorder(nil, nil, nil, widget.NewButton("Copy", func() { g.fyne.Clipboard().SetContent(text) }), l)
+}
+
+func (s *setupWizard) transportValue() string {
+	for _, t := range setupTransports {
+		if t.label == s.transport.Selected {
+			return t.value
+		}
+	}
+	return store.TransportLoopback
+}
+
+// showRedirectURI names the exact address to register for the way back chosen.
+func (s *setupWizard) showRedirectURI() {
+	if s.redirectURI == nil {
+		return
+	}
+	switch s.transportValue() {
+	case store.TransportPaste:
+		s.redirectURI.SetText(loginSuccessURL)
+	case store.TransportRelay:
+		s.redirectURI.SetText(strings.TrimSpace(s.relayURL.Text))
+	default:
+		s.redirectURI.SetText(fbclient.LoopbackRedirectURI(s.port))
+	}
+}
+
+func (s *setupWizard) credentialsStep() fyne.CanvasObject {
+	field := func(e *widget.Entry, placeholder string) (*widget.Entry, *widget.Label) {
+		e.SetPlaceHolder(placeholder)
+		e.OnChanged = func(string) { s.w.setStepReady(setupCredentials, false) } // a change needs a new check
+		problem := wrapLabel("")
+		problem.Importance = widget.DangerImportance
+		problem.Hide() // shown only with something to say
+		return e, problem
+	}
+	s.appID, s.appIDErr = field(widget.NewEntry(), "App ID, e.g. 1234567890123456")
+	s.secret, s.secretErr = field(widget.NewPasswordEntry(), "App secret — kept in your system keychain only")
+	s.configID, s.configIDErr = field(widget.NewEntry(), "Configuration ID (Facebook Login for Business)")
+	s.checkApp = widget.NewButton("Check with Facebook", s.check)
+	s.checkApp.Importance = widget.HighImportance
+	return container.NewVBox(
+		wrapLabel("Paste the three values from your Meta app. LiveRoute checks them with Facebook before going on; nothing is saved until you connect."),
+		widget.NewLabel("App ID"), s.appID, s.appIDErr,
+		widget.NewLabel("App secret"), s.secret, s.secretErr,
+		widget.NewLabel("Configuration ID (leave empty for classic Facebook Login)"), s.configID, s.configIDErr,
+		s.checkApp)
+}
+
+func (s *setupWizard) appCheck() service.AppCheck {
+	return service.AppCheck{AppID: strings.TrimSpace(s.appID.Text), Secret: fbclient.Token(strings.TrimSpace(s.secret.Text)),
+		ConfigID: strings.TrimSpace(s.configID.Text)}
+}
+
+// check asks Facebook about the App ID and secret; the answer goes under
+// the field it concerns.
+func (s *setupWizard) check() {
+	if s.g.svc == nil {
+		s.appIDErr.SetText(capitalise(errNoService.Error()) + ".")
+		return
+	}
+	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
+		showNote(l, "")
+	}
+	if strings.TrimSpace(s.secret.Text) == "" {
+		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
+		return
+	}
+	check := s.appCheck()
+	s.checkApp.Disable()
+	s.w.work(func(ctx context.Context) error { return s.g.svc.CheckApp(ctx, check) }, func(err error) {
+		s.checkApp.Enable()
+		if err == nil {
+			s.configIDErr.Importance = widget.SuccessImportance
+			showNote(s.configIDErr, "✓ Facebook knows this app and its secret. Press Next.")
+			s.w.setReady(true)
+			return
+		}
+		s.configIDErr.Importance = widget.DangerImportance
+		showNote(s.fieldOf(err), appCheckSentence(err))
+		s.w.setReady(false)
+	})
+}
+
+// appCheckSentence is what the person reads under the field: the
+// service's sentence, or for anything else (the keychain, a surprise from
+// Facebook) the same sentence a connect would show, never the wire details.
+func appCheckSentence(err error) string {
+	for _, known := range []error{service.ErrAppIDFormat, service.ErrUnknownApp, service.ErrWrongSecret,
+		service.ErrSecretFormat, service.ErrConfigIDFormat, service.ErrFacebookUnreachable} {
+		if errors.Is(err, known) {
+			return capitalise(known.Error()) + "."
+		}
+	}
+	return connectProblem(err)
+}
+
+// fieldOf is the label under the field an app-check error concerns.
+func (s *setupWizard) fieldOf(err error) *widget.Label {
+	switch {
+	case errors.Is(err, service.ErrWrongSecret), errors.Is(err, service.ErrSecretFormat):
+		return s.secretErr
+	case errors.Is(err, service.ErrConfigIDFormat):
+		return s.configIDErr
+	}
+	return s.appIDErr
+}
+
+func (s *setupWizard) connectStep() fyne.CanvasObject {
+	s.login = newLoginPanel(s.g)
+	s.connect = widget.NewButton("Connect", func() { s.runLogin(false) })
+	s.connect.Importance = widget.HighImportance
+	s.askAgain = widget.NewButton("Ask again", func() { s.runLogin(true) })
+	s.askAgain.Hide()
+	s.granted = wrapLabel("")
+	return container.NewVBox(
+		wrapLabel("Facebook's dialog opens in your browser. Choose Edit settings if offered and tick every Page LiveRoute should use."),
+		container.NewHBox(s.connect, s.login.stop, s.askAgain), s.login.root, s.granted)
+}
+
+func (s *setupWizard) request(rerequest bool) service.ConnectRequest {
+	check := s.appCheck()
+	return service.ConnectRequest{AppID: check.AppID, Secret: check.Secret, ConfigID: check.ConfigID,
+		Transport: s.transportValue(), RelayURL: strings.TrimSpace(s.relayURL.Text), Rerequest: rerequest, Port: s.port}
+}
+
+func (s *setupWizard) runLogin(rerequest bool) {
+	s.connect.Disable()
+	s.askAgain.Disable()
+	if !s.login.start(s.request(rerequest), s.connected) {
+		s.connect.Enable()
+		s.askAgain.Enable()
+	}
+}
+
+// connected shows what Facebook granted, what was declined, and which
+// Pages LiveRoute can post to.
+func (s *setupWizard) connected(res account.Result, err error) {
+	s.connect.Enable()
+	s.askAgain.Enable()
+	if err != nil {
+		return
+	}
+	s.secret.SetText("")
+	s.g.connected()
+	s.granted.SetText(grantText(res))
+	setVisible(s.askAgain, len(res.Declined) > 0)
+	s.w.setReady(true)
+}
+
+// grantText lists the Pages that can be posted to and why not for the rest.
+func grantText(res account.Result) string {
+	var lines []string
+	if len(res.Declined) > 0 {
+		lines = append(lines, "You declined: "+strings.Join(res.Declined, ", ")+". Sharing may fail without them — “Ask again” opens the dialog once more.")
+	}
+	for _, p := range res.Pages {
+		// Posting needs the CREATE_CONTENT task on the Page:
+		// https://developers.facebook.com/docs/pages-api/getting-started
+		if len(p.Tasks) == 0 || slices.Contains(p.Tasks, "CREATE_CONTENT") {
+			lines = append(lines, "✓ "+p.Name+" — LiveRoute can post here.")
+		} else {
+			lines = append(lines, "✗ "+p.Name+" — your role does not allow creating posts; an admin can give you content access.")
+		}
+	}
+	if len(res.Pages) == 0 {
+		lines = append(lines, "Facebook granted no Page. Press “Ask again” and tick your Pages, or check that you manage a Page.")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *setupWizard) routeStep() fyne.CanvasObject {
+	s.source = widget.NewSelect(nil, func(string) { s.showTargets() })
+	s.source.PlaceHolder = "The Page you go live on"
+	s.targets = container.NewVBox()
+	s.message = widget.NewMultiLineEntry()
+	s.message.SetText("We're live on {source}: {title} — {url}")
+	s.message.OnChanged = func(string) { s.showPreview() }
+	s.preview = wrapLabel("")
+	s.saveNote = wrapLabel("")
+	save := widget.NewButton("Save this route", s.saveRoute)
+	save.Importance = widget.HighImportance
+	return container.NewVBox(
+		wrapLabel("A route shares the live videos of one source to the Pages you tick. Make one now, or press Next to skip: the Routes tab makes more."),
+		widget.NewLabel("Source"), s.source,
+		widget.NewLabel("Share to"), s.targets,
+		widget.NewLabel("Message ({title}, {url}, {source}, {page}, {description})"), s.message,
+		widget.NewLabelWithStyle("Preview", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.preview,
+		save, s.saveNote)
+}
+
+func (s *setupWizard) loadPages() {
+	if s.g.svc == nil {
+		return
+	}
+	pages, err := s.g.svc.Pages()
+	if err != nil {
+		s.saveNote.SetText("Your Pages could not be read: " + err.Error())
+		return
+	}
+	s.pages = pages
+	var names []string
+	for _, p := range pages {
+		names = append(names, p.Name)
+	}
+	s.source.SetOptions(names)
+	s.showTargets()
+	s.showPreview()
+}
+
+func (s *setupWizard) showTargets() {
+	s.checks = nil
+	var objs []fyne.CanvasObject
+	for _, p := range s.pages {
+		c := widget.NewCheck(p.Name, func(bool) { s.showPreview() })
+		if p.Name == s.source.Selected {
+			c.Disable() // a Page does not share to itself
+		}
+		s.checks = append(s.checks, c)
+		objs = append(objs, c)
+	}
+	s.targets.Objects = objs
+	s.targets.Refresh()
+}
+
+// showPreview renders the message as the first ticked Page would post it.
+func (s *setupWizard) showPreview() {
+	if err := relay.Validate(s.message.Text); err != nil {
+		s.preview.SetText(capitalise(err.Error()))
+		return
+	}
+	page := "your Page"
+	for i, c := range s.checks {
+		if c.Checked {
+			page = s.pages[i].Name
+			break
+		}
+	}
+	source := s.source.Selected
+	if source == "" {
+		source = "your Page"
+	}
+	s.preview.SetText(relay.Render(s.message.Text, relay.TemplateVars{Title: "Sunday service", Description: "",
+		URL: "https://www.facebook.com/watch/live/?v=123", Page: page, Source: source}))
+}
+
+func (s *setupWizard) saveRoute() {
+	i := s.source.SelectedIndex()
+	if i < 0 {
+		s.saveNote.SetText("Choose the source: the Page you go live on.")
+		return
+	}
+	src := s.pages[i]
+	r := store.Route{SourceID: src.ID, SourceName: src.Name, SourceKind: store.SourcePage, Enabled: true}
+	for j, c := range s.checks {
+		if c.Checked && !c.Disabled() {
+			r.Targets = append(r.Targets, store.Target{DestinationID: s.pages[j].ID, Mode: store.ModePost, Message: s.message.Text})
+		}
+	}
+	if len(r.Targets) == 0 {
+		s.saveNote.SetText("Tick at least one Page to share to.")
+		return
+	}
+	if _, err := s.g.svc.SaveRoute(r); err != nil {
+		s.saveNote.SetText(capitalise(err.Error()))
+		return
+	}
+	s.saveNote.SetText("✓ Saved: live videos on " + src.Name + " will be shared to " + plural(len(r.Targets), "Page", "Pages") + ". Press Next.")
+	s.g.view.refresh()
+}
+
+func (s *setupWizard) startStep() fyne.CanvasObject {
+	s.autostart = widget.NewCheck("Start LiveRoute when I log in (in the tray)", nil)
+	s.autostart.SetChecked(true)
+	if s.g.autostart == nil {
+		s.autostart.SetChecked(false)
+		s.autostart.Disable()
+	}
+	s.notifications = widget.NewCheck("Tell me on the desktop when a live is shared or the connection needs me", nil)
+	s.notifications.SetChecked(true)
+	return container.NewVBox(
+		wrapLabel("LiveRoute shares only while it runs. Starting at login keeps it in the tray, ready for your next live."),
+		s.autostart, s.notifications,
+		wrapLabel("While your Meta app is in Development mode only you see what it posts. Publish it (App dashboard → Publish) so your followers do, then renew with “Paste the address back” (register "+loginSuccessURL+")."),
+	)
+}
+
+// finish applies the start choices and opens the main window.
+func (s *setupWizard) finish() {
+	if s.g.autostart != nil && !s.autostart.Disabled() {
+		if err := s.g.autostart.Set(s.autostart.Checked); err != nil {
+			s.g.log.Warn("start at login", "err", err)
+		}
+	}
+	if s.g.svc != nil {
+		if err := s.g.svc.SetStartChoices(s.autostart.Checked, s.notifications.Checked); err != nil {
+			s.g.log.Warn("start choices", "err", err)
+		}
+	}
+	s.g.view.tabs.SelectIndex(0)
+	s.g.view.refresh()
+	s.g.win.Show()
+	s.g.win.RequestFocus()
+}
+
+func (s *setupWizard) openURL(address string) {
+	u, err := url.Parse(address)
+	if err != nil {
+		return
+	}
+	if err := s.g.fyne.OpenURL(u); err != nil {
+		s.g.log.Warn("open a Facebook page", "err", err)
+	}
+}
+
+// showNote sets a note under a field, hiding it when there is none.
+func showNote(l *widget.Label, text string) {
+	l.SetText(text)
+	setVisible(l, text != "")
+}
+
+func setVisible(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -1,0 +1,216 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/fakefb"
+)
+
+// openSetup opens the setup wizard over the demo's fake Facebook on step.
+func openSetup(t *testing.T, step int) (*setupWizard, *service.Service) {
+	t.Helper()
+	g, svc := newDemoGUI(t, nil)
+	s := g.newSetupWizard()
+	s.w.show(step)
+	t.Cleanup(s.w.close)
+	return s, svc
+}
+
+// typeApp fills the keys step and presses "Check with Facebook".
+func typeApp(s *setupWizard, appID, secret, configID string) {
+	s.appID.SetText(appID)
+	s.secret.SetText(secret)
+	s.configID.SetText(configID)
+	test.Tap(s.checkApp)
+	s.w.wait()
+}
+
+func TestSetupWizardExplainsAndNamesTheRedirectURIOfEachWayBack(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	if got := allText(s.w.body); !strings.Contains(s.w.indicator.Text, "Step 1 of 6 — Welcome") || !strings.Contains(got, "Meta app of your own") {
+		t.Fatalf("welcome:\n%s\n%s", s.w.indicator.Text, got)
+	}
+	test.Tap(s.w.next)
+	if !strings.Contains(allText(s.w.body), strings.Join(fbclient.DefaultScopes(), ", ")) {
+		t.Fatal("the permissions to add are not shown")
+	}
+	for _, tc := range []struct{ label, want string }{
+		{"This computer", fbclient.LoopbackRedirectURI(s.port)},
+		{"Paste the address back", "https://www.facebook.com/connect/login_success.html"},
+	} {
+		s.transport.SetSelected(tc.label)
+		if s.redirectURI.Text != tc.want {
+			t.Errorf("%s: register %q, want %q", tc.label, s.redirectURI.Text, tc.want)
+		}
+	}
+	s.transport.SetSelected("My HTTPS relay page")
+	s.relayURL.SetText("https://ada.github.io/relay.html")
+	if s.redirectURI.Text != "https://ada.github.io/relay.html" || s.relayURL.Hidden {
+		t.Errorf("relay: register %q (entry hidden %v)", s.redirectURI.Text, s.relayURL.Hidden)
+	}
+	for _, b := range buttons(s.w.body) {
+		if b.Text == "Copy" {
+			test.Tap(b)
+		}
+	}
+	if got := s.g.fyne.Clipboard().Content(); got != "https://ada.github.io/relay.html" {
+		t.Errorf("clipboard after the last Copy: %q", got)
+	}
+}
+
+func TestSetupWizardChecksEachKeyWithFacebookAndSavesNothing(t *testing.T) {
+	s, svc := openSetup(t, setupCredentials)
+	before, _ := svc.DB.Settings()
+	for _, tc := range []struct {
+		name, appID, secret, configID string
+		field                         func() string
+		want                          string
+	}{
+		{"unknown App ID", "999999999", fakefb.DemoAppSecret, "", func() string { return s.appIDErr.Text }, "No Meta app has this App ID"},
+		{"wrong secret", fakefb.DemoAppID, "not-the-demo-secret-0000", "", func() string { return s.secretErr.Text }, "This App secret does not belong"},
+		{"bad Configuration ID", fakefb.DemoAppID, fakefb.DemoAppSecret, "LiveRoute", func() string { return s.configIDErr.Text }, "The Configuration ID is a number"},
+	} {
+		typeApp(s, tc.appID, tc.secret, tc.configID)
+		if got := tc.field(); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: under the field %q, want %q", tc.name, got, tc.want)
+		}
+		if !s.w.next.Disabled() {
+			t.Errorf("%s: Next is enabled", tc.name)
+		}
+	}
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	if s.w.next.Disabled() || s.appIDErr.Text != "" || s.secretErr.Text != "" {
+		t.Fatalf("right keys: next disabled %v, %q / %q", s.w.next.Disabled(), s.appIDErr.Text, s.secretErr.Text)
+	}
+	s.secret.SetText(fakefb.DemoAppSecret + "x")
+	if !s.w.next.Disabled() {
+		t.Fatal("a changed secret keeps Next enabled without a new check")
+	}
+	if after, _ := svc.DB.Settings(); after != before {
+		t.Fatalf("checking saved settings: %+v → %+v", before, after)
+	}
+}
+
+// connectWith goes from the keys to the end of the login.
+func connectWith(t *testing.T, s *setupWizard) {
+	t.Helper()
+	s.w.goTo(setupCredentials)
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	test.Tap(s.w.next)
+	test.Tap(s.connect)
+	s.login.wait()
+}
+
+func TestSetupWizardShowsADeniedLogin(t *testing.T) {
+	s, svc := openSetup(t, setupWelcome)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoDeny: true})
+	connectWith(t, s)
+	if s.login.problem.Text == "" || !s.w.next.Disabled() || s.connect.Disabled() {
+		t.Fatalf("denied: problem %q, next disabled %v, connect disabled %v", s.login.problem.Text, s.w.next.Disabled(), s.connect.Disabled())
+	}
+}
+
+func TestSetupWizardOffersToAskAgainForADeclinedPermission(t *testing.T) {
+	s, svc := openSetup(t, setupWelcome)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, DeclineScopes: []string{"pages_manage_posts"}})
+	connectWith(t, s)
+	if !strings.Contains(s.granted.Text, "You declined: pages_manage_posts") || s.askAgain.Hidden {
+		t.Fatalf("declined: %q, ask again hidden %v", s.granted.Text, s.askAgain.Hidden)
+	}
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	test.Tap(s.askAgain)
+	s.login.wait()
+	if strings.Contains(s.granted.Text, "declined") || !s.askAgain.Hidden {
+		t.Fatalf("after asking again: %q", s.granted.Text)
+	}
+}
+
+func TestSetupWizardGoesFromNothingToAWorkingRoute(t *testing.T) {
+	s, svc := openSetup(t, setupWelcome)
+	if err := svc.DB.DeleteRoute(firstRouteID(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	connectWith(t, s)
+	if got := s.granted.Text; !strings.Contains(got, "✓ Demo Choir — LiveRoute can post here.") {
+		t.Fatalf("granted: %q", got)
+	}
+	test.Tap(s.w.next)
+	if s.w.current != setupRoute {
+		t.Fatalf("step %q", s.w.indicator.Text)
+	}
+	s.source.SetSelected("Demo Church Live")
+	s.checks[2].SetChecked(true) // Demo Choir
+	s.message.SetText("Live now on {source}: {title} → {page}")
+	if want := "Live now on Demo Church Live: Sunday service → Demo Choir"; s.preview.Text != want {
+		t.Fatalf("preview %q, want %q", s.preview.Text, want)
+	}
+	for _, b := range buttons(s.w.body) {
+		if b.Text == "Save this route" {
+			test.Tap(b)
+		}
+	}
+	routes, _ := svc.DB.Routes()
+	if len(routes) != 1 || routes[0].SourceName != "Demo Church Live" || len(routes[0].Targets) != 1 ||
+		routes[0].Targets[0].DestinationID != "200000000000003" {
+		t.Fatalf("routes after the setup: %+v (%s)", routes, s.saveNote.Text)
+	}
+	test.Tap(s.w.next)
+	s.notifications.SetChecked(false)
+	if s.w.next.Text != "Finish" {
+		t.Fatalf("last button %q", s.w.next.Text)
+	}
+	test.Tap(s.w.next)
+	if st, _ := svc.DB.Settings(); st.Notifications {
+		t.Error("notifications stay on after unticking them")
+	}
+	if windowOpen(s.w.win) || !windowOpen(s.g.win) {
+		t.Error("Finish does not close the wizard and show the main window")
+	}
+}
+
+func firstRouteID(t *testing.T, svc *service.Service) string {
+	t.Helper()
+	routes, err := svc.DB.Routes()
+	if err != nil || len(routes) == 0 {
+		t.Fatalf("demo routes: %v %v", routes, err)
+	}
+	return routes[0].ID
+}
+
+func TestConnectionTabOpensBothWizards(t *testing.T) {
+	g, _ := newDemoGUI(t, nil)
+	for _, tc := range []struct{ button, title string }{
+		{"Set up step by step…", "Set up LiveRoute"},
+		{"Sharing stopped? Reset the connection…", "Reset the Facebook connection"},
+	} {
+		var found bool
+		for _, b := range buttons(g.view.connect.root) {
+			if b.Text == tc.button {
+				test.Tap(b)
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("the Connection tab has no %q button", tc.button)
+		}
+		var w *wizard
+		if g.setupWiz != nil && !g.setupWiz.w.closed {
+			w = g.setupWiz.w
+		} else if g.resetWiz != nil && !g.resetWiz.w.closed {
+			w = g.resetWiz.w
+		}
+		if w == nil || w.win.Title() != tc.title {
+			t.Fatalf("%q opened no %q", tc.button, tc.title)
+		}
+		w.wait()
+		if !strings.Contains(w.indicator.Text, "Step 1 of") {
+			t.Errorf("%s opened on %q", tc.title, w.indicator.Text)
+		}
+		w.close()
+	}
+}
