@@ -39,10 +39,11 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=30s $$pkg; \
 	done
 
-## lint: gofmt, go vet and staticcheck
+## lint: gofmt, go.mod tidy, go vet and staticcheck
 lint:
 	scripts/deps build
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
