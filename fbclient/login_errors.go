@@ -43,6 +43,16 @@ const (
 	ErrPKCEDropped = LoginError("Facebook ignored LiveRoute's extra login check (PKCE) in its dialog and then refused the login because of it: " +
 		"Facebook supports PKCE only for OpenID Connect logins. LiveRoute logs in without PKCE unless you turn it on; " +
 		"turn off “Use PKCE” under Connection → Advanced (or leave out --pkce) and press Connect again.")
+	// ErrPKCEWithConfiguration is PKCE asked for with a Configuration ID:
+	// a Facebook Login for Business login is never OpenID Connect, so
+	// Facebook would drop the challenge and refuse the login.
+	ErrPKCEWithConfiguration = LoginError("PKCE works only with classic Facebook Login (no Configuration ID): " +
+		"with a Configuration ID Facebook never uses OpenID Connect, drops PKCE and refuses the login. " +
+		"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce), or clear the Configuration ID, and press Connect again.")
+	// ErrIDTokenMismatch is an OpenID Connect answer whose id_token was
+	// not made for this login: its nonce differs.
+	ErrIDTokenMismatch = LoginError("Facebook's answer to this login carried proof of identity made for a different login, so LiveRoute did not trust it. " +
+		"Press Connect to log in again.")
 	ErrAppCredentials = LoginError("Facebook does not accept the App ID or App secret. " +
 		"Copy both again from App settings → Basic in your Meta app, then press Connect.")
 	ErrTokenNotExtended = LoginError("Facebook ended the new connection before LiveRoute could make it last 60 days. " +
