@@ -327,7 +327,7 @@ func TestConnectFormSaysWhichURIToRegisterWhileFacebooksDialogIsOpen(t *testing.
 	case err := <-f.finished:
 		t.Fatalf("connect ended before the dialog: %v", err)
 	}
-	hint := fbclient.URLBlockedHint(fb.LoginSuccessURL())
+	hint := fbclient.URLBlockedHint(fb.LoginSuccessURL(), "")
 	if !f.urlBlocked.Visible() || f.urlBlocked.Text != hint {
 		t.Errorf("while the dialog is open the form shows %q (visible %v), want %q", f.urlBlocked.Text, f.urlBlocked.Visible(), hint)
 	}

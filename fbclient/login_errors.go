@@ -3,6 +3,7 @@ package fbclient
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // LoginError is a login failure the person sees: a sentence with the fix.
@@ -139,3 +140,32 @@ func LoginProblem(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// InTerminalWords rewrites a login sentence written for LiveRoute's window
+// (LoginProblem, URLBlockedHint) into the words of `liveroute connect`:
+// flags instead of the Connection tab's fields, "run liveroute connect"
+// instead of "press Connect". The window's sentences are the one source;
+// this only swaps the phrases that name the window.
+func InTerminalWords(sentence string) string {
+	return terminalWords.Replace(sentence)
+}
+
+// terminalWords maps the window's phrases to the command line's. Longer
+// phrases come first: a Replacer tries its pairs in order at each place.
+var terminalWords = strings.NewReplacer(
+	"and press Cancel, then Connect again", "then stop this command (Ctrl-C) and run liveroute connect again",
+	"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce), or clear the Configuration ID,", "Leave out --pkce or --config-id",
+	"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce)", "Leave out --pkce",
+	"turn off “Use PKCE” under Connection → Advanced (or leave out --pkce)", "leave out --pkce",
+	"under Connection → Advanced (or with liveroute connect --port N)", "with liveroute connect --port N",
+	"under Connection → Advanced (or with connect --port N)", "with liveroute connect --port N",
+	"LiveRoute logs in without PKCE unless you turn it on", "LiveRoute logs in without PKCE unless you give --pkce",
+	"Enter the App ID and App secret", "Give the App ID (--app-id) and the App secret",
+	"and enter it here", "and give it as --via relay=URL",
+	"Use paste-back instead", "Use --via paste instead",
+	"the login address shown here", "the login address printed above",
+	"Check that the redirect address registered in your Meta app matches LiveRoute's setting exactly",
+	"Check that the redirect address registered in your Meta app matches the one liveroute connect printed exactly",
+	"press Connect", "run liveroute connect",
+	"Press Connect", "Run liveroute connect",
+)

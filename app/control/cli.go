@@ -199,6 +199,7 @@ func (c *cli) usageError(cmd *command, msg string) int {
 // fail reports a command that ran and failed.
 func (c *cli) fail(cmd *command, err error) int {
 	msg := sentence(err)
+	loginProblem, isLoginProblem := fbclient.LoginProblem(err)
 	switch {
 	// fbclient's sentence tells a window's user to press Connect, and the
 	// cause of a Ctrl-C ("terminated signal received") says nothing more
@@ -207,6 +208,10 @@ func (c *cli) fail(cmd *command, err error) int {
 		msg = loginCanceled
 	case errors.Is(err, context.Canceled):
 		msg = "canceled."
+	case isLoginProblem:
+		// The sentence alone, in the command line's words: the wire chain
+		// behind it (Facebook's error object, the endpoint) is for the log.
+		msg = fbclient.InTerminalWords(loginProblem)
 	}
 	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, msg)
 	return ExitError
@@ -713,6 +718,8 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
+	case req.PKCE && req.ConfigID != "":
+		return c.usageError(cmd, "--pkce does not work with --config-id: a Facebook Login for Business login is never OpenID Connect, so Facebook drops PKCE and refuses the login; leave out one of them")
 	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
 		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}
@@ -732,7 +739,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.fail(cmd, errors.New("this build of LiveRoute cannot connect from the command line"))
 	}
 	if _, err := Call(ctx, c.env.Paths, Request{Cmd: CmdStatus}); err == nil {
-		return c.fail(cmd, errors.New("LiveRoute is running: connect from its window (Account → Connect), or quit it and run this again"))
+		return c.fail(cmd, errors.New("LiveRoute is running: connect from its window (Connection tab), or quit it and run this again"))
 	}
 	secret, err := c.readSecret()
 	if err != nil {

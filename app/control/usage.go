@@ -123,9 +123,10 @@ never taken as an argument, where others could read it.
                     http://localhost:N/callback (default 28761, remembered);
                     register that exact address under Valid OAuth Redirect
                     URIs in your Meta app
-  --pkce            add PKCE to the login; Facebook accepts it only for
-                    OpenID Connect logins and refuses others, so leave it out
-                    unless you know your app needs it
+  --pkce            log in with OpenID Connect and PKCE (adds the openid
+                    scope); Facebook keeps PKCE only for such logins, so it
+                    cannot be used with --config-id; leave it out unless you
+                    know your app needs it
 
 Example:
   secret-tool lookup service my-meta-app | liveroute connect --app-id 1234567890
