@@ -347,3 +347,35 @@ func TestConnectProblemShowsTheSentenceOfEveryLoginFailure(t *testing.T) {
 		t.Errorf("PKCE dropped: %q", got)
 	}
 }
+
+func TestPKCEIsOffWithAReasonWhileAConfigurationIDIsSet(t *testing.T) {
+	g, _, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.pkce.SetChecked(true)
+	f.configID.SetText("5678")
+	if !f.pkce.Disabled() || !f.pkceOff.Visible() || !strings.Contains(f.pkceOff.Text, "Configuration ID") {
+		t.Fatalf("with a Configuration ID: PKCE disabled %v, reason shown %v %q", f.pkce.Disabled(), f.pkceOff.Visible(), f.pkceOff.Text)
+	}
+	f.appID.SetText(testAppID)
+	f.secret.SetText(testAppSecret)
+	if req, err := f.request(false); err != nil || req.PKCE {
+		t.Errorf("request with a Configuration ID asks for PKCE %v (%v)", req.PKCE, err)
+	}
+	f.configID.SetText("")
+	if f.pkce.Disabled() || f.pkceOff.Visible() || !f.pkce.Checked {
+		t.Errorf("without a Configuration ID: PKCE disabled %v, reason shown %v, ticked %v", f.pkce.Disabled(), f.pkceOff.Visible(), f.pkce.Checked)
+	}
+}
+
+func TestConnectWithPKCETickedLogsInThroughOpenIDConnect(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.pkce.SetChecked(true)
+	fillAndConnect(f, testAppSecret)
+	if err := <-f.finished; err != nil {
+		t.Fatalf("connect with PKCE against Facebook's default behaviour: %v", err)
+	}
+	if settings, _ := svc.DB.Settings(); !settings.PKCE {
+		t.Error("the PKCE choice was not kept")
+	}
+}
