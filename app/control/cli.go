@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
@@ -407,9 +408,10 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	if err := a.validate(); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
-	// A source is a Page or a profile, whose IDs are digits; destinations
-	// may be groups, known by the name in their address.
-	if !digits.MatchString(a.SourceID) {
+	// A source is a Page or a profile, whose IDs are digits (or "me", the
+	// connected profile); destinations may be groups, known by the name in
+	// their address.
+	if a.SourceID != sourceMe && !digits.MatchString(a.SourceID) {
 		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)
@@ -423,6 +425,11 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	})
 	if err != nil {
 		return c.fail(cmd, err)
+	}
+	// The route is kept (the person may want it ready), but it must not
+	// look healthy: say what the window says about such a source.
+	if why := relay.UnsupportedSourceReason(store.SourceKind(r.SourceKind)); why != "" {
+		fmt.Fprintf(c.stderr, "liveroute %s: warning: %s\n", cmd.name, why)
 	}
 	return ExitOK
 }

@@ -1070,3 +1070,40 @@ func TestConnectWhileRunningNamesTheConnectionTab(t *testing.T) {
 		t.Errorf("exit %d %q", code, errOut)
 	}
 }
+
+func TestRoutesAddWithAProfileSourceWarnsButKeepsTheRoute(t *testing.T) {
+	for _, running := range []bool{false, true} {
+		for _, source := range []string{"100", "me"} {
+			h := newHarness(t, running)
+			h.seed()
+			code, out, errOut := h.run("", "routes", "add", "--source", source, "--to", "200", "--name", "Later")
+			if code != ExitOK || !strings.Contains(out, "Added route") {
+				t.Fatalf("running %v, --source %s: exit %d, stdout %q, stderr %q", running, source, code, out, errOut)
+			}
+			if want := "liveroute routes add: warning: " + fbclient.ProfileLiveVideosUnsupported + "\n"; errOut != want {
+				t.Errorf("running %v, --source %s: stderr %q, want %q", running, source, errOut, want)
+			}
+			var routes []RouteData
+			must(t, json.Unmarshal([]byte(h.ok("routes", "list", "--json")), &routes))
+			if len(routes) != 1 || routes[0].SourceID != "100" || routes[0].SourceKind != string(store.SourceProfile) {
+				t.Errorf("running %v, --source %s: routes %+v, want the profile 100", running, source, routes)
+			}
+		}
+	}
+}
+
+func TestRoutesAddWithAPageSourceSaysNothingOnStderr(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	if code, _, errOut := h.run("", "routes", "add", "--source", "200", "--to", "400"); code != ExitOK || errOut != "" {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRoutesAddWithMeBeforeConnectingSaysToConnect(t *testing.T) {
+	h := newHarness(t, false)
+	code, _, errOut := h.run("", "routes", "add", "--source", "me", "--to", "200")
+	if code != ExitError || !strings.Contains(errOut, "liveroute connect") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

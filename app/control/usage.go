@@ -73,7 +73,9 @@ const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] 
 Adds a route: when the source goes live, share the video to each destination.
 
   --name NAME         how LiveRoute shows the route, such as "Sunday service"
-  --source ID         the Page (or your profile) you go live on
+  --source ID         the Page you go live on (your profile's ID or me is
+                      accepted, with a warning: Facebook does not let apps
+                      see live videos on a personal profile)
   --to ID,ID          the Pages and groups to share to ('liveroute routes
                       list' and 'liveroute groups list' show their IDs);
                       groups are always assisted shares, as Facebook lets
