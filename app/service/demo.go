@@ -72,3 +72,13 @@ func (s *Service) seedDemo(ctx context.Context) error {
 		SourceKind: store.SourcePage, Enabled: true, Targets: targets})
 	return err
 }
+
+// registerDemoRedirect registers the loopback redirect URI of port with the
+// demo's fake, as the person would in their Meta app: the demo may change
+// the port, and Strict Mode would otherwise show "URL blocked". Outside the
+// demo it does nothing.
+func (s *Service) registerDemoRedirect(appID string, port int) {
+	if s.fake != nil {
+		s.fake.AddRedirectURI(appID, fbclient.LoopbackRedirectURI(port))
+	}
+}
