@@ -43,10 +43,10 @@ type connectForm struct {
 	relayURL  *widget.Entry
 	// Advanced: the loopback port registered in the Meta app, and the PKCE
 	// opt-in (off: Facebook refuses PKCE outside OpenID Connect).
-	port     *widget.Entry
-	pkce     *widget.Check
+	port *widget.Entry
+	pkce *widget.Check
 	// pkceOff says why PKCE cannot be ticked while a Configuration ID is set.
-	pkceOff *widget.Label
+	pkceOff  *widget.Label
 	setup    *widget.Label // the Meta-app walk-through, naming the redirect URI
 	connect  *widget.Button
 	addPages *widget.Button
