@@ -75,7 +75,7 @@ func TestConnectFromTheCommandLineWithPasteBack(t *testing.T) {
 	if !strings.Contains(rest.String(), "Connected to Facebook as Ada") {
 		t.Errorf("connect said %q", rest.String())
 	}
-	if hint := fbclient.URLBlockedHint(fb.LoginSuccessURL()); !strings.Contains(stderr.String(), hint) {
+	if hint := fbclient.InTerminalWords(fbclient.URLBlockedHint(fb.LoginSuccessURL(), "")); !strings.Contains(stderr.String(), hint) {
 		t.Errorf("stderr does not say up front which address to register:\n%s", stderr.String())
 	}
 	if strings.Contains(rest.String()+stderr.String(), secret) {

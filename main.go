@@ -22,6 +22,7 @@ import (
 	"github.com/liveroute/liveroute/app/install"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/relaypage"
 	"github.com/liveroute/liveroute/store"
 )
@@ -196,10 +197,10 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 			return req.Paste(ctx, loginURL)
 		}
 	}
-	onLoginURL := func(_, hint string) { fmt.Fprintf(os.Stderr, "%s\n", hint) }
+	onLoginURL := func(_, hint string) { fmt.Fprintf(os.Stderr, "%s\n", fbclient.InTerminalWords(hint)) }
 	if req.Via != store.TransportPaste {
 		onLoginURL = func(loginURL, hint string) {
-			fmt.Fprintf(os.Stderr, "Opening Facebook's login in your browser. If it does not open, open this address:\n\n  %s\n\n%s\nWaiting for Facebook (5 minutes at most)…\n", loginURL, hint)
+			fmt.Fprintf(os.Stderr, "Opening Facebook's login in your browser. If it does not open, open this address:\n\n  %s\n\n%s\nWaiting for Facebook (5 minutes at most)…\n", loginURL, fbclient.InTerminalWords(hint))
 		}
 	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,

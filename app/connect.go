@@ -44,8 +44,10 @@ type connectForm struct {
 	relayURL  *widget.Entry
 	// Advanced: the loopback port registered in the Meta app, and the PKCE
 	// opt-in (off: Facebook refuses PKCE outside OpenID Connect).
-	port     *widget.Entry
-	pkce     *widget.Check
+	port *widget.Entry
+	pkce *widget.Check
+	// pkceOff says why PKCE cannot be ticked while a Configuration ID is set.
+	pkceOff  *widget.Label
 	setup    *widget.Label // the Meta-app walk-through, naming the redirect URI
 	connect  *widget.Button
 	addPages *widget.Button
@@ -85,7 +87,10 @@ func newConnectForm(g *GUI) *connectForm {
 	f.port = widget.NewEntry()
 	f.port.SetText(strconv.Itoa(store.DefaultLoopbackPort))
 	f.port.OnChanged = func(string) { f.showSetup() }
-	f.pkce = widget.NewCheck("Use PKCE (only for OpenID Connect apps: Facebook refuses it in an ordinary login)", nil)
+	f.pkce = widget.NewCheck("Use PKCE (logs in with OpenID Connect, the only login where Facebook keeps PKCE)", nil)
+	f.pkceOff = wrapLabel(pkceNeedsClassicLogin)
+	f.pkceOff.Hide()
+	f.configID.OnChanged = func(string) { f.showPKCEChoice() }
 	f.setup = wrapLabel("")
 	f.connect = widget.NewButton("Connect", func() { f.start(false) })
 	f.connect.Importance = widget.HighImportance
@@ -105,7 +110,7 @@ func newConnectForm(g *GUI) *connectForm {
 	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Port for Facebook's answer", f.port)),
 		wrapLabel("Facebook returns to http://localhost:PORT/callback on this computer; register that exact address in your Meta app. Change the port only if another program uses it."),
-		f.pkce)))
+		f.pkce, f.pkceOff)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
 	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
 	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
@@ -177,6 +182,22 @@ func (f *connectForm) loadSummary() {
 	}
 }
 
+// pkceNeedsClassicLogin is why PKCE is off with a Configuration ID.
+const pkceNeedsClassicLogin = "PKCE is off: with a Configuration ID Facebook never uses OpenID Connect, so it would drop PKCE and refuse the login."
+
+// showPKCEChoice disables PKCE while a Configuration ID is typed, and says
+// why: a Facebook Login for Business login is never OpenID Connect.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+func (f *connectForm) showPKCEChoice() {
+	if strings.TrimSpace(f.configID.Text) == "" {
+		f.pkce.Enable()
+		f.pkceOff.Hide()
+		return
+	}
+	f.pkce.Disable()
+	f.pkceOff.Show()
+}
+
 // portValue is the port typed under Advanced; 0 when it is not a number.
 func (f *connectForm) portValue() int {
 	p, err := strconv.Atoi(strings.TrimSpace(f.port.Text))
@@ -215,7 +236,7 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 		RelayURL:  strings.TrimSpace(f.relayURL.Text),
 		Rerequest: rerequest,
 		Port:      f.portValue(),
-		PKCE:      f.pkce.Checked,
+		PKCE:      f.pkce.Checked && !f.pkce.Disabled(),
 	}
 	if !digits(req.AppID) {
 		return req, errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")

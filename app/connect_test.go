@@ -327,7 +327,7 @@ func TestConnectFormSaysWhichURIToRegisterWhileFacebooksDialogIsOpen(t *testing.
 	case err := <-f.finished:
 		t.Fatalf("connect ended before the dialog: %v", err)
 	}
-	hint := fbclient.URLBlockedHint(fb.LoginSuccessURL())
+	hint := fbclient.URLBlockedHint(fb.LoginSuccessURL(), "")
 	if !f.urlBlocked.Visible() || f.urlBlocked.Text != hint {
 		t.Errorf("while the dialog is open the form shows %q (visible %v), want %q", f.urlBlocked.Text, f.urlBlocked.Visible(), hint)
 	}
@@ -345,5 +345,37 @@ func TestConnectProblemShowsTheSentenceOfEveryLoginFailure(t *testing.T) {
 	}
 	if got := connectProblem(fmt.Errorf("exchange login code: %w", fbclient.ErrPKCEDropped)); got != string(fbclient.ErrPKCEDropped) {
 		t.Errorf("PKCE dropped: %q", got)
+	}
+}
+
+func TestPKCEIsOffWithAReasonWhileAConfigurationIDIsSet(t *testing.T) {
+	g, _, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.pkce.SetChecked(true)
+	f.configID.SetText("5678")
+	if !f.pkce.Disabled() || !f.pkceOff.Visible() || !strings.Contains(f.pkceOff.Text, "Configuration ID") {
+		t.Fatalf("with a Configuration ID: PKCE disabled %v, reason shown %v %q", f.pkce.Disabled(), f.pkceOff.Visible(), f.pkceOff.Text)
+	}
+	f.appID.SetText(testAppID)
+	f.secret.SetText(testAppSecret)
+	if req, err := f.request(false); err != nil || req.PKCE {
+		t.Errorf("request with a Configuration ID asks for PKCE %v (%v)", req.PKCE, err)
+	}
+	f.configID.SetText("")
+	if f.pkce.Disabled() || f.pkceOff.Visible() || !f.pkce.Checked {
+		t.Errorf("without a Configuration ID: PKCE disabled %v, reason shown %v, ticked %v", f.pkce.Disabled(), f.pkceOff.Visible(), f.pkce.Checked)
+	}
+}
+
+func TestConnectWithPKCETickedLogsInThroughOpenIDConnect(t *testing.T) {
+	g, svc, _ := newConnectGUI(t)
+	f := g.view.connect
+	f.pkce.SetChecked(true)
+	fillAndConnect(f, testAppSecret)
+	if err := <-f.finished; err != nil {
+		t.Fatalf("connect with PKCE against Facebook's default behaviour: %v", err)
+	}
+	if settings, _ := svc.DB.Settings(); !settings.PKCE {
+		t.Error("the PKCE choice was not kept")
 	}
 }

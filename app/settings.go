@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,8 +28,11 @@ type Autostart interface {
 }
 
 // pollChoices are the check intervals offered: frequent enough to share
-// within seconds, never so frequent that Facebook's rate limits bite.
-var pollChoices = []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 5 * time.Minute}
+// within a minute, never faster than store.DefaultPollInterval. Every 15 s
+// would be 240 calls an hour per Page source, more than the 200 an hour
+// (4,800 a day) Facebook allows a Page with one engaged user.
+// Rate limits: https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+var pollChoices = []time.Duration{30 * time.Second, time.Minute, 5 * time.Minute}
 
 // settingsTab holds the person's preferences. Each change is saved at once;
 // a change that cannot be saved is undone on screen and explained.
@@ -40,6 +44,8 @@ type settingsTab struct {
 	minimised     *widget.Check
 	notifications *widget.Check
 	poll          *widget.Select
+	pollOptions   []time.Duration // pollChoices, plus a stored interval that is none of them
+	pollWarning   *widget.Label   // says when the interval spends more than Facebook allows
 	problem       *widget.Label
 	moved         *widget.Label // what the last export or import did
 	loading       bool
@@ -54,23 +60,20 @@ func newSettingsTab(g *GUI) *settingsTab {
 	s.notifications = widget.NewCheck("Desktop notifications (connection problems, Group shares)", func(on bool) {
 		s.save(func(st *store.Settings) { st.Notifications = on })
 	})
-	var labels []string
-	for _, d := range pollChoices {
-		labels = append(labels, pollLabel(d))
-	}
-	s.poll = widget.NewSelect(labels, func(label string) {
-		for _, d := range pollChoices {
-			if pollLabel(d) == label {
-				s.save(func(st *store.Settings) { st.PollInterval = d })
-			}
-		}
-	})
+	s.poll = widget.NewSelect(nil, s.choosePoll)
+	s.pollWarning = wrapLabel("")
+	s.pollWarning.Importance = widget.WarningImportance
+	s.pollWarning.Hide()
+	s.loading = true // the first selection is no choice of the person's
+	s.showPollOptions(store.DefaultPollInterval)
+	s.loading = false
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.moved = wrapLabel("")
 	s.root = container.NewVBox(
 		s.autostart, s.minimised, s.notifications,
 		widget.NewForm(widget.NewFormItem("Check for live videos every", s.poll)),
+		s.pollWarning,
 		wrapLabel("LiveRoute paces itself by Facebook's rate limits: it slows down above 75 % of any budget and waits when Facebook asks it to."),
 		s.problem,
 		widget.NewSeparator(),
@@ -109,7 +112,55 @@ func (s *settingsTab) load() {
 	}
 	s.minimised.SetChecked(st.StartMinimised)
 	s.notifications.SetChecked(st.Notifications)
-	s.poll.SetSelected(pollLabel(st.PollInterval))
+	s.showPollOptions(st.PollInterval)
+}
+
+// showPollOptions offers pollChoices and selects current. An interval
+// that is none of them (an older LiveRoute offered 15 s; an import may
+// carry anything) is offered too, so the window shows what is in force.
+func (s *settingsTab) showPollOptions(current time.Duration) {
+	s.pollOptions = slices.Clone(pollChoices)
+	if !slices.Contains(s.pollOptions, current) {
+		s.pollOptions = append(s.pollOptions, current)
+		slices.Sort(s.pollOptions)
+	}
+	labels := make([]string, len(s.pollOptions))
+	for i, d := range s.pollOptions {
+		labels[i] = pollLabel(d)
+	}
+	s.poll.SetOptions(labels)
+	s.poll.SetSelected(pollLabel(current))
+	s.showPollWarning(current)
+}
+
+// choosePoll saves the interval the person picked.
+func (s *settingsTab) choosePoll(label string) {
+	for _, d := range s.pollOptions {
+		if pollLabel(d) == label {
+			s.showPollWarning(d)
+			s.save(func(st *store.Settings) { st.PollInterval = d })
+		}
+	}
+}
+
+// showPollWarning says so when d spends more calls than Facebook allows.
+func (s *settingsTab) showPollWarning(d time.Duration) {
+	if sentence := pollTooFast(d); sentence != "" {
+		s.pollWarning.SetText(sentence)
+		s.pollWarning.Show()
+		return
+	}
+	s.pollWarning.Hide()
+}
+
+// pollTooFast is the warning for an interval faster than
+// store.DefaultPollInterval, "" for the others.
+func pollTooFast(d time.Duration) string {
+	if d >= store.DefaultPollInterval {
+		return ""
+	}
+	return fmt.Sprintf("Checking every %s spends more than Facebook allows a Page in a day; LiveRoute will slow down by itself. Choose %s or slower.",
+		pollLabel(d), pollLabel(store.DefaultPollInterval))
 }
 
 func (s *settingsTab) setAutostart(on bool) {

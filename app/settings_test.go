@@ -130,3 +130,43 @@ func TestExportThenImportInTheSettingsTab(t *testing.T) {
 		t.Errorf("after a bad import: %q", to.view.settings.moved.Text)
 	}
 }
+
+func TestNoPollChoiceIsFasterThanFacebookAllowsAPage(t *testing.T) {
+	a := &desktopApp{App: newTempApp(t)}
+	g := New(Options{App: a, DB: openTestDB(t)})
+	poll := g.view.settings.poll
+	if poll.Selected != "30 seconds" {
+		t.Errorf("default selection %q, want 30 seconds", poll.Selected)
+	}
+	for _, label := range poll.Options {
+		if label == "15 seconds" || label == "5 seconds" || label == "10 seconds" {
+			t.Errorf("the settings offer %q: more calls than Facebook allows a Page (200 an hour)", label)
+		}
+	}
+	if g.view.settings.pollWarning.Visible() {
+		t.Errorf("a warning at the default interval: %q", g.view.settings.pollWarning.Text)
+	}
+}
+
+func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *testing.T) {
+	a := &desktopApp{App: newTempApp(t)}
+	db := openTestDB(t)
+	st, _ := db.Settings()
+	st.PollInterval = 15 * time.Second // an older LiveRoute offered it
+	if err := db.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	g := New(Options{App: a, DB: db})
+	s := g.view.settings
+	if s.poll.Selected != "15 seconds" || !s.pollWarning.Visible() ||
+		!strings.Contains(s.pollWarning.Text, "spends more than Facebook allows a Page in a day; LiveRoute will slow down by itself") {
+		t.Fatalf("stored 15 s: selected %q, warning shown %v %q", s.poll.Selected, s.pollWarning.Visible(), s.pollWarning.Text)
+	}
+	if st, _ := db.Settings(); st.PollInterval != 15*time.Second {
+		t.Errorf("showing the settings changed the interval to %v", st.PollInterval)
+	}
+	s.poll.SetSelected("30 seconds")
+	if st, _ := db.Settings(); st.PollInterval != 30*time.Second || s.pollWarning.Visible() {
+		t.Errorf("after choosing 30 s: saved %v, warning shown %v", st.PollInterval, s.pollWarning.Visible())
+	}
+}

@@ -191,7 +191,7 @@ func codeReason(code, subcode int) string {
 	case code == CodeDeprecated:
 		return "Facebook no longer offers something this version of LiveRoute asks for — update LiveRoute; asking again will not help."
 	case code == CodeLinkPostFailed:
-		return "Facebook could not read the live video's address to post it — check that the video is public and still exists, then share it again."
+		return "Facebook could not read the live video's address to post it — check that the video is public and still exists, then share it by hand."
 	case code == CodeUnknownOrInvalid && subcode == SubcodeInvalidCrossposting:
 		return "Facebook refused to crosspost to this Page — check the crossposting relationship in Meta Business Suite; LiveRoute posts a link instead."
 	}

@@ -94,7 +94,7 @@ func TestTerminalCodesHaveSentencesWithTheFix(t *testing.T) {
 		want string
 	}{
 		{fbclient.Error{Code: 12, Message: "(#12) link field is deprecated for versions v3.3 and higher"}, "update LiveRoute"},
-		{fbclient.Error{Code: 1609005, Message: "Error posting link"}, "check that the video is public"},
+		{fbclient.Error{Code: 1609005, Message: "Error posting link"}, "share it by hand"},
 		{fbclient.Error{Code: -1, Subcode: 1363103, Message: "Invalid parameter"}, "posts a link instead"},
 		{fbclient.Error{Code: 341, Message: "(#341) Application limit reached"}, "slow down"},
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,10 +77,17 @@ func LoopbackRedirectURI(port int) string {
 // URLBlockedHint is what to tell the person while Facebook's dialog is
 // open: when redirectURI is not registered, Facebook shows "URL blocked" in
 // the browser and never comes back, so LiveRoute cannot notice by itself.
+// configID says where the setting lives: a Facebook Login for Business app
+// (with a Configuration ID) has its own product, a classic app has
+// Facebook Login. The dialog is still waiting, so Cancel comes first.
 // Manual flow: https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
-func URLBlockedHint(redirectURI string) string {
+func URLBlockedHint(redirectURI, configID string) string {
+	product := "Facebook Login"
+	if configID != "" {
+		product = "Facebook Login for Business"
+	}
 	return "If Facebook says “URL blocked”, add " + redirectURI +
-		" under Valid OAuth Redirect URIs (Facebook Login for Business → Settings in your Meta app), save, and press Connect again."
+		" under Valid OAuth Redirect URIs (" + product + " → Settings in your Meta app), save, and press Cancel, then Connect again."
 }
 
 // LoginOptions configure one login. Start from DefaultLoginOptions: the
@@ -95,11 +103,13 @@ type LoginOptions struct {
 	// Rerequest asks again for permissions declined before and lets the
 	// person grant Pages gained since (auth_type=rerequest).
 	Rerequest bool
-	// PKCE sends an S256 code challenge and its verifier. Facebook
-	// documents PKCE only for the OIDC flow (scope with openid, "still in
-	// testing"); for a plain code flow its dialog drops the challenge and the
-	// exchange then refuses the verifier, so it is off unless asked for here.
-	// A scope list with openid always uses it.
+	// PKCE makes the login an OpenID Connect one with an S256 code
+	// challenge: openid joins the scopes and a nonce is sent, because
+	// Facebook keeps a challenge only for OIDC ("still in testing") and, in
+	// a plain code flow, drops it and then refuses the verifier. Off unless
+	// asked for here. A login with ConfigID is never OIDC, so StartLogin
+	// refuses PKCE with one (ErrPKCEWithConfiguration). A scope list with
+	// openid always uses it.
 	// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 	PKCE bool
 	// Port is the loopback listener's port (Loopback, Relay); 0 lets the
@@ -122,12 +132,17 @@ func DefaultLoginOptions(t Transport) LoginOptions {
 	return LoginOptions{Transport: t, Port: DefaultLoopbackPort, Scopes: DefaultScopes(), Timeout: DefaultLoginTimeout}
 }
 
-// usesPKCE says whether the login sends a PKCE challenge: when asked, or
-// for an OIDC login (classic scope with openid), where Facebook keeps it.
-// A configuration (config_id) is never OIDC.
+// usesPKCE says whether the login is OIDC and sends a PKCE challenge: when
+// asked, or for a classic scope list with openid. A configuration
+// (config_id) is never OIDC.
 func (o LoginOptions) usesPKCE() bool {
-	return o.PKCE || (o.ConfigID == "" && containsString(o.Scopes, "openid"))
+	return o.ConfigID == "" && (o.PKCE || containsString(o.Scopes, scopeOpenID))
 }
+
+// scopeOpenID is the scope that makes a classic login OpenID Connect. It
+// names no permission: /me/permissions need not list it.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+const scopeOpenID = "openid"
 
 // LoginStep is a stage of a login, for a wizard that shows progress.
 type LoginStep int
@@ -159,6 +174,7 @@ type LoginSession struct {
 	redirectURI string
 	state       string
 	verifier    string // empty with PKCE off
+	nonce       string // OIDC only: Facebook puts it in the id_token
 	authURL     string
 	deadline    time.Time
 	loop        *loopback // nil for PasteBack
@@ -180,8 +196,14 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultLoginTimeout
 	}
+	if opts.PKCE && opts.ConfigID != "" {
+		return nil, ErrPKCEWithConfiguration
+	}
 	if opts.ConfigID == "" && len(opts.Scopes) == 0 {
 		opts.Scopes = DefaultScopes()
+	}
+	if opts.usesPKCE() && !containsString(opts.Scopes, scopeOpenID) {
+		opts.Scopes = append(slices.Clone(opts.Scopes), scopeOpenID)
 	}
 	if opts.OpenBrowser == nil {
 		opts.OpenBrowser = browser.OpenURL
@@ -218,6 +240,11 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 	default:
 		return nil, fmt.Errorf("login: unknown transport %d", opts.Transport)
 	}
+	if opts.usesPKCE() {
+		if s.nonce, err = randomState(); err != nil {
+			return nil, fmt.Errorf("login nonce: %w", err)
+		}
+	}
 	s.authURL = s.buildAuthURL()
 	return s, nil
 }
@@ -232,7 +259,9 @@ func (s *LoginSession) RedirectURI() string { return s.redirectURI }
 
 // URLBlockedHint names the redirect URI to register if Facebook's dialog
 // says "URL blocked"; show it while the dialog is open.
-func (s *LoginSession) URLBlockedHint() string { return URLBlockedHint(s.redirectURI) }
+func (s *LoginSession) URLBlockedHint() string {
+	return URLBlockedHint(s.redirectURI, s.opts.ConfigID)
+}
 
 // String describes the login for logs without its PKCE verifier, its state
 // or its client's App secret, which fmt would print from the unexported
@@ -359,7 +388,7 @@ func (s *LoginSession) finish(ctx context.Context, ans dialogAnswer) (LoginResul
 		return LoginResult{}, &DialogError{Code: ans.errCode, Reason: ans.errReason, Description: ans.errDesc}
 	}
 	s.progress(StepExchangingCode)
-	short, err := s.c.exchangeCode(ctx, ans.code, s.redirectURI, s.verifier)
+	short, err := s.c.exchangeCode(ctx, ans.code, s.redirectURI, s.verifier, s.nonce)
 	if err != nil {
 		return LoginResult{}, err
 	}
@@ -377,7 +406,7 @@ func (s *LoginSession) finish(ctx context.Context, ans dialogAnswer) (LoginResul
 		// Facebook lists a permission it never showed (not in the app's
 		// use cases) nowhere: report it as not granted.
 		for _, p := range s.opts.Scopes {
-			if !containsString(granted, p) && !containsString(declined, p) {
+			if p != scopeOpenID && !containsString(granted, p) && !containsString(declined, p) {
 				declined = append(declined, p)
 			}
 		}
@@ -408,6 +437,10 @@ func (s *LoginSession) buildAuthURL() string {
 	if s.opts.usesPKCE() {
 		s.verifier = oauth2.GenerateVerifier()
 		params = append(params, oauth2.S256ChallengeOption(s.verifier))
+		// The OIDC guide's dialog carries a nonce, which comes back in
+		// the id_token and ties that token to this login.
+		// https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+		params = append(params, oauth2.SetAuthURLParam("nonce", s.nonce))
 	}
 	return cfg.AuthCodeURL(s.state, params...)
 }

@@ -3,6 +3,7 @@ package fbclient
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // LoginError is a login failure the person sees: a sentence with the fix.
@@ -43,6 +44,16 @@ const (
 	ErrPKCEDropped = LoginError("Facebook ignored LiveRoute's extra login check (PKCE) in its dialog and then refused the login because of it: " +
 		"Facebook supports PKCE only for OpenID Connect logins. LiveRoute logs in without PKCE unless you turn it on; " +
 		"turn off “Use PKCE” under Connection → Advanced (or leave out --pkce) and press Connect again.")
+	// ErrPKCEWithConfiguration is PKCE asked for with a Configuration ID:
+	// a Facebook Login for Business login is never OpenID Connect, so
+	// Facebook would drop the challenge and refuse the login.
+	ErrPKCEWithConfiguration = LoginError("PKCE works only with classic Facebook Login (no Configuration ID): " +
+		"with a Configuration ID Facebook never uses OpenID Connect, drops PKCE and refuses the login. " +
+		"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce), or clear the Configuration ID, and press Connect again.")
+	// ErrIDTokenMismatch is an OpenID Connect answer whose id_token was
+	// not made for this login: its nonce differs.
+	ErrIDTokenMismatch = LoginError("Facebook's answer to this login carried proof of identity made for a different login, so LiveRoute did not trust it. " +
+		"Press Connect to log in again.")
 	ErrAppCredentials = LoginError("Facebook does not accept the App ID or App secret. " +
 		"Copy both again from App settings → Basic in your Meta app, then press Connect.")
 	ErrTokenNotExtended = LoginError("Facebook ended the new connection before LiveRoute could make it last 60 days. " +
@@ -129,3 +140,32 @@ func LoginProblem(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// InTerminalWords rewrites a login sentence written for LiveRoute's window
+// (LoginProblem, URLBlockedHint) into the words of `liveroute connect`:
+// flags instead of the Connection tab's fields, "run liveroute connect"
+// instead of "press Connect". The window's sentences are the one source;
+// this only swaps the phrases that name the window.
+func InTerminalWords(sentence string) string {
+	return terminalWords.Replace(sentence)
+}
+
+// terminalWords maps the window's phrases to the command line's. Longer
+// phrases come first: a Replacer tries its pairs in order at each place.
+var terminalWords = strings.NewReplacer(
+	"and press Cancel, then Connect again", "then stop this command (Ctrl-C) and run liveroute connect again",
+	"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce), or clear the Configuration ID,", "Leave out --pkce or --config-id",
+	"Turn off “Use PKCE” under Connection → Advanced (or leave out --pkce)", "Leave out --pkce",
+	"turn off “Use PKCE” under Connection → Advanced (or leave out --pkce)", "leave out --pkce",
+	"under Connection → Advanced (or with liveroute connect --port N)", "with liveroute connect --port N",
+	"under Connection → Advanced (or with connect --port N)", "with liveroute connect --port N",
+	"LiveRoute logs in without PKCE unless you turn it on", "LiveRoute logs in without PKCE unless you give --pkce",
+	"Enter the App ID and App secret", "Give the App ID (--app-id) and the App secret",
+	"and enter it here", "and give it as --via relay=URL",
+	"Use paste-back instead", "Use --via paste instead",
+	"the login address shown here", "the login address printed above",
+	"Check that the redirect address registered in your Meta app matches LiveRoute's setting exactly",
+	"Check that the redirect address registered in your Meta app matches the one liveroute connect printed exactly",
+	"press Connect", "run liveroute connect",
+	"Press Connect", "Run liveroute connect",
+)

@@ -2,6 +2,7 @@ package fbclient
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net"
 	"net/http"
@@ -62,7 +63,7 @@ func TestExchangeErrorsNeverCarrySecrets(t *testing.T) {
 	ln.Close() // nothing listens: every call fails in the transport
 	c := New(Config{GraphURL: dead, AppID: "1", AppSecret: "the-app-secret", HTTPClient: &http.Client{Timeout: 5 * time.Second}})
 	ctx := context.Background()
-	_, codeErr := c.exchangeCode(ctx, "the-login-code", "http://localhost:1/callback", "the-verifier")
+	_, codeErr := c.exchangeCode(ctx, "the-login-code", "http://localhost:1/callback", "the-verifier", "")
 	_, _, longErr := c.exchangeLongLived(ctx, Token("the-short-token"))
 	_, _, permErr := c.loginPermissions(ctx, Token("the-long-token"))
 	for _, err := range []error{codeErr, longErr, permErr} {
@@ -122,7 +123,7 @@ func TestCode1WithAnotherMessageShowsFacebooksWordsWithoutSecrets(t *testing.T) 
 	}))
 	defer srv.Close()
 	c := New(Config{GraphURL: srv.URL, AppID: "1", AppSecret: "the-app-secret-value", HTTPClient: srv.Client()})
-	_, err := c.exchangeCode(context.Background(), "the-login-code", "http://localhost:1/callback", "")
+	_, err := c.exchangeCode(context.Background(), "the-login-code", "http://localhost:1/callback", "", "")
 	if errors.Is(err, ErrAppCredentials) {
 		t.Fatalf("code 1 with another message blamed the App ID or secret: %v", err)
 	}
@@ -134,5 +135,29 @@ func TestCode1WithAnotherMessageShowsFacebooksWordsWithoutSecrets(t *testing.T) 
 		if strings.Contains(err.Error(), secret) || strings.Contains(sentence, secret) {
 			t.Fatalf("%q discloses %s", sentence, secret)
 		}
+	}
+}
+
+func TestIDTokenMustCarryTheLoginsNonce(t *testing.T) {
+	claims := func(json string) string {
+		return "e30." + base64.RawURLEncoding.EncodeToString([]byte(json)) + "."
+	}
+	for _, tc := range []struct {
+		name, idToken, nonce string
+		want                 error
+	}{
+		{"no id_token (not OIDC, or Facebook sent none)", "", "n1", nil},
+		{"not an OIDC login", claims(`{"nonce":"other"}`), "", nil},
+		{"the login's nonce", claims(`{"nonce":"n1"}`), "n1", nil},
+		{"another login's nonce", claims(`{"nonce":"n2"}`), "n1", ErrIDTokenMismatch},
+		{"no nonce claim", claims(`{"sub":"42"}`), "n1", ErrIDTokenMismatch},
+		{"not a JWT", "garbage", "n1", ErrIDTokenMismatch},
+		{"claims not base64", "e30.%%%.", "n1", ErrIDTokenMismatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := checkIDTokenNonce(tc.idToken, tc.nonce); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("checkIDTokenNonce = %v, want %v", err, tc.want)
+			}
+		})
 	}
 }

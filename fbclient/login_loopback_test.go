@@ -345,3 +345,23 @@ func TestBusyPortIsASentenceNamingThePort(t *testing.T) {
 		}
 	}
 }
+
+func TestURLBlockedHintNamesTheLoginProductAndSaysCancelFirst(t *testing.T) {
+	const uri = "http://localhost:28761/callback"
+	for _, tc := range []struct {
+		name, configID, product, notProduct string
+	}{
+		{"classic Facebook Login", "", "(Facebook Login → Settings", "for Business"},
+		{"Facebook Login for Business", testConfigID, "(Facebook Login for Business → Settings", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hint := fbclient.URLBlockedHint(uri, tc.configID)
+			if !strings.Contains(hint, tc.product) || (tc.notProduct != "" && strings.Contains(hint, tc.notProduct)) {
+				t.Errorf("hint %q does not name %q", hint, tc.product)
+			}
+			if !strings.Contains(hint, uri) || !strings.Contains(hint, "press Cancel, then Connect again") {
+				t.Errorf("hint %q does not name %s or say to cancel the waiting login first", hint, uri)
+			}
+		})
+	}
+}

@@ -198,30 +198,54 @@ func TestDefaultLoginSendsNoPKCEAndConnects(t *testing.T) {
 	}
 }
 
-func TestPKCEForcedOnOutsideOIDCEndsWithItsOwnSentence(t *testing.T) {
+func TestPKCEOnWithClassicLoginBecomesOIDCAndConnects(t *testing.T) {
 	noLeaks(t)
-	for _, tc := range []struct {
-		name     string
-		configID string
-	}{{"configuration", testConfigID}, {"classic scope", ""}} {
-		t.Run(tc.name, func(t *testing.T) {
-			env := newLoginEnv(t, envOptions{mode: fakefb.Live, flfb: tc.configID != ""})
-			env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
-			opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
-			opts.ConfigID, opts.PKCE = tc.configID, true
-			s := env.start(t, opts)
-			if authParam(t, s, "code_challenge_method") != "S256" {
-				t.Fatalf("PKCE on: dialog address %s lacks an S256 challenge", s.AuthURL())
-			}
-			_, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
-			wantErr(t, err, fbclient.ErrPKCEDropped)
-			if errors.Is(err, fbclient.ErrAppCredentials) {
-				t.Fatalf("the dropped challenge was blamed on the App ID or secret: %v", err)
-			}
-			if sentence, _ := fbclient.LoginProblem(err); sentence != string(fbclient.ErrPKCEDropped) {
-				t.Fatalf("LoginProblem = %q, want the PKCE sentence", sentence)
-			}
-		})
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.PKCE = true
+	s := env.start(t, opts)
+	if authParam(t, s, "code_challenge_method") != "S256" {
+		t.Fatalf("PKCE on: dialog address %s lacks an S256 challenge", s.AuthURL())
+	}
+	if scope := strings.Split(authParam(t, s, "scope"), ","); !slices.Contains(scope, "openid") {
+		t.Fatalf("PKCE on: scope %v lacks openid, so Facebook would drop the challenge", scope)
+	}
+	if len(authParam(t, s, "nonce")) < 32 {
+		t.Fatalf("PKCE on: dialog address %s has no random nonce", s.AuthURL())
+	}
+	res, err := s.Paste(context.Background(), env.finalAddress(t, s.AuthURL()))
+	if err != nil {
+		t.Fatalf("an OIDC login with PKCE against Facebook's default behaviour: %v", err)
+	}
+	if slices.Contains(res.Declined, "openid") {
+		t.Fatalf("openid is not a permission, yet it is reported declined: %v", res.Declined)
+	}
+}
+
+func TestPKCEWithConfigurationIsRefusedBeforeTheDialog(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live, flfb: true})
+	opts := fbclient.DefaultLoginOptions(fbclient.PasteBack)
+	opts.ConfigID, opts.PKCE = testConfigID, true
+	s, err := env.client.StartLogin(context.Background(), opts)
+	if s != nil {
+		s.Close()
+	}
+	wantErr(t, err, fbclient.ErrPKCEWithConfiguration)
+}
+
+func TestDefaultLoginIsNotOIDC(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	for _, key := range []string{"nonce", "code_challenge"} {
+		if v := authParam(t, s, key); v != "" {
+			t.Errorf("default login sends %s=%q", key, v)
+		}
+	}
+	if scope := strings.Split(authParam(t, s, "scope"), ","); slices.Contains(scope, "openid") {
+		t.Errorf("default login asks for openid: %v", scope)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -37,12 +39,17 @@ type tokenAnswer struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
+	// IDToken comes with an OpenID Connect login only. It is a secret
+	// like the access token: read for its nonce, never kept or logged.
+	IDToken string `json:"id_token"`
 }
 
 // exchangeCode trades the dialog's code for a short-lived user token.
 // redirectURI must be the one the dialog was opened with, byte for byte.
+// nonce is the OIDC login's nonce ("" otherwise): an id_token in the answer
+// must carry it.
 // https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
-func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier string) (Token, error) {
+func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier, nonce string) (Token, error) {
 	q := url.Values{
 		"client_id":     {c.cfg.AppID},
 		"client_secret": {c.cfg.AppSecret.Reveal()},
@@ -59,7 +66,38 @@ func (c *Client) exchangeCode(ctx context.Context, code, redirectURI, verifier s
 	if ans.AccessToken == "" {
 		return "", errors.New("exchange login code: Facebook's answer has no access_token")
 	}
+	if err := checkIDTokenNonce(ans.IDToken, nonce); err != nil {
+		return "", fmt.Errorf("exchange login code: %w", err)
+	}
 	return Token(ans.AccessToken), nil
+}
+
+// checkIDTokenNonce checks that an OIDC answer's id_token was made for this
+// login: its nonce claim must be the one the dialog was sent. The token
+// came straight from Facebook's token endpoint over TLS, which OIDC Core
+// (3.1.3.7) accepts in place of checking its signature; LiveRoute uses the
+// access token, not the identity. Facebook's guide does not say the
+// exchange always returns an id_token, so an answer without one passes.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+func checkIDTokenNonce(idToken, nonce string) error {
+	if idToken == "" || nonce == "" {
+		return nil
+	}
+	parts := strings.Split(idToken, ".")
+	if len(parts) != 3 {
+		return ErrIDTokenMismatch
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ErrIDTokenMismatch
+	}
+	var claims struct {
+		Nonce string `json:"nonce"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(nonce)) != 1 {
+		return ErrIDTokenMismatch
+	}
+	return nil
 }
 
 // exchangeLongLived trades a short-lived user token for a long-lived one

@@ -42,11 +42,11 @@ func TestLoginEndpointErrorsNeverQuoteTheSecretsFacebookEchoes(t *testing.T) {
 		rest    string   // the part of Facebook's message that must survive
 	}{
 		{"code exchange with a refused code", func() error {
-			_, err := right.exchangeCode(ctx, forgedCode, "https://www.facebook.com/connect/login_success.html", verifier)
+			_, err := right.exchangeCode(ctx, forgedCode, "https://www.facebook.com/connect/login_success.html", verifier, "")
 			return err
 		}, []string{forgedCode}, "Invalid verification code format."},
 		{"code exchange with a wrong client secret", func() error {
-			_, err := wrong.exchangeCode(ctx, forgedCode, "https://www.facebook.com/connect/login_success.html", verifier)
+			_, err := wrong.exchangeCode(ctx, forgedCode, "https://www.facebook.com/connect/login_success.html", verifier, "")
 			return err
 		}, []string{"not-the-app-secret"}, "Error validating client secret."},
 		{"long-lived exchange of a dead token", func() error {

@@ -324,9 +324,12 @@ func (b Backend) resolveSource(r *store.Route) error {
 	if err != nil {
 		return err
 	}
-	if connected && acct.UserID == r.SourceID {
-		r.SourceKind, r.SourceName = store.SourceProfile, acct.Name
+	if connected && (acct.UserID == r.SourceID || r.SourceID == sourceMe) {
+		r.SourceID, r.SourceKind, r.SourceName = acct.UserID, store.SourceProfile, acct.Name
 		return nil
+	}
+	if r.SourceID == sourceMe {
+		return errorf(CodeNotFound, "LiveRoute has no profile to watch: connect your Facebook account first (`liveroute connect`)")
 	}
 	d, known, err := b.DB.Destination(r.SourceID)
 	if err != nil {
@@ -343,6 +346,10 @@ func (b Backend) resolveSource(r *store.Route) error {
 	}
 	return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add it with `liveroute pages add %s`", r.SourceID, r.SourceID))
 }
+
+// sourceMe names the connected account's own profile as a route's source,
+// as Graph's /me does.
+const sourceMe = "me"
 
 // targets builds a route's targets. Every destination must be known;
 // groups are always assisted shares (no app may post to them), so --mode

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
@@ -199,6 +200,7 @@ func (c *cli) usageError(cmd *command, msg string) int {
 // fail reports a command that ran and failed.
 func (c *cli) fail(cmd *command, err error) int {
 	msg := sentence(err)
+	loginProblem, isLoginProblem := fbclient.LoginProblem(err)
 	switch {
 	// fbclient's sentence tells a window's user to press Connect, and the
 	// cause of a Ctrl-C ("terminated signal received") says nothing more
@@ -207,6 +209,10 @@ func (c *cli) fail(cmd *command, err error) int {
 		msg = loginCanceled
 	case errors.Is(err, context.Canceled):
 		msg = "canceled."
+	case isLoginProblem:
+		// The sentence alone, in the command line's words: the wire chain
+		// behind it (Facebook's error object, the endpoint) is for the log.
+		msg = fbclient.InTerminalWords(loginProblem)
 	}
 	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, msg)
 	return ExitError
@@ -402,9 +408,10 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	if err := a.validate(); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
-	// A source is a Page or a profile, whose IDs are digits; destinations
-	// may be groups, known by the name in their address.
-	if !digits.MatchString(a.SourceID) {
+	// A source is a Page or a profile, whose IDs are digits (or "me", the
+	// connected profile); destinations may be groups, known by the name in
+	// their address.
+	if a.SourceID != sourceMe && !digits.MatchString(a.SourceID) {
 		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)
@@ -418,6 +425,11 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	})
 	if err != nil {
 		return c.fail(cmd, err)
+	}
+	// The route is kept (the person may want it ready), but it must not
+	// look healthy: say what the window says about such a source.
+	if why := relay.UnsupportedSourceReason(store.SourceKind(r.SourceKind)); why != "" {
+		fmt.Fprintf(c.stderr, "liveroute %s: warning: %s\n", cmd.name, why)
 	}
 	return ExitOK
 }
@@ -713,6 +725,8 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
+	case req.PKCE && req.ConfigID != "":
+		return c.usageError(cmd, "--pkce does not work with --config-id: a Facebook Login for Business login is never OpenID Connect, so Facebook drops PKCE and refuses the login; leave out one of them")
 	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
 		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}
@@ -732,7 +746,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.fail(cmd, errors.New("this build of LiveRoute cannot connect from the command line"))
 	}
 	if _, err := Call(ctx, c.env.Paths, Request{Cmd: CmdStatus}); err == nil {
-		return c.fail(cmd, errors.New("LiveRoute is running: connect from its window (Account → Connect), or quit it and run this again"))
+		return c.fail(cmd, errors.New("LiveRoute is running: connect from its window (Connection tab), or quit it and run this again"))
 	}
 	secret, err := c.readSecret()
 	if err != nil {

@@ -1024,3 +1024,86 @@ func TestImportRefusesAFileThatIsNotAnExport(t *testing.T) {
 		t.Errorf("import of a text file: exit %d, %q", code, errOut)
 	}
 }
+
+func TestConnectLoginProblemIsOneSentenceInTerminalWords(t *testing.T) {
+	wire := &fbclient.RefusedError{Message: "Some refusal", Code: 1}
+	for name, err := range map[string]error{
+		"PKCE dropped": fmt.Errorf("exchange login code: %w", fmt.Errorf("%w (%w)", fbclient.ErrPKCEDropped, errors.New("facebook: code_verifier param ... (code 1, fbtrace_id Abc)"))),
+		"port busy":    fmt.Errorf("start login: %w", &fbclient.PortBusyError{Port: 28761}),
+		"refused":      fmt.Errorf("exchange login code: %w", wire),
+	} {
+		h := newHarness(t, false)
+		h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) { return store.Account{}, err }
+		code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1")
+		sentence, _ := fbclient.LoginProblem(err)
+		if code != ExitError || errOut != "liveroute connect: "+fbclient.InTerminalWords(sentence)+"\n" {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errOut)
+		}
+		for _, window := range []string{"press Connect", "Press Connect", "Connection →", "fbtrace_id", "exchange login code"} {
+			if strings.Contains(errOut, window) {
+				t.Errorf("%s: stderr says %q: %s", name, window, errOut)
+			}
+		}
+	}
+}
+
+func TestConnectPKCEWithConfigIDIsAUsageErrorSayingWhy(t *testing.T) {
+	h := newHarness(t, false)
+	h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) {
+		t.Error("Connect called with --pkce and --config-id")
+		return store.Account{}, nil
+	}
+	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--config-id", "5678", "--pkce")
+	if code != ExitUsage || !strings.Contains(errOut, "--pkce does not work with --config-id") || !strings.Contains(errOut, "OpenID Connect") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestConnectWhileRunningNamesTheConnectionTab(t *testing.T) {
+	h := newHarness(t, true)
+	h.env.Connect = func(context.Context, *store.DB, ConnectRequest) (store.Account, error) {
+		t.Error("Connect called while the app runs")
+		return store.Account{}, nil
+	}
+	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1")
+	if code != ExitError || !strings.Contains(errOut, "(Connection tab)") || strings.Contains(errOut, "Account →") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+}
+
+func TestRoutesAddWithAProfileSourceWarnsButKeepsTheRoute(t *testing.T) {
+	for _, running := range []bool{false, true} {
+		for _, source := range []string{"100", "me"} {
+			h := newHarness(t, running)
+			h.seed()
+			code, out, errOut := h.run("", "routes", "add", "--source", source, "--to", "200", "--name", "Later")
+			if code != ExitOK || !strings.Contains(out, "Added route") {
+				t.Fatalf("running %v, --source %s: exit %d, stdout %q, stderr %q", running, source, code, out, errOut)
+			}
+			if want := "liveroute routes add: warning: " + fbclient.ProfileLiveVideosUnsupported + "\n"; errOut != want {
+				t.Errorf("running %v, --source %s: stderr %q, want %q", running, source, errOut, want)
+			}
+			var routes []RouteData
+			must(t, json.Unmarshal([]byte(h.ok("routes", "list", "--json")), &routes))
+			if len(routes) != 1 || routes[0].SourceID != "100" || routes[0].SourceKind != string(store.SourceProfile) {
+				t.Errorf("running %v, --source %s: routes %+v, want the profile 100", running, source, routes)
+			}
+		}
+	}
+}
+
+func TestRoutesAddWithAPageSourceSaysNothingOnStderr(t *testing.T) {
+	h := newHarness(t, false)
+	h.seed()
+	if code, _, errOut := h.run("", "routes", "add", "--source", "200", "--to", "400"); code != ExitOK || errOut != "" {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRoutesAddWithMeBeforeConnectingSaysToConnect(t *testing.T) {
+	h := newHarness(t, false)
+	code, _, errOut := h.run("", "routes", "add", "--source", "me", "--to", "200")
+	if code != ExitError || !strings.Contains(errOut, "liveroute connect") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

@@ -73,7 +73,9 @@ const routesAddUsage = `Usage: liveroute routes add --source ID --to ID[,ID...] 
 Adds a route: when the source goes live, share the video to each destination.
 
   --name NAME         how LiveRoute shows the route, such as "Sunday service"
-  --source ID         the Page (or your profile) you go live on
+  --source ID         the Page you go live on (your profile's ID or me is
+                      accepted, with a warning: Facebook does not let apps
+                      see live videos on a personal profile)
   --to ID,ID          the Pages and groups to share to ('liveroute routes
                       list' and 'liveroute groups list' show their IDs);
                       groups are always assisted shares, as Facebook lets
@@ -123,9 +125,10 @@ never taken as an argument, where others could read it.
                     http://localhost:N/callback (default 28761, remembered);
                     register that exact address under Valid OAuth Redirect
                     URIs in your Meta app
-  --pkce            add PKCE to the login; Facebook accepts it only for
-                    OpenID Connect logins and refuses others, so leave it out
-                    unless you know your app needs it
+  --pkce            log in with OpenID Connect and PKCE (adds the openid
+                    scope); Facebook keeps PKCE only for such logins, so it
+                    cannot be used with --config-id; leave it out unless you
+                    know your app needs it
 
 Example:
   secret-tool lookup service my-meta-app | liveroute connect --app-id 1234567890

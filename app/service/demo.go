@@ -85,3 +85,13 @@ func (s *Service) SimulatePasswordChange() error {
 	s.Engine.CheckNow()
 	return nil
 }
+
+// registerDemoRedirect registers the loopback redirect URI of port with the
+// demo's fake, as the person would in their Meta app: the demo may change
+// the port, and Strict Mode would otherwise show "URL blocked". Outside the
+// demo it does nothing.
+func (s *Service) registerDemoRedirect(appID string, port int) {
+	if s.fake != nil {
+		s.fake.AddRedirectURI(appID, fbclient.LoopbackRedirectURI(port))
+	}
+}

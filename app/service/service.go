@@ -252,6 +252,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	opts := fbclient.DefaultLoginOptions(transportOf(req.Transport))
 	opts.ConfigID, opts.RelayURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
 	opts.PKCE, opts.Port = next.PKCE, next.LoginPort()
+	s.registerDemoRedirect(req.AppID, opts.Port)
 	opts.Progress = req.Progress
 	if s.opts.OpenBrowser != nil {
 		opts.OpenBrowser = s.opts.OpenBrowser

@@ -280,17 +280,52 @@ func TestConnectUsesTheChosenPortAndRemembersIt(t *testing.T) {
 	}
 }
 
-func TestConnectWithPKCEOptInEndsWithThePKCESentence(t *testing.T) {
+func TestConnectWithPKCEOptInLogsInThroughOpenIDConnect(t *testing.T) {
 	svc := openDemo(t)
 	port := freePort(t)
 	svc.Fake().AddRedirectURI(fakefb.DemoAppID, fbclient.LoopbackRedirectURI(port))
+	var loginURL string
 	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
-		Transport: store.TransportLoopback, Port: port, PKCE: true})
-	if !errors.Is(err, fbclient.ErrPKCEDropped) {
-		t.Fatalf("Connect with PKCE against Facebook that drops it: %v, want ErrPKCEDropped", err)
+		Transport: store.TransportLoopback, Port: port, PKCE: true, OnLoginURL: func(u, _ string) { loginURL = u }})
+	if err != nil {
+		t.Fatalf("Connect with PKCE against Facebook's default behaviour: %v", err)
 	}
-	if settings, _ := svc.DB.Settings(); settings.PKCE || settings.LoginPort() == port {
-		t.Fatalf("a failed login changed the settings: %+v", settings)
+	u, _ := url.Parse(loginURL)
+	if u == nil || !strings.Contains(u.Query().Get("scope"), "openid") || u.Query().Get("code_challenge_method") != "S256" {
+		t.Fatalf("login address %s: want an OIDC login (openid, S256 challenge)", loginURL)
+	}
+	if settings, _ := svc.DB.Settings(); !settings.PKCE {
+		t.Fatalf("the PKCE choice was not remembered: %+v", settings)
+	}
+}
+
+func TestConnectWithPKCEAndAConfigurationIDIsRefusedAndChangesNothing(t *testing.T) {
+	svc := openDemo(t)
+	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
+		ConfigID: "5678", Transport: store.TransportLoopback, Port: freePort(t), PKCE: true})
+	if !errors.Is(err, fbclient.ErrPKCEWithConfiguration) {
+		t.Fatalf("Connect with PKCE and a Configuration ID: %v, want ErrPKCEWithConfiguration", err)
+	}
+	if settings, _ := svc.DB.Settings(); settings.PKCE || settings.ConfigID != "" {
+		t.Fatalf("a refused login changed the settings: %+v", settings)
+	}
+}
+
+func TestDemoConnectOnAnotherPortRegistersItsRedirectURI(t *testing.T) {
+	svc := openDemo(t)
+	port := freePort(t) // the demo's fake registered only the port saved at startup
+	var hint string
+	// "URL blocked" never comes back: without the registration the login
+	// would wait its whole five minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := svc.Connect(ctx, ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
+		Transport: store.TransportLoopback, Port: port, OnLoginURL: func(_, h string) { hint = h }})
+	if err != nil {
+		t.Fatalf("demo connect on port %d: %v (hint %q)", port, err, hint)
+	}
+	if settings, _ := svc.DB.Settings(); settings.LoginPort() != port {
+		t.Errorf("port %d not remembered: %d", port, settings.LoginPort())
 	}
 }
 

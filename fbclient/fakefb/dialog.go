@@ -18,6 +18,7 @@ type dialogRequest struct {
 	redirectURI string
 	state       string
 	challenge   string
+	nonce       string // OIDC: goes into the id_token
 	configID    string
 	asked       []string // permissions the dialog asks for
 	rerequest   bool
@@ -33,7 +34,7 @@ type dialogProblem struct {
 
 // dialogParams are the parameters the dialog reads and its form echoes.
 var dialogParams = []string{"client_id", "redirect_uri", "state", "scope", "config_id",
-	"response_type", "code_challenge", "code_challenge_method", "auth_type"}
+	"response_type", "code_challenge", "code_challenge_method", "auth_type", "nonce"}
 
 // handleDialog serves GET /{version}/dialog/oauth: the page where the person
 // approves or refuses the app, or an immediate redirect when a switch or an
@@ -124,6 +125,7 @@ func (s *Server) parseDialog(r *http.Request, v url.Values) (dialogRequest, *dia
 		redirectURI: v.Get("redirect_uri"),
 		state:       v.Get("state"),
 		challenge:   v.Get("code_challenge"),
+		nonce:       v.Get("nonce"),
 		configID:    v.Get("config_id"),
 		rerequest:   v.Get("auth_type") == "rerequest",
 	}
@@ -172,6 +174,12 @@ func (s *Server) parseDialog(r *http.Request, v url.Values) (dialogRequest, *dia
 		return dialogRequest{}, &dialogProblem{http.StatusUnauthorized, "Log in to Facebook", "You must log in to continue."}
 	}
 	req.userID = userID
+	if req.isOIDC() && req.nonce == "" {
+		// The OIDC guide's dialog carries a nonce; whether Facebook
+		// insists is not written, so the fake does.
+		// https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+		return dialogRequest{}, &dialogProblem{http.StatusBadRequest, "Something went wrong", "An OpenID Connect login (scope openid) needs a nonce."}
+	}
 	if !s.keepsChallenge(req) {
 		req.challenge = ""
 	}
@@ -227,7 +235,14 @@ func (s *Server) keepsChallenge(req dialogRequest) bool {
 	s.mu.Lock()
 	lenient := s.login.leniency.KeepPKCEOutsideOIDC
 	s.mu.Unlock()
-	return lenient || (req.configID == "" && slices.Contains(req.asked, "openid"))
+	return lenient || req.isOIDC()
+}
+
+// isOIDC says whether the login is OpenID Connect: classic Login (never a
+// configuration) with openid in its scope.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+func (req dialogRequest) isOIDC() bool {
+	return req.configID == "" && slices.Contains(req.asked, "openid")
 }
 
 // stillAsked drops permissions the person declined before unless the
@@ -260,6 +275,8 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, req dialogReque
 		userID:      req.userID,
 		redirectURI: req.redirectURI,
 		challenge:   req.challenge,
+		nonce:       req.nonce,
+		oidc:        req.isOIDC(),
 		scopes:      append([]string(nil), g.Granted...),
 		pages:       append([]string{}, g.PageIDs...),
 		expiresAt:   s.now().Add(CodeLifetime),

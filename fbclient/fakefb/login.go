@@ -133,6 +133,8 @@ type authCode struct {
 	appID, userID string
 	redirectURI   string
 	challenge     string // S256 challenge; empty when none was sent
+	oidc          bool   // the exchange answers with an id_token too
+	nonce         string // the OIDC dialog's nonce, echoed in the id_token
 	scopes        []string
 	pages         []string // Pages granted in the dialog
 	expiresAt     time.Time

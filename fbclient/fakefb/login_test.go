@@ -279,7 +279,7 @@ func TestCodeExchangeValidatesLikeFacebook(t *testing.T) {
 				// Facebook keeps a challenge only for OIDC: classic Login with openid.
 				f.useClassicLogin(Development)
 				extra = url.Values{"config_id": {""}, "scope": {"openid,pages_show_list"},
-					"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+					"code_challenge": {challenge}, "code_challenge_method": {"S256"}, "nonce": {"n-123"}}
 			}
 			resp, _ := f.get(t, f.dialogURL(redirect, extra))
 			code := codeFrom(t, resp)
@@ -341,6 +341,35 @@ func TestDialogDropsPKCEOutsideOIDCAndTheExchangeRefusesTheVerifier(t *testing.T
 				t.Fatalf("the same login without a verifier: %d %v, want a token", status, m)
 			}
 		})
+	}
+}
+
+func TestOIDCDialogNeedsANonceAndTheExchangeEchoesItInTheIDToken(t *testing.T) {
+	const redirect = "http://localhost:5000/callback"
+	verifier := strings.Repeat("v", 43)
+	sum := sha256.Sum256([]byte(verifier))
+	oidc := url.Values{"config_id": {""}, "scope": {"openid,pages_show_list"},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	f := newLoginFixture(t, Development)
+	f.s.SetLoginDialog(LoginDialog{AutoApprove: true})
+	f.useClassicLogin(Development)
+
+	resp, body := f.get(t, f.dialogURL(redirect, oidc))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "nonce") {
+		t.Fatalf("OIDC dialog without a nonce: %d %s", resp.StatusCode, body)
+	}
+	oidc.Set("nonce", "the-nonce")
+	resp, _ = f.get(t, f.dialogURL(redirect, oidc))
+	status, m := f.exchange(t, url.Values{"client_id": {loginApp}, "client_secret": {loginSecret},
+		"redirect_uri": {redirect}, "code": {codeFrom(t, resp)}, "code_verifier": {verifier}})
+	idToken, _ := m["id_token"].(string)
+	parts := strings.Split(idToken, ".")
+	if status != http.StatusOK || len(parts) != 3 {
+		t.Fatalf("OIDC exchange: %d %v, want an id_token", status, m)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || !strings.Contains(string(payload), `"nonce":"the-nonce"`) {
+		t.Fatalf("id_token claims %s (%v) do not echo the nonce", payload, err)
 	}
 }
 

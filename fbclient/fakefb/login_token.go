@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"time"
 )
 
 // handleAccessToken serves /oauth/access_token: the code exchange and the
@@ -78,7 +79,25 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app App, code, redirectURI,
 		loginWriteError(w, *problem)
 		return
 	}
-	loginWriteJSON(w, http.StatusOK, tokenAnswer{AccessToken: rec.Value, TokenType: "bearer", ExpiresIn: int64(ShortTokenLifetime.Seconds())})
+	ans := tokenAnswer{AccessToken: rec.Value, TokenType: "bearer", ExpiresIn: int64(ShortTokenLifetime.Seconds())}
+	if c.oidc {
+		ans.IDToken = s.idToken(app, c)
+	}
+	loginWriteJSON(w, http.StatusOK, ans)
+}
+
+// idToken is the OIDC exchange's id_token: a JWT whose claims name the app
+// and the person and echo the dialog's nonce. The fake does not sign it
+// (its signature part is empty): a client must not rely on the signature
+// of a token it got straight from the token endpoint.
+// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
+func (s *Server) idToken(app App, c *authCode) string {
+	now := s.now()
+	header, _ := json.Marshal(map[string]string{"alg": "none", "typ": "JWT"})
+	claims, _ := json.Marshal(map[string]any{"iss": "https://www.facebook.com", "aud": app.ID, "sub": c.userID,
+		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "nonce": c.nonce})
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString(header) + "." + enc.EncodeToString(claims) + "."
 }
 
 // exchangeLongLived trades a valid user token for a 60-day one. An expired
@@ -110,6 +129,7 @@ type tokenAnswer struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in,omitempty"`
+	IDToken     string `json:"id_token,omitempty"` // OIDC logins only
 }
 
 // verifierMatches checks a PKCE verifier against an S256 challenge (RFC 7636).
