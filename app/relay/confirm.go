@@ -30,6 +30,13 @@ func (e *Engine) checkFailed(ctx context.Context, j *job, err error) {
 		e.unconfirm(j)
 		return
 	}
+	if fbclient.Classify(err) == fbclient.ClassRateLimited {
+		// Not an answer about the post: the look waits for the limit to
+		// lift, uncounted (afterCall told the pacer).
+		// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+		e.lookLater(j)
+		return
+	}
 	// Any other failed look counts, a refused token too: afterCall asked
 	// debug_token, and a token it finds dead holds the share (collectLocked)
 	// before the next look, while one it finds valid must not make a loop.
@@ -41,6 +48,19 @@ func (e *Engine) checkFailed(ctx context.Context, j *job, err error) {
 		return
 	}
 	j.due = e.cfg.Clock.Now().Add(e.checkBackoff(j.checks))
+	j.inflight = false
+	e.counts.Retries++
+	e.mu.Unlock()
+}
+
+// lookLater puts a look back until the rate limit lifts, without counting it.
+func (e *Engine) lookLater(j *job) {
+	due := e.cfg.Clock.Now().Add(e.checkBackoff(1))
+	if until := e.pacer.until(); until.After(due) {
+		due = until
+	}
+	e.mu.Lock()
+	j.due = due
 	j.inflight = false
 	e.counts.Retries++
 	e.mu.Unlock()

@@ -26,7 +26,8 @@ type refusingGraph struct {
 	Graph
 	mu          sync.Mutex
 	postErr     func(n int) error // the n-th post item's error (from 1); nil: pass through
-	lookErr     error             // every look's error; nil: pass through
+	lookErr     error             // the refused looks' error; nil: pass through
+	lookRefuses int               // how many looks are refused; negative: all
 	posts       int
 	looks       int
 	debugTokens int
@@ -57,6 +58,11 @@ func (g *refusingGraph) FindPostLinking(ctx context.Context, tok fbclient.Token,
 	g.mu.Lock()
 	g.looks++
 	err := g.lookErr
+	if g.lookRefuses == 0 {
+		err = nil
+	} else if g.lookRefuses > 0 {
+		g.lookRefuses--
+	}
 	g.mu.Unlock()
 	if err != nil {
 		return "", false, err
@@ -114,7 +120,7 @@ func TestAPostRefusedForATokenDebugTokenFindsValidIsRetriedWithBackoffThenFails(
 }
 
 func TestALookRefusedForATokenDebugTokenFindsValidCountsAndEndsUnconfirmed(t *testing.T) {
-	g := &refusingGraph{lookErr: tokenRefused()}
+	g := &refusingGraph{lookErr: tokenRefused(), lookRefuses: -1}
 	w := newWorld(t, worldOpts{dests: 1, wrapGraph: func(c Graph) Graph { g.Graph = c; return g }})
 	w.start()
 	w.fake.DropAfterWrite(1)
@@ -155,6 +161,25 @@ func TestARateLimitedShareWaitsWhileTheLiveIsOnInsteadOfFailing(t *testing.T) {
 	}
 	if e := w.ledger(b.ID, w.dests[0]); e.State != store.LedgerDone {
 		t.Errorf("ledger %+v, want done: a live still on waits out rate limits", e)
+	}
+	if n := w.postsLinking(w.dests[0], b); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}
+
+func TestARateLimitedLookIsNotCountedAsAFailedLook(t *testing.T) {
+	g := &refusingGraph{lookRefuses: DefaultMaxChecks + 2,
+		lookErr: &fbclient.Error{HTTPStatus: 403, Code: 32, RetryAfter: 5 * time.Minute, Message: "(#32) Page request limit reached"}}
+	w := newWorld(t, worldOpts{dests: 1, wrapGraph: func(c Graph) Graph { g.Graph = c; return g }})
+	w.start()
+	w.fake.DropAfterWrite(1)
+	b := w.live("Throttled look")
+	w.advance(15 * time.Second)
+	for i := 0; i < 20; i++ {
+		w.advance(5 * time.Minute)
+	}
+	if e := w.ledger(b.ID, w.dests[0]); e.State != store.LedgerDone {
+		t.Errorf("ledger %+v, want done: the look waits out the rate limit, then finds the post", e)
 	}
 	if n := w.postsLinking(w.dests[0], b); n != 1 {
 		t.Errorf("%d posts, want 1", n)
