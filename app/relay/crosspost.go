@@ -37,6 +37,7 @@ func (e *Engine) sendCrossposts(ctx context.Context, jobs []*job) (linkPosts []*
 		case fbclient.IsAmbiguous(err):
 			// The crosspost may have been made (an answer that does not say):
 			// look for it before anything else, never a link post at once.
+			// https://developers.facebook.com/docs/live-video-api/guides/crossposting
 			e.failed(ctx, j, err, true)
 		case errors.Is(err, fbclient.ErrNotCrossposted):
 			e.linkPostInstead(j, "Facebook did not crosspost to "+nameOf(j.dest))

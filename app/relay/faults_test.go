@@ -27,7 +27,9 @@ type graphFaults struct {
 	// identical counts the posts fakefb refused as identical to the Page's
 	// previous post (#506): each is a second POST of one share, which
 	// Facebook does not reliably refuse, so the fault test counts it as a
-	// duplicate instead of letting the refusal hide it.
+	// duplicate instead of letting the refusal hide it (#506 refuses only a
+	// post identical to the one just before it:
+	// https://developers.facebook.com/docs/graph-api/guides/error-handling).
 	identical int
 	debugs    int // debug_token calls
 }

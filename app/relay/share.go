@@ -414,6 +414,8 @@ func (e *Engine) decidePost(ctx context.Context, j *job, r fbclient.BatchResult)
 // uncounted (the item was not tried), and asks for a health check. Holds
 // in a row are spaced by the backoff: when debug_token finds every token
 // valid, the next try must not follow at once.
+// Facebook never says when a token died; a refused call is how an app learns:
+// https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
 func (e *Engine) hold(j *job) {
 	now := e.cfg.Clock.Now()
 	e.mu.Lock()
@@ -488,8 +490,9 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	}
-	// A refused token (ClassNeedsReconnect) retries like any passing
-	// error, counted and after a backoff: afterItem asked debug_token, and
+	// A refused token (ClassNeedsReconnect, #190: "get a new access token",
+	// https://developers.facebook.com/docs/graph-api/guides/error-handling)
+	// retries like any passing error, counted and after a backoff: afterItem asked debug_token, and
 	// a dead token holds the share (collectLocked) until a reconnect, while
 	// a token debug_token finds valid makes this a refusal like another.
 	e.retryAfterError(j, err, ambiguous)
