@@ -82,7 +82,7 @@ func (e *Engine) unconfirm(j *job) {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerUnconfirmed, Reason: why,
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.saveFailed(j, err)
+		e.saveFailed(j, err, true)
 		return
 	}
 	e.mu.Lock()

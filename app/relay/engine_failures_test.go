@@ -357,3 +357,21 @@ func TestAnUnknownOutcomeOnAPageFlaggedMeanwhileEndsUnconfirmedNotFailed(t *test
 		t.Errorf("%d posts, want the one that landed", n)
 	}
 }
+
+func TestAGroupShareThatCannotBeRecordedIsSaidSoAndOpenedOnceItCan(t *testing.T) {
+	w := newWorld(t, worldOpts{dests: 1, groups: 1})
+	st := &ledgerWrites{DB: w.db, err: errors.New("disk full")}
+	w.useStore(st)
+	w.start()
+	w.live("Group")
+	w.advance(15 * time.Second)
+	if srcs := w.engine.Status().Sources; len(srcs) != 1 || !strings.Contains(srcs[0].LastError, "could not record") {
+		t.Errorf("sources %+v, want the source to say the live could not be recorded", srcs)
+	}
+	st.set(nil, nil)
+	w.advance(time.Minute)
+	opened := w.eventsOf(func(ev Event) bool { _, ok := ev.(AssistedSharesPending); return ok })
+	if len(opened) != 1 {
+		t.Errorf("%d assisted shares opened once the database works again, want 1", len(opened))
+	}
+}

@@ -243,9 +243,9 @@ func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
 // reopenAssisted opens a group share left pending by a run that died
 // before opening it for the person.
 func (e *Engine) reopenAssisted(j *job) {
-	a, ok := e.openAssisted(j)
-	if !ok {
-		e.release([]*job{j})
+	a, err := e.openAssisted(j)
+	if err != nil {
+		e.saveFailed(j, err, false)
 		return
 	}
 	e.mu.Lock()
@@ -325,7 +325,7 @@ func (e *Engine) settleIfEnded(j *job) bool {
 		return false
 	}
 	if err := e.missed(j.key, j.video, "The live ended before LiveRoute could share it."); err != nil {
-		e.saveFailed(j, err) // kept until the outcome is on disk
+		e.saveFailed(j, err, false) // kept until the outcome is on disk
 		return true
 	}
 	e.mu.Lock()
@@ -341,8 +341,7 @@ func (e *Engine) clearForced(j *job) bool {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Warn("ledger", "err", err)
-		e.retryLater(j)
+		e.saveFailed(j, err, false)
 		return false
 	}
 	return true
@@ -574,7 +573,7 @@ func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) 
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
 		// The outcome is not on disk: look for the post before anything else.
-		e.saveFailed(j, err)
+		e.saveFailed(j, err, true)
 		return
 	}
 	e.mu.Lock()
@@ -594,12 +593,12 @@ func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) 
 	e.publish(ShareResult{Key: j.key, State: state, PostID: postID, Reason: reason})
 }
 
-// saveFailed puts back a job whose outcome could not be written to the
-// ledger: it looks for its post again (the outcome may be on Facebook but
-// not on disk) after a backoff that grows with each failure in a row, so a
-// failing disk costs a few calls an hour, not one every RetryBase. A
+// saveFailed puts back a job whose ledger write failed, after a backoff
+// that grows with each failure in a row, so a failing disk costs a few
+// calls an hour, not one every RetryBase; with lookFirst (an outcome that
+// may be on Facebook but not on disk) it looks for its post again first. A
 // damaged database stops sharing visibly (see stopForDamage).
-func (e *Engine) saveFailed(j *job, err error) {
+func (e *Engine) saveFailed(j *job, err error, lookFirst bool) {
 	e.cfg.Logger.Error("ledger", "err", err)
 	if errors.Is(err, store.ErrDamaged) {
 		e.stopForDamage()
@@ -607,7 +606,7 @@ func (e *Engine) saveFailed(j *job, err error) {
 	now := e.cfg.Clock.Now()
 	e.mu.Lock()
 	j.inflight = false
-	j.check = true
+	j.check = j.check || lookFirst
 	j.saveFails++
 	j.due = now.Add(e.backoff(j.saveFails))
 	e.mu.Unlock()
@@ -686,18 +685,17 @@ func isAssisted(t store.Target, d store.Destination) bool {
 }
 
 // openAssisted records a Group share as waiting for the person.
-func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
+func (e *Engine) openAssisted(j *job) (AssistedShare, error) {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Warn("ledger", "err", err)
-		return AssistedShare{}, false
+		return AssistedShare{}, err
 	}
 	e.mu.Lock()
 	e.counts.Assisted++
 	e.mu.Unlock()
 	return AssistedShare{Key: j.key, DestinationID: j.key.DestinationID, Name: nameOf(j.dest),
-		ShareURL: e.cfg.Graph.AssistedShareURL(j.video.PermalinkURL), Message: e.message(j)}, true
+		ShareURL: e.cfg.Graph.AssistedShareURL(j.video.PermalinkURL), Message: e.message(j)}, nil
 }
 
 // MarkAssistedDone records that the person shared to a Group by hand.

@@ -361,9 +361,12 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) erro
 		j := &job{key: key, sourceID: r.SourceID, sourceName: r.SourceName, target: t, dest: dest, video: v,
 			due: now.Add(t.Delay), check: !created, since: entry.CreatedAt, attempts: entry.Attempts}
 		if isAssisted(t, dest) {
-			if a, ok := e.openAssisted(j); ok {
-				assisted = append(assisted, a)
+			a, err := e.openAssisted(j)
+			if err != nil {
+				failed = e.storeFailed(err) // still pending: the next poll opens it
+				continue
 			}
+			assisted = append(assisted, a)
 			continue
 		}
 		e.mu.Lock()
