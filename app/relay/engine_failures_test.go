@@ -375,3 +375,25 @@ func TestAGroupShareThatCannotBeRecordedIsSaidSoAndOpenedOnceItCan(t *testing.T)
 		t.Errorf("%d assisted shares opened once the database works again, want 1", len(opened))
 	}
 }
+
+func TestAPendingShareWhoseRouteWasRemadeIsSettledAfterARestartWhenTheLiveEnded(t *testing.T) {
+	w := newWorld(t, worldOpts{dests: 1, delay: time.Minute})
+	w.start()
+	b := w.live("Remade route")
+	w.advance(15 * time.Second) // detected; the post waits for the delay
+	w.stop()
+	must(t, w.db.DeleteRoute(w.route.ID))
+	r := w.route
+	r.ID = ""
+	_, err := w.db.PutRoute(r)
+	must(t, err)
+	must(t, w.fake.StopLive(b.ID))
+	w.engine = w.newEngine(15 * time.Second)
+	w.start()
+	w.advance(2 * time.Minute)
+	e, ok, err := w.db.LedgerGet(store.LedgerKey{VideoID: b.ID, DestinationID: w.dests[0]})
+	must(t, err)
+	if !ok || e.State != store.LedgerMissed {
+		t.Errorf("ledger %v %s, want missed: a share left pending is settled by the route that replaced its own", ok, e.State)
+	}
+}

@@ -361,7 +361,7 @@ func (r *faultRun) count(seed uint64) {
 		for _, b := range r.lives {
 			for _, id := range w.dests {
 				e, ok, _ := w.db.LedgerGet(store.LedgerKey{VideoID: b.ID, DestinationID: id})
-				t.Logf("seed %d video %s dest %s: ledger %v %+v", seed, b.ID, id, ok, e)
+				t.Logf("seed %d video %s dest %s: ledger %v %s %q; posts %d; ended %v", seed, b.ID, id, ok, e.State, e.Reason, w.postsLinking(id, b), r.ended[b.ID])
 			}
 		}
 		t.Logf("status %+v", w.engine.Status())

@@ -42,12 +42,14 @@ func (j *job) id() store.LedgerKey { return j.key.Share() }
 // resumePendingLocked queues a share left pending by a previous run. Its
 // outcome is unknown, so it is checked before any retry (unless the person
 // asked to share it again), and it waits for its source's first poll to
-// learn whether the live is still on. A share whose route is gone stays
-// pending: the next route that sees the live on that destination takes it
-// up (LedgerBegin hands it the pending entry).
+// learn whether the live is still on. A share whose route is gone is taken
+// up by another enabled route to its destination (the route was remade,
+// imported or the Page moved): left alone, a share of a live that ended
+// meanwhile would stay pending, unseen, for ever. With no such route it
+// stays pending until one sees the live (LedgerBegin hands it the entry).
 func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
-	route := e.routeLocked(p.RouteID)
-	if route == nil || !route.Enabled {
+	route := routeFor(p, e.routes)
+	if route == nil {
 		return
 	}
 	for _, t := range route.Targets {
@@ -60,15 +62,6 @@ func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
 			attempts: p.Attempts, check: !p.NoCheck, forced: p.NoCheck}
 		e.jobs[j.id()] = j
 	}
-}
-
-func (e *Engine) routeLocked(id string) *store.Route {
-	for i := range e.routes {
-		if e.routes[i].ID == id {
-			return &e.routes[i]
-		}
-	}
-	return nil
 }
 
 // runSharer sends due shares: everything due at once goes out together,
