@@ -30,10 +30,16 @@ func (e *Engine) checkFailed(ctx context.Context, j *job, err error) {
 		e.unconfirm(j)
 		return
 	}
-	if fbclient.Classify(err) == fbclient.ClassNeedsReconnect {
-		e.release([]*job{j}) // held until a reconnect, as a post would be
+	if fbclient.Classify(err) == fbclient.ClassRateLimited {
+		// Not an answer about the post: the look waits for the limit to
+		// lift, uncounted (afterCall told the pacer).
+		// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+		e.lookLater(j)
 		return
 	}
+	// Any other failed look counts, a refused token too: afterCall asked
+	// debug_token, and a token it finds dead holds the share (collectLocked)
+	// before the next look, while one it finds valid must not make a loop.
 	e.mu.Lock()
 	j.checks++
 	if j.checks >= e.cfg.MaxChecks {
@@ -42,6 +48,19 @@ func (e *Engine) checkFailed(ctx context.Context, j *job, err error) {
 		return
 	}
 	j.due = e.cfg.Clock.Now().Add(e.checkBackoff(j.checks))
+	j.inflight = false
+	e.counts.Retries++
+	e.mu.Unlock()
+}
+
+// lookLater puts a look back until the rate limit lifts, without counting it.
+func (e *Engine) lookLater(j *job) {
+	due := e.cfg.Clock.Now().Add(e.checkBackoff(1))
+	if until := e.pacer.until(); until.After(due) {
+		due = until
+	}
+	e.mu.Lock()
+	j.due = due
 	j.inflight = false
 	e.counts.Retries++
 	e.mu.Unlock()
@@ -63,8 +82,7 @@ func (e *Engine) unconfirm(j *job) {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerUnconfirmed, Reason: why,
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Error("ledger", "err", err)
-		e.retryLater(j)
+		e.saveFailed(j, err, true)
 		return
 	}
 	e.mu.Lock()
@@ -96,7 +114,12 @@ func (e *Engine) MarkShared(key store.LedgerKey) error {
 // ShareAgain posts an unconfirmed share once more, without a look first,
 // as the person asked after finding no post on the Page. It goes out even
 // if the live has ended. A stopped engine posts it at its next start.
+// When no enabled route shares to the Page any more, the share stays
+// unconfirmed (still shown, with its choices) and the error says what to do.
 func (e *Engine) ShareAgain(key store.LedgerKey) error {
+	if err := e.checkRouteFor(key); err != nil {
+		return err
+	}
 	entry, err := e.cfg.Store.LedgerResolve(key, false)
 	if err != nil {
 		return err
@@ -110,25 +133,45 @@ func (e *Engine) ShareAgain(key store.LedgerKey) error {
 	if _, queued := e.jobs[entry.LedgerKey.Share()]; queued {
 		return nil
 	}
-	route := e.routeForLocked(entry)
-	if route == nil {
-		return fmt.Errorf("no enabled route shares to %s any more: add it to a route, then choose Share again", e.destNameLocked(key.DestinationID))
+	if route := routeFor(entry, e.routes); route != nil {
+		entry.RouteID = route.ID
 	}
-	entry.RouteID = route.ID
 	e.resumePendingLocked(entry)
 	e.poke(e.shareWake)
 	return nil
 }
 
-// routeForLocked is the route that takes up a share: the one that began
-// it, or else any enabled route with its destination.
-func (e *Engine) routeForLocked(entry store.LedgerEntry) *store.Route {
-	if r := e.routeLocked(entry.RouteID); r != nil && r.Enabled && hasTarget(*r, entry.DestinationID) {
-		return r
+// checkRouteFor says, before anything changes, whether a route would take
+// up the share key: the running engine's routes, or the stored ones.
+func (e *Engine) checkRouteFor(key store.LedgerKey) error {
+	e.mu.Lock()
+	running, routes := e.running, e.routes
+	e.mu.Unlock()
+	if !running {
+		var err error
+		if routes, err = e.cfg.Store.Routes(); err != nil {
+			return fmt.Errorf("read routes: %w", err)
+		}
 	}
-	for i := range e.routes {
-		if e.routes[i].Enabled && hasTarget(e.routes[i], entry.DestinationID) {
-			return &e.routes[i]
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if routeFor(store.LedgerEntry{LedgerKey: key}, routes) == nil {
+		return fmt.Errorf("no enabled route shares to %s any more: add it to a route, then choose Share again", e.destNameLocked(key.DestinationID))
+	}
+	return nil
+}
+
+// routeFor is the route of routes that takes up a share: the one that began
+// it, or else any enabled route with its destination.
+func routeFor(entry store.LedgerEntry, routes []store.Route) *store.Route {
+	for i := range routes {
+		if routes[i].ID == entry.RouteID && routes[i].Enabled && hasTarget(routes[i], entry.DestinationID) {
+			return &routes[i]
+		}
+	}
+	for i := range routes {
+		if routes[i].Enabled && hasTarget(routes[i], entry.DestinationID) {
+			return &routes[i]
 		}
 	}
 	return nil

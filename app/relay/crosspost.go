@@ -34,6 +34,11 @@ func (e *Engine) sendCrossposts(ctx context.Context, jobs []*job) (linkPosts []*
 			// Done only when the partner is in crossposted_broadcasts; the
 			// ID kept is that broadcast's, on the destination.
 			e.finish(j, store.LedgerDone, broadcastID, "")
+		case fbclient.IsAmbiguous(err):
+			// The crosspost may have been made (an answer that does not say):
+			// look for it before anything else, never a link post at once.
+			// https://developers.facebook.com/docs/live-video-api/guides/crossposting
+			e.failed(ctx, j, err, true)
 		case errors.Is(err, fbclient.ErrNotCrossposted):
 			e.linkPostInstead(j, "Facebook did not crosspost to "+nameOf(j.dest))
 			linkPosts = append(linkPosts, j)

@@ -1,6 +1,8 @@
 package relay
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +179,40 @@ func TestACrosspostAnsweredWithoutBroadcastsIsDoneWithoutALinkPostOnTop(t *testi
 	}
 	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone || e.PostID != want {
 		t.Fatalf("ledger %+v, want done with the crossposted broadcast %s", e, want)
+	}
+}
+
+// unsureCrosspost makes the crosspost, then answers as if Facebook's answer
+// did not say whether it did (no crossposted_broadcasts).
+type unsureCrosspost struct {
+	Graph
+	left int
+}
+
+func (g *unsureCrosspost) Crosspost(ctx context.Context, tok fbclient.Token, liveVideoID, pageID string) (string, error) {
+	id, err := g.Graph.Crosspost(ctx, tok, liveVideoID, pageID)
+	if err != nil || g.left == 0 {
+		return id, err
+	}
+	g.left--
+	return "", fmt.Errorf("crosspost answer without crossposted_broadcasts: %w (%w)", fbclient.ErrAmbiguous, fbclient.ErrNotCrossposted)
+}
+
+func TestACrosspostWhoseAnswerDoesNotSayIsLookedForNotLinkPosted(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.graph = &unsureCrosspost{Graph: w.graph, left: 1}
+	w.engine = w.newEngine(15 * time.Second)
+	w.start()
+	b := w.live("Unsure crosspost")
+	w.advance(15 * time.Second)
+	w.advance(10 * time.Minute)
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Errorf("%d link posts beside a crosspost that landed, want 0", n)
+	}
+	if n := w.crosspostTries(b); n != 1 {
+		t.Errorf("%d crosspost requests, want 1: the look finds the first", n)
+	}
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone {
+		t.Errorf("ledger %+v, want done: the look finds the crosspost", e)
 	}
 }

@@ -21,7 +21,8 @@ type faultTally struct {
 	unconfirmed, unseen                                    int // left for the person; of those, not shown to them
 	kills, drops, failures, timeouts, deaths               int
 	chunkFaults, routeChanges, imports, lookFaults         int
-	calls, maxCalls                                        int // Graph calls the shares cost: total, most for one share
+	ended, reportedMissed                                  int // lives ended mid-schedule; their shares reported missed
+	calls, maxCalls                                        int // Graph calls the shares cost (debug_token too): total, most for one share
 }
 
 func (f *faultTally) add(g faultTally) {
@@ -42,6 +43,8 @@ func (f *faultTally) add(g faultTally) {
 	f.routeChanges += g.routeChanges
 	f.imports += g.imports
 	f.lookFaults += g.lookFaults
+	f.ended += g.ended
+	f.reportedMissed += g.reportedMissed
 	f.calls += g.calls
 	f.maxCalls = max(f.maxCalls, g.maxCalls)
 }
@@ -52,13 +55,13 @@ func (f faultTally) String() string {
 		calls = fmt.Sprintf("Graph calls per share max %d, mean %.2f", f.maxCalls, float64(f.calls)/float64(f.expected))
 	}
 	return fmt.Sprintf("%d schedules: %d shares expected, %d posts, %d duplicates, %d missed, %d stray; "+
-		"%d could not confirm (%d not shown to the person); %s; "+
+		"%d could not confirm (%d not shown to the person); %d reported missed (live ended first); %s; "+
 		"injected %d kills, %d dropped-after-write, %d failures, %d timeouts, %d token deaths, "+
-		"%d failed batch requests, %d route changes mid-live, %d imports mid-live, %d refused looks",
+		"%d failed batch requests, %d route changes mid-live, %d imports mid-live, %d refused looks, %d lives ended mid-schedule",
 		f.schedules, f.expected, f.posted, f.duplicates, f.missed, f.stray,
-		f.unconfirmed, f.unseen, calls,
+		f.unconfirmed, f.unseen, f.reportedMissed, calls,
 		f.kills, f.drops, f.failures, f.timeouts, f.deaths,
-		f.chunkFaults, f.routeChanges, f.imports, f.lookFaults)
+		f.chunkFaults, f.routeChanges, f.imports, f.lookFaults, f.ended)
 }
 
 var faultKinds = []fakefb.FailKind{fakefb.FailServerError, fakefb.FailTransient, fakefb.FailAppRateLimit,
@@ -67,7 +70,7 @@ var faultKinds = []fakefb.FailKind{fakefb.FailServerError, fakefb.FailTransient,
 // chunkFaults are the whole-request failures a batch request may meet.
 // (#100 on a whole request fails its shares for good, visibly: the
 // engine test covers it; here every share must end posted.)
-var chunkFaults = []batchFault{refusedRateLimit, failedAfterApply, {status: 502, body: "<html>502 Bad Gateway</html>"}}
+var chunkFaults = []batchFault{refusedRateLimit, refusedToken, failedAfterApply, {status: 502, body: "<html>502 Bad Gateway</html>"}}
 
 var deathSubcodes = []int{458, 459, 460, 463, 464, 467}
 
@@ -117,6 +120,7 @@ type faultRun struct {
 	rng   *rand.Rand
 	tally faultTally
 	lives []fakefb.Broadcast
+	ended map[string]bool // lives stopped mid-schedule, by ID
 	dead  bool
 }
 
@@ -126,7 +130,7 @@ func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 	if seed%20 == 3 {
 		dests = 51 + rng.IntN(10) // more than one batch request
 	}
-	r := &faultRun{t: t, rng: rng, tally: faultTally{schedules: 1},
+	r := &faultRun{t: t, rng: rng, tally: faultTally{schedules: 1}, ended: map[string]bool{},
 		w: newWorld(t, worldOpts{dests: dests, timeout: 150 * time.Millisecond, seed: seed})}
 	defer r.w.stop()
 	r.w.start()
@@ -203,7 +207,29 @@ func (r *faultRun) step(videos int) {
 		w.fake.DropAfterWrite(1) // a share to look up
 		w.faults.refuseLooks(n)
 		r.tally.lookFaults++
+	case 14:
+		r.endALive()
 	}
+}
+
+// endALive stops one of the lives still on that LiveRoute has seen: each
+// of its shares must end posted, or reported missed to the person, never
+// silently dropped. (Facebook lists only lives on air, so a live that
+// ends before any poll saw it leaves no trace to report.)
+func (r *faultRun) endALive() {
+	var on []fakefb.Broadcast
+	for _, b := range r.lives {
+		if !r.ended[b.ID] && r.begun(b) {
+			on = append(on, b)
+		}
+	}
+	if len(on) == 0 {
+		return
+	}
+	b := on[r.rng.IntN(len(on))]
+	must(r.t, r.w.fake.StopLive(b.ID))
+	r.ended[b.ID] = true
+	r.tally.ended++
 }
 
 func (r *faultRun) reconnect() {
@@ -301,13 +327,21 @@ func (r *faultRun) settleUnconfirmed() {
 // count fills the tally's outcome and cost figures.
 func (r *faultRun) count(seed uint64) {
 	w, t := r.w, r.t
+	identical, debugs := w.faults.graphCalls()
+	r.tally.duplicates += identical
+	r.tally.calls += debugs
+	debugsPerPage := (debugs + len(w.dests) - 1) / len(w.dests) // the health checks, shared by every Page
+	acts, err := w.db.Activities(0)
+	must(t, err)
 	for _, id := range w.dests {
 		looks, posts := w.faults.callsOf(id)
 		r.tally.calls += looks + posts
-		r.tally.maxCalls = max(r.tally.maxCalls, (looks+posts+len(r.lives)-1)/len(r.lives))
+		r.tally.maxCalls = max(r.tally.maxCalls, (looks+posts+debugsPerPage+len(r.lives)-1)/len(r.lives))
 		for _, b := range r.lives {
 			r.tally.expected++
 			switch n := w.postsLinking(id, b); {
+			case n == 0 && r.ended[b.ID] && r.reportedMissed(acts, b.ID, id):
+				r.tally.reportedMissed++
 			case n == 0:
 				r.tally.missed++
 			case n > 1:
@@ -327,12 +361,32 @@ func (r *faultRun) count(seed uint64) {
 		for _, b := range r.lives {
 			for _, id := range w.dests {
 				e, ok, _ := w.db.LedgerGet(store.LedgerKey{VideoID: b.ID, DestinationID: id})
-				t.Logf("seed %d video %s dest %s: ledger %v %+v", seed, b.ID, id, ok, e)
+				t.Logf("seed %d video %s dest %s: ledger %v %s %q; posts %d; ended %v", seed, b.ID, id, ok, e.State, e.Reason, w.postsLinking(id, b), r.ended[b.ID])
 			}
 		}
 		t.Logf("status %+v", w.engine.Status())
 		t.Logf("%s", w.engine.dumpJobs())
 	}
+}
+
+// begun reports whether every share of b has a ledger entry: LiveRoute saw it.
+func (r *faultRun) begun(b fakefb.Broadcast) bool {
+	for _, id := range r.w.dests {
+		_, ok, err := r.w.db.LedgerGet(store.LedgerKey{VideoID: b.ID, DestinationID: id})
+		must(r.t, err)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// reportedMissed reports whether the share of video on destID is in the
+// ledger as missed and was said so in the person's activity log.
+func (r *faultRun) reportedMissed(acts []store.Activity, videoID, destID string) bool {
+	e, ok, err := r.w.db.LedgerGet(store.LedgerKey{VideoID: videoID, DestinationID: destID})
+	must(r.t, err)
+	return ok && e.State == store.LedgerMissed && hasActivity(acts, "missed", videoID, destID)
 }
 
 // allSettled reports whether every share of lives has an outcome: posted,

@@ -64,7 +64,7 @@ func (e *Engine) runHealth(ctx context.Context) {
 		now = e.cfg.Clock.Now()
 		e.mu.Lock()
 		expired := e.machine.paused && !e.machine.pauseUntil.IsZero() && !now.Before(e.machine.pauseUntil)
-		paused := e.machine.paused
+		paused := e.machine.paused || e.machine.damaged
 		e.mu.Unlock()
 		if expired {
 			e.Resume()
@@ -247,11 +247,7 @@ func (e *Engine) afterItem(err error) {
 	errors.As(err, &fe)
 	switch fbclient.Classify(err) {
 	case fbclient.ClassNeedsReconnect:
-		e.mu.Lock()
-		e.suspect = true
-		e.broadcastLocked()
-		e.mu.Unlock()
-		e.poke(e.healthWake)
+		e.suspectTokens()
 	case fbclient.ClassRateLimited:
 		var after time.Duration
 		if fe != nil {

@@ -31,6 +31,8 @@ type job struct {
 	ended      bool               // the live is over (as of the last poll)
 	latest     fbclient.LiveVideo // the video as the last poll saw it; guarded by Engine.mu
 	inflight   bool
+	holds      int    // holds in a row for a refused request token; spaces them out
+	saveFails  int    // ledger writes of the outcome that failed in a row; spaces them out
 	note       string // said with the outcome: why a crosspost became a link post
 }
 
@@ -40,12 +42,14 @@ func (j *job) id() store.LedgerKey { return j.key.Share() }
 // resumePendingLocked queues a share left pending by a previous run. Its
 // outcome is unknown, so it is checked before any retry (unless the person
 // asked to share it again), and it waits for its source's first poll to
-// learn whether the live is still on. A share whose route is gone stays
-// pending: the next route that sees the live on that destination takes it
-// up (LedgerBegin hands it the pending entry).
+// learn whether the live is still on. A share whose route is gone is taken
+// up by another enabled route to its destination (the route was remade,
+// imported or the Page moved): left alone, a share of a live that ended
+// meanwhile would stay pending, unseen, for ever. With no such route it
+// stays pending until one sees the live (LedgerBegin hands it the entry).
 func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
-	route := e.routeLocked(p.RouteID)
-	if route == nil || !route.Enabled {
+	route := routeFor(p, e.routes)
+	if route == nil {
 		return
 	}
 	for _, t := range route.Targets {
@@ -60,15 +64,6 @@ func (e *Engine) resumePendingLocked(p store.LedgerEntry) {
 	}
 }
 
-func (e *Engine) routeLocked(id string) *store.Route {
-	for i := range e.routes {
-		if e.routes[i].ID == id {
-			return &e.routes[i]
-		}
-	}
-	return nil
-}
-
 // runSharer sends due shares: everything due at once goes out together,
 // posts in Graph batches. It sends nothing while paused, throttled, or
 // while an auth error is being checked.
@@ -79,7 +74,7 @@ func (e *Engine) runSharer(ctx context.Context) {
 		changed := e.changed
 		var ready []*job
 		var next time.Time
-		gated := e.machine.paused || e.suspect
+		gated := e.machine.paused || e.suspect || e.machine.damaged
 		if !gated {
 			ready, next = e.collectLocked(now)
 		}
@@ -219,7 +214,7 @@ func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
 		return "", false
 	}
 	if j.dest.Status != "" {
-		e.finish(j, store.LedgerFailed, "", flagSentence(j.dest))
+		e.settleUnusable(j, flagSentence(j.dest))
 		return "", false
 	}
 	tok, ok := e.pageToken(j)
@@ -241,15 +236,30 @@ func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
 // reopenAssisted opens a group share left pending by a run that died
 // before opening it for the person.
 func (e *Engine) reopenAssisted(j *job) {
-	a, ok := e.openAssisted(j)
-	if !ok {
-		e.release([]*job{j})
+	a, err := e.openAssisted(j)
+	if err != nil {
+		e.saveFailed(j, err, false)
 		return
 	}
 	e.mu.Lock()
 	delete(e.jobs, j.id())
 	e.mu.Unlock()
 	e.publish(AssistedSharesPending{RouteID: j.key.RouteID, Video: j.video, Shares: []AssistedShare{a}})
+}
+
+// settleUnusable ends a share whose destination cannot be used (flagged,
+// or without a token): failed when nothing was posted, but unconfirmed
+// when an earlier try may have posted it, as no look can tell and only the
+// person can.
+func (e *Engine) settleUnusable(j *job, why string) {
+	e.mu.Lock()
+	unknown := j.check
+	e.mu.Unlock()
+	if unknown {
+		e.unconfirm(j)
+		return
+	}
+	e.finish(j, store.LedgerFailed, "", why)
 }
 
 // pageToken returns the destination's Page token; without one the job is
@@ -265,7 +275,7 @@ func (e *Engine) pageToken(j *job) (fbclient.Token, bool) {
 	}
 	if err != nil {
 		e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
-		e.finish(j, store.LedgerFailed, "", "LiveRoute has no access to "+nameOf(j.dest)+".")
+		e.settleUnusable(j, "LiveRoute has no access to "+nameOf(j.dest)+".")
 		return "", false
 	}
 	return tok, true
@@ -303,14 +313,18 @@ func (e *Engine) checkEarlierPost(ctx context.Context, tok fbclient.Token, j *jo
 func (e *Engine) settleIfEnded(j *job) bool {
 	e.mu.Lock()
 	ended := j.ended && !j.forced // the watcher updates ended
-	if ended {
-		delete(e.jobs, j.id())
-	}
 	e.mu.Unlock()
-	if ended {
-		e.missed(j.key, j.video, "The live ended before LiveRoute could share it.")
+	if !ended {
+		return false
 	}
-	return ended
+	if err := e.missed(j.key, j.video, "The live ended before LiveRoute could share it."); err != nil {
+		e.saveFailed(j, err, false) // kept until the outcome is on disk
+		return true
+	}
+	e.mu.Lock()
+	delete(e.jobs, j.id())
+	e.mu.Unlock()
+	return true
 }
 
 // clearForced makes the person's "share again" durable as an ordinary
@@ -320,8 +334,7 @@ func (e *Engine) clearForced(j *job) bool {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerPending, Attempts: j.attempts,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Warn("ledger", "err", err)
-		e.retryLater(j)
+		e.saveFailed(j, err, false)
 		return false
 	}
 	return true
@@ -365,17 +378,18 @@ func (e *Engine) batchToken(fallback fbclient.Token) fbclient.Token {
 
 // decidePost settles one job from its batch result.
 func (e *Engine) decidePost(ctx context.Context, j *job, r fbclient.BatchResult) {
-	if r.Whole && isAuthClass(fbclient.Classify(r.Err)) && !fbclient.IsAmbiguous(r.Err) {
-		// The request's own token was refused, or the request was never
-		// sent after one was: this item was not tried. Hold it until
-		// debug_token says which token died (afterCall asked).
-		e.mu.Lock()
-		j.inflight = false
-		j.attempts--
-		e.suspect = true
-		e.broadcastLocked()
-		e.mu.Unlock()
-		return
+	if r.Whole && !fbclient.IsAmbiguous(r.Err) && ctx.Err() == nil {
+		switch c := fbclient.Classify(r.Err); {
+		case isAuthClass(c):
+			// The request's own token was refused, or the request was never
+			// sent after one was: this item was not tried. Hold it until
+			// debug_token says which token died.
+			e.hold(j)
+			return
+		case c == fbclient.ClassRateLimited:
+			e.waitOutRateLimit(j) // not tried: Facebook asked to slow down
+			return
+		}
 	}
 	id, err := fbclient.PostIDFromResult(r)
 	if err != nil {
@@ -386,6 +400,53 @@ func (e *Engine) decidePost(ctx context.Context, j *job, r fbclient.BatchResult)
 		return
 	}
 	e.finish(j, store.LedgerDone, id, j.note)
+}
+
+// hold puts back a job whose batch request was refused for its token,
+// uncounted (the item was not tried), and asks for a health check. Holds
+// in a row are spaced by the backoff: when debug_token finds every token
+// valid, the next try must not follow at once.
+// Facebook never says when a token died; a refused call is how an app learns:
+// https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
+func (e *Engine) hold(j *job) {
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	j.attempts--
+	j.holds++
+	j.due = now.Add(e.backoff(j.holds))
+	j.inflight = false
+	e.mu.Unlock()
+	e.suspectTokens()
+}
+
+// waitOutRateLimit puts back a job Facebook did not take because of a rate
+// limit, uncounted: a throttled live share waits (for the pacer, which
+// afterItem or afterCall told), it does not fail.
+// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+func (e *Engine) waitOutRateLimit(j *job) {
+	now := e.cfg.Clock.Now()
+	due := now.Add(e.backoff(1))
+	if until := e.pacer.until(); until.After(due) {
+		due = until
+	}
+	e.mu.Lock()
+	j.attempts--
+	j.due = due
+	j.inflight = false
+	e.counts.Retries++
+	e.mu.Unlock()
+}
+
+// suspectTokens holds every share until debug_token says which token
+// died, and wakes the health check to find out: every path that sets
+// suspect goes through here, or the check may already sleep for
+// HealthEvery while shares wait on it.
+func (e *Engine) suspectTokens() {
+	e.mu.Lock()
+	e.suspect = true
+	e.broadcastLocked()
+	e.mu.Unlock()
+	e.poke(e.healthWake)
 }
 
 // failed decides what an error means for one share: done (duplicate),
@@ -402,12 +463,8 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 	case fbclient.ClassDuplicate:
 		e.finish(j, store.LedgerDone, "", "Facebook already had this post.")
 		return
-	case fbclient.ClassNeedsReconnect:
-		// The token died: hold the share (not lost), find out which token.
-		e.mu.Lock()
-		j.inflight = false
-		j.check = j.check || ambiguous
-		e.mu.Unlock()
+	case fbclient.ClassRateLimited:
+		e.waitOutRateLimit(j)
 		return
 	case fbclient.ClassPageRoleLost:
 		e.flag(j.key.DestinationID, "role_lost", "You are no longer an admin of "+nameOf(j.dest)+".")
@@ -425,6 +482,11 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	}
+	// A refused token (ClassNeedsReconnect, #190: "get a new access token",
+	// https://developers.facebook.com/docs/graph-api/guides/error-handling)
+	// retries like any passing error, counted and after a backoff: afterItem asked debug_token, and
+	// a dead token holds the share (collectLocked) until a reconnect, while
+	// a token debug_token finds valid makes this a refusal like another.
 	e.retryAfterError(j, err, ambiguous)
 }
 
@@ -503,12 +565,8 @@ func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) 
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: state, PostID: postID, Reason: reason,
 		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Error("ledger", "err", err)
-		e.mu.Lock()
-		j.inflight = false
-		j.check = true
-		j.due = e.cfg.Clock.Now().Add(e.cfg.RetryBase)
-		e.mu.Unlock()
+		// The outcome is not on disk: look for the post before anything else.
+		e.saveFailed(j, err, true)
 		return
 	}
 	e.mu.Lock()
@@ -526,6 +584,41 @@ func (e *Engine) finish(j *job, state store.LedgerState, postID, reason string) 
 		e.activity("failed", "Not shared to "+nameOf(j.dest)+": "+reason, j.key)
 	}
 	e.publish(ShareResult{Key: j.key, State: state, PostID: postID, Reason: reason})
+}
+
+// saveFailed puts back a job whose ledger write failed, after a backoff
+// that grows with each failure in a row, so a failing disk costs a few
+// calls an hour, not one every RetryBase; with lookFirst (an outcome that
+// may be on Facebook but not on disk) it looks for its post again first. A
+// damaged database stops sharing visibly (see stopForDamage).
+func (e *Engine) saveFailed(j *job, err error, lookFirst bool) {
+	e.cfg.Logger.Error("ledger", "err", err)
+	if errors.Is(err, store.ErrDamaged) {
+		e.stopForDamage()
+	}
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	j.inflight = false
+	j.check = j.check || lookFirst
+	j.saveFails++
+	j.due = now.Add(e.backoff(j.saveFails))
+	e.mu.Unlock()
+}
+
+// stopForDamage stops sharing when the database turned out damaged: no
+// outcome can be kept, so nothing more is posted, and the account state
+// says what to do (the store repairs the file at the next start).
+func (e *Engine) stopForDamage() {
+	now := e.cfg.Clock.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.machine.damaged {
+		return
+	}
+	e.machine.damaged = true
+	e.machine.damageReason = reasonOf(store.ErrDamaged) + " Sharing has stopped until then."
+	e.stepLocked(now)
+	e.broadcastLocked()
 }
 
 // flag marks one destination as unusable, in the store and for the GUI;
@@ -585,18 +678,17 @@ func isAssisted(t store.Target, d store.Destination) bool {
 }
 
 // openAssisted records a Group share as waiting for the person.
-func (e *Engine) openAssisted(j *job) (AssistedShare, bool) {
+func (e *Engine) openAssisted(j *job) (AssistedShare, error) {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
 		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
 	if err != nil {
-		e.cfg.Logger.Warn("ledger", "err", err)
-		return AssistedShare{}, false
+		return AssistedShare{}, err
 	}
 	e.mu.Lock()
 	e.counts.Assisted++
 	e.mu.Unlock()
 	return AssistedShare{Key: j.key, DestinationID: j.key.DestinationID, Name: nameOf(j.dest),
-		ShareURL: e.cfg.Graph.AssistedShareURL(j.video.PermalinkURL), Message: e.message(j)}, true
+		ShareURL: e.cfg.Graph.AssistedShareURL(j.video.PermalinkURL), Message: e.message(j)}, nil
 }
 
 // MarkAssistedDone records that the person shared to a Group by hand.

@@ -17,6 +17,10 @@ const (
 	NeedsReconnect                  // the connection is dead (Reason); sharing has stopped
 	Paused                          // the person paused sharing (until PausedUntil, zero: until resumed)
 	Offline                         // Facebook cannot be reached; sharing resumes when it can
+	// DatabaseDamaged: LiveRoute's database is damaged (Reason); sharing
+	// has stopped until LiveRoute is restarted, which repairs it. It
+	// outranks every other state: no share can be recorded.
+	DatabaseDamaged
 )
 
 // ExpiringWindows are the warnings before a connection ends: one at 7 days,
@@ -36,6 +40,8 @@ func (k StateKind) String() string {
 		return "Paused"
 	case Offline:
 		return "Offline"
+	case DatabaseDamaged:
+		return "DatabaseDamaged"
 	}
 	return fmt.Sprintf("StateKind(%d)", int(k))
 }
@@ -54,7 +60,7 @@ func (s State) String() string {
 	switch s.Kind {
 	case Expiring:
 		return fmt.Sprintf("Expiring (ends %s)", s.ExpiresAt.Format(time.RFC3339))
-	case NeedsReconnect, Offline:
+	case NeedsReconnect, Offline, DatabaseDamaged:
 		if s.Reason != "" {
 			return s.Kind.String() + ": " + s.Reason
 		}
@@ -84,6 +90,9 @@ type machine struct {
 	pauseUntil time.Time
 	offline    bool
 	offReason  string
+	// damaged: a write met store.ErrDamaged; nothing is shared until a restart.
+	damaged      bool
+	damageReason string
 
 	current State
 }
@@ -91,6 +100,8 @@ type machine struct {
 // derive computes the state the facts give at now.
 func (m *machine) derive(now time.Time) State {
 	switch {
+	case m.damaged:
+		return State{Kind: DatabaseDamaged, Reason: m.damageReason}
 	case m.dead:
 		return State{Kind: NeedsReconnect, Reason: m.deadReason}
 	case m.paused:

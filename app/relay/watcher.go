@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/liveroute/liveroute/fbclient"
@@ -101,7 +102,7 @@ func (e *Engine) runWatcher(ctx context.Context, s *source) {
 	for {
 		e.mu.Lock()
 		now := e.cfg.Clock.Now()
-		paused := e.machine.paused
+		paused := e.machine.paused || e.machine.damaged // no call that could not be recorded
 		changed := e.changed
 		interval := e.interval()
 		if s.unsupported != "" {
@@ -201,17 +202,22 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 	e.mu.Unlock()
 
 	live := map[string]fbclient.LiveVideo{}
+	var failed error
 	for _, v := range videos {
 		for _, r := range routes {
+			var err error
 			switch {
 			case v.IsLive(), v.IsScheduled() && r.ShareScheduled:
 				live[v.ID] = v
-				e.detect(r, v, now)
+				err = e.detect(r, v, now)
 			case isEnded(v) && (r.ShareReplay || replayAll) && !videoStart(v).Before(startedAt):
 				live[v.ID] = v
-				e.detect(r, v, now)
+				err = e.detect(r, v, now)
 			case isEnded(v):
-				e.settleEnded(s, r, v, startedAt)
+				err = e.settleEnded(s, r, v, startedAt)
+			}
+			if failed == nil {
+				failed = err
 			}
 		}
 	}
@@ -220,6 +226,9 @@ func (e *Engine) observe(s *source, videos []fbclient.LiveVideo) {
 	s.polled = true
 	s.lastOK = now
 	s.lastErr = ""
+	if failed != nil {
+		s.lastErr = failed.Error()
+	}
 	s.live = live
 	if len(videos) > 0 {
 		s.unsupported = "" // Facebook shows this source's lives after all
@@ -275,14 +284,14 @@ func videoStart(v fbclient.LiveVideo) time.Time {
 // settleEnded reports an ended video as missed on every destination it
 // never reached, if it went live while the engine ran (asleep, offline,
 // paused, or too short for one poll). Videos from before Start are history.
-func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, startedAt time.Time) {
+func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, startedAt time.Time) error {
 	e.mu.Lock()
 	memo := r.ID + "\x00" + v.ID
 	done := s.settled[memo]
 	s.settled[memo] = true
 	e.mu.Unlock()
 	if done || videoStart(v).Before(startedAt) {
-		return
+		return nil
 	}
 	for _, t := range r.Targets {
 		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
@@ -292,32 +301,42 @@ func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, sta
 		if queued {
 			continue // the sharer settles it: check, then missed
 		}
-		if _, ok, err := e.cfg.Store.LedgerGet(key); err != nil || ok {
-			continue
+		_, ok, err := e.cfg.Store.LedgerGet(key)
+		if err == nil && !ok {
+			err = e.missed(key, v, "The live ended before LiveRoute could share it.")
 		}
-		e.missed(key, v, "The live ended before LiveRoute could share it.")
+		if err != nil {
+			// Not recorded: the next poll tries again, and says why meanwhile.
+			e.mu.Lock()
+			delete(s.settled, memo)
+			e.mu.Unlock()
+			return e.storeFailed(err)
+		}
 	}
+	return nil
 }
 
-// missed records and announces a share that will not happen because the live ended.
-func (e *Engine) missed(key store.LedgerKey, v fbclient.LiveVideo, why string) {
+// missed records and announces a share that will not happen because the
+// live ended. On error nothing was recorded: the caller keeps the share.
+func (e *Engine) missed(key store.LedgerKey, v fbclient.LiveVideo, why string) error {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
 		VideoURL: v.PermalinkURL, VideoTitle: v.Title})
 	if err != nil {
-		e.cfg.Logger.Warn("ledger", "err", err)
-		return
+		return err
 	}
 	e.mu.Lock()
 	e.counts.Missed++
 	e.mu.Unlock()
 	e.activity("missed", why, key)
 	e.publish(Missed{Key: key, Video: v})
+	return nil
 }
 
 // detect begins a share for every target of r that has none yet: a
 // pending ledger entry first, durable before any request.
-func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
+func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) error {
 	var assisted []AssistedShare
+	var failed error
 	fresh := false
 	for _, t := range r.Targets {
 		key := store.LedgerKey{RouteID: r.ID, VideoID: v.ID, DestinationID: t.DestinationID}
@@ -330,7 +349,9 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 		}
 		entry, created, err := e.cfg.Store.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoURL: v.PermalinkURL, VideoTitle: v.Title})
 		if err != nil {
-			e.cfg.Logger.Warn("ledger", "err", err)
+			// No share begins without its pending entry on disk; the next
+			// poll tries again (nothing is queued, nothing is settled).
+			failed = e.storeFailed(err)
 			continue
 		}
 		if !created && entry.State != store.LedgerPending {
@@ -340,9 +361,12 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 		j := &job{key: key, sourceID: r.SourceID, sourceName: r.SourceName, target: t, dest: dest, video: v,
 			due: now.Add(t.Delay), check: !created, since: entry.CreatedAt, attempts: entry.Attempts}
 		if isAssisted(t, dest) {
-			if a, ok := e.openAssisted(j); ok {
-				assisted = append(assisted, a)
+			a, err := e.openAssisted(j)
+			if err != nil {
+				failed = e.storeFailed(err) // still pending: the next poll opens it
+				continue
 			}
+			assisted = append(assisted, a)
 			continue
 		}
 		e.mu.Lock()
@@ -359,4 +383,17 @@ func (e *Engine) detect(r store.Route, v fbclient.LiveVideo, now time.Time) {
 	if len(assisted) > 0 {
 		e.publish(AssistedSharesPending{RouteID: r.ID, Video: v, Shares: assisted})
 	}
+	return failed
+}
+
+// storeFailed logs a database error met while watching, stops sharing if
+// the database is damaged, and returns the error as a sentence for the
+// source's status.
+func (e *Engine) storeFailed(err error) error {
+	e.cfg.Logger.Error("ledger", "err", err)
+	if errors.Is(err, store.ErrDamaged) {
+		e.stopForDamage()
+		return errors.New(reasonOf(store.ErrDamaged))
+	}
+	return errors.New("LiveRoute could not record a live in its database; it tries again at the next check")
 }

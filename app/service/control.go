@@ -97,6 +97,8 @@ func healthOf(st relay.Status) control.Health {
 		}
 	case relay.Offline:
 		h.State = "offline"
+	case relay.DatabaseDamaged:
+		h.State = "database_damaged" // sharing stopped; Reason says to restart LiveRoute
 	}
 	if !st.Running {
 		h.State = "stopped"

@@ -344,3 +344,11 @@ func TestConnectOnABusyPortSaysWhichAndChangesNothing(t *testing.T) {
 		t.Fatalf("Connect on a busy port: %v", err)
 	}
 }
+
+func TestADamagedDatabaseIsNamedInTheHealthTheCLIReads(t *testing.T) {
+	reason := "The database is damaged: quit and restart LiveRoute to restore the newest backup."
+	h := healthOf(relay.Status{Running: true, State: relay.State{Kind: relay.DatabaseDamaged, Reason: reason}})
+	if h.State != "database_damaged" || h.Reason != reason {
+		t.Errorf("health %+v, want database_damaged with the store's sentence", h)
+	}
+}
