@@ -54,6 +54,12 @@ func healthOf(s relay.State) Health {
 			detail = "Sharing resumes by itself at " + s.PausedUntil.Local().Format("15:04") + "."
 		}
 		return Health{Tray: assets.TrayPaused, Paused: true, Connected: true, Headline: "Paused", Detail: detail}
+	case relay.DatabaseDamaged:
+		detail := s.Reason
+		if detail == "" {
+			detail = "LiveRoute's database is damaged. Quit and start LiveRoute again to restore the newest backup."
+		}
+		return Health{Tray: assets.TrayWarning, Connected: true, Headline: "Sharing stopped", Detail: detail}
 	case relay.Offline:
 		detail := "Facebook cannot be reached. Sharing resumes when the connection is back."
 		if s.Reason != "" {
@@ -74,6 +80,8 @@ func notificationFor(ev relay.StateChanged) *fyne.Notification {
 		return fyne.NewNotification("LiveRoute: "+h.Headline, h.Detail)
 	case relay.Offline:
 		return fyne.NewNotification("LiveRoute is offline", h.Detail)
+	case relay.DatabaseDamaged:
+		return fyne.NewNotification("LiveRoute: "+h.Headline, h.Detail)
 	case relay.Healthy:
 		if ev.From.Kind == relay.NeedsReconnect || ev.From.Kind == relay.Offline {
 			return fyne.NewNotification("LiveRoute is sharing again", h.Detail)

@@ -20,6 +20,9 @@ const (
 	StatePaused         = "paused"
 	StateOffline        = "offline"
 	StateNotConnected   = "not_connected"
+	// StateDatabaseDamaged: sharing stopped until LiveRoute is started
+	// again (which restores the newest good backup); Reason says so.
+	StateDatabaseDamaged = "database_damaged"
 )
 
 // Health is the running engine's view of the account.

@@ -40,7 +40,7 @@
 //
 //	{
 //	  "running": true,               // false: read from the database of a stopped app
-//	  "state": "healthy",            // stopped | healthy | expiring | needs_reconnect | paused | offline | not_connected
+//	  "state": "healthy",            // stopped | healthy | expiring | needs_reconnect | paused | offline | database_damaged | not_connected
 //	  "reason": "...",               // optional: why, in words
 //	  "paused_until": "...",         // optional
 //	  "live_sources": ["..."],       // optional: names of the sources live right now

@@ -84,24 +84,24 @@ func healthOf(st relay.Status) control.Health {
 	h := control.Health{Reason: st.State.Reason}
 	switch st.State.Kind {
 	case relay.Healthy:
-		h.State = "healthy"
+		h.State = control.StateHealthy
 	case relay.Expiring:
-		h.State = "expiring"
+		h.State = control.StateExpiring
 	case relay.NeedsReconnect:
-		h.State = "needs_reconnect"
+		h.State = control.StateNeedsReconnect
 	case relay.Paused:
-		h.State = "paused"
+		h.State = control.StatePaused
 		if !st.State.PausedUntil.IsZero() {
 			until := st.State.PausedUntil
 			h.PausedUntil = &until
 		}
 	case relay.Offline:
-		h.State = "offline"
+		h.State = control.StateOffline
 	case relay.DatabaseDamaged:
-		h.State = "database_damaged" // sharing stopped; Reason says to restart LiveRoute
+		h.State = control.StateDatabaseDamaged
 	}
 	if !st.Running {
-		h.State = "stopped"
+		h.State = control.StateStopped
 	}
 	for _, src := range st.Sources {
 		if src.State == relay.SourceUnsupported {
