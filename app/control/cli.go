@@ -32,7 +32,7 @@ type CLIEnv struct {
 	// Paths are the profile's folders.
 	Paths store.Paths
 	// OpenDB opens the database of a stopped LiveRoute; default
-	// store.Open(path, store.Options{}).
+	// store.Open(path, StoreOptions()).
 	OpenDB func(path string) (*store.DB, error)
 	// Install says what `install` installs and `uninstall --purge` deletes
 	// (Binary, Icon, PurgeDirs, PurgeSecrets); GOOS and Env default to this
@@ -299,7 +299,7 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 func (c *cli) openDB() (*store.DB, error) {
 	open := c.env.OpenDB
 	if open == nil {
-		open = func(path string) (*store.DB, error) { return store.Open(path, store.Options{}) }
+		open = func(path string) (*store.DB, error) { return store.Open(path, StoreOptions()) }
 	}
 	db, err := open(c.env.Paths.DatabaseFile())
 	if errors.Is(err, store.ErrAlreadyRunning) {
@@ -312,6 +312,14 @@ func (c *cli) openDB() (*store.DB, error) {
 		fmt.Fprintf(c.stderr, "liveroute: %s\n", r.Error())
 	}
 	return db, nil
+}
+
+// StoreOptions are the rules the database enforces whoever opens it: the
+// running app (app/service) and the command line on a stopped app open it
+// with these, so both refuse the same routes. The message template rule is
+// relay.Validate, the one the engine renders with.
+func StoreOptions() store.Options {
+	return store.Options{ValidateTemplate: relay.Validate}
 }
 
 // print writes data as indented JSON (jsonOut) or through text.
