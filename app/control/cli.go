@@ -92,7 +92,9 @@ func IsCommand(args []string) bool {
 // the exit code. Commands go to the running LiveRoute over the control
 // socket; when none runs, those that can work on the database directly.
 func RunCLI(ctx context.Context, args []string, env CLIEnv, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: stderr}
+	// Everything on stderr is text for a person; stdout also carries JSON
+	// and exports, so its text goes through c.text.
+	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: plainWriter{stderr}}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		fmt.Fprint(stdout, Usage())
 		return ExitOK
@@ -332,9 +334,13 @@ func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Wri
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	text(c.stdout)
+	text(c.text())
 	return nil
 }
+
+// text is stdout for text made of names and titles: without the terminal
+// controls that a name from Facebook or the person could carry.
+func (c *cli) text() io.Writer { return plainWriter{c.stdout} }
 
 // sentence makes an error message end like a sentence.
 func sentence(err error) string {
@@ -773,7 +779,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if err != nil {
 		return c.fail(cmd, err)
 	}
-	fmt.Fprintf(c.stdout, "Connected to Facebook as %s (%s).\n", acct.Name, acct.UserID)
+	fmt.Fprintf(c.text(), "Connected to Facebook as %s (%s).\n", acct.Name, acct.UserID)
 	return ExitOK
 }
 

@@ -88,6 +88,8 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		fmt.Fprintln(w, "No routes yet; `liveroute routes add --help` says how to add one.")
 		return
 	}
+	// Rows go through plainWriter before the tabwriter measures them, so
+	// a name's control characters neither print nor widen its column.
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSOURCE\tSHARES TO\tON")
 	for _, r := range routes {
@@ -103,7 +105,7 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		if name == "" {
 			name = "—"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, name, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
+		fmt.Fprintf(plainWriter{tw}, "%s\t%s\t%s\t%s\t%s\n", r.ID, name, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
 	}
 	tw.Flush()
 }
@@ -116,7 +118,7 @@ func writeGroups(w io.Writer, groups []PageData) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tADDRESS")
 	for _, g := range groups {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.ID, g.Name, g.URL)
+		fmt.Fprintf(plainWriter{tw}, "%s\t%s\t%s\n", g.ID, g.Name, g.URL)
 	}
 	tw.Flush()
 }
