@@ -43,6 +43,10 @@ type CLIEnv struct {
 	// AddPage finds a Page by ID or username with the stored account and
 	// saves it in db as a destination.
 	AddPage func(ctx context.Context, db *store.DB, ref string) (store.Destination, error)
+	// Check asks Facebook about db's saved connection and the routes'
+	// destinations, for `check` on a stopped app; nil: check needs the
+	// running app.
+	Check func(ctx context.Context, db *store.DB) (Health, error)
 	// RunHeadless runs the engine with no GUI until ctx ends, logging to
 	// its writers. srv already holds the instance lock and control socket:
 	// RunHeadless serves it (srv.Serve) with its backend.
@@ -291,6 +295,9 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 	if c.env.AddPage != nil {
 		b.AddPage = func(ctx context.Context, ref string) (store.Destination, error) { return c.env.AddPage(ctx, db, ref) }
 	}
+	if c.env.Check != nil {
+		b.Check = func(ctx context.Context) (Health, error) { return c.env.Check(ctx, db) }
+	}
 	resp := b.Execute(ctx, req)
 	if !resp.OK {
 		return nil, &Error{Code: resp.Code, Message: resp.Error}
@@ -468,8 +475,19 @@ func runRoutesRemove(ctx context.Context, c *cli, cmd *command, args []string) i
 	return ExitOK
 }
 
+// runCheck checks with Facebook on a running app and on a stopped one:
+// a person checking their setup expects it checked either way.
 func runCheck(ctx context.Context, c *cli, cmd *command, args []string) int {
-	return c.engineCommand(ctx, cmd, args, CmdCheck)
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdCheck}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	return c.printHealth(cmd, raw, *jsonOut)
 }
 
 func runResume(ctx context.Context, c *cli, cmd *command, args []string) int {
@@ -490,6 +508,10 @@ func (c *cli) health(ctx context.Context, cmd *command, req Request, jsonOut boo
 	if err != nil {
 		return c.fail(cmd, err)
 	}
+	return c.printHealth(cmd, raw, jsonOut)
+}
+
+func (c *cli) printHealth(cmd *command, raw json.RawMessage, jsonOut bool) int {
 	var h Health
 	if err := c.print(raw, &h, jsonOut, func(w io.Writer) { writeHealth(w, h, c.location()) }); err != nil {
 		return c.fail(cmd, err)

@@ -31,6 +31,17 @@ type Health struct {
 	LiveSources []string   `json:"live_sources,omitempty"` // names of the sources live right now
 	// SourceProblems are the sources of enabled routes that cannot start a share.
 	SourceProblems []SourceProblem `json:"source_problems,omitempty"`
+	// DestinationProblems are the destinations of routes that a check
+	// found LiveRoute cannot share to, each with its fix.
+	DestinationProblems []DestinationProblem `json:"destination_problems,omitempty"`
+}
+
+// DestinationProblem is a route's destination that a check found LiveRoute
+// cannot share to, and why.
+type DestinationProblem struct {
+	DestinationID string `json:"destination_id"`
+	Name          string `json:"name"`
+	Reason        string `json:"reason"` // for people: what is wrong and what to do
 }
 
 // The states of SourceProblem.State.

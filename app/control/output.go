@@ -72,6 +72,10 @@ func writeHealth(w io.Writer, h Health, loc *time.Location) {
 		fmt.Fprintf(w, " — %s", strings.TrimRight(h.Reason, "."))
 	}
 	fmt.Fprintln(w, ".")
+	for _, p := range h.DestinationProblems {
+		fmt.Fprintf(w, "LiveRoute cannot share to %s: %s\n", nameOrID(p.Name, p.DestinationID), p.Reason)
+	}
+	writeSourceProblems(w, h.SourceProblems)
 }
 
 // pausedUntil says until when sharing is paused, in the person's time zone

@@ -39,7 +39,8 @@ Commands:
   help [COMMAND]            show this help, or a command's
 
 Commands talk to the running LiveRoute; when it is not running, status,
-routes, pages, groups, shares and history work on its database directly.
+routes, check, pages, groups, shares, history, export and import work on
+its database directly.
 Run 'liveroute COMMAND --help' for a command's details; the README's
 "From a terminal" section has examples.
 
@@ -95,8 +96,9 @@ shared stays in the history.
 
 const checkUsage = `Usage: liveroute check [--json]
 
-Asks Facebook now whether the connection works and prints the result.
-Needs the running LiveRoute.
+Asks Facebook now whether the connection works and whether LiveRoute may
+post to every destination of your routes, and prints the result. Works on
+a stopped LiveRoute too: it checks the saved connection without sharing.
 `
 
 const pauseUsage = `Usage: liveroute pause [DURATION] [--json]
