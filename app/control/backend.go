@@ -163,7 +163,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		if err := decodeArgs(req.Args, &a); err != nil {
 			return nil, err
 		}
-		res, err := b.DB.Import(bytes.NewReader(a.Data))
+		res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
 		if err != nil {
 			return nil, errorf(CodeInvalid, err.Error())
 		}
@@ -172,7 +172,8 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 				return nil, err
 			}
 		}
-		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings}, nil
+		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
+			LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
 	}
 	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
 }

@@ -704,6 +704,7 @@ func runExport(ctx context.Context, c *cli, cmd *command, args []string) int {
 func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	jsonOut := fs.Bool("json", false, "")
+	withLogin := fs.Bool("with-login-settings", false, "")
 	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
 	if !ok {
 		return code
@@ -715,7 +716,7 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !json.Valid(data) {
 		return c.fail(cmd, fmt.Errorf("%s is not a LiveRoute export (not JSON); nothing was changed", pos[0]))
 	}
-	rawArgs, _ := json.Marshal(ImportArgs{Data: data})
+	rawArgs, _ := json.Marshal(ImportArgs{Data: data, WithLoginSettings: *withLogin})
 	raw, err := c.call(ctx, Request{Cmd: CmdImport, Args: rawArgs}, false)
 	if err != nil {
 		return c.fail(cmd, err)
@@ -727,6 +728,7 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 			fmt.Fprint(w, ", and the settings")
 		}
 		fmt.Fprintln(w, ". Connect Facebook to start sharing.")
+		writeLoginSettings(w, res)
 	}); err != nil {
 		return c.fail(cmd, err)
 	}

@@ -215,6 +215,10 @@ func pageData(d store.Destination) PageData {
 // ImportArgs are the args of import: an export file's JSON.
 type ImportArgs struct {
 	Data json.RawMessage `json:"data"`
+	// WithLoginSettings takes the file's login settings too (App ID,
+	// Configuration ID, transport, relay URL, PKCE, port); off, this
+	// machine's are kept.
+	WithLoginSettings bool `json:"with_login_settings,omitempty"`
 }
 
 // ImportData answers import: what the file brought in.
@@ -222,4 +226,25 @@ type ImportData struct {
 	Routes       int  `json:"routes"`
 	Destinations int  `json:"destinations"`
 	Settings     bool `json:"settings"`
+	// LoginSettingsKept are the file's login settings that differ from
+	// this machine's and were not taken; LoginSettingsChanged those taken
+	// (with_login_settings).
+	LoginSettingsKept    []SettingChange `json:"login_settings_kept,omitempty"`
+	LoginSettingsChanged []SettingChange `json:"login_settings_changed,omitempty"`
+}
+
+// SettingChange is one setting that differs between this machine and an
+// imported file.
+type SettingChange struct {
+	Name string `json:"name"` // for people: "App ID", "login transport", ...
+	From string `json:"from"` // this machine's value before the import
+	To   string `json:"to"`   // the file's value
+}
+
+func settingChanges(in []store.SettingChange) []SettingChange {
+	var out []SettingChange
+	for _, c := range in {
+		out = append(out, SettingChange(c))
+	}
+	return out
 }

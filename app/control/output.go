@@ -179,3 +179,32 @@ func nameOrID(name, id string) string {
 	}
 	return name + " (" + id + ")"
 }
+
+// writeLoginSettings says which of the file's login settings an import kept
+// out, or took: a file must never move the login elsewhere unseen.
+func writeLoginSettings(w io.Writer, res ImportData) {
+	if len(res.LoginSettingsKept) > 0 {
+		fmt.Fprintln(w, "Kept this computer's login settings, which differ from the file's:")
+		writeSettingChanges(w, res.LoginSettingsKept, "  %s: kept %s (the file has %s)\n")
+		fmt.Fprintln(w, "Import again with --with-login-settings to take the file's.")
+	}
+	if len(res.LoginSettingsChanged) > 0 {
+		fmt.Fprintln(w, "Took the file's login settings:")
+		writeSettingChanges(w, res.LoginSettingsChanged, "  %s: %s → %s\n")
+	}
+}
+
+// writeSettingChanges writes one line per change; format takes the name,
+// this machine's value and the file's.
+func writeSettingChanges(w io.Writer, changes []SettingChange, format string) {
+	for _, c := range changes {
+		fmt.Fprintf(w, format, c.Name, orNone(c.From), orNone(c.To))
+	}
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
+}

@@ -198,11 +198,15 @@ to another computer ("-" writes to standard output). The file holds no
 token and no secret: after an import, connect Facebook again.
 `
 
-const importUsage = `Usage: liveroute import FILE
+const importUsage = `Usage: liveroute import FILE [--with-login-settings] [--json]
 
 Reads routes, Pages, groups and settings written by liveroute export. Routes
 with the same ID are replaced; nothing else is removed. A file that is not
 a LiveRoute export changes nothing.
+
+This computer's login settings (App ID, Configuration ID, login transport,
+relay page address, PKCE, loopback port) are kept, and the output lists
+those the file has different; --with-login-settings takes the file's.
 `
 
 const runUsage = `Usage: liveroute run --headless
