@@ -33,6 +33,9 @@ func parsePastedAddress(address, redirectURI string) (dialogAnswer, error) {
 		// or another site's private link.
 		return dialogAnswer{}, &PasteError{Problem: "That is the address of another page, not of Facebook's login-success page. " + copyHint}
 	}
+	// The dialog's redirect carries code and state, or error, error_reason
+	// and error_description, in the query:
+	// https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 	q := u.Query()
 	ans := dialogAnswer{code: q.Get("code"), state: q.Get("state"),
 		errCode: q.Get("error"), errReason: q.Get("error_reason"), errDesc: q.Get("error_description")}

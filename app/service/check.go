@@ -10,6 +10,9 @@ import (
 // user token) and every destination of the routes (debug_token of its Page
 // token) without starting the engine, for `liveroute check` on a stopped
 // app. It answers in the shape of the running app's check.
+//
+// debug_token tells whether a token is valid, when it expires and what it
+// may do: https://developers.facebook.com/docs/graph-api/reference/debug_token
 func (s *Service) CheckSetup(ctx context.Context) (control.Health, error) {
 	conn, err := s.CheckConnection(ctx)
 	if err != nil {
