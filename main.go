@@ -173,6 +173,9 @@ func runCLI(args []string, paths store.Paths, demo bool) int {
 		AddPage: func(ctx context.Context, db *store.DB, ref string) (store.Destination, error) {
 			return addPageFromCLI(ctx, paths, db, demo, ref)
 		},
+		Check: func(ctx context.Context, db *store.DB) (control.Health, error) {
+			return checkFromCLI(ctx, paths, db, demo)
+		},
 		RunHeadless: func(ctx context.Context, srv *control.Server, stdout, stderr io.Writer) error {
 			return runHeadless(ctx, srv, paths, demo, stderr)
 		},
@@ -220,6 +223,16 @@ func addPageFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 	}
 	defer svc.Close()
 	return svc.AddPage(ctx, ref)
+}
+
+// checkFromCLI runs `liveroute check` on the stopped app's database.
+func checkFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool) (control.Health, error) {
+	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
+	if err != nil {
+		return control.Health{}, err
+	}
+	defer svc.Close()
+	return svc.CheckSetup(ctx)
 }
 
 // runHeadless runs the engine with no window, for an always-on machine,

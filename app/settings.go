@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -271,15 +272,63 @@ func (s *settingsTab) exportTo(w io.Writer, where string) {
 }
 
 // importFrom reads an export and says what it brought in; a file that is
-// not an export changes nothing.
+// not an export changes nothing. When the file's login settings differ
+// from this computer's, it first lists them and asks whether to take them:
+// a file must never move the login to another Meta app unseen.
 func (s *settingsTab) importFrom(r io.Reader, where string) {
-	res, err := s.g.db.Import(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		s.moved.SetText(where + " could not be read: " + err.Error())
+		return
+	}
+	changes, err := s.g.db.ImportLoginChanges(bytes.NewReader(data))
 	if err != nil {
 		s.moved.SetText(where + " was not imported: " + err.Error())
 		return
 	}
-	s.moved.SetText(fmt.Sprintf("Imported %s and %s from %s. Connect Facebook to start sharing.",
-		plural(res.Routes, "route", "routes"), plural(res.Destinations, "Page or group", "Pages and groups"), where))
+	if len(changes) == 0 {
+		s.importData(data, where, false)
+		return
+	}
+	d := dialog.NewCustomConfirm("Use the file's login settings?", "Use the file's", "Keep this computer's",
+		wrapLabel(loginChangesText(changes)), func(take bool) { s.importData(data, where, take) }, s.g.win)
+	d.Show()
+}
+
+// loginChangesText lists the login settings an import would change.
+func loginChangesText(changes []store.SettingChange) string {
+	var b strings.Builder
+	b.WriteString("The file's login settings differ from this computer's. Using them changes how LiveRoute logs in to Facebook:\n")
+	for _, c := range changes {
+		fmt.Fprintf(&b, "\n• %s: %s → %s", c.Name, noneIfEmpty(c.From), noneIfEmpty(c.To))
+	}
+	b.WriteString("\n\nRoutes, Pages, groups and the other settings are imported either way.")
+	return b.String()
+}
+
+func noneIfEmpty(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
+}
+
+// importData imports an export, with its login settings when withLogin.
+func (s *settingsTab) importData(data []byte, where string, withLogin bool) {
+	res, err := s.g.db.ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLogin})
+	if err != nil {
+		s.moved.SetText(where + " was not imported: " + err.Error())
+		return
+	}
+	text := fmt.Sprintf("Imported %s and %s from %s", plural(res.Routes, "route", "routes"),
+		plural(res.Destinations, "Page or group", "Pages and groups"), where)
+	switch {
+	case len(res.LoginSettingsKept) > 0:
+		text += ", keeping this computer's login settings"
+	case len(res.LoginSettingsChanged) > 0:
+		text += ", with its login settings"
+	}
+	s.moved.SetText(text + ". Connect Facebook to start sharing.")
 	s.load()
 	if s.g.reload != nil {
 		s.g.reload()

@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/liveroute/liveroute/app/install"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
@@ -168,5 +172,102 @@ func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *tes
 	s.poll.SetSelected("30 seconds")
 	if st, _ := db.Settings(); st.PollInterval != 30*time.Second || s.pollWarning.Visible() {
 		t.Errorf("after choosing 30 s: saved %v, warning shown %v", st.PollInterval, s.pollWarning.Visible())
+	}
+}
+
+// exportWithAppID is an export made on a computer whose App ID is appID.
+func exportWithAppID(t *testing.T, appID string) []byte {
+	t.Helper()
+	from := editorGUI(t)
+	_, err := from.db.PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
+	must(t, err)
+	settings, err := from.db.Settings()
+	must(t, err)
+	settings.AppID = appID
+	must(t, from.db.PutSettings(settings))
+	var file bytes.Buffer
+	from.view.settings.exportTo(&file, "routes.json")
+	return file.Bytes()
+}
+
+// tapOverlayButton taps the button labelled label in the window's top
+// overlay (an open dialog) and reports whether there was one.
+func tapOverlayButton(w fyne.Window, label string) bool {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return false
+	}
+	for _, o := range test.LaidOutObjects(top) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			test.Tap(b)
+			return true
+		}
+	}
+	return false
+}
+
+func overlayText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, o := range test.LaidOutObjects(top) {
+		switch o := o.(type) {
+		case *widget.Label:
+			b.WriteString(o.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(o.String() + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
+	for _, tc := range []struct {
+		answer    string
+		wantAppID string
+	}{
+		{"Keep this computer's", "1001"},
+		{"Use the file's", "4242"},
+	} {
+		t.Run(tc.answer, func(t *testing.T) {
+			file := exportWithAppID(t, "4242")
+			to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
+			settings, err := to.db.Settings()
+			must(t, err)
+			settings.AppID = "1001"
+			must(t, to.db.PutSettings(settings))
+
+			to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
+			if got, _ := to.db.Settings(); got.AppID != "1001" {
+				t.Fatalf("the App ID changed to %q before the person answered", got.AppID)
+			}
+			if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
+				t.Fatalf("the confirmation says:\n%s", asked)
+			}
+			if !tapOverlayButton(to.win, tc.answer) {
+				t.Fatalf("no %q button", tc.answer)
+			}
+			if got, _ := to.db.Settings(); got.AppID != tc.wantAppID {
+				t.Errorf("App ID %q, want %q", got.AppID, tc.wantAppID)
+			}
+			if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
+				t.Errorf("after import: %q", to.view.settings.moved.Text)
+			}
+		})
+	}
+}
+
+func TestImportWithTheSameLoginSettingsAsksNothing(t *testing.T) {
+	file := exportWithAppID(t, "")
+	to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
+	to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
+	if to.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("a dialog opened:\n%s", overlayText(to.win))
+	}
+	if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
+		t.Errorf("after import: %q", to.view.settings.moved.Text)
 	}
 }

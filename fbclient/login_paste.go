@@ -8,7 +8,8 @@ import (
 // parsePastedAddress reads the address a person copied from the browser
 // after Facebook's dialog redirected to redirectURI (login_success.html).
 // It returns the dialog's answer, its state still to be checked, or a
-// *PasteError saying what is wrong with the paste.
+// *PasteError saying what is wrong with the paste. No error repeats any
+// part of the paste: it may be a secret copied by mistake.
 func parsePastedAddress(address, redirectURI string) (dialogAnswer, error) {
 	want, err := url.Parse(redirectURI)
 	if err != nil {
@@ -28,8 +29,13 @@ func parsePastedAddress(address, redirectURI string) (dialogAnswer, error) {
 		return dialogAnswer{}, &PasteError{Problem: "That is not a web address. " + copyHint}
 	}
 	if !strings.EqualFold(u.Host, want.Host) || u.Path != want.Path {
-		return dialogAnswer{}, &PasteError{Problem: "That is the address of another page (" + u.Host + u.Path + "), not of Facebook's login-success page. " + copyHint}
+		// Never quote the paste: a wrong one may be an access token, a code
+		// or another site's private link.
+		return dialogAnswer{}, &PasteError{Problem: "That is the address of another page, not of Facebook's login-success page. " + copyHint}
 	}
+	// The dialog's redirect carries code and state, or error, error_reason
+	// and error_description, in the query:
+	// https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 	q := u.Query()
 	ans := dialogAnswer{code: q.Get("code"), state: q.Get("state"),
 		errCode: q.Get("error"), errReason: q.Get("error_reason"), errDesc: q.Get("error_description")}

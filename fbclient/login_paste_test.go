@@ -3,6 +3,7 @@ package fbclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -136,7 +137,7 @@ func TestBadPasteSaysWhatIsWrongAndKeepsTheLoginOpen(t *testing.T) {
 	}{
 		{"empty", "   ", "Nothing was pasted"},
 		{"not an address", "hello there", "not a web address"},
-		{"another page", "https://example.com/?code=x&state=y", "another page (example.com/)"},
+		{"another page", "https://example.com/?code=x&state=y", "another page, not"},
 		{"no code", noCode, "no login code"},
 		{"cut off before state", cut, "no login state"},
 	} {
@@ -302,3 +303,31 @@ func TestStartLoginNeedsTheMetaApp(t *testing.T) {
 }
 
 func sorted(in []string) []string { return slices.Sorted(slices.Values(in)) }
+
+// TestBadPasteNeverRepeatsWhatWasPasted pastes, by mistake, addresses and
+// text that carry a secret: the refusal must not show it on the screen,
+// in a log or in a terminal's scrollback.
+func TestBadPasteNeverRepeatsWhatWasPasted(t *testing.T) {
+	noLeaks(t)
+	env := newLoginEnv(t, envOptions{mode: fakefb.Live})
+	env.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	s := env.start(t, fbclient.DefaultLoginOptions(fbclient.PasteBack))
+	const secret = "EAAGsecretTOKENxyz123"
+	good := env.finalAddress(t, s.AuthURL())
+	for _, paste := range []string{
+		"https://example.com/" + secret + "?code=" + secret + "&state=" + secret,
+		"https://" + secret + ".example.com/callback#access_token=" + secret,
+		"http://[" + secret + "]/",
+		secret,
+		"https://www.facebook.com/connect/login_success.html?state=" + secret + "#access_token=" + secret,
+		strings.Replace(good, "state=", "state="+secret, 1),
+	} {
+		_, err := s.Paste(context.Background(), paste)
+		if err == nil {
+			t.Fatalf("paste %q was accepted", paste)
+		}
+		if strings.Contains(err.Error(), secret) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), secret) {
+			t.Errorf("the refusal of a paste repeats it: %v", err)
+		}
+	}
+}

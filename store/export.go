@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,6 +23,29 @@ type ImportResult struct {
 	Routes       int
 	Destinations int
 	Settings     bool
+	// LoginSettingsKept are the file's login settings that differ from
+	// this machine's and were not taken (ImportOptions.WithLoginSettings
+	// off); LoginSettingsChanged those that were taken.
+	LoginSettingsKept    []SettingChange
+	LoginSettingsChanged []SettingChange
+}
+
+// ImportOptions say what an import may change.
+type ImportOptions struct {
+	// WithLoginSettings takes the file's login settings (App ID,
+	// Configuration ID, transport, relay URL, PKCE, loopback port). Off,
+	// this machine's are kept: a file must not silently move the login to
+	// another Meta app or relay.
+	WithLoginSettings bool
+}
+
+// SettingChange is one setting an import would change: its name for
+// people, this machine's value and the file's. No login setting is a
+// secret (the App secret lives in the keychain, never in an export).
+type SettingChange struct {
+	Name string
+	From string
+	To   string
 }
 
 // exportFile is the JSON of an export. It holds no account and no secret:
@@ -79,27 +103,76 @@ func (db *DB) Export(w io.Writer) error {
 }
 
 // Import reads a file written by Export and adds its destinations, routes
-// (replacing those with the same ID) and settings, all in one transaction:
-// a bad file returns a clear error and changes nothing.
+// (replacing those with the same ID) and settings, keeping this machine's
+// login settings, all in one transaction: a bad file returns a clear error
+// and changes nothing.
 func (db *DB) Import(r io.Reader) (ImportResult, error) {
+	return db.ImportWith(r, ImportOptions{})
+}
+
+// ImportLoginChanges reads a file written by Export and returns the login
+// settings that importing it with WithLoginSettings would change, so the
+// person can see them and confirm first. It writes nothing.
+func (db *DB) ImportLoginChanges(r io.Reader) ([]SettingChange, error) {
+	f, err := readExport(r)
+	if err != nil || f.Settings == nil {
+		return nil, err
+	}
+	current, err := db.Settings()
+	if err != nil {
+		return nil, err
+	}
+	return loginChanges(current, *f.Settings), nil
+}
+
+// ImportWith is Import, with opts saying whether the file's login settings
+// are taken.
+func (db *DB) ImportWith(r io.Reader, opts ImportOptions) (ImportResult, error) {
+	f, err := readExport(r)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	var res ImportResult
+	if f.Settings != nil {
+		current, err := db.Settings()
+		if err != nil {
+			return ImportResult{}, err
+		}
+		changes := loginChanges(current, *f.Settings)
+		if opts.WithLoginSettings {
+			res.LoginSettingsChanged = changes
+		} else {
+			res.LoginSettingsKept = changes
+			keepLoginSettings(f.Settings, current)
+		}
+	}
+	return db.importFile(f, res)
+}
+
+// readExport decodes and checks an export file.
+func readExport(r io.Reader) (exportFile, error) {
 	var f exportFile
 	dec := json.NewDecoder(io.LimitReader(r, maxImportSize))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return ImportResult{}, fmt.Errorf("this is not a LiveRoute export file (%v): choose the file LiveRoute's Export wrote", err)
+		return exportFile{}, fmt.Errorf("this is not a LiveRoute export file (%v): choose the file LiveRoute's Export wrote", err)
 	}
 	if f.Format != exportFormat {
-		return ImportResult{}, errors.New("this is not a LiveRoute export file: choose the file LiveRoute's Export wrote")
+		return exportFile{}, errors.New("this is not a LiveRoute export file: choose the file LiveRoute's Export wrote")
 	}
 	if f.Version < 1 || f.Version > exportVersion {
-		return ImportResult{}, fmt.Errorf("this export was written by a newer LiveRoute (format %d): update LiveRoute, then import it", f.Version)
+		return exportFile{}, fmt.Errorf("this export was written by a newer LiveRoute (format %d): update LiveRoute, then import it", f.Version)
 	}
 	if f.Settings != nil {
 		if err := ValidateSettings(*f.Settings); err != nil {
-			return ImportResult{}, fmt.Errorf("the export's settings are not valid: %w", err)
+			return exportFile{}, fmt.Errorf("the export's settings are not valid: %w", err)
 		}
 	}
-	var res ImportResult
+	return f, nil
+}
+
+// importFile writes f in one transaction, counting into res.
+func (db *DB) importFile(f exportFile, res ImportResult) (ImportResult, error) {
 	err := db.update(func(tx *bolt.Tx) error {
 		for _, d := range f.Destinations {
 			if err := validDestination(d); err != nil {
@@ -134,6 +207,46 @@ func (db *DB) Import(r io.Reader) (ImportResult, error) {
 		return ImportResult{}, fmt.Errorf("the export file was not imported: %w", err)
 	}
 	return res, nil
+}
+
+// loginSettings are the settings that decide how LiveRoute logs in to
+// Facebook, with their names for people.
+var loginSettings = []struct {
+	name  string
+	value func(Settings) string
+	keep  func(to *Settings, from Settings)
+}{
+	{"App ID", func(s Settings) string { return s.AppID }, func(to *Settings, from Settings) { to.AppID = from.AppID }},
+	{"Configuration ID", func(s Settings) string { return s.ConfigID }, func(to *Settings, from Settings) { to.ConfigID = from.ConfigID }},
+	{"login transport", func(s Settings) string { return s.Transport }, func(to *Settings, from Settings) { to.Transport = from.Transport }},
+	{"relay page address", func(s Settings) string { return s.RelayURL }, func(to *Settings, from Settings) { to.RelayURL = from.RelayURL }},
+	{"PKCE", func(s Settings) string { return onOff(s.PKCE) }, func(to *Settings, from Settings) { to.PKCE = from.PKCE }},
+	{"loopback port", func(s Settings) string { return strconv.Itoa(s.LoginPort()) }, func(to *Settings, from Settings) { to.LoopbackPort = from.LoopbackPort }},
+}
+
+// loginChanges lists the login settings where file differs from current.
+func loginChanges(current, file Settings) []SettingChange {
+	var out []SettingChange
+	for _, ls := range loginSettings {
+		if from, to := ls.value(current), ls.value(file); from != to {
+			out = append(out, SettingChange{Name: ls.name, From: from, To: to})
+		}
+	}
+	return out
+}
+
+// keepLoginSettings sets file's login settings to current's.
+func keepLoginSettings(file *Settings, current Settings) {
+	for _, ls := range loginSettings {
+		ls.keep(file, current)
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 func cmpName(r Route) string {

@@ -30,11 +30,12 @@ func TestExportThenImportMovesRoutesDestinationsAndSettings(t *testing.T) {
 	}
 
 	to := openTest(t, clock)
-	res, err := to.Import(bytes.NewReader(file.Bytes()))
+	res, err := to.ImportWith(bytes.NewReader(file.Bytes()), ImportOptions{WithLoginSettings: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (ImportResult{Routes: 1, Destinations: 2, Settings: true}) {
+	if res.Routes != 1 || res.Destinations != 2 || !res.Settings || len(res.LoginSettingsKept) != 0 ||
+		len(res.LoginSettingsChanged) != 1 || res.LoginSettingsChanged[0] != (SettingChange{Name: "App ID", From: "", To: "42"}) {
 		t.Errorf("ImportResult = %+v", res)
 	}
 	got, ok, _ := to.Route(r.ID)
@@ -92,5 +93,75 @@ func TestImportOfABadFileChangesNothing(t *testing.T) {
 	}
 	if res, err := db.Import(strings.NewReader(valid(func(map[string]any) {}))); err != nil || res.Routes != 1 {
 		t.Errorf("the valid file was refused: %v", err)
+	}
+}
+
+// exportWithLogin writes an export whose login settings all differ from a
+// fresh install's, with a poll interval of 20 s.
+func exportWithLogin(t *testing.T) []byte {
+	t.Helper()
+	from := openTest(t, newClock())
+	s := DefaultSettings()
+	s.AppID, s.ConfigID, s.Transport, s.RelayURL = "42", "77", TransportRelay, "https://relay.example.org/liveroute"
+	s.PKCE, s.LoopbackPort, s.PollInterval = true, 30000, 20*time.Second
+	must(t, from.PutSettings(s))
+	var file bytes.Buffer
+	must(t, from.Export(&file))
+	return file.Bytes()
+}
+
+func TestImportKeepsThisMachinesLoginSettingsAndSaysWhichItKept(t *testing.T) {
+	to := openTest(t, newClock())
+	mine := DefaultSettings()
+	mine.AppID = "1001"
+	must(t, to.PutSettings(mine))
+	res, err := to.Import(bytes.NewReader(exportWithLogin(t)))
+	must(t, err)
+	got, _ := to.Settings()
+	want := mine
+	want.PollInterval = 20 * time.Second // not a login setting: taken
+	if got != want {
+		t.Errorf("settings after import = %+v, want %+v", got, want)
+	}
+	var kept []string
+	for _, c := range res.LoginSettingsKept {
+		kept = append(kept, c.Name)
+	}
+	if strings.Join(kept, ",") != "App ID,Configuration ID,login transport,relay page address,PKCE,loopback port" || len(res.LoginSettingsChanged) != 0 {
+		t.Errorf("kept %v, changed %+v", kept, res.LoginSettingsChanged)
+	}
+	if res.LoginSettingsKept[0] != (SettingChange{Name: "App ID", From: "1001", To: "42"}) {
+		t.Errorf("kept App ID: %+v", res.LoginSettingsKept[0])
+	}
+}
+
+func TestImportLoginChangesListsThemAndWritesNothing(t *testing.T) {
+	to := openTest(t, newClock())
+	changes, err := to.ImportLoginChanges(bytes.NewReader(exportWithLogin(t)))
+	must(t, err)
+	if len(changes) != 6 || changes[2] != (SettingChange{Name: "login transport", From: TransportLoopback, To: TransportRelay}) {
+		t.Errorf("changes = %+v", changes)
+	}
+	if got, _ := to.Settings(); got != DefaultSettings() {
+		t.Errorf("a preview wrote settings: %+v", got)
+	}
+	if _, err := to.ImportLoginChanges(strings.NewReader("not an export")); err == nil {
+		t.Error("a preview of a file that is not an export raised no error")
+	}
+}
+
+func TestImportWithLoginSettingsTakesTheFiles(t *testing.T) {
+	to := openTest(t, newClock())
+	_, err := to.ImportWith(bytes.NewReader(exportWithLogin(t)), ImportOptions{WithLoginSettings: true})
+	must(t, err)
+	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRelay || !got.PKCE || got.LoopbackPort != 30000 {
+		t.Errorf("settings = %+v", got)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

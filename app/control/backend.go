@@ -46,7 +46,11 @@ type Backend struct {
 	// with the connected account, stores it as a destination and returns it.
 	// Nil when no account can be used.
 	AddPage func(ctx context.Context, ref string) (store.Destination, error)
-	// Now is the clock for pause deadlines; default time.Now.
+	// Check asks Facebook about the saved connection and the routes'
+	// destinations without the engine, for `check` on a stopped app. Nil
+	// when no check can be made: then check needs the running app.
+	Check func(ctx context.Context) (Health, error)
+	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
 }
 
@@ -86,12 +90,11 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 			return nil, err
 		}
 		return b.removeRoute(ctx, a)
-	case CmdCheck, CmdResume:
+	case CmdCheck:
+		return b.check(ctx)
+	case CmdResume:
 		if b.Engine == nil {
 			return nil, errNeedsApp
-		}
-		if req.Cmd == CmdCheck {
-			return b.connected(b.Engine.Check(ctx))
 		}
 		return b.connected(b.Engine.Resume(ctx))
 	case CmdPause:
@@ -160,7 +163,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		if err := decodeArgs(req.Args, &a); err != nil {
 			return nil, err
 		}
-		res, err := b.DB.Import(bytes.NewReader(a.Data))
+		res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
 		if err != nil {
 			return nil, errorf(CodeInvalid, err.Error())
 		}
@@ -169,9 +172,52 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 				return nil, err
 			}
 		}
-		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings}, nil
+		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
+			LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
 	}
 	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
+}
+
+// check asks Facebook now: through the running engine, which also acts
+// on the answer, or, on a stopped app, through Backend.Check. Both answer
+// in the same shape.
+func (b Backend) check(ctx context.Context) (Health, error) {
+	var h Health
+	var err error
+	switch {
+	case b.Engine != nil:
+		h, err = b.connected(b.Engine.Check(ctx))
+	case b.Check != nil:
+		h, err = b.connected(b.Check(ctx))
+		if err == nil && h.SourceProblems == nil {
+			h.SourceProblems, err = b.storedSourceProblems()
+		}
+	default:
+		return Health{}, errNeedsApp
+	}
+	if err != nil {
+		return Health{}, err
+	}
+	if h.CheckedAt == nil {
+		at := b.now().UTC()
+		h.CheckedAt = &at
+	}
+	return h, nil
+}
+
+func (b Backend) storedSourceProblems() ([]SourceProblem, error) {
+	routes, err := b.DB.Routes()
+	if err != nil {
+		return nil, err
+	}
+	return sourceProblemsOf(routes), nil
+}
+
+func (b Backend) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
 }
 
 func (b Backend) status(ctx context.Context) (StatusData, error) {

@@ -32,7 +32,7 @@ type CLIEnv struct {
 	// Paths are the profile's folders.
 	Paths store.Paths
 	// OpenDB opens the database of a stopped LiveRoute; default
-	// store.Open(path, store.Options{}).
+	// store.Open(path, StoreOptions()).
 	OpenDB func(path string) (*store.DB, error)
 	// Install says what `install` installs and `uninstall --purge` deletes
 	// (Binary, Icon, PurgeDirs, PurgeSecrets); GOOS and Env default to this
@@ -43,6 +43,10 @@ type CLIEnv struct {
 	// AddPage finds a Page by ID or username with the stored account and
 	// saves it in db as a destination.
 	AddPage func(ctx context.Context, db *store.DB, ref string) (store.Destination, error)
+	// Check asks Facebook about db's saved connection and the routes'
+	// destinations, for `check` on a stopped app; nil: check needs the
+	// running app.
+	Check func(ctx context.Context, db *store.DB) (Health, error)
 	// RunHeadless runs the engine with no GUI until ctx ends, logging to
 	// its writers. srv already holds the instance lock and control socket:
 	// RunHeadless serves it (srv.Serve) with its backend.
@@ -92,7 +96,9 @@ func IsCommand(args []string) bool {
 // the exit code. Commands go to the running LiveRoute over the control
 // socket; when none runs, those that can work on the database directly.
 func RunCLI(ctx context.Context, args []string, env CLIEnv, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: stderr}
+	// Everything on stderr is text for a person; stdout also carries JSON
+	// and exports, so its text goes through c.text.
+	c := &cli{env: env, stdin: bufio.NewReader(stdin), rawStdin: stdin, stdout: stdout, stderr: plainWriter{stderr}}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		fmt.Fprint(stdout, Usage())
 		return ExitOK
@@ -289,6 +295,9 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 	if c.env.AddPage != nil {
 		b.AddPage = func(ctx context.Context, ref string) (store.Destination, error) { return c.env.AddPage(ctx, db, ref) }
 	}
+	if c.env.Check != nil {
+		b.Check = func(ctx context.Context) (Health, error) { return c.env.Check(ctx, db) }
+	}
 	resp := b.Execute(ctx, req)
 	if !resp.OK {
 		return nil, &Error{Code: resp.Code, Message: resp.Error}
@@ -299,7 +308,7 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 func (c *cli) openDB() (*store.DB, error) {
 	open := c.env.OpenDB
 	if open == nil {
-		open = func(path string) (*store.DB, error) { return store.Open(path, store.Options{}) }
+		open = func(path string) (*store.DB, error) { return store.Open(path, StoreOptions()) }
 	}
 	db, err := open(c.env.Paths.DatabaseFile())
 	if errors.Is(err, store.ErrAlreadyRunning) {
@@ -314,6 +323,14 @@ func (c *cli) openDB() (*store.DB, error) {
 	return db, nil
 }
 
+// StoreOptions are the rules the database enforces whoever opens it: the
+// running app (app/service) and the command line on a stopped app open it
+// with these, so both refuse the same routes. The message template rule is
+// relay.Validate, the one the engine renders with.
+func StoreOptions() store.Options {
+	return store.Options{ValidateTemplate: relay.Validate}
+}
+
 // print writes data as indented JSON (jsonOut) or through text.
 func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Writer)) error {
 	if err := json.Unmarshal(raw, v); err != nil {
@@ -324,9 +341,13 @@ func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Wri
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	text(c.stdout)
+	text(c.text())
 	return nil
 }
+
+// text is stdout for text made of names and titles: without the terminal
+// controls that a name from Facebook or the person could carry.
+func (c *cli) text() io.Writer { return plainWriter{c.stdout} }
 
 // sentence makes an error message end like a sentence.
 func sentence(err error) string {
@@ -454,8 +475,19 @@ func runRoutesRemove(ctx context.Context, c *cli, cmd *command, args []string) i
 	return ExitOK
 }
 
+// runCheck checks with Facebook on a running app and on a stopped one:
+// a person checking their setup expects it checked either way.
 func runCheck(ctx context.Context, c *cli, cmd *command, args []string) int {
-	return c.engineCommand(ctx, cmd, args, CmdCheck)
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "")
+	if _, code, ok := c.parse(cmd, fs, args, 0, 0); !ok {
+		return code
+	}
+	raw, err := c.call(ctx, Request{Cmd: CmdCheck}, false)
+	if err != nil {
+		return c.fail(cmd, err)
+	}
+	return c.printHealth(cmd, raw, *jsonOut)
 }
 
 func runResume(ctx context.Context, c *cli, cmd *command, args []string) int {
@@ -476,6 +508,10 @@ func (c *cli) health(ctx context.Context, cmd *command, req Request, jsonOut boo
 	if err != nil {
 		return c.fail(cmd, err)
 	}
+	return c.printHealth(cmd, raw, jsonOut)
+}
+
+func (c *cli) printHealth(cmd *command, raw json.RawMessage, jsonOut bool) int {
 	var h Health
 	if err := c.print(raw, &h, jsonOut, func(w io.Writer) { writeHealth(w, h, c.location()) }); err != nil {
 		return c.fail(cmd, err)
@@ -668,6 +704,7 @@ func runExport(ctx context.Context, c *cli, cmd *command, args []string) int {
 func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	jsonOut := fs.Bool("json", false, "")
+	withLogin := fs.Bool("with-login-settings", false, "")
 	pos, code, ok := c.parse(cmd, fs, args, 1, 1)
 	if !ok {
 		return code
@@ -679,7 +716,7 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !json.Valid(data) {
 		return c.fail(cmd, fmt.Errorf("%s is not a LiveRoute export (not JSON); nothing was changed", pos[0]))
 	}
-	rawArgs, _ := json.Marshal(ImportArgs{Data: data})
+	rawArgs, _ := json.Marshal(ImportArgs{Data: data, WithLoginSettings: *withLogin})
 	raw, err := c.call(ctx, Request{Cmd: CmdImport, Args: rawArgs}, false)
 	if err != nil {
 		return c.fail(cmd, err)
@@ -691,6 +728,7 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 			fmt.Fprint(w, ", and the settings")
 		}
 		fmt.Fprintln(w, ". Connect Facebook to start sharing.")
+		writeLoginSettings(w, res)
 	}); err != nil {
 		return c.fail(cmd, err)
 	}
@@ -765,7 +803,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if err != nil {
 		return c.fail(cmd, err)
 	}
-	fmt.Fprintf(c.stdout, "Connected to Facebook as %s (%s).\n", acct.Name, acct.UserID)
+	fmt.Fprintf(c.text(), "Connected to Facebook as %s (%s).\n", acct.Name, acct.UserID)
 	return ExitOK
 }
 

@@ -231,7 +231,7 @@ func TestStatusInBothModes(t *testing.T) {
 }
 
 func TestEngineCommandsNeedTheRunningApp(t *testing.T) {
-	for _, args := range [][]string{{"check"}, {"pause"}, {"pause", "2h"}, {"resume"}} {
+	for _, args := range [][]string{{"pause"}, {"pause", "2h"}, {"resume"}} {
 		h := newHarness(t, false)
 		code, out, errOut := h.run("", args...)
 		if code != ExitError || out != "" || !strings.Contains(errOut, "LiveRoute is not running; start it with `liveroute`") {

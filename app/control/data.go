@@ -34,6 +34,17 @@ type Health struct {
 	LiveSources []string   `json:"live_sources,omitempty"` // names of the sources live right now
 	// SourceProblems are the sources of enabled routes that cannot start a share.
 	SourceProblems []SourceProblem `json:"source_problems,omitempty"`
+	// DestinationProblems are the destinations of routes that a check
+	// found LiveRoute cannot share to, each with its fix.
+	DestinationProblems []DestinationProblem `json:"destination_problems,omitempty"`
+}
+
+// DestinationProblem is a route's destination that a check found LiveRoute
+// cannot share to, and why.
+type DestinationProblem struct {
+	DestinationID string `json:"destination_id"`
+	Name          string `json:"name"`
+	Reason        string `json:"reason"` // for people: what is wrong and what to do
 }
 
 // The states of SourceProblem.State.
@@ -207,6 +218,10 @@ func pageData(d store.Destination) PageData {
 // ImportArgs are the args of import: an export file's JSON.
 type ImportArgs struct {
 	Data json.RawMessage `json:"data"`
+	// WithLoginSettings takes the file's login settings too (App ID,
+	// Configuration ID, transport, relay URL, PKCE, port); off, this
+	// machine's are kept.
+	WithLoginSettings bool `json:"with_login_settings,omitempty"`
 }
 
 // ImportData answers import: what the file brought in.
@@ -214,4 +229,25 @@ type ImportData struct {
 	Routes       int  `json:"routes"`
 	Destinations int  `json:"destinations"`
 	Settings     bool `json:"settings"`
+	// LoginSettingsKept are the file's login settings that differ from
+	// this machine's and were not taken; LoginSettingsChanged those taken
+	// (with_login_settings).
+	LoginSettingsKept    []SettingChange `json:"login_settings_kept,omitempty"`
+	LoginSettingsChanged []SettingChange `json:"login_settings_changed,omitempty"`
+}
+
+// SettingChange is one setting that differs between this machine and an
+// imported file.
+type SettingChange struct {
+	Name string `json:"name"` // for people: "App ID", "login transport", ...
+	From string `json:"from"` // this machine's value before the import
+	To   string `json:"to"`   // the file's value
+}
+
+func settingChanges(in []store.SettingChange) []SettingChange {
+	var out []SettingChange
+	for _, c := range in {
+		out = append(out, SettingChange(c))
+	}
+	return out
 }

@@ -71,7 +71,12 @@
 // check, pause, resume (Health):
 //
 //	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "...", "live_sources": ["..."],
-//	 "source_problems": [...]}                                          // as in status
+//	 "source_problems": [...],                                          // as in status
+//	 "destination_problems": [                                          // check only, optional
+//	   {"destination_id": "...", "name": "...", "reason": "..."}]}
+//
+// check also runs on a stopped app (Backend.Check, from app/service): it
+// asks Facebook about the saved connection and answers in the same shape.
 //
 // pages add and groups add: one PageData; groups list: an array of them:
 //

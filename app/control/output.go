@@ -72,6 +72,10 @@ func writeHealth(w io.Writer, h Health, loc *time.Location) {
 		fmt.Fprintf(w, " — %s", strings.TrimRight(h.Reason, "."))
 	}
 	fmt.Fprintln(w, ".")
+	for _, p := range h.DestinationProblems {
+		fmt.Fprintf(w, "LiveRoute cannot share to %s: %s\n", nameOrID(p.Name, p.DestinationID), p.Reason)
+	}
+	writeSourceProblems(w, h.SourceProblems)
 }
 
 // pausedUntil says until when sharing is paused, in the person's time zone
@@ -88,6 +92,8 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		fmt.Fprintln(w, "No routes yet; `liveroute routes add --help` says how to add one.")
 		return
 	}
+	// Rows go through plainWriter before the tabwriter measures them, so
+	// a name's control characters neither print nor widen its column.
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSOURCE\tSHARES TO\tON")
 	for _, r := range routes {
@@ -103,7 +109,7 @@ func writeRoutes(w io.Writer, routes []RouteData) {
 		if name == "" {
 			name = "—"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, name, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
+		fmt.Fprintf(plainWriter{tw}, "%s\t%s\t%s\t%s\t%s\n", r.ID, name, nameOrID(r.SourceName, r.SourceID), strings.Join(to, ", "), on)
 	}
 	tw.Flush()
 }
@@ -116,7 +122,7 @@ func writeGroups(w io.Writer, groups []PageData) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tADDRESS")
 	for _, g := range groups {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.ID, g.Name, g.URL)
+		fmt.Fprintf(plainWriter{tw}, "%s\t%s\t%s\n", g.ID, g.Name, g.URL)
 	}
 	tw.Flush()
 }
@@ -172,4 +178,33 @@ func nameOrID(name, id string) string {
 		return id
 	}
 	return name + " (" + id + ")"
+}
+
+// writeLoginSettings says which of the file's login settings an import kept
+// out, or took: a file must never move the login elsewhere unseen.
+func writeLoginSettings(w io.Writer, res ImportData) {
+	if len(res.LoginSettingsKept) > 0 {
+		fmt.Fprintln(w, "Kept this computer's login settings, which differ from the file's:")
+		writeSettingChanges(w, res.LoginSettingsKept, "  %s: kept %s (the file has %s)\n")
+		fmt.Fprintln(w, "Import again with --with-login-settings to take the file's.")
+	}
+	if len(res.LoginSettingsChanged) > 0 {
+		fmt.Fprintln(w, "Took the file's login settings:")
+		writeSettingChanges(w, res.LoginSettingsChanged, "  %s: %s → %s\n")
+	}
+}
+
+// writeSettingChanges writes one line per change; format takes the name,
+// this machine's value and the file's.
+func writeSettingChanges(w io.Writer, changes []SettingChange, format string) {
+	for _, c := range changes {
+		fmt.Fprintf(w, format, c.Name, orNone(c.From), orNone(c.To))
+	}
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
 }

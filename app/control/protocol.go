@@ -73,5 +73,8 @@ func errorf(code, msg string) *Error { return &Error{Code: code, Message: msg} }
 var errNeedsApp = errorf(CodeNotRunning, "LiveRoute is not running; start it with `liveroute` (or `liveroute run --headless`) and try again")
 
 // maxLine bounds one protocol line, so a confused client cannot make the
-// app buffer without end.
-const maxLine = 1 << 20
+// app buffer without end. It is sized for the largest answers and requests
+// a person can make: an import file may be 16 MiB (store's limit), and a
+// history of the 5000 activities the store keeps, or an export, runs to
+// several MiB. A 1 MiB bound once broke them only while the app ran.
+const maxLine = 64 << 20

@@ -39,7 +39,8 @@ Commands:
   help [COMMAND]            show this help, or a command's
 
 Commands talk to the running LiveRoute; when it is not running, status,
-routes, pages, groups, shares and history work on its database directly.
+routes, check, pages, groups, shares, history, export and import work on
+its database directly.
 Run 'liveroute COMMAND --help' for a command's details; the README's
 "From a terminal" section has examples.
 
@@ -95,8 +96,9 @@ shared stays in the history.
 
 const checkUsage = `Usage: liveroute check [--json]
 
-Asks Facebook now whether the connection works and prints the result.
-Needs the running LiveRoute.
+Asks Facebook now whether the connection works and whether LiveRoute may
+post to every destination of your routes, and prints the result. Works on
+a stopped LiveRoute too: it checks the saved connection without sharing.
 `
 
 const pauseUsage = `Usage: liveroute pause [DURATION] [--json]
@@ -196,11 +198,15 @@ to another computer ("-" writes to standard output). The file holds no
 token and no secret: after an import, connect Facebook again.
 `
 
-const importUsage = `Usage: liveroute import FILE
+const importUsage = `Usage: liveroute import FILE [--with-login-settings] [--json]
 
 Reads routes, Pages, groups and settings written by liveroute export. Routes
 with the same ID are replaced; nothing else is removed. A file that is not
 a LiveRoute export changes nothing.
+
+This computer's login settings (App ID, Configuration ID, login transport,
+relay page address, PKCE, loopback port) are kept, and the output lists
+those the file has different; --with-login-settings takes the file's.
 `
 
 const runUsage = `Usage: liveroute run --headless

@@ -57,7 +57,10 @@ func (c controlEngine) Check(ctx context.Context) (control.Health, error) {
 	if err := c.s.Engine.Rebind(ctx); err != nil {
 		return control.Health{}, err
 	}
-	return healthOf(c.s.Engine.Status()), nil
+	h := healthOf(c.s.Engine.Status())
+	var err error
+	h.DestinationProblems, err = c.s.destinationProblems(ctx)
+	return h, err
 }
 
 func (c controlEngine) Pause(_ context.Context, d time.Duration) (control.Health, error) {

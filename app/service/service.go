@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/account"
+	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
@@ -68,7 +69,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	db, ownDB := opts.DB, false
 	if db == nil {
 		var err error
-		db, err = store.Open(opts.Paths.DatabaseFile(), store.Options{ValidateTemplate: relay.Validate})
+		db, err = store.Open(opts.Paths.DatabaseFile(), control.StoreOptions())
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 type ConnectionCheck struct {
 	Connected bool   // an account is bound
 	Healthy   bool   // the user token is valid and not about to end
+	Expiring  bool   // the user token is valid but ends soon (Reason says when)
 	Reason    string // why not, as a sentence with the fix; "" when healthy
 	Subcode   int    // Facebook's error_subcode for a dead token (0: none given)
 	ExpiresAt time.Time
@@ -51,6 +52,7 @@ func (s *Service) CheckConnection(ctx context.Context) (ConnectionCheck, error) 
 		check.Reason = "Facebook ended this session — reconnect to resume sharing."
 	case s.Engine.Status().State.Kind == relay.Expiring:
 		// The engine's clock decides the 7-day and 1-day warnings; one rule.
+		check.Expiring = true
 		check.Reason = "Your connection ends on " + check.ExpiresAt.Local().Format("Mon 2 Jan") + ": renew it now to keep sharing."
 	default:
 		check.Healthy = true

@@ -1,0 +1,68 @@
+package control
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+// exportFileWithAppID writes an export whose only login difference from a
+// fresh install is the App ID.
+func exportFileWithAppID(t *testing.T, appID string) string {
+	t.Helper()
+	src := newHarness(t, false)
+	src.withDB(func(db *store.DB) {
+		s := store.DefaultSettings()
+		s.AppID = appID
+		must(t, db.PutSettings(s))
+	})
+	file := filepath.Join(t.TempDir(), "export.json")
+	src.ok("export", file)
+	return file
+}
+
+func TestImportKeepsTheLoginSettingsAndSaysSo(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			file := exportFileWithAppID(t, "4242")
+			h := newHarness(t, running)
+			h.withDB(func(db *store.DB) {
+				s := store.DefaultSettings()
+				s.AppID = "1001"
+				must(t, db.PutSettings(s))
+			})
+			out := h.ok("import", file)
+			for _, want := range []string{"Kept this computer's login settings", "App ID: kept 1001 (the file has 4242)", "--with-login-settings"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("import says:\n%s\nwant %q", out, want)
+				}
+			}
+			h.withDB(func(db *store.DB) {
+				if s, _ := db.Settings(); s.AppID != "1001" {
+					t.Errorf("the import changed the App ID to %q", s.AppID)
+				}
+			})
+			var res ImportData
+			must(t, json.Unmarshal([]byte(h.ok("import", file, "--with-login-settings", "--json")), &res))
+			if len(res.LoginSettingsChanged) != 1 || res.LoginSettingsChanged[0] != (SettingChange{Name: "App ID", From: "1001", To: "4242"}) {
+				t.Errorf("import --with-login-settings answered %+v", res)
+			}
+			h.withDB(func(db *store.DB) {
+				if s, _ := db.Settings(); s.AppID != "4242" {
+					t.Errorf("--with-login-settings left the App ID %q", s.AppID)
+				}
+			})
+		})
+	}
+}
+
+func TestImportOfAFileWithTheSameLoginSettingsSaysNothingOfThem(t *testing.T) {
+	file := exportFileWithAppID(t, "")
+	h := newHarness(t, false)
+	if out := h.ok("import", file); strings.Contains(out, "login settings") {
+		t.Errorf("import says:\n%s", out)
+	}
+}

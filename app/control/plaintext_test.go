@@ -1,0 +1,65 @@
+package control
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+func TestPlainTextRemovesTerminalControls(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"plain text stays", "Choir of St. Ann — Sunday", "Choir of St. Ann — Sunday"},
+		{"newline and tab stay", "a\tb\nc", "a\tb\nc"},
+		{"CSI colour", "\x1b[31mRed\x1b[0m Page", "Red Page"},
+		{"CSI cursor move and clear", "Live\x1b[2J\x1b[1;1H now", "Live now"},
+		{"OSC window title with BEL", "\x1b]0;pwned\aTitle", "Title"},
+		{"OSC hyperlink with ST", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\", "click"},
+		{"two-character escape", "\x1bcReset", "Reset"},
+		{"C1 CSI", "\u009b31mRed", "Red"},
+		{"C1 OSC", "\u009d0;t\u009cName", "Name"},
+		{"carriage return and backspace", "safe\rfake\bX", "safefakeX"},
+		{"DEL and other C0", "a\x7fb\x00c\x07d", "abcd"},
+		{"a cut sequence", "Name\x1b[31", "Name"},
+		{"a lone ESC at the end", "Name\x1b", "Name"},
+	}
+	for _, c := range cases {
+		if got := plainText(c.in); got != c.want {
+			t.Errorf("%s: plainText(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+}
+
+// TestTextOutputCarriesNoTerminalControlsFromNames stores a Page and a
+// route whose names carry escape sequences, as a Page name from Facebook
+// or a route name typed by the person could.
+func TestTextOutputCarriesNoTerminalControlsFromNames(t *testing.T) {
+	const evilPage = "\x1b]0;owned\aChoir\x1b[2J"
+	const evilRoute = "Sunday\x1b[1A\rrm -rf"
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			h.withDB(func(db *store.DB) {
+				must(t, db.PutDestination(store.Destination{ID: "200", Name: evilPage, Kind: store.KindPage}))
+				must(t, db.AddActivity(store.Activity{Kind: "share", Message: "Shared “\x1b[31mlive\x1b[0m” to " + evilPage}))
+			})
+			h.ok("routes", "add", "--name", evilRoute, "--source", "200", "--to", "300")
+			for _, args := range [][]string{{"routes", "list"}, {"history"}, {"status"}} {
+				out := h.ok(args...)
+				if strings.ContainsAny(out, "\x1b\r\a") {
+					t.Errorf("liveroute %s prints a control character:\n%q", strings.Join(args, " "), out)
+				}
+			}
+			if out := h.ok("routes", "list"); !strings.Contains(out, "route1  Sundayrm -rf  Choir (200)  ") {
+				t.Errorf("routes list lost the names' text:\n%s", out)
+			}
+			var routes []RouteData
+			must(t, json.Unmarshal([]byte(h.ok("routes", "list", "--json")), &routes))
+			if len(routes) != 1 || routes[0].Name != evilRoute {
+				t.Errorf("--json is data and keeps the name as stored: %+v", routes)
+			}
+		})
+	}
+}

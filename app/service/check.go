@@ -1,0 +1,56 @@
+package service
+
+import (
+	"context"
+
+	"github.com/liveroute/liveroute/app/control"
+)
+
+// CheckSetup asks Facebook about the saved connection (debug_token of the
+// user token) and every destination of the routes (debug_token of its Page
+// token) without starting the engine, for `liveroute check` on a stopped
+// app. It answers in the shape of the running app's check.
+//
+// debug_token tells whether a token is valid, when it expires and what it
+// may do: https://developers.facebook.com/docs/graph-api/reference/debug_token
+func (s *Service) CheckSetup(ctx context.Context) (control.Health, error) {
+	conn, err := s.CheckConnection(ctx)
+	if err != nil {
+		return control.Health{}, err
+	}
+	h := control.Health{State: connectionState(conn), Reason: conn.Reason}
+	if !conn.Connected {
+		return h, nil // no token to check the Pages with
+	}
+	h.DestinationProblems, err = s.destinationProblems(ctx)
+	return h, err
+}
+
+// connectionState names a ConnectionCheck as control.Health does.
+func connectionState(c ConnectionCheck) string {
+	switch {
+	case !c.Connected:
+		return control.StateNotConnected
+	case c.Healthy:
+		return control.StateHealthy
+	case c.Expiring:
+		return control.StateExpiring
+	}
+	return control.StateNeedsReconnect
+}
+
+// destinationProblems are the routes' destinations LiveRoute cannot share
+// to, from VerifyDestinations.
+func (s *Service) destinationProblems(ctx context.Context) ([]control.DestinationProblem, error) {
+	dests, err := s.VerifyDestinations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []control.DestinationProblem
+	for _, d := range dests {
+		if !d.OK {
+			out = append(out, control.DestinationProblem{DestinationID: d.ID, Name: d.Name, Reason: d.Problem})
+		}
+	}
+	return out, nil
+}
