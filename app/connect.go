@@ -238,11 +238,8 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 		Port:      f.portValue(),
 		PKCE:      f.pkce.Checked && !f.pkce.Disabled(),
 	}
-	if !digits(req.AppID) {
-		return req, errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")
-	}
-	if req.ConfigID != "" && !digits(req.ConfigID) {
-		return req, errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
+	if err := service.CheckIDForms(req.AppID, req.ConfigID); err != nil {
+		return req, err
 	}
 	if req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort {
 		return req, fmt.Errorf("the port for Facebook's answer (Advanced) must be a number from %d to %d; the default is %d", store.MinLoopbackPort, store.MaxLoopbackPort, store.DefaultLoopbackPort)
@@ -404,18 +401,6 @@ func wrapLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
-}
-
-func digits(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // loginPanel runs one login through the service and shows it: the step

@@ -43,11 +43,8 @@ type AppCheck struct {
 func (s *Service) CheckApp(ctx context.Context, check AppCheck) error {
 	check.AppID = strings.TrimSpace(check.AppID)
 	check.ConfigID = strings.TrimSpace(check.ConfigID)
-	if !allDigits(check.AppID) {
-		return ErrAppIDFormat
-	}
-	if check.ConfigID != "" && !allDigits(check.ConfigID) {
-		return ErrConfigIDFormat
+	if err := CheckIDForms(check.AppID, check.ConfigID); err != nil {
+		return err
 	}
 	secret := check.Secret
 	if secret.IsZero() {
@@ -100,6 +97,19 @@ func appCheckProblem(err error) error {
 		return ErrWrongSecret
 	}
 	return err
+}
+
+// CheckIDForms checks the form of an App ID and a Configuration ID (empty
+// for classic Facebook Login), before anything asks Facebook: the one rule
+// the connect form and the setup wizard share.
+func CheckIDForms(appID, configID string) error {
+	if !allDigits(appID) {
+		return ErrAppIDFormat
+	}
+	if configID != "" && !allDigits(configID) {
+		return ErrConfigIDFormat
+	}
+	return nil
 }
 
 func allDigits(s string) bool {
