@@ -162,13 +162,17 @@ func TestAPostByAnotherAuthorLinkingTheVideoDoesNotCount(t *testing.T) {
 	}
 }
 
-func TestTheCheckStopsAtPostsOlderThanSince(t *testing.T) {
-	old := `{"data":[{"id":"300000000000001_1","created_time":"2026-11-29T08:00:00+0000","from":{"id":"300000000000001"}}],"paging":{"next":"{next}"}}`
+func TestTheCheckStopsAfterAWholePageOfPostsOlderThanSince(t *testing.T) {
+	var posts []string
+	for i := range 100 {
+		posts = append(posts, fmt.Sprintf(`{"id":"300000000000001_%d","created_time":"2026-11-29T08:00:00+0000","from":{"id":"300000000000001"}}`, i+1))
+	}
+	old := `{"data":[` + strings.Join(posts, ",") + `],"paging":{"next":"{next}"}}`
 	g := newPagedGraph(t, map[string]string{"": old, "enc_p2": twoTimePages["enc_p2"]}, func(srv, _ string) string {
 		return srv + "/v27.0/300000000000001/posts?until=1&__paging_token=enc_p2"
 	})
 	_, found, err := g.client().FindPostLinking(context.Background(), "page-token", "300000000000001", videoLink, graphStart)
 	if err != nil || found || len(g.requests()) != 1 {
-		t.Fatalf("found=%v err=%v after %d requests; want a stop at the first post older than since", found, err, len(g.requests()))
+		t.Fatalf("found=%v err=%v after %d requests; want a stop after a whole page older than since", found, err, len(g.requests()))
 	}
 }

@@ -47,22 +47,27 @@ func (c *Client) FindPostLinking(ctx context.Context, pageTok Token, pageID, lin
 	// (https://developers.facebook.com/docs/graph-api/reference/post/).
 	// /posts lists only what the Page itself published, unlike /feed
 	// (https://developers.facebook.com/docs/graph-api/reference/page/feed/).
-	q := url.Values{"fields": {feedCheckFields}, "limit": {"100"}}
+	q := url.Values{"fields": {feedCheckFields}, "limit": {strconv.Itoa(checkPageSize)}}
 	if !since.IsZero() {
 		q.Set("since", strconv.FormatInt(since.Unix(), 10))
 	}
 	want := newLinkMatcher(link)
 	var foundID string
+	older := 0 // posts in a row older than since
 	err := eachPage(ctx, c, pageTok, pageID+"/posts", q, maxCheckPages, func(raw json.RawMessage) (bool, error) {
 		var p feedPost
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return false, err
 		}
-		// Newest first: once past since, the rest is older still — whether
-		// or not Facebook's next address keeps since (the docs do not say).
+		// Newest first, mostly: a pinned or late post can stand out of
+		// order, so an older post is skipped, and the look ends only after
+		// a whole page of them — whether or not Facebook's next address
+		// keeps since (the docs do not say).
 		if t := parseTime(p.CreatedTime); !since.IsZero() && !t.IsZero() && t.Before(since) {
-			return true, nil
+			older++
+			return older >= checkPageSize, nil
 		}
+		older = 0
 		if p.byPage(pageID) && want.matches(p) {
 			foundID = p.ID
 			return true, nil
@@ -78,6 +83,9 @@ func (c *Client) FindPostLinking(ctx context.Context, pageTok Token, pageID, lin
 	}
 	return foundID, foundID != "", nil
 }
+
+// checkPageSize is how many posts the look asks for a page.
+const checkPageSize = 100
 
 // maxCheckPages bounds the look for an earlier post: 50 pages of 100
 // posts since the share began is far more than any Page publishes.
