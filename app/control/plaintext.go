@@ -45,7 +45,9 @@ func plainText(s string) string {
 			continue
 		case r == '\n' || r == '\t':
 			b.WriteRune(r)
-		case isControl(r):
+		case isControl(r), r == utf8.RuneError && size == 1:
+			// A byte that is not UTF-8 (0x80–0x9F among them) is a C1
+			// control to a terminal in 8-bit mode: dropped too.
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -55,6 +57,9 @@ func plainText(s string) string {
 }
 
 func hasControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
 	for _, r := range s {
 		if r != '\n' && r != '\t' && isControl(r) {
 			return true

@@ -23,6 +23,7 @@ func TestPlainTextRemovesTerminalControls(t *testing.T) {
 		{"DEL and other C0", "a\x7fb\x00c\x07d", "abcd"},
 		{"a cut sequence", "Name\x1b[31", "Name"},
 		{"a lone ESC at the end", "Name\x1b", "Name"},
+		{"raw 8-bit C1 bytes that are not UTF-8", "Na\x9b31mme\x85", "Na31mme"},
 	}
 	for _, c := range cases {
 		if got := plainText(c.in); got != c.want {
