@@ -25,13 +25,15 @@ type CrosspostPartner struct {
 // the crossposted broadcast on pageID.
 //
 // Facebook raises no error for a crosspost it does not make: the partner
-// is simply missing from the LiveVideo's crossposted_broadcasts. That, a
-// broadcast there that is not published, and Facebook's "invalid
-// crossposting options" (-1/1363103), come back as an error wrapping
-// ErrNotCrossposted: nothing was posted, a link post may carry the live
-// instead. An answer that does not say (no crossposted_broadcasts) is
-// checked by reading the live video back; if that cannot tell either, the
-// error wraps ErrAmbiguous: the crosspost may exist, look before posting.
+// is simply missing from the LiveVideo's crossposted_broadcasts. That, and
+// Facebook's "invalid crossposting options" (-1/1363103), come back as an
+// error wrapping ErrNotCrossposted: nothing was posted, a link post may
+// carry the live instead. An answer that does not say (no
+// crossposted_broadcasts) is checked by reading the live video back; if
+// that cannot tell either, or the list is cut off (a next page) without
+// the partner, or the partner's broadcast is not published yet (it may be
+// later), the error wraps ErrAmbiguous: the crosspost may exist, look
+// before posting.
 func (c *Client) Crosspost(ctx context.Context, pageTok Token, liveVideoID, pageID string) (broadcastID string, err error) {
 	if err := checkID(liveVideoID); err != nil {
 		return "", err
@@ -56,35 +58,68 @@ func (c *Client) Crosspost(ctx context.Context, pageTok Token, liveVideoID, page
 		}
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
-	id, found, told := out.broadcastOn(pageID)
-	if !told {
+	look := out.broadcastOn(pageID)
+	if !look.told {
 		var readErr error
-		if id, found, told, readErr = c.readCrossposted(ctx, pageTok, liveVideoID, pageID); readErr != nil {
+		if look, readErr = c.readCrossposted(ctx, pageTok, liveVideoID, pageID); readErr != nil {
 			return "", ambiguousCrosspost(what, readErr)
 		}
-		if !told {
+		if !look.told {
 			return "", fmt.Errorf("%s: %w: Facebook's answer and the live video read back after it do not list the crossposted broadcasts", what, ErrAmbiguous)
 		}
 	}
-	if !found {
+	switch {
+	case look.unsure != "":
+		return "", fmt.Errorf("%s: %w: %s", what, ErrAmbiguous, look.unsure)
+	case !look.found:
 		return "", fmt.Errorf("%s: %w", what, ErrNotCrossposted)
 	}
-	return id, nil
+	return look.id, nil
+}
+
+// CrosspostedTo reads the live video liveVideoID's crossposted broadcasts
+// and reports the one on pageID, published: how an unsure crosspost is
+// looked for (Meta documents no other place a crosspost shows). pageTok is
+// the token of the Page that owns the live. An error wrapping ErrAmbiguous
+// means the read cannot tell: the list is cut off without pageID, or the
+// broadcast on pageID is not published (yet).
+func (c *Client) CrosspostedTo(ctx context.Context, pageTok Token, liveVideoID, pageID string) (broadcastID string, found bool, err error) {
+	if err := checkID(liveVideoID); err != nil {
+		return "", false, err
+	}
+	if err := checkID(pageID); err != nil {
+		return "", false, err
+	}
+	what := fmt.Sprintf("look for the crosspost of live video %s on page %s", liveVideoID, pageID)
+	look, err := c.readCrossposted(ctx, pageTok, liveVideoID, pageID)
+	switch {
+	case err != nil:
+		return "", false, fmt.Errorf("%s: %w", what, err)
+	case !look.told:
+		// Meta does not say whether an empty edge is left out of the
+		// answer: read as "cannot tell", never as "not crossposted".
+		return "", false, fmt.Errorf("%s: %w: the live video read back does not list its crossposted broadcasts", what, ErrAmbiguous)
+	case look.unsure != "":
+		return "", false, fmt.Errorf("%s: %w: %s", what, ErrAmbiguous, look.unsure)
+	}
+	return look.id, look.found, nil
 }
 
 // crosspostedFields are the LiveVideo fields that show where it was
-// crossposted and whether each broadcast is on air.
-const crosspostedFields = "crossposted_broadcasts{from{id},status}"
+// crossposted and whether each broadcast is on air. An edge inside fields
+// gives only its first page; limit(100) makes that page hold every
+// partner a Page is likely to have, and a next page left is seen (see
+// broadcastOn):
+// https://developers.facebook.com/docs/graph-api/guides/field-expansion
+const crosspostedFields = "crossposted_broadcasts.limit(100){from{id},status}"
 
-// readCrossposted reads the live video's crossposted broadcasts back, for
-// a crosspost answer that did not list them.
-func (c *Client) readCrossposted(ctx context.Context, pageTok Token, liveVideoID, pageID string) (id string, found, told bool, err error) {
+// readCrossposted reads the live video's crossposted broadcasts back.
+func (c *Client) readCrossposted(ctx context.Context, pageTok Token, liveVideoID, pageID string) (crosspostLook, error) {
 	var w wireCrosspostAnswer
 	if err := c.get(ctx, pageTok, liveVideoID, url.Values{"fields": {crosspostedFields}}, &w); err != nil {
-		return "", false, false, err
+		return crosspostLook{}, err
 	}
-	id, found, told = w.broadcastOn(pageID)
-	return id, found, told, nil
+	return w.broadcastOn(pageID), nil
 }
 
 // ambiguousCrosspost is the error for a crosspost whose outcome the read
@@ -148,33 +183,56 @@ type wireBroadcast struct {
 	Status string `json:"status"`
 }
 
-// notPublished are the LiveVideo statuses of a broadcast nobody can see:
-// a crossposted broadcast in one of them is not a share
-// (https://developers.facebook.com/docs/graph-api/reference/live-video/).
+// notPublished are the LiveVideo statuses of a broadcast nobody can see
+// yet (https://developers.facebook.com/docs/graph-api/reference/live-video/).
+// A crossposted broadcast in one of them exists and may be published
+// later: not a share yet, but a link post on top of it could become a
+// duplicate, so it is neither done nor "not crossposted".
 var notPublished = []string{"UNPUBLISHED", "SCHEDULED_UNPUBLISHED", "SCHEDULED_CANCELED", "SCHEDULED_EXPIRED"}
 
-// broadcastOn finds the published crossposted broadcast on pageID. told is
-// false when the answer does not list the crossposted broadcasts at all
-// (absent, null or unreadable): it then says nothing either way. Facebook
-// gives an edge in a field as {"data":[…]}; a bare array is read too.
-func (a wireCrosspostAnswer) broadcastOn(pageID string) (id string, found, told bool) {
+// crosspostLook is what a LiveVideo's crossposted_broadcasts say about one
+// partner Page.
+type crosspostLook struct {
+	id     string // the published broadcast on the Page, when found
+	found  bool
+	told   bool   // false: the answer does not list the broadcasts at all
+	unsure string // not "": the list cannot tell, and why (a sentence)
+}
+
+// broadcastOn finds the published crossposted broadcast on pageID. The
+// look is not told when the answer does not list the crossposted
+// broadcasts at all (absent, null or unreadable). Facebook gives an edge
+// in a field as {"data":[…],"paging":{…}}; a bare array is read too.
+func (a wireCrosspostAnswer) broadcastOn(pageID string) crosspostLook {
 	raw := bytes.TrimSpace(a.CrosspostedBroadcasts)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return "", false, false
+		return crosspostLook{}
 	}
 	var list []wireBroadcast
 	var edge struct {
-		Data []wireBroadcast `json:"data"`
+		Data   []wireBroadcast `json:"data"`
+		Paging struct {
+			Next string `json:"next"`
+		} `json:"paging"`
 	}
 	if json.Unmarshal(raw, &edge) == nil && edge.Data != nil {
 		list = edge.Data
 	} else if json.Unmarshal(raw, &list) != nil {
-		return "", false, false
+		return crosspostLook{}
 	}
 	for _, b := range list {
-		if b.From.ID == pageID && b.ID != "" && !slices.Contains(notPublished, b.Status) {
-			return b.ID, true, true
+		if b.From.ID != pageID || b.ID == "" {
+			continue
 		}
+		if slices.Contains(notPublished, b.Status) {
+			return crosspostLook{told: true, unsure: "the broadcast on the page is " + b.Status + " and may still be published"}
+		}
+		return crosspostLook{id: b.ID, found: true, told: true}
 	}
-	return "", false, true
+	if edge.Paging.Next != "" {
+		// Cut off: the page may be on a later page of the list.
+		// https://developers.facebook.com/docs/graph-api/results
+		return crosspostLook{told: true, unsure: "the list of crossposted broadcasts has more pages than were read"}
+	}
+	return crosspostLook{told: true}
 }

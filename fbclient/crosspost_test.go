@@ -210,7 +210,7 @@ func crosspostStub(t *testing.T, post, get string, getStatus int) *fbclient.Clie
 			fmt.Fprint(w, post)
 			return
 		}
-		if r.URL.Query().Get("fields") != "crossposted_broadcasts{from{id},status}" {
+		if r.URL.Query().Get("fields") != "crossposted_broadcasts.limit(100){from{id},status}" {
 			t.Errorf("read back with fields=%q", r.URL.Query().Get("fields"))
 		}
 		w.WriteHeader(getStatus)
@@ -250,19 +250,117 @@ func TestACrosspostThatCannotBeToldIsAmbiguousNotNotCrossposted(t *testing.T) {
 	}
 }
 
-func TestACrosspostedBroadcastNotOnAirDoesNotCountAsDone(t *testing.T) {
+// A broadcast on the destination that is not published yet may be
+// published later: neither done nor "not crossposted" (a link post on top
+// of it would become a duplicate), but ambiguous.
+func TestACrosspostedBroadcastNotOnAirIsAmbiguousNotDoneNorNotCrossposted(t *testing.T) {
 	const page = "300000000000002"
 	for status, done := range map[string]bool{
 		"LIVE": true, "VOD": true, "LIVE_STOPPED": true, "PROCESSING": true,
 		"UNPUBLISHED": false, "SCHEDULED_UNPUBLISHED": false, "SCHEDULED_CANCELED": false, "SCHEDULED_EXPIRED": false,
 	} {
-		c := crosspostStub(t, broadcastsOn(page, status), "", 200)
+		c := crosspostStub(t, broadcastsOn(page, status), broadcastsOn(page, status), 200)
 		id, err := c.Crosspost(context.Background(), "page-token", "700000000000001", page)
 		switch {
 		case done && (err != nil || id != "700000000000009"):
-			t.Errorf("%s: id=%q err=%v, want done", status, id, err)
-		case !done && !errors.Is(err, fbclient.ErrNotCrossposted):
-			t.Errorf("%s: id=%q err=%v, want ErrNotCrossposted", status, id, err)
+			t.Errorf("Crosspost %s: id=%q err=%v, want done", status, id, err)
+		case !done && (!fbclient.IsAmbiguous(err) || errors.Is(err, fbclient.ErrNotCrossposted) || id != ""):
+			t.Errorf("Crosspost %s: id=%q err=%v, want ambiguous", status, id, err)
 		}
+		id, found, err := c.CrosspostedTo(context.Background(), "page-token", "700000000000001", page)
+		switch {
+		case done && (err != nil || !found || id != "700000000000009"):
+			t.Errorf("CrosspostedTo %s: id=%q found=%v err=%v, want found", status, id, found, err)
+		case !done && (!fbclient.IsAmbiguous(err) || found):
+			t.Errorf("CrosspostedTo %s: id=%q found=%v err=%v, want ambiguous", status, id, found, err)
+		}
+	}
+}
+
+// An edge inside fields gives only its first page: a list cut off without
+// the destination cannot say it was not crossposted.
+func TestACutOffListOfCrosspostedBroadcastsIsAmbiguousUnlessItListsThePage(t *testing.T) {
+	const page, other = "300000000000002", "300000000000003"
+	cutOff := func(from string) string {
+		return `{"id":"700000000000001","crossposted_broadcasts":{"data":[{"id":"700000000000009","from":{"id":"` + from +
+			`"},"status":"LIVE"}],"paging":{"cursors":{"after":"QVFI"},"next":"https://graph.facebook.com/v27.0/700000000000001/crossposted_broadcasts?after=QVFI"}}}`
+	}
+	c := crosspostStub(t, cutOff(other), cutOff(other), 200)
+	if id, err := c.Crosspost(context.Background(), "page-token", "700000000000001", page); !fbclient.IsAmbiguous(err) || errors.Is(err, fbclient.ErrNotCrossposted) {
+		t.Errorf("Crosspost on a cut-off list: id=%q err=%v, want ambiguous", id, err)
+	}
+	if id, found, err := c.CrosspostedTo(context.Background(), "page-token", "700000000000001", page); !fbclient.IsAmbiguous(err) || found {
+		t.Errorf("CrosspostedTo on a cut-off list: id=%q found=%v err=%v, want ambiguous", id, found, err)
+	}
+	c = crosspostStub(t, cutOff(page), cutOff(page), 200)
+	if id, err := c.Crosspost(context.Background(), "page-token", "700000000000001", page); err != nil || id != "700000000000009" {
+		t.Errorf("Crosspost listed on the first page: id=%q err=%v, want done", id, err)
+	}
+	if id, found, err := c.CrosspostedTo(context.Background(), "page-token", "700000000000001", page); err != nil || !found || id != "700000000000009" {
+		t.Errorf("CrosspostedTo listed on the first page: id=%q found=%v err=%v, want found", id, found, err)
+	}
+}
+
+func TestCrosspostedToTellsNotFoundOnlyFromACompleteList(t *testing.T) {
+	const page = "300000000000002"
+	cases := []struct {
+		name, get string
+		status    int
+		wantFound bool
+		wantAmbig bool
+	}{
+		{"empty list", `{"id":"700000000000001","crossposted_broadcasts":{"data":[]}}`, 200, false, false},
+		{"other page only", broadcastsOn("300000000000003", "LIVE"), 200, false, false},
+		{"on the page", broadcastsOn(page, "LIVE"), 200, true, false},
+		{"field absent", `{"id":"700000000000001"}`, 200, false, true},
+		{"read fails", `{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"is_transient":true}}`, 500, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := crosspostStub(t, "", tc.get, tc.status)
+			id, found, err := c.CrosspostedTo(context.Background(), "page-token", "700000000000001", page)
+			if found != tc.wantFound || fbclient.IsAmbiguous(err) != tc.wantAmbig {
+				t.Fatalf("id=%q found=%v err=%v; want found=%v ambiguous=%v", id, found, err, tc.wantFound, tc.wantAmbig)
+			}
+			if tc.status != 200 && err == nil {
+				t.Fatal("a failed read gave no error")
+			}
+			if tc.status == 200 && !tc.wantAmbig && err != nil {
+				t.Fatalf("err=%v", err)
+			}
+		})
+	}
+}
+
+// Against fakefb: the crosspost made is read back; a live crossposted to
+// more partners than one page holds is read with limit(100), and beyond
+// that the look says it cannot tell.
+func TestCrosspostedToReadsTheCrosspostBackFromFakeFacebook(t *testing.T) {
+	x := newCrosspostEnv(t)
+	ctx := context.Background()
+	if _, found, err := x.c.CrosspostedTo(ctx, x.srcTok, x.live.ID, x.partner); err != nil || found {
+		t.Fatalf("before crossposting: found=%v err=%v", found, err)
+	}
+	x.fb.AddCrosspostPartners(x.src, x.partner)
+	made, err := x.crosspost(t, x.live.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 { // past Facebook's default page of 25
+		x.fb.AddCrosspostElsewhere(x.live.ID, fmt.Sprintf("39%013d", i))
+	}
+	if id, found, err := x.c.CrosspostedTo(ctx, x.srcTok, x.live.ID, x.partner); err != nil || !found || id != made {
+		t.Fatalf("after crossposting: id=%q found=%v err=%v, want %q", id, found, err, made)
+	}
+	x.fb.SetCrosspostStatus(x.live.ID, x.partner, "UNPUBLISHED")
+	if _, err := x.crosspost(t, x.live.ID); !fbclient.IsAmbiguous(err) || errors.Is(err, fbclient.ErrNotCrossposted) {
+		t.Fatalf("crossposting again over an unpublished broadcast: err=%v, want ambiguous", err)
+	}
+	x.fb.SetCrosspostStatus(x.live.ID, x.partner, "")
+	for i := 30; i < 100; i++ {
+		x.fb.AddCrosspostElsewhere(x.live.ID, fmt.Sprintf("39%013d", i))
+	}
+	if id, found, err := x.c.CrosspostedTo(ctx, x.srcTok, x.live.ID, x.partner); !fbclient.IsAmbiguous(err) || found {
+		t.Fatalf("on page two: id=%q found=%v err=%v, want ambiguous", id, found, err)
 	}
 }

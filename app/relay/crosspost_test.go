@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -214,5 +215,135 @@ func TestACrosspostWhoseAnswerDoesNotSayIsLookedForNotLinkPosted(t *testing.T) {
 	}
 	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone {
 		t.Errorf("ledger %+v, want done: the look finds the crosspost", e)
+	}
+}
+
+// postsReads counts the reads of pageID's posts (the link-post look).
+func (w *world) postsReads(pageID string) int {
+	n := 0
+	for _, r := range w.fake.Requests() {
+		if r.Method == "GET" && strings.HasSuffix(r.Path, "/"+pageID+"/posts") {
+			n++
+		}
+	}
+	return n
+}
+
+// An unsure crosspost is looked for in the live's crossposted broadcasts,
+// which Meta documents, not among the destination's posts.
+func TestAnUnsureCrosspostIsLookedForInTheCrosspostedBroadcasts(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.graph = &unsureCrosspost{Graph: w.graph, left: 1}
+	w.engine = w.newEngine(15 * time.Second)
+	w.start()
+	b := w.live("Looked for in crossposted_broadcasts")
+	w.advance(15 * time.Second)
+	w.advance(10 * time.Minute)
+	want := w.fake.Crossposts(b.ID)[partner]
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone || want == "" || e.PostID != want {
+		t.Fatalf("ledger %+v, want done with the crossposted broadcast %q", e, want)
+	}
+	if n := w.postsReads(partner); n != 0 {
+		t.Errorf("%d reads of the partner's posts; a crosspost is looked for in crossposted_broadcasts", n)
+	}
+	if n := w.crosspostTries(b); n != 1 {
+		t.Errorf("%d crosspost requests, want 1", n)
+	}
+}
+
+// unmadeCrosspost answers the first n crossposts as unsure without making
+// them, and fails reading the partners while failPartners is set.
+type unmadeCrosspost struct {
+	Graph
+	left         atomic.Int32
+	failPartners atomic.Bool
+}
+
+func (g *unmadeCrosspost) Crosspost(ctx context.Context, tok fbclient.Token, liveVideoID, pageID string) (string, error) {
+	if g.left.Add(-1) >= 0 {
+		return "", fmt.Errorf("crosspost timed out: %w", fbclient.ErrAmbiguous)
+	}
+	return g.Graph.Crosspost(ctx, tok, liveVideoID, pageID)
+}
+
+func (g *unmadeCrosspost) CrosspostPartners(ctx context.Context, tok fbclient.Token, pageID string) ([]fbclient.CrosspostPartner, error) {
+	if g.failPartners.Load() {
+		return nil, &fbclient.Error{Code: 2, Message: "An unexpected error has occurred.", Transient: true}
+	}
+	return g.Graph.CrosspostPartners(ctx, tok, pageID)
+}
+
+// An unsure crosspost that the look finds was not made is crossposted
+// again; while the partners cannot be read (the cached list expired), it
+// waits instead of going out as a link post on top of a crosspost.
+func TestAnUnsureCrosspostIsNeverFollowedByALinkPostForWantOfPartners(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	g := &unmadeCrosspost{Graph: w.graph}
+	g.left.Store(1)
+	w.graph = g
+	w.engine = w.newEngine(15 * time.Second)
+	w.start()
+	b := w.live("Unsure, partners unreadable")
+	w.advance(15 * time.Second)
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerPending {
+		t.Fatalf("ledger %+v, want pending after an unsure crosspost", e)
+	}
+	g.failPartners.Store(true)
+	w.engine.partners.forget() // the cached list expired
+	w.advance(5 * time.Minute)
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Fatalf("%d link posts after an unsure crosspost, want 0", n)
+	}
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerPending {
+		t.Fatalf("ledger %+v, want still pending while the partners cannot be read", e)
+	}
+	if !w.activityMentions("it tries again later") {
+		t.Error("the activity does not say the share waits")
+	}
+	g.failPartners.Store(false)
+	w.advance(5 * time.Minute)
+	want := w.fake.Crossposts(b.ID)[partner]
+	if e := w.ledger(b.ID, partner); e.State != store.LedgerDone || want == "" || e.PostID != want {
+		t.Fatalf("ledger %+v, want done with the crosspost %q", e, want)
+	}
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Errorf("%d link posts beside the crosspost", n)
+	}
+}
+
+// unpublishedCrosspost makes each crosspost, then has the partner's copy
+// turn out unpublished, as Facebook's answer then shows it.
+type unpublishedCrosspost struct {
+	Graph
+	fake *fakefb.Server
+}
+
+func (g *unpublishedCrosspost) Crosspost(ctx context.Context, tok fbclient.Token, liveVideoID, pageID string) (string, error) {
+	if _, err := g.Graph.Crosspost(ctx, tok, liveVideoID, pageID); err != nil {
+		return "", err
+	}
+	g.fake.SetCrosspostStatus(liveVideoID, pageID, "UNPUBLISHED")
+	return g.Graph.Crosspost(ctx, tok, liveVideoID, pageID)
+}
+
+// A crosspost whose broadcast on the destination is not published yet is
+// neither done nor a reason for a link post: it is looked for until the
+// person is asked.
+func TestAnUnpublishedCrosspostedBroadcastGetsNoLinkPostOnTop(t *testing.T) {
+	w, partner := crosspostWorld(t)
+	w.graph = &unpublishedCrosspost{Graph: w.graph, fake: w.fake}
+	w.engine = w.newEngine(15 * time.Second)
+	w.start()
+	b := w.live("Unpublished on the partner")
+	w.advance(15 * time.Second)
+	w.advance(30 * time.Minute)
+	if w.fake.Crossposts(b.ID)[partner] == "" {
+		t.Fatal("no crosspost was made, so the test shows nothing")
+	}
+	if n := w.linkPosts(partner, b); n != 0 {
+		t.Fatalf("%d link posts on top of an unpublished crosspost, want 0", n)
+	}
+	if e := w.ledger(b.ID, partner); e.State == store.LedgerDone {
+		t.Fatalf("ledger %+v: an unpublished crosspost counted as shared", e)
 	}
 }

@@ -14,6 +14,7 @@ type Graph interface {
 	Batch(ctx context.Context, tok fbclient.Token, ops []fbclient.BatchOp) ([]fbclient.BatchResult, error)
 	FindPostLinking(ctx context.Context, pageTok fbclient.Token, pageID, link string, since time.Time) (postID string, found bool, err error)
 	Crosspost(ctx context.Context, pageTok fbclient.Token, liveVideoID, pageID string) (broadcastID string, err error)
+	CrosspostedTo(ctx context.Context, pageTok fbclient.Token, liveVideoID, pageID string) (broadcastID string, found bool, err error)
 	CrosspostPartners(ctx context.Context, pageTok fbclient.Token, pageID string) ([]fbclient.CrosspostPartner, error)
 	DebugToken(ctx context.Context, input fbclient.Token) (fbclient.TokenInfo, error)
 	AssistedShareURL(permalink string) string

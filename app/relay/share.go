@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -31,9 +30,14 @@ type job struct {
 	ended      bool               // the live is over (as of the last poll)
 	latest     fbclient.LiveVideo // the video as the last poll saw it; guarded by Engine.mu
 	inflight   bool
-	holds      int    // holds in a row for a refused request token; spaces them out
-	saveFails  int    // ledger writes of the outcome that failed in a row; spaces them out
-	note       string // said with the outcome: why a crosspost became a link post
+	holds      int     // holds in a row for a refused request token; spaces them out
+	saveFails  int     // ledger writes of the outcome that failed in a row; spaces them out
+	note       string  // said with the outcome: why a crosspost became a link post
+	lastTry    tryKind // what the last try of a crosspost-mode share sent
+	// crosspostUnsure: a crosspost of this share may exist (an unsure try,
+	// or a run that stopped mid-share): never a link post on top of it
+	// for want of the partner list.
+	crosspostUnsure bool
 }
 
 // id is the job's place in Engine.jobs: the share, without the route.
@@ -176,9 +180,14 @@ func (e *Engine) send(ctx context.Context, jobs []*job) {
 			continue
 		}
 		j.attempts++
-		if j.target.Mode == store.ModeCrosspost && e.canCrosspost(ctx, j) {
-			crossposts = append(crossposts, j)
-			continue
+		if j.target.Mode == store.ModeCrosspost {
+			switch e.crosspostOrLinkPost(ctx, j) {
+			case viaCrosspost:
+				crossposts = append(crossposts, j)
+				continue
+			case notNow:
+				continue
+			}
 		}
 		round.add(j, tok, e.message(j))
 	}
@@ -640,29 +649,22 @@ func (e *Engine) flag(destID, flag, reason string) {
 	e.publish(DestinationFlagged{DestinationID: destID, Flag: flag, Reason: reason})
 }
 
-// findEarlierPost looks on the destination for a post an earlier, unsure
-// try may have made. A crosspost links the video's canonical facebook.com
-// address, which may differ from the permalink's host, so it is looked
-// for under both.
+// findEarlierPost looks on the destination for the share an earlier,
+// unsure try may have made. A crosspost is looked for in the live's
+// crossposted broadcasts (see findEarlierCrosspost), a link post among the
+// destination's posts; a share resumed from an earlier run may have been
+// either, so both are looked for.
 func (e *Engine) findEarlierPost(ctx context.Context, tok fbclient.Token, j *job) (string, bool, error) {
-	since := j.since.Add(-time.Hour)
-	links := []string{j.video.PermalinkURL}
-	if j.target.Mode == store.ModeCrosspost {
-		if u, err := url.Parse(j.video.PermalinkURL); err == nil && u.Path != "" {
-			canonical := "https://www.facebook.com" + u.Path
-			if canonical != j.video.PermalinkURL {
-				links = append(links, canonical)
-			}
-		}
-	}
-	for _, link := range links {
-		id, found, err := e.cfg.Graph.FindPostLinking(ctx, tok, j.key.DestinationID, link, since)
-		e.afterCall(ctx, err)
-		if err != nil || found {
+	if e.mayHaveCrossposted(j) {
+		j.crosspostUnsure = true
+		id, found, err := e.findEarlierCrosspost(ctx, j)
+		if err != nil || found || j.lastTry == tryCrosspost {
 			return id, found, err
 		}
 	}
-	return "", false, nil
+	id, found, err := e.cfg.Graph.FindPostLinking(ctx, tok, j.key.DestinationID, j.video.PermalinkURL, j.since.Add(-time.Hour))
+	e.afterCall(ctx, err)
+	return id, found, err
 }
 
 // message renders the target's template for this job.

@@ -63,6 +63,10 @@ func (g *graph) Crosspost(ctx context.Context, tok fbclient.Token, liveVideoID, 
 	return g.client().Crosspost(ctx, tok, liveVideoID, pageID)
 }
 
+func (g *graph) CrosspostedTo(ctx context.Context, tok fbclient.Token, liveVideoID, pageID string) (string, bool, error) {
+	return g.client().CrosspostedTo(ctx, tok, liveVideoID, pageID)
+}
+
 func (g *graph) CrosspostPartners(ctx context.Context, tok fbclient.Token, pageID string) ([]fbclient.CrosspostPartner, error) {
 	return g.client().CrosspostPartners(ctx, tok, pageID)
 }

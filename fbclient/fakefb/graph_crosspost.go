@@ -2,7 +2,10 @@ package fakefb
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // Live crossposting as Meta documents it:
@@ -169,7 +172,7 @@ func (s *Server) crosspostActions(c call, a auth, id string) reply {
 			video.crossposts = append(video.crossposts, crossposted{ID: s.newIDLocked(), PageID: act.PageID})
 		}
 	}
-	r := okReply(pick(s.liveObjectLocked(video), parseFields(c.params.Get("fields"))))
+	r := okReply(firstPageOfEdges(pick(s.liveObjectLocked(video), parseFields(c.params.Get("fields"))), c.params.Get("fields")))
 	if s.graph.bareCrosspostAnswer {
 		r = okReply(object{"success": true})
 	}
@@ -207,6 +210,34 @@ func invalidCrosspostOptions() reply {
 type crossposted struct {
 	ID     string
 	PageID string
+	Status string // "": the live's own status
+}
+
+// SetCrosspostStatus gives the broadcast liveID was crossposted as on
+// pageID its own status (UNPUBLISHED, SCHEDULED_UNPUBLISHED, …) instead
+// of the live's, as a partner's unpublished copy has. It does nothing
+// unless liveID was crossposted to pageID.
+func (s *Server) SetCrosspostStatus(liveID, pageID, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.graph.lives[liveID]; ok {
+		for i := range v.crossposts {
+			if v.crossposts[i].PageID == pageID {
+				v.crossposts[i].Status = status
+			}
+		}
+	}
+}
+
+// AddCrosspostElsewhere records liveID as crossposted to pageID (which
+// need not exist), ahead of the crossposts made so far: it fills the
+// first page of crossposted_broadcasts for tests of a cut-off list.
+func (s *Server) AddCrosspostElsewhere(liveID, pageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.graph.lives[liveID]; ok {
+		v.crossposts = append([]crossposted{{ID: s.newIDLocked(), PageID: pageID}}, v.crossposts...)
+	}
 }
 
 func (v *liveVideo) crosspostedTo(pageID string) bool {
@@ -218,13 +249,54 @@ func (v *liveVideo) crosspostedTo(pageID string) bool {
 	return false
 }
 
-// crosspostedEdge is the crossposted_broadcasts edge of a live.
+// crosspostedEdge is the crossposted_broadcasts edge of a live, all of it
+// (see firstPageOfEdges).
 func (v *liveVideo) crosspostedEdge(status string) object {
 	data := []object{}
 	for _, cp := range v.crossposts {
-		data = append(data, object{"id": cp.ID, "from": object{"id": cp.PageID}, "status": status})
+		st := status
+		if cp.Status != "" {
+			st = cp.Status
+		}
+		data = append(data, object{"id": cp.ID, "from": object{"id": cp.PageID}, "status": st})
 	}
 	return object{"data": data}
+}
+
+// firstPageOfEdges cuts the crossposted_broadcasts edge of an answer to
+// its first page, as Facebook gives an edge asked inside fields: .limit(n)
+// sets the page's size (default 25, at most 100), and paging.next is set
+// when more remains.
+// https://developers.facebook.com/docs/graph-api/guides/field-expansion
+func firstPageOfEdges(o object, fieldsParam string) object {
+	edge, ok := o["crossposted_broadcasts"].(object)
+	if !ok {
+		return o
+	}
+	data, _ := edge["data"].([]object)
+	limit := edgeLimit(fieldsParam, "crossposted_broadcasts")
+	if len(data) <= limit {
+		return o
+	}
+	out := maps.Clone(o)
+	out["crossposted_broadcasts"] = object{"data": data[:limit], "paging": object{
+		"cursors": object{"after": encodeCursor('o', limit)},
+		"next":    "https://graph.facebook.com/crossposted_broadcasts?after=" + encodeCursor('o', limit),
+	}}
+	return out
+}
+
+// edgeLimit reads name.limit(n) in a fields parameter.
+func edgeLimit(fieldsParam, name string) int {
+	_, rest, ok := strings.Cut(fieldsParam, name+".limit(")
+	if !ok {
+		return 25
+	}
+	n, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, ')'), 0)])
+	if err != nil || n <= 0 {
+		return 25
+	}
+	return min(n, 100)
 }
 
 func (s *Server) partnerLocked(from, to string, allowsLive bool) {

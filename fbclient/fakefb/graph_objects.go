@@ -32,7 +32,7 @@ func (s *Server) getObject(c call, a auth, id string) reply {
 		return okReply(pick(object{"id": u.ID, "name": u.Name}, fields))
 	}
 	if v, ok := s.graph.lives[id]; ok && s.canSeeSourceLocked(a, v.SourceID) {
-		return okReply(pick(s.liveObjectLocked(v), fields))
+		return okReply(firstPageOfEdges(pick(s.liveObjectLocked(v), fields), c.params.Get("fields")))
 	}
 	for _, v := range s.graph.lives {
 		if v.VideoID == id && s.canSeeSourceLocked(a, v.SourceID) {
