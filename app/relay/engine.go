@@ -74,31 +74,34 @@ type Engine struct {
 	shareWake  chan struct{}
 	reloadWake chan struct{}
 
-	mu                 sync.Mutex
-	running            bool
-	ctx                context.Context // the running engine's context; watchers derive theirs from it
-	machine            machine
-	changed            chan struct{} // closed and replaced when anything a waiter waits on changes
-	startedAt          time.Time
-	account            store.Account
-	settings           store.Settings
-	routes             []store.Route
-	dests              map[string]store.Destination
-	sources            map[string]*source
-	jobs               map[store.LedgerKey]*job
-	tokens             map[string]fbclient.Token // keychain key → token, read once per bind
-	dead               map[string]string         // keychain key → why Facebook refused the token
-	rebinding          bool                      // a Rebind is checking tokens: valid ones lift old flags
-	suspect            bool                      // an auth error came back; hold shares until debug_token says which token died
-	refused            map[string]bool           // token keys refused since the last check; anyToken = a refusal that names none
-	vouched            map[string]int            // token key → suspicion checks in a row that found it valid after a refusal
-	checking           *checkScope               // the token check under way: suspicions it covers collapse into it
-	lastSuspicionCheck time.Time                 // when a suspicion last ran a check: the next waits suspicionGap
-	netFails           int
-	partners           partnerCache // source Page → crossposting partners
-	counts             Counts
-	usage              UsageChanged
-	randMu             sync.Mutex
+	mu        sync.Mutex
+	running   bool
+	ctx       context.Context // the running engine's context; watchers derive theirs from it
+	machine   machine
+	changed   chan struct{} // closed and replaced when anything a waiter waits on changes
+	startedAt time.Time
+	account   store.Account
+	settings  store.Settings
+	routes    []store.Route
+	dests     map[string]store.Destination
+	sources   map[string]*source
+	jobs      map[store.LedgerKey]*job
+	tokens    map[string]fbclient.Token // keychain key → token, read once per bind
+	dead      map[string]string         // keychain key → why Facebook refused the token
+	rebinding bool                      // a Rebind is checking tokens: valid ones lift old flags
+	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
+	netFails  int
+	partners  partnerCache // source Page → crossposting partners
+	counts    Counts
+	usage     UsageChanged
+	randMu    sync.Mutex
+
+	// Token suspicion (health.go), under mu: which tokens to ask debug_token
+	// about, and how soon, after Facebook refused one.
+	refused            map[string]bool // token keys refused since the last check; anyToken = a refusal that names none
+	vouched            map[string]int  // token key → suspicion checks in a row that found it valid after a refusal
+	checking           *checkScope     // the token check under way: suspicions it covers collapse into it
+	lastSuspicionCheck time.Time       // when a suspicion last ran a check: the next waits (suspicionDueLocked)
 }
 
 // Counts are the engine's share outcomes since it was made.

@@ -35,7 +35,8 @@ func (c *checkScope) covers(key, userKey string) bool {
 }
 
 // runHealth checks every token at start and every HealthEvery; on a
-// refusal, after suspicionGap, only the refused tokens; when offline, the
+// refusal, when suspicionDueLocked allows, only the refused tokens (and
+// the user token); when offline, the
 // user token every poll interval to learn when Facebook is back. It also
 // ends timed pauses and applies reloads.
 func (e *Engine) runHealth(ctx context.Context) {
@@ -128,10 +129,9 @@ func (e *Engine) checkDue(now, lastFull, last time.Time) (full, due bool) {
 // for the first suspicion, then no sooner than a poll interval after the
 // last suspicion check, four times longer for each time in a row
 // debug_token called a refused token valid (up to maxSuspicionGap or
-// HealthEvery), so
-// a token Facebook refuses on posts but vouches for on debug_token cannot
-// spend the app-token budget (200 calls an hour per person,
-// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/).
+// HealthEvery), so a token Facebook refuses on posts but vouches for on
+// debug_token cannot spend the app-token budget (200 calls an hour per
+// person, https://developers.facebook.com/docs/graph-api/overview/rate-limiting/).
 func (e *Engine) suspicionDueLocked() time.Time {
 	if e.lastSuspicionCheck.IsZero() {
 		return e.cfg.Clock.Now()
