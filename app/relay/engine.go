@@ -95,6 +95,13 @@ type Engine struct {
 	counts    Counts
 	usage     UsageChanged
 	randMu    sync.Mutex
+
+	// Token suspicion (health.go), under mu: which tokens to ask debug_token
+	// about, and how soon, after Facebook refused one.
+	refused            map[string]bool // token keys refused since the last check; anyToken = a refusal that names none
+	vouched            map[string]int  // token key → suspicion checks in a row that found it valid after a refusal
+	checking           *checkScope     // the token check under way: suspicions it covers collapse into it
+	lastSuspicionCheck time.Time       // when a suspicion last ran a check: the next waits (suspicionDueLocked)
 }
 
 // Counts are the engine's share outcomes since it was made.
@@ -179,6 +186,8 @@ func New(cfg Config) *Engine {
 		jobs:       map[store.LedgerKey]*job{},
 		tokens:     map[string]fbclient.Token{},
 		dead:       map[string]string{},
+		refused:    map[string]bool{},
+		vouched:    map[string]int{},
 		dests:      map[string]store.Destination{},
 	}
 	e.idle.init()
@@ -297,6 +306,8 @@ func (e *Engine) Rebind(ctx context.Context) error {
 	e.machine.dead = false
 	e.machine.deadReason = ""
 	e.suspect = true // hold shares until the new tokens are checked
+	e.refused = map[string]bool{}
+	e.vouched = map[string]int{} // new tokens: earlier false alarms say nothing of them
 	e.rebinding = true
 	e.mu.Unlock()
 	e.checkHealth(ctx)

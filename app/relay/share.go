@@ -358,7 +358,7 @@ func (e *Engine) postBatch(ctx context.Context, round postRound) {
 		return
 	}
 	results, err := e.cfg.Graph.Batch(ctx, e.batchToken(round.ops[0].Token), round.ops)
-	e.afterCall(ctx, err)
+	e.afterCall(ctx, err, e.requestTokenKeys()...)
 	for i, j := range round.jobs {
 		if i >= len(results) {
 			e.failed(ctx, j, fmt.Errorf("batch answer is missing item %d: %w", i, fbclient.ErrAmbiguous), true)
@@ -403,7 +403,7 @@ func (e *Engine) decidePost(ctx context.Context, j *job, r fbclient.BatchResult)
 	id, err := fbclient.PostIDFromResult(r)
 	if err != nil {
 		if !r.Whole {
-			e.afterItem(err) // the request's own error went to afterCall
+			e.afterItem(err, store.PageTokenKey(j.key.DestinationID)) // the request's own error went to afterCall
 		}
 		e.failed(ctx, j, err, true)
 		return
@@ -425,7 +425,20 @@ func (e *Engine) hold(j *job) {
 	j.due = now.Add(e.backoff(j.holds))
 	j.inflight = false
 	e.mu.Unlock()
-	e.suspectTokens()
+	e.suspectTokens(e.requestTokenKeys()...)
+}
+
+// requestTokenKeys names the token a batch request goes with (batchToken):
+// the user token while it is not known dead; otherwise a Page token, which
+// names no key here, so a refusal asks for a full check.
+func (e *Engine) requestTokenKeys() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	userKey := store.UserTokenKey(e.account.UserID)
+	if _, dead := e.dead[userKey]; dead {
+		return nil
+	}
+	return []string{userKey}
 }
 
 // waitOutRateLimit puts back a job Facebook did not take because of a rate
@@ -446,14 +459,34 @@ func (e *Engine) waitOutRateLimit(j *job) {
 	e.mu.Unlock()
 }
 
-// suspectTokens holds every share until debug_token says which token
-// died, and wakes the health check to find out: every path that sets
-// suspect goes through here, or the check may already sleep for
-// HealthEvery while shares wait on it.
-func (e *Engine) suspectTokens() {
+// suspectTokens notes the refused token keys (none: a refusal that names
+// no token) and wakes the health check to ask debug_token about them:
+// every path that sets suspect goes through here, or the check may already
+// sleep for HealthEvery while shares wait on it. A refusal the check under
+// way already covers collapses into it. Shares are held only for a token
+// debug_token has not just vouched for: when it keeps calling a refused
+// token valid, holding everything would stall every Page for one, and a
+// refusal then counts like any other (failed).
+// debug_token is an app-token call, 200 an hour per person:
+// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+func (e *Engine) suspectTokens(keys ...string) {
+	if len(keys) == 0 {
+		keys = []string{anyToken}
+	}
 	e.mu.Lock()
-	e.suspect = true
-	e.broadcastLocked()
+	userKey := store.UserTokenKey(e.account.UserID)
+	hold := false
+	for _, k := range keys {
+		if e.checking.covers(k, userKey) {
+			continue
+		}
+		e.refused[k] = true
+		hold = hold || e.vouched[k] == 0
+	}
+	if hold && !e.suspect {
+		e.suspect = true
+		e.broadcastLocked()
+	}
 	e.mu.Unlock()
 	e.poke(e.healthWake)
 }
