@@ -181,10 +181,10 @@ func edgeRefused(err error) bool {
 		return false
 	}
 	switch fe.Class() {
-	case ClassPermissionMissing, ClassInvalid:
+	case ClassPermissionMissing, ClassInvalid: // ClassInvalid holds 12 (removed) too
 		return true
 	}
-	return fe.Code == 3 || fe.Code == 12
+	return fe.Code == 3 // no such capability
 }
 
 type wireLive struct {

@@ -127,18 +127,7 @@ func (p feedPost) byPage(pageID string) bool {
 // refusedCheck reports whether err is Facebook refusing the request
 // itself, so that asking again cannot answer it.
 func refusedCheck(err error) bool {
-	if errors.Is(err, ErrBadNextPage) || errors.Is(err, errTooManyPages) {
-		return true
-	}
-	var fe *Error
-	if !errors.As(err, &fe) {
-		return false
-	}
-	switch fe.Class() {
-	case ClassPermissionMissing, ClassInvalid:
-		return true
-	}
-	return false
+	return errors.Is(err, ErrBadNextPage) || errors.Is(err, errTooManyPages) || edgeRefused(err)
 }
 
 // linkMatcher compares the links a post carries with the video's link.
