@@ -209,34 +209,15 @@ func (g *GUI) handle(ev relay.Event) {
 // account is connected, whatever the engine says.
 func (g *GUI) healthOf(state relay.State) Health {
 	if g.problem != nil {
-		return Health{Tray: assets.TrayReconnect, Headline: "LiveRoute cannot keep your secrets",
-			Detail: capitalise(keychainSentence(g.problem)) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
+		return service.KeychainHealth(g.problem)
 	}
 	if g.engine == nil || g.db == nil {
 		return notConnected()
 	}
-	if _, ok, err := g.db.Account(); err == nil && !ok {
-		return notConnected()
-	}
-	h := healthOf(state)
-	if state.Kind == relay.Healthy {
-		if live := liveCount(g.engine.Status()); live > 0 {
-			h.Tray = assets.TrayLive
-			h.Headline = "Live now"
-			h.Detail = "You are live on " + plural(live, "source", "sources") + ". LiveRoute is sharing to every destination of the route; see Activity."
-		}
-	}
-	return h
-}
-
-func liveCount(st relay.Status) int {
-	n := 0
-	for _, s := range st.Sources {
-		if len(s.Live) > 0 {
-			n++
-		}
-	}
-	return n
+	_, ok, err := g.db.Account()
+	st := g.engine.Status()
+	st.State = state
+	return service.HealthOf(st, ok || err != nil)
 }
 
 // notify shows a desktop notification unless the person turned them off.
@@ -323,17 +304,6 @@ func (g *GUI) markAssistedDone(key store.LedgerKey) error {
 		return errNoService
 	}
 	return g.svc.Engine.MarkAssistedDone(key)
-}
-
-// keychainSentence is the part of a keychain error a person can act on;
-// the log keeps the whole chain.
-func keychainSentence(err error) string {
-	for _, known := range []error{store.ErrNoKeychain, store.ErrKeychainTimeout} {
-		if errors.Is(err, known) {
-			return known.Error()
-		}
-	}
-	return err.Error()
 }
 
 func capitalise(s string) string {

@@ -19,6 +19,7 @@ import (
 type API interface {
 	// The engine's state and events.
 	Status() relay.Status
+	Health() Health // what the tray and the window show
 	Subscribe(buffer int) (<-chan relay.Event, func())
 	Pause(d time.Duration)
 	Resume()
