@@ -127,8 +127,8 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	if problem != nil {
 		logger.Error("the keychain does not work", "err", problem)
 	}
-	gui := app.New(app.Options{App: fy, Engine: svc.Engine, Service: svc, DB: svc.DB,
-		TrayHost: app.TrayHostPresent, NoTray: !app.SessionBusReachable(), Demo: demo, Logger: logger, Autostart: autostart, Problem: problem})
+	gui := app.New(app.Options{App: fy, Service: svc,
+		TrayHost: app.TrayHostPresent, NoTray: !app.SessionBusReachable(), Logger: logger, Autostart: autostart, Problem: problem})
 
 	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
 	go gui.Watch(ctx)

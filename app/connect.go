@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
-	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
@@ -54,6 +53,8 @@ type connectForm struct {
 	forget   *widget.Button
 	// scroll is the tab's scroller; showFeedback brings the messages into view.
 	scroll *container.Scroll
+	// secretLookups runs while the keychain is asked for a saved secret.
+	secretLookups sync.WaitGroup
 	// The login's progress, its Cancel, the paste-back field: shared with
 	// the wizards, so every connect looks and behaves the same.
 	*loginPanel
@@ -133,10 +134,7 @@ func (f *connectForm) load() {
 
 // loadFields fills the form from the saved settings.
 func (f *connectForm) loadFields() {
-	if f.g.db == nil {
-		return
-	}
-	settings, err := f.g.db.Settings()
+	settings, err := f.g.svc.Settings()
 	if err == nil {
 		f.appID.SetText(settings.AppID)
 		f.configID.SetText(settings.ConfigID)
@@ -154,10 +152,7 @@ func (f *connectForm) loadFields() {
 // loadSummary says who is connected and sets the buttons to match; what
 // the person typed stays as it is.
 func (f *connectForm) loadSummary() {
-	if f.g.db == nil {
-		return
-	}
-	acct, ok, err := f.g.db.Account()
+	acct, ok, err := f.g.svc.Account()
 	switch {
 	case err != nil:
 		f.summary.SetText("Your account could not be read: " + err.Error())
@@ -226,7 +221,8 @@ func (f *connectForm) transportValue() string {
 }
 
 // request reads the form; a mistake is a sentence for the person and
-// nothing starts.
+// nothing starts. An empty secret is no mistake yet: the keychain may
+// hold it (lookForSavedSecret).
 func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 	req := service.ConnectRequest{
 		AppID:     strings.TrimSpace(f.appID.Text),
@@ -250,36 +246,83 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 		}
 	}
 	if req.Secret.IsZero() {
-		if !f.g.hasSavedSecret(req.AppID) {
-			return req, errors.New("paste your App secret (App settings → Basic → App secret → Show); LiveRoute keeps it in your system keychain only")
-		}
-	} else if n := len(req.Secret.Reveal()); n < 16 || n > 64 || strings.ContainsAny(req.Secret.Reveal(), " \t") {
+		return req, nil
+	}
+	if n := len(req.Secret.Reveal()); n < 16 || n > 64 || strings.ContainsAny(req.Secret.Reveal(), " \t") {
 		return req, errors.New("that does not look like an App secret (32 letters and digits): copy it again from App settings → Basic")
 	}
 	return req, nil
 }
 
+// errPasteSecret: the form's secret is empty and the keychain has none
+// for the App ID.
+var errPasteSecret = errors.New("paste your App secret (App settings → Basic → App secret → Show); LiveRoute keeps it in your system keychain only")
+
 // start runs one connect in the background, showing each step.
 func (f *connectForm) start(rerequest bool) {
-	if f.g.svc == nil {
-		f.problem.SetText("LiveRoute's engine is not running, so it cannot connect.")
-		return
-	}
 	req, err := f.request(rerequest)
 	if err != nil {
-		f.problem.SetText(capitalise(err.Error()))
-		f.showFeedback()
+		f.showProblem(err)
 		return
 	}
-	// Every widget change happens before the login's goroutine starts: it
-	// updates the same widgets.
 	f.connect.Disable()
 	f.addPages.Disable()
+	if req.Secret.IsZero() {
+		f.lookForSavedSecret(req)
+		return
+	}
+	f.login(req)
+}
+
+// lookForSavedSecret asks the keychain, off the UI goroutine (it can take
+// seconds to answer), whether it holds the secret of req's app; the login
+// starts if it does, else the form asks for the secret. Connect stays
+// disabled meanwhile.
+func (f *connectForm) lookForSavedSecret(req service.ConnectRequest) {
+	f.problem.SetText("")
+	f.progress.SetText("Looking for your App secret in the keychain…")
+	f.secretLookups.Add(1)
+	go func() {
+		defer f.secretLookups.Done()
+		saved, err := f.g.svc.HasSavedSecret(req.AppID)
+		fyne.Do(func() {
+			f.progress.SetText("")
+			switch {
+			case err != nil:
+				f.loginEnded()
+				f.showProblem(fmt.Errorf("LiveRoute could not read your App secret from the keychain (%s): paste it again", service.KeychainSentence(err)))
+			case !saved:
+				f.loginEnded()
+				f.showProblem(errPasteSecret)
+			default:
+				f.login(req)
+			}
+		})
+	}()
+}
+
+// login starts the login panel on req. Every widget change happens before
+// the login's goroutine starts: it updates the same widgets.
+func (f *connectForm) login(req service.ConnectRequest) {
 	if !f.loginPanel.start(req, f.finish) {
-		f.connect.Enable()
-		f.loadSummary()
+		f.loginEnded()
 	}
 }
+
+// loginEnded lets Connect be pressed again.
+func (f *connectForm) loginEnded() {
+	f.connect.Enable()
+	f.loadSummary()
+}
+
+func (f *connectForm) showProblem(err error) {
+	f.problem.SetText(capitalise(err.Error()))
+	f.showFeedback()
+}
+
+// waitForSecretLookup blocks until a keychain look-up started by Connect
+// has ended and shown its answer.
+func (f *connectForm) waitForSecretLookup() { f.secretLookups.Wait() }
 
 func (f *connectForm) finish(res account.Result, err error) {
 	f.connect.Enable()
@@ -329,14 +372,13 @@ func (f *connectForm) confirmForget() {
 // forgetConnection removes the tokens off the UI goroutine (the keychain
 // may be slow to answer) and reports on done, when set (tests).
 func (f *connectForm) forgetConnection(done chan<- struct{}) {
-	if f.g.svc == nil {
-		f.problem.SetText(errNoService.Error())
-		return
-	}
 	f.forget.Disable()
 	f.progress.SetText("Forgetting the connection…")
 	go func() {
 		err := f.g.svc.Disconnect(context.Background())
+		if err == nil {
+			f.g.showStatus()
+		}
 		fyne.Do(func() {
 			if err != nil {
 				f.problem.SetText("The connection was not forgotten: " + err.Error())
@@ -344,7 +386,6 @@ func (f *connectForm) forgetConnection(done chan<- struct{}) {
 			} else {
 				f.progress.SetText("The connection is forgotten. Connect again whenever you like; your routes are waiting.")
 				f.load()
-				f.g.setHealth(f.g.healthOf(relay.State{Kind: relay.Healthy}))
 			}
 		})
 		if done != nil {
@@ -467,10 +508,6 @@ func newLoginPanel(g *GUI) *loginPanel {
 // start runs req in the background and calls done on the UI goroutine
 // when it ends; false when a login is already running.
 func (p *loginPanel) start(req service.ConnectRequest, done func(account.Result, error)) bool {
-	if p.g.svc == nil {
-		p.problem.SetText(capitalise(errNoService.Error()) + ", so it cannot connect.")
-		return false
-	}
 	p.mu.Lock()
 	if p.busy {
 		p.mu.Unlock()
@@ -610,7 +647,5 @@ func (p *loginPanel) submitPaste() {
 func (g *GUI) connected() {
 	g.view.refresh()
 	g.view.connect.load()
-	if g.engine != nil {
-		g.setHealth(g.healthOf(g.engine.Status().State))
-	}
+	g.show(g.shownOf(g.svc.Status()))
 }

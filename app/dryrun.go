@@ -18,14 +18,10 @@ import (
 // shows the answer. Nothing is posted. The check runs off the UI goroutine
 // (it may ask Facebook once).
 func (v *mainView) showDryRun(r store.Route) {
-	if v.g.svc == nil {
-		dialog.ShowError(errNoService, v.g.win)
-		return
-	}
 	wait := dialog.NewCustomWithoutButtons("Trying the route…", widget.NewProgressBarInfinite(), v.g.win)
 	wait.Show()
 	go func() {
-		plan, err := v.g.svc.Engine.DryRun(context.Background(), r.ID)
+		plan, err := v.g.svc.DryRun(context.Background(), r.ID)
 		fyne.Do(func() {
 			wait.Hide()
 			if err != nil {

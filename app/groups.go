@@ -10,8 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/liveroute/liveroute/app/control"
-	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -26,10 +24,9 @@ func (v *mainView) showAddGroup() {
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	add := widget.NewButtonWithIcon("Add group", theme.ContentAddIcon(), func() {
-		g, err := control.ParseGroupAddress(address.Text, name.Text)
-		if err == nil {
-			err = v.g.db.PutDestination(g)
-		}
+		// The service reads the address and stores the group: one rule for
+		// the window and `liveroute groups add`.
+		g, err := v.g.svc.AddGroup(address.Text, name.Text)
 		if err != nil {
 			problem.SetText(capitalise(err.Error()))
 			return
@@ -62,10 +59,7 @@ type addGroupDialog struct {
 // the button that opens Facebook's share dialog, the message to paste and
 // "Mark shared".
 func (v *mainView) assistedRows() []fyne.CanvasObject {
-	if v.g.db == nil {
-		return nil
-	}
-	open, err := v.g.db.LedgerInState(store.LedgerAssistedOpen)
+	open, err := v.g.svc.LedgerInState(store.LedgerAssistedOpen)
 	if err != nil || len(open) == 0 {
 		return nil
 	}
@@ -74,62 +68,56 @@ func (v *mainView) assistedRows() []fyne.CanvasObject {
 		"Share to your groups — Facebook lets no app post there, so each takes one click from you:",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	for _, e := range open {
-		e := e
-		name := e.DestinationID
-		if d, ok := dests[e.DestinationID]; ok {
-			name = d.Name
-		}
-		message := v.assistedMessage(e, dests)
-		title := e.VideoTitle
-		if title == "" {
-			title = "your live video"
-		}
-		label := wrapLabel(name + " — " + title)
-		var openBtn, copyBtn *widget.Button
-		openBtn = widget.NewButtonWithIcon("Open share dialog", theme.MailForwardIcon(), func() {
-			v.g.fyne.Clipboard().SetContent(message)
-			share, err := v.g.shareURL(e.VideoURL)
-			if err == nil {
-				var u *url.URL
-				if u, err = url.Parse(share); err == nil {
-					err = v.g.fyne.OpenURL(u)
-				}
-			}
-			if err != nil {
-				v.g.log.Warn("open the share dialog", "err", err)
-				dialog.ShowError(fmt.Errorf("the share dialog did not open: %w", err), v.g.win)
-				return
-			}
-			openBtn.SetText("Opened — message copied")
-		})
-		copyBtn = widget.NewButtonWithIcon("Copy message", theme.ContentCopyIcon(), func() {
-			v.g.fyne.Clipboard().SetContent(message)
-			copyBtn.SetText("Copied")
-		})
-		doneBtn := widget.NewButtonWithIcon("Mark shared", theme.ConfirmIcon(), func() {
-			if err := v.g.markAssistedDone(e.LedgerKey); err != nil {
-				v.g.log.Error("mark assisted share done", "err", err)
-				dialog.ShowError(err, v.g.win)
-			}
-			v.refresh()
-		})
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(openBtn, copyBtn, doneBtn), label))
+		rows = append(rows, v.assistedRow(e, dests))
 	}
 	return append(rows, widget.NewSeparator())
 }
 
-// assistedMessage renders the route's message for an assisted share, as the
-// engine would have posted it.
-func (v *mainView) assistedMessage(e store.LedgerEntry, dests map[string]store.Destination) string {
-	route, ok, err := v.g.db.Route(e.RouteID)
-	if err != nil || !ok {
-		return e.VideoURL
+// assistedRow is one waiting Group share: the group and the video, then
+// Open share dialog (which copies the message too), Copy message and
+// Mark shared.
+func (v *mainView) assistedRow(e store.LedgerEntry, dests map[string]store.Destination) fyne.CanvasObject {
+	name := e.DestinationID
+	if d, ok := dests[e.DestinationID]; ok {
+		name = d.Name
 	}
-	for _, t := range route.Targets {
-		if t.DestinationID == e.DestinationID {
-			return relay.Render(t.Message, relay.TemplateVars{Title: e.VideoTitle, URL: e.VideoURL,
-				Page: dests[e.DestinationID].Name, Source: route.SourceName})
+	// The service renders it as the engine would have posted it.
+	message, err := v.g.svc.AssistedMessage(e)
+	if err != nil {
+		v.g.log.Warn("render a group share's message", "err", err)
+	}
+	title := e.VideoTitle
+	if title == "" {
+		title = "your live video"
+	}
+	label := wrapLabel(name + " — " + title)
+	var openBtn, copyBtn *widget.Button
+	openBtn = widget.NewButtonWithIcon("Open share dialog", theme.MailForwardIcon(), func() {
+		v.g.fyne.Clipboard().SetContent(message)
+		u, err := url.Parse(v.g.svc.AssistedShareURL(e.VideoURL))
+		if err == nil {
+			err = v.g.fyne.OpenURL(u)
 		}
-	}
-	return e.VideoURL
+		if err != nil {
+			v.g.log.Warn("open the share dialog", "err", err)
+			dialog.ShowError(fmt.Errorf("the share dialog did not open: %w", err), v.g.win)
+			return
+		}
+		openBtn.SetText("Opened — message copied")
+	})
+	copyBtn = widget.NewButtonWithIcon("Copy message", theme.ContentCopyIcon(), func() {
+		v.g.fyne.Clipboard().SetContent(message)
+		copyBtn.SetText("Copied")
+	})
+	doneBtn := widget.NewButtonWithIcon("Mark shared", theme.ConfirmIcon(), func() {
+		// The service records the share and its activity line once, and
+		// the engine's event refreshes every window; refresh now as well,
+		// for the person who pressed.
+		if err := v.g.svc.MarkAssistedDone(e.LedgerKey); err != nil {
+			v.g.log.Error("mark assisted share done", "err", err)
+			dialog.ShowError(err, v.g.win)
+		}
+		v.refresh()
+	})
+	return container.NewBorder(nil, nil, nil, container.NewHBox(openBtn, copyBtn, doneBtn), label)
 }

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,29 +16,19 @@ import (
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
-	"github.com/liveroute/liveroute/store"
 )
-
-// Engine is what the GUI needs of the engine.
-type Engine interface {
-	Status() relay.Status
-	Subscribe(buffer int) (<-chan relay.Event, func())
-	Pause(d time.Duration)
-	Resume()
-	CheckNow()
-}
 
 // Options wire a GUI to its parts.
 type Options struct {
-	App     fyne.App         // the Fyne app: the real driver in main, fyne's test app in tests
-	Engine  Engine           // the engine's events and commands
-	Service *service.Service // connect, add Pages; nil in tests of the window alone
-	DB      *store.DB        // routes, destinations, activity
+	App fyne.App // the Fyne app: the real driver in main, fyne's test app in tests
+	// Service is every use case the window offers, and the window's only
+	// source of data and actions: the real *service.Service in main, an
+	// in-memory fake in tests of the window alone.
+	Service service.API
 	// TrayHost reports whether a system tray is there to hide the window
 	// into; when it says no, closing the window quits, so the window can
 	// never become unreachable. Nil means no tray host.
 	TrayHost func() bool
-	Demo     bool // say so in the title: demo data is not the person's
 	// Autostart turns starting at login on and off; nil hides the choice.
 	Autostart Autostart
 	// NoTray keeps the tray off (no session bus to put it on).
@@ -54,14 +43,11 @@ type Options struct {
 type GUI struct {
 	fyne      fyne.App
 	win       fyne.Window
-	engine    Engine
-	svc       *service.Service
-	db        *store.DB
+	svc       service.API
 	trayHost  func() bool // asks D-Bus: call it off the UI goroutine
 	hasTray   atomic.Bool // trayHost's last answer, for the UI goroutine
 	tray      tray
 	autostart Autostart
-	reload    func() // tells the engine the settings or routes changed
 	problem   error
 	log       *slog.Logger
 	view      *mainView
@@ -71,8 +57,16 @@ type GUI struct {
 	resetWiz *resetWizard
 	setupWiz *setupWizard
 
-	mu     sync.Mutex
-	health Health
+	mu    sync.Mutex
+	shown shown
+}
+
+// shown is what the window and the tray show of the connection, worked
+// out off the UI goroutine (it asks the service) and read on it.
+type shown struct {
+	health   Health
+	account  bool // an account is connected
+	expiring bool // the connection is in its 7-day or 1-day warning
 }
 
 // New builds the window and tray. Call Run to show them.
@@ -85,9 +79,7 @@ func New(opts Options) *GUI {
 	}
 	g := &GUI{
 		fyne:      opts.App,
-		engine:    opts.Engine,
 		svc:       opts.Service,
-		db:        opts.DB,
 		trayHost:  opts.TrayHost,
 		autostart: opts.Autostart,
 		problem:   opts.Problem,
@@ -97,7 +89,7 @@ func New(opts Options) *GUI {
 	g.hasTray.Store(g.trayHost())
 	g.fyne.SetIcon(assets.Icon)
 	title := "LiveRoute"
-	if opts.Demo {
+	if g.svc.IsDemo() {
 		title = "LiveRoute (demo)"
 	}
 	g.win = g.fyne.NewWindow(title)
@@ -105,9 +97,6 @@ func New(opts Options) *GUI {
 	g.win.Resize(fyne.NewSize(820, 620))
 	g.win.SetCloseIntercept(g.closeWindow)
 	g.win.SetMaster()
-	if opts.Service != nil {
-		g.reload = opts.Service.Engine.ReloadRoutes
-	}
 	g.view = newMainView(g)
 	g.win.SetContent(g.view.root)
 	g.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -115,10 +104,7 @@ func New(opts Options) *GUI {
 			g.view.closeDialog()
 		}
 	})
-	g.health = g.healthOf(relay.State{Kind: relay.Healthy})
-	if g.engine != nil {
-		g.health = g.healthOf(g.engine.Status().State)
-	}
+	g.shown = g.shownOf(g.svc.Status())
 	g.render()
 	return g
 }
@@ -128,9 +114,13 @@ func (g *GUI) Window() fyne.Window { return g.win }
 
 // Health is what the tray and the window currently show.
 func (g *GUI) Health() Health {
+	return g.current().health
+}
+
+func (g *GUI) current() shown {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.health
+	return g.shown
 }
 
 // Show brings the main window to the front (from the tray, or when the
@@ -145,10 +135,7 @@ func (g *GUI) Show() {
 // Watch renders the engine's events until ctx ends: state changes become
 // the tray icon, the window's status and one notification each.
 func (g *GUI) Watch(ctx context.Context) {
-	if g.engine == nil {
-		return
-	}
-	events, cancel := g.engine.Subscribe(64)
+	events, cancel := g.svc.Subscribe(64)
 	defer cancel()
 	// A live ending raises no event; look again now and then so the tray
 	// leaves the live icon.
@@ -160,7 +147,7 @@ func (g *GUI) Watch(ctx context.Context) {
 			return
 		case <-tick.C:
 			g.hasTray.Store(g.trayHost()) // a tray host may come or go
-			g.setHealth(g.healthOf(g.engine.Status().State))
+			g.showStatus()
 		case ev, ok := <-events:
 			if !ok {
 				return
@@ -176,7 +163,7 @@ func (g *GUI) ShowAndRun(startMinimised bool) {
 	if !startMinimised || !g.hasTray.Load() {
 		g.win.Show()
 	}
-	if g.svc != nil && !g.hasAccount() {
+	if !g.current().account {
 		// First start: nothing connected, so the setup comes first.
 		g.newSetupWizard().w.show(setupWelcome)
 	}
@@ -189,12 +176,17 @@ func (g *GUI) Quit() { fyne.Do(g.fyne.Quit) }
 func (g *GUI) handle(ev relay.Event) {
 	switch ev := ev.(type) {
 	case relay.StateChanged:
-		g.setHealth(g.healthOf(ev.To))
+		st := g.svc.Status()
+		st.State = ev.To
+		g.show(g.shownOf(st))
 		if n := notificationFor(ev); n != nil {
 			g.notify(n)
 		}
 	case relay.LiveDetected, relay.ShareResult, relay.Missed, relay.DestinationFlagged:
-		g.setHealth(g.healthOf(g.engine.Status().State))
+		// A ShareResult is also how a share settled by another caller (the
+		// command line's "groups shared", "shares shared") reaches the
+		// window: the engine records it once and says so here.
+		g.showStatus()
 		fyne.Do(g.view.refresh)
 	case relay.AssistedSharesPending:
 		if len(ev.Shares) > 0 {
@@ -205,34 +197,38 @@ func (g *GUI) handle(ev relay.Event) {
 	}
 }
 
-// healthOf is what the person sees of state: nothing to watch before an
-// account is connected, whatever the engine says.
-func (g *GUI) healthOf(state relay.State) Health {
+// showStatus asks the service for the engine's status and shows it. Not
+// on the UI goroutine: the service may be a socket away.
+func (g *GUI) showStatus() { g.show(g.shownOf(g.svc.Status())) }
+
+// shownOf is what the person sees of st: the keychain's problem first,
+// nothing to watch before an account is connected, whatever the engine
+// says. It asks the service whether an account is connected.
+func (g *GUI) shownOf(st relay.Status) shown {
 	if g.problem != nil {
-		return service.KeychainHealth(g.problem)
+		return shown{health: service.KeychainHealth(g.problem)}
 	}
-	if g.engine == nil || g.db == nil {
-		return notConnected()
+	_, ok, err := g.svc.Account()
+	if err != nil {
+		g.log.Error("read the account", "err", err)
 	}
-	_, ok, err := g.db.Account()
-	st := g.engine.Status()
-	st.State = state
-	return service.HealthOf(st, ok || err != nil)
+	account := ok && err == nil
+	return shown{health: service.HealthOf(st, ok || err != nil), account: account,
+		expiring: account && st.State.Kind == relay.Expiring}
 }
 
 // notify shows a desktop notification unless the person turned them off.
 func (g *GUI) notify(n *fyne.Notification) {
-	if g.db != nil {
-		if st, err := g.db.Settings(); err == nil && !st.Notifications {
-			return
-		}
+	if st, err := g.svc.Settings(); err == nil && !st.Notifications {
+		return
 	}
 	g.fyne.SendNotification(n)
 }
 
-func (g *GUI) setHealth(h Health) {
+// show records s and renders it on the UI goroutine.
+func (g *GUI) show(s shown) {
 	g.mu.Lock()
-	g.health = h
+	g.shown = s
 	g.mu.Unlock()
 	fyne.Do(g.render)
 }
@@ -240,12 +236,12 @@ func (g *GUI) setHealth(h Health) {
 // render shows the current health in the tray and the window. It runs on
 // the UI goroutine.
 func (g *GUI) render() {
-	h := g.Health()
+	s := g.current()
 	if g.tray != nil {
-		g.tray.SetSystemTrayIcon(assets.TrayIcon(h.Tray))
-		g.tray.SetSystemTrayMenu(g.trayMenu(h))
+		g.tray.SetSystemTrayIcon(assets.TrayIcon(s.health.Tray))
+		g.tray.SetSystemTrayMenu(g.trayMenu(s))
 	}
-	g.view.showHealth(h)
+	g.view.showHealth(s)
 }
 
 // closeWindow hides the window into the tray when a tray host exists and
@@ -259,52 +255,9 @@ func (g *GUI) closeWindow() {
 	g.fyne.Quit()
 }
 
-func (g *GUI) pause() {
-	if g.engine != nil {
-		g.engine.Pause(0)
-	}
-}
-
-func (g *GUI) resume() {
-	if g.engine != nil {
-		g.engine.Resume()
-	}
-}
-
-func (g *GUI) checkNow() {
-	if g.engine != nil {
-		g.engine.CheckNow()
-	}
-}
-
-// hasSavedSecret reports whether the keychain holds appID's secret, so
-// the person need not paste it again to reconnect.
-func (g *GUI) hasSavedSecret(appID string) bool {
-	if g.svc == nil {
-		return false
-	}
-	_, err := g.svc.Secrets.Get(store.AppSecretKey(appID))
-	return err == nil
-}
-
-// errNoService: the window was built without the engine (tests of the
-// window alone).
-var errNoService = errors.New("LiveRoute's engine is not running")
-
-// shareURL is Facebook's share dialog for a video.
-func (g *GUI) shareURL(videoURL string) (string, error) {
-	if g.svc == nil {
-		return "", errNoService
-	}
-	return g.svc.AssistedShareURL(videoURL), nil
-}
-
-func (g *GUI) markAssistedDone(key store.LedgerKey) error {
-	if g.svc == nil {
-		return errNoService
-	}
-	return g.svc.Engine.MarkAssistedDone(key)
-}
+func (g *GUI) pause()    { g.svc.Pause(0) }
+func (g *GUI) resume()   { g.svc.Resume() }
+func (g *GUI) checkNow() { g.svc.CheckNow() }
 
 func capitalise(s string) string {
 	if s == "" {
@@ -324,25 +277,13 @@ func plural(n int, one, many string) string {
 // banner open: the setup wizard when nothing is connected yet, the reset
 // wizard's reconnect step to renew before expiry, else the whole reset.
 func (g *GUI) openReconnect() {
+	s := g.current()
 	switch {
-	case !g.hasAccount():
+	case !s.account:
 		g.showSetupWizard()
-	case g.expiring():
+	case s.expiring:
 		g.showResetWizard(resetReconnect)
 	default:
 		g.showResetWizard(resetWhy)
 	}
-}
-
-// expiring reports whether the connection is in its 7-day or 1-day warning.
-func (g *GUI) expiring() bool {
-	return g.engine != nil && g.hasAccount() && g.engine.Status().State.Kind == relay.Expiring
-}
-
-func (g *GUI) hasAccount() bool {
-	if g.db == nil {
-		return false
-	}
-	_, ok, err := g.db.Account()
-	return err == nil && ok
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -55,52 +54,21 @@ func (a *desktopApp) trayLabels() []string {
 	return out
 }
 
-// scriptedEngine is the engine's surface, driven by the test.
-type scriptedEngine struct {
-	mu      sync.Mutex
-	state   relay.State
-	sources []relay.SourceStatus
-	events  chan relay.Event
-	pauses  int
-	resumes int
-	checks  int
+// connectedFake is a fake service with Ada connected and the engine in state.
+func connectedFake(state relay.State) *fakeService {
+	return newFakeService(state).connectAs("501", "Ada")
 }
 
-func newScriptedEngine(s relay.State) *scriptedEngine {
-	return &scriptedEngine{state: s, events: make(chan relay.Event, 16)}
-}
-
-func (e *scriptedEngine) Status() relay.Status {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return relay.Status{State: e.state, Sources: e.sources}
-}
-func (e *scriptedEngine) Subscribe(int) (<-chan relay.Event, func()) {
-	return e.events, func() {}
-}
-func (e *scriptedEngine) Pause(time.Duration) { e.mu.Lock(); e.pauses++; e.mu.Unlock() }
-func (e *scriptedEngine) Resume()             { e.mu.Lock(); e.resumes++; e.mu.Unlock() }
-func (e *scriptedEngine) CheckNow()           { e.mu.Lock(); e.checks++; e.mu.Unlock() }
-
-func newTestGUI(t *testing.T, engine Engine, trayHost bool) (*GUI, *desktopApp) {
+// newTestGUI is the window alone, on the fake service f.
+func newTestGUI(t *testing.T, f *fakeService, trayHost bool) (*GUI, *desktopApp) {
 	t.Helper()
 	a := &desktopApp{App: test.NewTempApp(t)}
-	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if engine != nil {
-		if err := db.PutAccount(store.Account{UserID: "501", Name: "Ada"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g := New(Options{App: a, Engine: engine, DB: db, TrayHost: func() bool { return trayHost }})
+	g := New(Options{App: a, Service: f, TrayHost: func() bool { return trayHost }})
 	return g, a
 }
 
 func TestTrayMenuHasEveryActionAndTheStatusLine(t *testing.T) {
-	_, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	_, a := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
 	want := []string{"LiveRoute — Connected (disabled)", "Open LiveRoute", "Pause sharing", "Check now", "Reset connection…", "Quit"}
 	if got := a.trayLabels(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("tray menu\n got %q\nwant %q", got, want)
@@ -111,7 +79,7 @@ func TestTrayMenuHasEveryActionAndTheStatusLine(t *testing.T) {
 }
 
 func TestStateChangesRebuildTrayAndWindow(t *testing.T) {
-	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	g, a := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
 
 	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.Paused}})
 	if !g.Health().Paused {
@@ -143,7 +111,7 @@ func TestStateChangesRebuildTrayAndWindow(t *testing.T) {
 // The engine's events arrive through Watch; it returns once the engine
 // closes the subscription, so every event has been handled by then.
 func TestEachTransitionRaisesOneNotificationOrNone(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	engine := connectedFake(relay.State{Kind: relay.Healthy})
 	g, a := newTestGUI(t, engine, true)
 
 	expires := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
@@ -174,7 +142,7 @@ func TestEachTransitionRaisesOneNotificationOrNone(t *testing.T) {
 }
 
 func TestTrayActionsReachTheEngine(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	engine := connectedFake(relay.State{Kind: relay.Healthy})
 	_, a := newTestGUI(t, engine, true)
 	for _, it := range a.menu.Items {
 		switch it.Label {
@@ -182,15 +150,13 @@ func TestTrayActionsReachTheEngine(t *testing.T) {
 			it.Action()
 		}
 	}
-	engine.mu.Lock()
-	defer engine.mu.Unlock()
-	if engine.pauses != 1 || engine.checks != 1 {
-		t.Errorf("engine got %d pauses and %d checks, want 1 and 1", engine.pauses, engine.checks)
+	if pauses, _, checks, _ := engine.counts(); pauses != 1 || checks != 1 {
+		t.Errorf("engine got %d pauses and %d checks, want 1 and 1", pauses, checks)
 	}
 }
 
 func TestClosingTheWindowHidesItWhenATrayExists(t *testing.T) {
-	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	g, a := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
 	g.win.Show()
 	g.closeWindow()
 	if a.quits != 0 {
@@ -202,7 +168,7 @@ func TestClosingTheWindowHidesItWhenATrayExists(t *testing.T) {
 }
 
 func TestClosingTheWindowQuitsWhenNoTrayExists(t *testing.T) {
-	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), false)
+	g, a := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), false)
 	g.win.Show()
 	g.closeWindow()
 	if a.quits != 1 {
@@ -211,9 +177,9 @@ func TestClosingTheWindowQuitsWhenNoTrayExists(t *testing.T) {
 }
 
 func TestNotConnectedOffersToConnect(t *testing.T) {
-	g, a := newTestGUI(t, nil, true)
+	g, a := newTestGUI(t, newFakeService(relay.State{Kind: relay.Healthy}), true)
 	if h := g.Health(); h.Headline != "Not connected" || !h.Reconnect {
-		t.Errorf("health without an engine: %+v", h)
+		t.Errorf("health with no account: %+v", h)
 	}
 	for _, it := range a.menu.Items {
 		if (it.Label == "Pause sharing" || it.Label == "Check now") && !it.Disabled {
@@ -223,11 +189,11 @@ func TestNotConnectedOffersToConnect(t *testing.T) {
 }
 
 func TestRoutesTabListsRoutesFromTheDatabase(t *testing.T) {
-	g, _ := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
-	if err := g.db.PutDestination(store.Destination{ID: "p2", Name: "Youth Page", Kind: store.KindPage}); err != nil {
+	g, _ := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
+	if err := fakeOf(g).PutDestination(store.Destination{ID: "p2", Name: "Youth Page", Kind: store.KindPage}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.db.PutRoute(store.Route{SourceID: "p1", SourceName: "Main Page", SourceKind: store.SourcePage, Enabled: true,
+	if _, err := fakeOf(g).PutRoute(store.Route{SourceID: "p1", SourceName: "Main Page", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "p2", Mode: store.ModePost, Message: "{title} {url}"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -295,18 +261,14 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 }
 
 func TestTrayShowsLiveWhileASourceIsLive(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	engine := connectedFake(relay.State{Kind: relay.Healthy})
 	g, a := newTestGUI(t, engine, true)
-	engine.mu.Lock()
-	engine.sources = []relay.SourceStatus{{SourceID: "9001", Live: []string{"v1"}}}
-	engine.mu.Unlock()
+	engine.setSources([]relay.SourceStatus{{SourceID: "9001", Live: []string{"v1"}}})
 	g.handle(relay.LiveDetected{RouteID: "r1"})
 	if a.icon != assets.TrayIcon(assets.TrayLive) || g.Health().Headline != "Live now" {
 		t.Errorf("while live: icon %s, headline %q", a.icon.Name(), g.Health().Headline)
 	}
-	engine.mu.Lock()
-	engine.sources = nil
-	engine.mu.Unlock()
+	engine.setSources(nil)
 	g.handle(relay.ShareResult{})
 	if a.icon != assets.TrayIcon(assets.TrayHealthy) {
 		t.Errorf("after the live: icon %s", a.icon.Name())
@@ -314,17 +276,16 @@ func TestTrayShowsLiveWhileASourceIsLive(t *testing.T) {
 }
 
 func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
-	g, _ := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
-	must(t, g.db.PutDestination(store.Destination{ID: "9002", Name: "Choir", Kind: store.KindPage}))
-	must(t, g.db.PutDestination(store.Destination{ID: "9003", Name: "Youth", Kind: store.KindPage}))
-	r, err := g.db.PutRoute(store.Route{SourceID: "9001", SourceName: "Main", SourceKind: store.SourcePage, Enabled: true,
+	g, _ := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
+	f := fakeOf(g)
+	must(t, f.PutDestination(store.Destination{ID: "9002", Name: "Choir", Kind: store.KindPage}))
+	must(t, f.PutDestination(store.Destination{ID: "9003", Name: "Youth", Kind: store.KindPage}))
+	r, err := f.PutRoute(store.Route{SourceID: "9001", SourceName: "Main", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}, {DestinationID: "9003", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
 	for dest, state := range map[string]store.LedgerState{"9002": store.LedgerDone, "9003": store.LedgerFailed} {
-		e, _, err := g.db.LedgerBegin(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: r.ID, VideoID: "v1", DestinationID: dest}})
-		must(t, err)
-		e.State, e.Reason = state, "You are no longer an admin of Youth."
-		must(t, g.db.LedgerPut(e))
+		must(t, f.LedgerPut(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: r.ID, VideoID: "v1", DestinationID: dest},
+			State: state, Reason: "You are no longer an admin of Youth."}))
 	}
 	g.view.refresh()
 	text := allText(g.view.routes)
@@ -335,7 +296,7 @@ func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
 
 func TestAMissingKeychainIsShownWithItsFix(t *testing.T) {
 	a := &desktopApp{App: test.NewTempApp(t)}
-	g := New(Options{App: a, DB: openTestDB(t), Problem: fmt.Errorf("save probe: %w (dial unix /nonexistent)", store.ErrNoKeychain)})
+	g := New(Options{App: a, Service: newFakeService(relay.State{Kind: relay.Healthy}), Problem: fmt.Errorf("save probe: %w (dial unix /nonexistent)", store.ErrNoKeychain)})
 	h := g.Health()
 	if h.Headline != "LiveRoute cannot keep your secrets" || !strings.HasPrefix(h.Detail, "No keychain available: install and unlock gnome-keyring or KWallet, then restart") || strings.Contains(h.Detail, "dial unix") {
 		t.Errorf("health with no keychain: %+v", h)

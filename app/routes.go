@@ -59,19 +59,17 @@ type targetRow struct {
 
 // sourceWarning is the route card's sentence when the route's source can
 // never start a share ("" when it can): the engine's word while it watches
-// the source, else what is known of the source's kind. One rule, in
-// relay, for the window and `liveroute status`.
-func (v *mainView) sourceWarning(r store.Route) string {
-	if v.g.engine != nil {
-		for _, s := range v.g.engine.Status().Sources {
-			if s.SourceID != r.SourceID {
-				continue
-			}
-			if s.State == relay.SourceUnsupported {
-				return s.Reason
-			}
-			return ""
+// the source (sources, from its status), else what is known of the
+// source's kind. One rule, in relay, for the window and `liveroute status`.
+func sourceWarning(r store.Route, sources []relay.SourceStatus) string {
+	for _, s := range sources {
+		if s.SourceID != r.SourceID {
+			continue
 		}
+		if s.State == relay.SourceUnsupported {
+			return s.Reason
+		}
+		return ""
 	}
 	return relay.UnsupportedSourceReason(r.SourceKind)
 }
@@ -91,10 +89,23 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	if r != nil {
 		e.route = *r
 	}
-	dests, err := v.g.db.Destinations()
+	dests, err := e.loadChoices()
 	if err != nil {
 		dialog.ShowError(err, v.g.win)
 		return
+	}
+	e.buildFields(dests)
+	e.selectSource()
+	e.open()
+	v.editor = e
+}
+
+// loadChoices reads the destinations (Pages first, then by name) and
+// offers as sources the profile and every Page.
+func (e *routeEditor) loadChoices() ([]store.Destination, error) {
+	dests, err := e.v.g.svc.Destinations()
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(dests, func(i, j int) bool {
 		if dests[i].Kind != dests[j].Kind {
@@ -102,29 +113,41 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 		}
 		return strings.ToLower(dests[i].Name) < strings.ToLower(dests[j].Name)
 	})
-	acct, connected, _ := v.g.db.Account()
+	acct, connected, _ := e.v.g.svc.Account()
+	e.sources = sourceChoices(acct, connected, dests, e.route)
+	return dests, nil
+}
+
+// sourceChoices are the sources a route can start from: the connected
+// profile, every Page, and the route's own source if it is neither.
+func sourceChoices(acct store.Account, connected bool, dests []store.Destination, route store.Route) []sourceChoice {
+	var out []sourceChoice
 	if connected {
-		e.sources = append(e.sources, sourceChoice{label: "Your profile (" + acct.Name + ") — Facebook does not show its lives to apps", id: acct.UserID, kind: store.SourceProfile, name: acct.Name})
+		out = append(out, sourceChoice{label: "Your profile (" + acct.Name + ") — Facebook does not show its lives to apps", id: acct.UserID, kind: store.SourceProfile, name: acct.Name})
 	}
 	for _, d := range dests {
 		if d.Kind == store.KindPage {
-			e.sources = append(e.sources, sourceChoice{label: "Page: " + d.Name, id: d.ID, kind: store.SourcePage, name: d.Name})
+			out = append(out, sourceChoice{label: "Page: " + d.Name, id: d.ID, kind: store.SourcePage, name: d.Name})
 		}
 	}
-	if e.route.ID != "" && !slices.ContainsFunc(e.sources, func(c sourceChoice) bool { return c.id == e.route.SourceID }) {
+	if route.ID != "" && !slices.ContainsFunc(out, func(c sourceChoice) bool { return c.id == route.SourceID }) {
 		// The route's source is not connected now (another account, or the
 		// connection was forgotten): keep it, never swap it silently.
-		name := e.route.SourceName
+		name := route.SourceName
 		if name == "" {
-			name = e.route.SourceID
+			name = route.SourceID
 		}
-		e.sources = append(e.sources, sourceChoice{label: name + " (not connected)", id: e.route.SourceID, kind: e.route.SourceKind, name: e.route.SourceName})
+		out = append(out, sourceChoice{label: name + " (not connected)", id: route.SourceID, kind: route.SourceKind, name: route.SourceName})
 	}
+	return out
+}
+
+// buildFields makes the editor's widgets, filled from the route.
+func (e *routeEditor) buildFields(dests []store.Destination) {
 	var labels []string
 	for _, s := range e.sources {
 		labels = append(labels, s.label)
 	}
-
 	e.name = widget.NewEntry()
 	e.name.SetPlaceHolder("A name you recognise, e.g. Sunday service")
 	e.name.SetText(e.route.Name)
@@ -150,6 +173,11 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	e.problem.Importance = widget.DangerImportance
 	e.save = widget.NewButtonWithIcon("Save route", theme.DocumentSaveIcon(), e.submit)
 	e.save.Importance = widget.HighImportance
+}
+
+// selectSource selects the route's source, or the first choice for a new
+// route, and lists the destinations that go with it.
+func (e *routeEditor) selectSource() {
 	for i, s := range e.sources {
 		if s.id == e.route.SourceID {
 			e.source.SetSelectedIndex(i)
@@ -159,7 +187,11 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 		e.source.SetSelectedIndex(0)
 	}
 	e.showTargets()
+}
 
+// open lays the fields out in a dialog and shows it; with no source to
+// choose, it says what to do first and Save stays off.
+func (e *routeEditor) open() {
 	help := wrapLabel("Placeholders: {title} {description} {url} {page} {source}. Facebook shows the live video's preview under the post.")
 	help.Importance = widget.LowImportance
 	form := widget.NewForm(
@@ -173,12 +205,11 @@ func (v *mainView) showRouteEditor(r *store.Route) {
 	if e.route.ID != "" {
 		title = "Edit route"
 	}
-	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, e.problem, nil, nil, form), v.g.win)
+	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, e.problem, nil, nil, form), e.v.g.win)
 	d.SetButtons([]fyne.CanvasObject{widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Hide), e.save})
 	e.dialog = d
 	e.dialog.Resize(fyne.NewSize(680, 600))
 	e.dialog.Show()
-	v.editor = e
 	if len(e.sources) == 0 {
 		e.problem.SetText("Connect your Facebook account first: routes start from your profile or one of your Pages.")
 		e.save.Disable()
@@ -296,16 +327,14 @@ func (e *routeEditor) built() store.Route {
 }
 
 func (e *routeEditor) submit() {
-	saved, err := e.v.g.db.PutRoute(e.built())
+	// The service validates, saves and tells the engine.
+	saved, err := e.v.g.svc.SaveRoute(e.built())
 	if err != nil {
 		e.problem.SetText(err.Error())
 		return
 	}
 	e.route = saved
 	e.dialog.Hide()
-	if e.v.g.reload != nil {
-		e.v.g.reload()
-	}
 	e.v.refresh()
 }
 
@@ -327,11 +356,8 @@ func (v *mainView) confirmDelete(r store.Route) {
 }
 
 func (v *mainView) deleteRoute(id string) error {
-	if err := v.g.db.DeleteRoute(id); err != nil {
+	if err := v.g.svc.DeleteRoute(id); err != nil {
 		return err
-	}
-	if v.g.reload != nil {
-		v.g.reload()
 	}
 	v.refresh()
 	return nil
@@ -341,10 +367,7 @@ func (v *mainView) deleteRoute(id string) error {
 // so, with "Mark shared" for a post the person finds on the Page and
 // "Share again" for one they do not. Nothing is retried by itself.
 func (v *mainView) unconfirmedRows() []fyne.CanvasObject {
-	if v.g.db == nil {
-		return nil
-	}
-	waiting, err := v.g.db.LedgerInState(store.LedgerUnconfirmed)
+	waiting, err := v.g.svc.LedgerInState(store.LedgerUnconfirmed)
 	if err != nil || len(waiting) == 0 {
 		return nil
 	}
@@ -369,7 +392,7 @@ func (v *mainView) unconfirmedRow(e store.LedgerEntry, dests map[string]store.De
 	}
 	resolve := func(shared bool) func() {
 		return func() {
-			if err := v.g.resolveShare(e.LedgerKey, shared); err != nil {
+			if err := v.g.svc.ResolveShare(e.LedgerKey, shared); err != nil {
 				v.g.log.Error("settle an unconfirmed share", "err", err)
 				dialog.ShowError(err, v.g.win)
 			}
@@ -379,11 +402,4 @@ func (v *mainView) unconfirmedRow(e store.LedgerEntry, dests map[string]store.De
 	shared := widget.NewButtonWithIcon("Mark shared", theme.ConfirmIcon(), resolve(true))
 	again := widget.NewButtonWithIcon("Share again", theme.ViewRefreshIcon(), resolve(false))
 	return container.NewBorder(nil, nil, nil, container.NewHBox(shared, again), wrapLabel(text))
-}
-
-func (g *GUI) resolveShare(key store.LedgerKey, shared bool) error {
-	if g.svc == nil {
-		return errNoService
-	}
-	return g.svc.ResolveShare(key, shared)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/liveroute/liveroute/store"
 )
 
-func putProfileRoute(t *testing.T, db *store.DB) store.Route {
+func putProfileRoute(t *testing.T, db *fakeService) store.Route {
 	t.Helper()
 	must(t, db.PutDestination(store.Destination{ID: "9002", Name: "Choir", Kind: store.KindPage}))
 	r, err := db.PutRoute(store.Route{SourceID: "501", SourceName: "Ada", SourceKind: store.SourceProfile, Enabled: true,
@@ -20,7 +20,7 @@ func putProfileRoute(t *testing.T, db *store.DB) store.Route {
 
 func TestRouteCardSaysAProfileSourceCannotShare(t *testing.T) {
 	g := editorGUI(t) // no engine running: the rule for the source's kind
-	putProfileRoute(t, g.db)
+	putProfileRoute(t, fakeOf(g))
 	g.view.refresh()
 	if text := allText(g.view.routes); !strings.Contains(text, "⚠ "+fbclient.ProfileLiveVideosUnsupported) {
 		t.Errorf("route card of a profile route: %q", text)
@@ -28,19 +28,18 @@ func TestRouteCardSaysAProfileSourceCannotShare(t *testing.T) {
 }
 
 func TestRouteCardTakesTheEnginesWordOnItsSource(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	engine := connectedFake(relay.State{Kind: relay.Healthy})
 	g, _ := newTestGUI(t, engine, true)
-	putProfileRoute(t, g.db)
+	putProfileRoute(t, fakeOf(g))
 	for _, tc := range []struct {
 		state relay.SourceState
 		warn  bool
 	}{{relay.SourceUnsupported, true}, {relay.SourceWatching, false}} {
-		engine.mu.Lock()
-		engine.sources = []relay.SourceStatus{{SourceID: "501", State: tc.state}}
+		source := relay.SourceStatus{SourceID: "501", State: tc.state}
 		if tc.warn {
-			engine.sources[0].Reason = "the engine's sentence"
+			source.Reason = "the engine's sentence"
 		}
-		engine.mu.Unlock()
+		engine.setSources([]relay.SourceStatus{source})
 		g.view.refresh()
 		text := allText(g.view.routes)
 		if got := strings.Contains(text, "⚠ the engine's sentence"); got != tc.warn {
@@ -54,14 +53,12 @@ func TestRouteCardTakesTheEnginesWordOnItsSource(t *testing.T) {
 
 func TestRouteCardSaysWhyACrosspostBecameALinkPost(t *testing.T) {
 	g := editorGUI(t)
-	r, err := g.db.PutRoute(store.Route{SourceID: "9001", SourceName: "Ada Live", SourceKind: store.SourcePage, Enabled: true,
+	r, err := fakeOf(g).PutRoute(store.Route{SourceID: "9001", SourceName: "Ada Live", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModeCrosspost, Message: "{url}"}}})
 	must(t, err)
-	e, _, err := g.db.LedgerBegin(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: r.ID, VideoID: "v1", DestinationID: "9002"}})
-	must(t, err)
-	e.State, e.PostID = store.LedgerDone, "9002_1"
-	e.Reason = "Crossposting to Ada's Choir needs its approval each time; shared as a link post instead."
-	must(t, g.db.LedgerPut(e))
+	must(t, fakeOf(g).LedgerPut(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: r.ID, VideoID: "v1", DestinationID: "9002"},
+		State: store.LedgerDone, PostID: "9002_1",
+		Reason: "Crossposting to Ada's Choir needs its approval each time; shared as a link post instead."}))
 	g.view.refresh()
 	text := allText(g.view.routes)
 	if !strings.Contains(text, "Ada's Choir (crosspost) — ✓ shared") || !strings.Contains(text, "needs its approval each time; shared as a link post instead.") {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,19 +13,15 @@ import (
 	"github.com/liveroute/liveroute/store"
 )
 
-// editorGUI is the window on a database with an account, two Pages and a group.
+// editorGUI is the window alone, on a fake service with an account, two
+// Pages and a group.
 func editorGUI(t *testing.T) *GUI {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{ValidateTemplate: relay.Validate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	must(t, db.PutAccount(store.Account{UserID: "501", Name: "Ada"}))
-	must(t, db.PutDestination(store.Destination{ID: "9001", Name: "Ada Live", Kind: store.KindPage}))
-	must(t, db.PutDestination(store.Destination{ID: "9002", Name: "Ada's Choir", Kind: store.KindPage}))
-	must(t, db.PutDestination(store.Destination{ID: "choirfriends", Name: "Choir friends", Kind: store.KindGroup}))
-	return New(Options{App: &desktopApp{App: test.NewTempApp(t)}, DB: db})
+	f := connectedFake(relay.State{Kind: relay.Healthy})
+	f.putDestination(store.Destination{ID: "9001", Name: "Ada Live", Kind: store.KindPage})
+	f.putDestination(store.Destination{ID: "9002", Name: "Ada's Choir", Kind: store.KindPage})
+	f.putDestination(store.Destination{ID: "choirfriends", Name: "Choir friends", Kind: store.KindGroup})
+	return New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: f})
 }
 
 func must(t *testing.T, err error) {
@@ -60,7 +55,7 @@ func TestRouteEditorSavesAPageAndAGroupRoute(t *testing.T) {
 	e.message.SetText("Live: {title} {url}")
 	test.Tap(e.save)
 
-	routes, err := g.db.Routes()
+	routes, err := fakeOf(g).Routes()
 	if err != nil || len(routes) != 1 {
 		t.Fatalf("routes: %v %v; problem %q", routes, err, e.problem.Text)
 	}
@@ -87,7 +82,7 @@ func TestRouteEditorSavesAPageAndAGroupRoute(t *testing.T) {
 	e = g.view.editor
 	e.row("choirfriends").check.SetChecked(false)
 	test.Tap(e.save)
-	routes, _ = g.db.Routes()
+	routes, _ = fakeOf(g).Routes()
 	if len(routes) != 1 || routes[0].ID != r.ID || len(routes[0].Targets) != 1 {
 		t.Errorf("after editing: %+v", routes)
 	}
@@ -104,7 +99,7 @@ func TestRouteEditorRefusesABadMessageAndSavesNothing(t *testing.T) {
 		t.Errorf("problem %q does not name the bad placeholder", e.problem.Text)
 	}
 	test.Tap(e.save)
-	if routes, _ := g.db.Routes(); len(routes) != 0 {
+	if routes, _ := fakeOf(g).Routes(); len(routes) != 0 {
 		t.Errorf("a route with a bad message was saved: %+v", routes)
 	}
 
@@ -118,14 +113,14 @@ func TestRouteEditorRefusesABadMessageAndSavesNothing(t *testing.T) {
 
 func TestDeletingARouteKeepsTheOthers(t *testing.T) {
 	g := editorGUI(t)
-	a, err := g.db.PutRoute(store.Route{SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+	a, err := fakeOf(g).PutRoute(store.Route{SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
-	b, err := g.db.PutRoute(store.Route{SourceID: "9002", SourceKind: store.SourcePage, Enabled: true,
+	b, err := fakeOf(g).PutRoute(store.Route{SourceID: "9002", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9001", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
 	must(t, g.view.deleteRoute(a.ID))
-	routes, _ := g.db.Routes()
+	routes, _ := fakeOf(g).Routes()
 	if len(routes) != 1 || routes[0].ID != b.ID {
 		t.Errorf("after deleting one route: %+v", routes)
 	}
@@ -143,7 +138,7 @@ func TestAddGroupDialogStoresTheGroupOrSaysWhy(t *testing.T) {
 	d.address.SetText("https://www.facebook.com/groups/youth.team/")
 	d.name.SetText("Youth team")
 	test.Tap(d.add)
-	got, ok, _ := g.db.Destination("youth.team")
+	got, ok, _ := fakeOf(g).Destination("youth.team")
 	if !ok || got.Kind != store.KindGroup || got.Name != "Youth team" {
 		t.Errorf("group stored as %+v (%v)", got, ok)
 	}
@@ -179,7 +174,7 @@ func TestAssistedShareOpensTheShareDialogAndIsMarkedDone(t *testing.T) {
 	must(t, svc.DB.LedgerPut(entry))
 
 	a := &recordingApp{desktopApp: &desktopApp{App: test.NewTempApp(t)}}
-	g := New(Options{App: a, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	g := New(Options{App: a, Service: svc})
 	var open, done *widgetButton
 	for _, b := range buttons(g.view.routes) {
 		switch b.Text {
@@ -216,7 +211,7 @@ func TestAssistedShareOpensTheShareDialogAndIsMarkedDone(t *testing.T) {
 // is edited; it is never swapped for the first Page in the list.
 func TestEditingARouteNeverSwapsADisconnectedSource(t *testing.T) {
 	g := editorGUI(t)
-	r, err := g.db.PutRoute(store.Route{Name: "From my profile", SourceID: "777", SourceName: "Old profile", SourceKind: store.SourceProfile, Enabled: true,
+	r, err := fakeOf(g).PutRoute(store.Route{Name: "From my profile", SourceID: "777", SourceName: "Old profile", SourceKind: store.SourceProfile, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9001", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
 	g.view.showRouteEditor(&r)
@@ -226,7 +221,7 @@ func TestEditingARouteNeverSwapsADisconnectedSource(t *testing.T) {
 	}
 	e.name.SetText("Renamed")
 	test.Tap(e.save)
-	got, _, _ := g.db.Route(r.ID)
+	got, _, _ := fakeOf(g).Route(r.ID)
 	if got.SourceID != "777" || got.SourceKind != store.SourceProfile || len(got.Targets) != 1 || got.Name != "Renamed" {
 		t.Errorf("after renaming: %+v", got)
 	}
@@ -248,7 +243,7 @@ func TestTryingARouteShowsWhatItWouldShare(t *testing.T) {
 	}
 	before := svc.Fake().RequestCount()
 	posts := len(svc.Fake().Posts("200000000000002"))
-	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: svc})
 	g.view.dryRunDone = make(chan error, 1)
 	g.view.showDryRun(routes[0])
 	if err := <-g.view.dryRunDone; err != nil {
@@ -282,7 +277,7 @@ func TestAnUnconfirmedShareIsShownWithMarkSharedAndShareAgain(t *testing.T) {
 	must(t, err)
 	must(t, svc.DB.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerUnconfirmed, VideoTitle: "Vespers"}))
 
-	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: svc.Engine, Service: svc, DB: svc.DB})
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: svc})
 	if text := allText(g.view.routes); !strings.Contains(text, "Vespers — "+relay.UnconfirmedSentence("Ada's Choir")) {
 		t.Fatalf("the window does not say the share is unconfirmed:\n%s", text)
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -92,10 +91,7 @@ func newSettingsTab(g *GUI) *settingsTab {
 func (s *settingsTab) load() {
 	s.loading = true
 	defer func() { s.loading = false }()
-	if s.g.db == nil {
-		return
-	}
-	st, err := s.g.db.Settings()
+	st, err := s.g.svc.Settings()
 	if err != nil {
 		s.problem.SetText("Your settings could not be read: " + err.Error())
 		return
@@ -176,15 +172,16 @@ func (s *settingsTab) setAutostart(on bool) {
 	s.save(func(st *store.Settings) { st.Autostart = on })
 }
 
-// save applies change to the stored settings and tells the engine.
+// save applies change to the stored settings; the service tells the
+// engine.
 func (s *settingsTab) save(change func(*store.Settings)) {
-	if s.loading || s.g.db == nil {
+	if s.loading {
 		return
 	}
-	st, err := s.g.db.Settings()
+	st, err := s.g.svc.Settings()
 	if err == nil {
 		change(&st)
-		err = s.g.db.PutSettings(st)
+		err = s.g.svc.SaveSettings(st)
 	}
 	if err != nil {
 		s.problem.SetText("Your setting was not saved: " + err.Error())
@@ -192,9 +189,6 @@ func (s *settingsTab) save(change func(*store.Settings)) {
 		return
 	}
 	s.problem.SetText("")
-	if s.g.reload != nil {
-		s.g.reload()
-	}
 }
 
 func pollLabel(d time.Duration) string {
@@ -264,7 +258,7 @@ func (s *settingsTab) chooseImport() {
 
 // exportTo writes the export to w and says where it went.
 func (s *settingsTab) exportTo(w io.Writer, where string) {
-	if err := s.g.db.Export(w); err != nil {
+	if err := s.g.svc.Export(w); err != nil {
 		s.moved.SetText("The export failed: " + err.Error())
 		return
 	}
@@ -281,7 +275,7 @@ func (s *settingsTab) importFrom(r io.Reader, where string) {
 		s.moved.SetText(where + " could not be read: " + err.Error())
 		return
 	}
-	changes, err := s.g.db.ImportLoginChanges(bytes.NewReader(data))
+	changes, err := s.g.svc.ImportLoginChanges(data)
 	if err != nil {
 		s.moved.SetText(where + " was not imported: " + err.Error())
 		return
@@ -315,7 +309,7 @@ func noneIfEmpty(v string) string {
 
 // importData imports an export, with its login settings when withLogin.
 func (s *settingsTab) importData(data []byte, where string, withLogin bool) {
-	res, err := s.g.db.ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLogin})
+	res, err := s.g.svc.Import(data, withLogin)
 	if err != nil {
 		s.moved.SetText(where + " was not imported: " + err.Error())
 		return
@@ -330,8 +324,5 @@ func (s *settingsTab) importData(data []byte, where string, withLogin bool) {
 	}
 	s.moved.SetText(text + ". Connect Facebook to start sharing.")
 	s.load()
-	if s.g.reload != nil {
-		s.g.reload()
-	}
 	s.g.view.refresh()
 }

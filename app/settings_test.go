@@ -27,10 +27,10 @@ func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &desktopApp{App: newTempApp(t)}
-	db := openTestDB(t)
+	db := newFakeService(relay.State{Kind: relay.Healthy})
 	// The test's binary sits in the temp dir; pretend builds go elsewhere.
 	auto := installAutostart{opts: install.Options{GOOS: "linux", Binary: bin}, tempDir: "/nonexistent-build-dir"}
-	g := New(Options{App: a, DB: db, Autostart: auto})
+	g := New(Options{App: a, Service: db, Autostart: auto})
 	s := g.view.settings
 	entry := filepath.Join(home, ".config", "autostart", install.AppID+".desktop")
 
@@ -54,23 +54,23 @@ func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
 	}
 }
 
-func TestPollIntervalIsSavedAndTheEngineTold(t *testing.T) {
+// The window saves through the service, whose SaveSettings tells the
+// engine (service's TestSavingSettingsReloadsTheEngine).
+func TestPollIntervalIsSavedThroughTheService(t *testing.T) {
 	a := &desktopApp{App: newTempApp(t)}
-	db := openTestDB(t)
-	g := New(Options{App: a, DB: db})
-	reloads := 0
-	g.reload = func() { reloads++ }
+	f := newFakeService(relay.State{Kind: relay.Healthy})
+	g := New(Options{App: a, Service: f})
 	g.view.settings.poll.SetSelected("minute")
-	if st, _ := db.Settings(); st.PollInterval != time.Minute {
+	if st, _ := f.Settings(); st.PollInterval != time.Minute {
 		t.Errorf("poll interval saved as %v, want 1m", st.PollInterval)
 	}
-	if reloads != 1 {
-		t.Errorf("engine told %d times, want 1", reloads)
+	if _, _, _, saves := f.counts(); saves != 1 {
+		t.Errorf("settings saved %d times through the service, want 1", saves)
 	}
 }
 
 func TestNotificationsOffMeansNone(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Healthy})
+	engine := connectedFake(relay.State{Kind: relay.Healthy})
 	g, a := newTestGUI(t, engine, true)
 	g.view.settings.notifications.SetChecked(false)
 	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.NeedsReconnect, Reason: "Your connection expired."}})
@@ -82,14 +82,11 @@ func TestNotificationsOffMeansNone(t *testing.T) {
 	}
 }
 
-func openTestDB(t *testing.T) *store.DB {
+// newSettingsGUI is the window alone on a fake service with no account.
+func newSettingsGUI(t *testing.T) (*GUI, *fakeService) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	f := newFakeService(relay.State{Kind: relay.Healthy})
+	return New(Options{App: &desktopApp{App: newTempApp(t)}, Service: f}), f
 }
 
 func TestAutostartRefusesATemporaryBuild(t *testing.T) {
@@ -98,7 +95,7 @@ func TestAutostartRefusesATemporaryBuild(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
 	bin := filepath.Join(home, "go-build123", "exe", "liveroute") // as `go run` leaves it
-	g := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t),
+	g := New(Options{App: &desktopApp{App: newTempApp(t)}, Service: newFakeService(relay.State{Kind: relay.Healthy}),
 		Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})})
 	s := g.view.settings
 	s.autostart.SetChecked(true)
@@ -112,7 +109,7 @@ func TestAutostartRefusesATemporaryBuild(t *testing.T) {
 
 func TestExportThenImportInTheSettingsTab(t *testing.T) {
 	from := editorGUI(t)
-	_, err := from.db.PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+	_, err := fakeOf(from).PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
 	var file bytes.Buffer
@@ -121,7 +118,7 @@ func TestExportThenImportInTheSettingsTab(t *testing.T) {
 		t.Errorf("after export: %q", from.view.settings.moved.Text)
 	}
 
-	to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
+	to, _ := newSettingsGUI(t)
 	to.view.settings.importFrom(bytes.NewReader(file.Bytes()), "routes.json")
 	if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
 		t.Errorf("after import: %q", to.view.settings.moved.Text)
@@ -136,8 +133,7 @@ func TestExportThenImportInTheSettingsTab(t *testing.T) {
 }
 
 func TestNoPollChoiceIsFasterThanFacebookAllowsAPage(t *testing.T) {
-	a := &desktopApp{App: newTempApp(t)}
-	g := New(Options{App: a, DB: openTestDB(t)})
+	g, _ := newSettingsGUI(t)
 	poll := g.view.settings.poll
 	if poll.Selected != "30 seconds" {
 		t.Errorf("default selection %q, want 30 seconds", poll.Selected)
@@ -154,13 +150,13 @@ func TestNoPollChoiceIsFasterThanFacebookAllowsAPage(t *testing.T) {
 
 func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *testing.T) {
 	a := &desktopApp{App: newTempApp(t)}
-	db := openTestDB(t)
+	db := newFakeService(relay.State{Kind: relay.Healthy})
 	st, _ := db.Settings()
 	st.PollInterval = 15 * time.Second // an older LiveRoute offered it
 	if err := db.PutSettings(st); err != nil {
 		t.Fatal(err)
 	}
-	g := New(Options{App: a, DB: db})
+	g := New(Options{App: a, Service: db})
 	s := g.view.settings
 	if s.poll.Selected != "15 seconds" || !s.pollWarning.Visible() ||
 		!strings.Contains(s.pollWarning.Text, "spends more than Facebook allows a Page in a day; LiveRoute will slow down by itself") {
@@ -179,13 +175,13 @@ func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *tes
 func exportWithAppID(t *testing.T, appID string) []byte {
 	t.Helper()
 	from := editorGUI(t)
-	_, err := from.db.PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
+	_, err := fakeOf(from).PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
-	settings, err := from.db.Settings()
+	settings, err := fakeOf(from).Settings()
 	must(t, err)
 	settings.AppID = appID
-	must(t, from.db.PutSettings(settings))
+	must(t, fakeOf(from).PutSettings(settings))
 	var file bytes.Buffer
 	from.view.settings.exportTo(&file, "routes.json")
 	return file.Bytes()
@@ -234,14 +230,14 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 	} {
 		t.Run(tc.answer, func(t *testing.T) {
 			file := exportWithAppID(t, "4242")
-			to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
-			settings, err := to.db.Settings()
+			to, _ := newSettingsGUI(t)
+			settings, err := fakeOf(to).Settings()
 			must(t, err)
 			settings.AppID = "1001"
-			must(t, to.db.PutSettings(settings))
+			must(t, fakeOf(to).PutSettings(settings))
 
 			to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
-			if got, _ := to.db.Settings(); got.AppID != "1001" {
+			if got, _ := fakeOf(to).Settings(); got.AppID != "1001" {
 				t.Fatalf("the App ID changed to %q before the person answered", got.AppID)
 			}
 			if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
@@ -250,7 +246,7 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 			if !tapOverlayButton(to.win, tc.answer) {
 				t.Fatalf("no %q button", tc.answer)
 			}
-			if got, _ := to.db.Settings(); got.AppID != tc.wantAppID {
+			if got, _ := fakeOf(to).Settings(); got.AppID != tc.wantAppID {
 				t.Errorf("App ID %q, want %q", got.AppID, tc.wantAppID)
 			}
 			if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
@@ -262,7 +258,7 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 
 func TestImportWithTheSameLoginSettingsAsksNothing(t *testing.T) {
 	file := exportWithAppID(t, "")
-	to := New(Options{App: &desktopApp{App: newTempApp(t)}, DB: openTestDB(t)})
+	to, _ := newSettingsGUI(t)
 	to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
 	if to.win.Canvas().Overlays().Top() != nil {
 		t.Errorf("a dialog opened:\n%s", overlayText(to.win))

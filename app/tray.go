@@ -23,7 +23,8 @@ var _ tray = desktop.App(nil)
 
 // trayMenu is rebuilt from health on every change instead of patched item
 // by item: simple, and never out of step with the state it shows.
-func (g *GUI) trayMenu(h Health) *fyne.Menu {
+func (g *GUI) trayMenu(s shown) *fyne.Menu {
+	h := s.health
 	status := fyne.NewMenuItem("LiveRoute — "+h.Headline, nil)
 	status.Disabled = true
 
@@ -39,7 +40,7 @@ func (g *GUI) trayMenu(h Health) *fyne.Menu {
 	check.Disabled = !h.Connected || h.Paused
 
 	reset := fyne.NewMenuItem("Reset connection…", g.openReconnect)
-	if g.expiring() {
+	if s.expiring {
 		reset.Label = "Renew connection…"
 	}
 
@@ -48,7 +49,7 @@ func (g *GUI) trayMenu(h Health) *fyne.Menu {
 
 	items := []*fyne.MenuItem{status, fyne.NewMenuItemSeparator(), open, pause, check,
 		fyne.NewMenuItemSeparator(), reset}
-	if g.svc != nil && g.svc.Fake() != nil {
+	if g.svc.IsDemo() {
 		// The demo lets a newcomer break the connection to try the reset.
 		items = append(items, fyne.NewMenuItem("Simulate a password change (demo)", g.simulatePasswordChange))
 	}

@@ -87,8 +87,9 @@ func newMainView(g *GUI) *mainView {
 	return v
 }
 
-// showHealth puts h on screen. UI goroutine only.
-func (v *mainView) showHealth(h Health) {
+// showHealth puts s on screen. UI goroutine only.
+func (v *mainView) showHealth(s shown) {
+	h := s.health
 	v.icon.Resource = assets.TrayIcon(h.Tray)
 	v.icon.Refresh()
 	v.headline.SetText(h.Headline)
@@ -103,13 +104,13 @@ func (v *mainView) showHealth(h Health) {
 	setEnabled(v.pauseBtn, h.Connected || h.Paused)
 	setEnabled(v.checkBtn, h.Connected && !h.Paused)
 	switch {
-	case h.Reconnect && !v.g.hasAccount():
+	case h.Reconnect && !s.account:
 		v.connectBt.SetText("Connect…")
 		v.connectBt.Show()
 	case h.Reconnect:
 		v.connectBt.SetText("Reset connection…")
 		v.connectBt.Show()
-	case v.g.expiring():
+	case s.expiring:
 		v.connectBt.SetText("Renew now…")
 		v.connectBt.Show()
 	default:
@@ -137,10 +138,7 @@ func (v *mainView) refresh() {
 }
 
 func (v *mainView) routeRows() []fyne.CanvasObject {
-	if v.g.db == nil {
-		return []fyne.CanvasObject{emptyNote("LiveRoute's database is not open.")}
-	}
-	routes, err := v.g.db.Routes()
+	routes, err := v.g.svc.Routes()
 	if err != nil {
 		v.g.log.Error("list routes", "err", err)
 		return []fyne.CanvasObject{emptyNote("Your routes could not be read: " + err.Error())}
@@ -149,20 +147,21 @@ func (v *mainView) routeRows() []fyne.CanvasObject {
 		return []fyne.CanvasObject{emptyNote("No routes yet. A route takes the live videos of one source — your profile or a Page — to the Pages and Groups you choose.")}
 	}
 	dests := v.destinationNames()
+	sources := v.g.svc.Status().Sources
 	var rows []fyne.CanvasObject
 	for _, r := range routes {
 		r := r
 		edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { v.showRouteEditor(&r) })
 		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { v.confirmDelete(r) })
 		try := widget.NewButtonWithIcon("Try it", theme.VisibilityIcon(), func() { v.showDryRun(r) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, try, del), routeCard(r, dests, v.lastShares(r), v.sourceWarning(r))))
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(edit, try, del), routeCard(r, dests, v.lastShares(r), sourceWarning(r, sources))))
 	}
 	return rows
 }
 
 func (v *mainView) destinationNames() map[string]store.Destination {
 	out := map[string]store.Destination{}
-	list, err := v.g.db.Destinations()
+	list, err := v.g.svc.Destinations()
 	if err != nil {
 		v.g.log.Error("list destinations", "err", err)
 		return out
@@ -177,7 +176,7 @@ func (v *mainView) destinationNames() map[string]store.Destination {
 func (v *mainView) lastShares(r store.Route) map[string]store.LedgerEntry {
 	out := map[string]store.LedgerEntry{}
 	for _, t := range r.Targets {
-		entries, err := v.g.db.LedgerByDestination(t.DestinationID, 20)
+		entries, err := v.g.svc.LedgerByDestination(t.DestinationID, 20)
 		if err != nil {
 			continue
 		}
@@ -258,10 +257,7 @@ func routeCard(r store.Route, dests map[string]store.Destination, last map[strin
 }
 
 func (v *mainView) activityRows() []fyne.CanvasObject {
-	if v.g.db == nil {
-		return nil
-	}
-	items, err := v.g.db.Activities(200)
+	items, err := v.g.svc.Activities(200)
 	if err != nil {
 		v.g.log.Error("list activity", "err", err)
 		return []fyne.CanvasObject{emptyNote("The activity log could not be read: " + err.Error())}

@@ -44,6 +44,11 @@ type resetWizard struct {
 	secret    *widget.Entry // shown only when no secret is saved
 	reconnect *widget.Button
 	login     *loginPanel
+	// saved is the reconnect with the saved Meta app, read when the step
+	// opens (the keychain may be slow: never on the UI goroutine);
+	// savedErr says what is missing from it.
+	saved    service.ConnectRequest
+	savedErr error
 
 	bindings *fyne.Container
 	addPages *widget.Button
@@ -88,10 +93,6 @@ func (r *resetWizard) whyStep() fyne.CanvasObject {
 // checkWhy asks Facebook now rather than trusting the last check: the
 // person may have fixed it already, and then there is nothing to reset.
 func (r *resetWizard) checkWhy() {
-	if r.g.svc == nil {
-		r.why.SetText(capitalise(errNoService.Error()) + ".")
-		return
-	}
 	var check service.ConnectionCheck
 	r.w.work(func(ctx context.Context) error {
 		var err error
@@ -166,23 +167,35 @@ func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 }
 
 // prepareReconnect says which Meta app reconnects; without its saved
-// secret the person types it once.
+// secret the person types it once. The saved app is read off the UI
+// goroutine (its secret is in the keychain), with Reconnect off meanwhile.
 func (r *resetWizard) prepareReconnect() {
-	if r.g.svc == nil {
-		return
-	}
-	req, err := r.g.svc.SavedConnectRequest()
 	r.secret.Hide()
-	switch {
+	r.reconnect.Disable()
+	var req service.ConnectRequest
+	r.w.work(func(context.Context) error {
+		var err error
+		req, err = r.g.svc.SavedConnectRequest()
+		return err
+	}, func(err error) {
+		r.saved, r.savedErr = req, err
+		r.showSavedApp()
+	})
+}
+
+// showSavedApp says which app reconnects and lets Reconnect be pressed
+// when it can work.
+func (r *resetWizard) showSavedApp() {
+	switch err := r.savedErr; {
 	case errors.Is(err, service.ErrNoSavedSecret):
-		r.appLine.SetText("LiveRoute reconnects with your Meta app " + req.AppID + ". " + capitalise(err.Error()) + ".")
+		r.appLine.SetText("LiveRoute reconnects with your Meta app " + r.saved.AppID + ". " + capitalise(err.Error()) + ".")
 		r.secret.Show()
 		r.reconnect.Enable()
 	case err != nil:
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
 	default:
-		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + req.AppID + " as before. Your routes stay as they are.")
+		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before. Your routes stay as they are.")
 		r.reconnect.Enable()
 	}
 }
@@ -192,12 +205,12 @@ func (r *resetWizard) startReconnect() { r.runLogin(false) }
 // runLogin reconnects with the saved app; rerequest asks again for Pages
 // and permissions not granted ("Add Pages…").
 func (r *resetWizard) runLogin(rerequest bool) {
-	req, err := r.g.svc.SavedConnectRequest()
+	req := r.saved
 	switch {
-	case errors.Is(err, service.ErrNoSavedSecret) && strings.TrimSpace(r.secret.Text) != "":
+	case errors.Is(r.savedErr, service.ErrNoSavedSecret) && strings.TrimSpace(r.secret.Text) != "":
 		req.Secret = fbclient.Token(strings.TrimSpace(r.secret.Text))
-	case err != nil:
-		r.login.problem.SetText(capitalise(err.Error()) + ".")
+	case r.savedErr != nil:
+		r.login.problem.SetText(capitalise(r.savedErr.Error()) + ".")
 		return
 	}
 	req.Rerequest = rerequest
@@ -216,6 +229,7 @@ func (r *resetWizard) reconnected(res account.Result, err error) {
 		return
 	}
 	r.lastRes = res
+	r.savedErr = nil // the login saved the secret it used
 	r.secret.SetText("")
 	r.secret.Hide()
 	r.g.connected()
@@ -236,9 +250,6 @@ func (r *resetWizard) rebindStep() fyne.CanvasObject {
 
 // showBindings lists every route with its destinations as re-bound.
 func (r *resetWizard) showBindings() {
-	if r.g.svc == nil {
-		return
-	}
 	list, err := r.g.svc.RouteBindings()
 	if err != nil {
 		r.bindings.Objects = []fyne.CanvasObject{wrapLabel("Your routes could not be read: " + err.Error())}
@@ -296,9 +307,6 @@ func (r *resetWizard) verifyStep() fyne.CanvasObject {
 }
 
 func (r *resetWizard) verify() {
-	if r.g.svc == nil {
-		return
-	}
 	r.checks.Objects = []fyne.CanvasObject{wrapLabel("Checking…")}
 	r.checks.Refresh()
 	var list []service.DestinationHealth

@@ -17,8 +17,9 @@ import (
 
 // newDemoGUI is the window over the demo's service: a fake Facebook over
 // HTTP, a bbolt file, secrets in memory, a connected person with a route,
-// and an auto-approving login dialog on a port of the test's own.
-func newDemoGUI(t *testing.T, engine Engine) (*GUI, *service.Service) {
+// and an auto-approving login dialog on a port of the test's own. wrap,
+// when set, stands between the window and the service.
+func newDemoGUI(t *testing.T, wrap func(service.API) service.API) (*GUI, *service.Service) {
 	t.Helper()
 	dir := t.TempDir()
 	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
@@ -36,12 +37,24 @@ func newDemoGUI(t *testing.T, engine Engine) (*GUI, *service.Service) {
 		t.Fatal(err)
 	}
 	svc.Fake().AddRedirectURI(fakefb.DemoAppID, fbclient.LoopbackRedirectURI(port))
-	if engine == nil {
-		engine = svc.Engine
+	var api service.API = svc
+	if wrap != nil {
+		api = wrap(svc)
 	}
-	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Engine: engine, Service: svc, DB: svc.DB,
-		TrayHost: func() bool { return true }})
+	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: api, TrayHost: func() bool { return true }})
 	return g, svc
+}
+
+// inState is a real service whose engine says it is in state.
+type inState struct {
+	service.API
+	state relay.State
+}
+
+func (s inState) Status() relay.Status {
+	st := s.API.Status()
+	st.State = s.state
+	return st
 }
 
 // openReset opens the reset wizard on step and waits for its first check.
@@ -177,8 +190,7 @@ func TestResetWizardSaysWhyADeniedLoginStoppedAndAllowsAnotherTry(t *testing.T) 
 }
 
 func TestExpiryWarningOpensTheReconnectStep(t *testing.T) {
-	engine := newScriptedEngine(relay.State{Kind: relay.Expiring})
-	g, _ := newDemoGUI(t, engine)
+	g, _ := newDemoGUI(t, func(api service.API) service.API { return inState{api, relay.State{Kind: relay.Expiring}} })
 	if !strings.Contains(strings.Join(g.tray.(*desktopApp).trayLabels(), "|"), "Renew connection…") {
 		t.Fatalf("tray: %v", g.tray.(*desktopApp).trayLabels())
 	}
@@ -213,7 +225,7 @@ func TestDemoTraySimulatesAPasswordChangeForTheResetWizard(t *testing.T) {
 }
 
 func TestOnlyTheDemoTrayOffersToBreakTheConnection(t *testing.T) {
-	g, a := newTestGUI(t, newScriptedEngine(relay.State{Kind: relay.Healthy}), true)
+	g, a := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
 	_ = g
 	if strings.Contains(strings.Join(a.trayLabels(), "|"), "Simulate") {
 		t.Fatalf("tray outside the demo: %v", a.trayLabels())

@@ -91,10 +91,8 @@ func (g *GUI) showSetupWizard() {
 
 func (g *GUI) newSetupWizard() *setupWizard {
 	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
-	if g.db != nil {
-		if st, err := g.db.Settings(); err == nil {
-			s.port = st.LoginPort()
-		}
+	if st, err := g.svc.Settings(); err == nil {
+		s.port = st.LoginPort()
 	}
 	s.w = newWizard(g.fyne, "Set up LiveRoute", []*wizardStep{
 		{title: "Welcome", content: s.welcomeStep()},
@@ -106,12 +104,10 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	})
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
-	if g.svc != nil {
-		if id, secret, ok := g.svc.DemoApp(); ok {
-			// The demo's keys are public: a newcomer can walk every step.
-			s.appID.SetText(id)
-			s.secret.SetText(secret)
-		}
+	if id, secret, ok := g.svc.DemoApp(); ok {
+		// The demo's keys are public: a newcomer can walk every step.
+		s.appID.SetText(id)
+		s.secret.SetText(secret)
 	}
 	return s
 }
@@ -225,10 +221,6 @@ func (s *setupWizard) appCheck() service.AppCheck {
 // check asks Facebook about the App ID and secret; the answer goes under
 // the field it concerns.
 func (s *setupWizard) check() {
-	if s.g.svc == nil {
-		s.appIDErr.SetText(capitalise(errNoService.Error()) + ".")
-		return
-	}
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
 		showNote(l, "")
 	}
@@ -360,9 +352,6 @@ func (s *setupWizard) routeStep() fyne.CanvasObject {
 }
 
 func (s *setupWizard) loadPages() {
-	if s.g.svc == nil {
-		return
-	}
 	pages, err := s.g.svc.Pages()
 	if err != nil {
 		s.saveNote.SetText("Your Pages could not be read: " + err.Error())
@@ -462,10 +451,8 @@ func (s *setupWizard) finish() {
 			s.g.log.Warn("start at login", "err", err)
 		}
 	}
-	if s.g.svc != nil {
-		if err := s.g.svc.SetStartChoices(s.autostart.Checked, s.notifications.Checked); err != nil {
-			s.g.log.Warn("start choices", "err", err)
-		}
+	if err := s.g.svc.SetStartChoices(s.autostart.Checked, s.notifications.Checked); err != nil {
+		s.g.log.Warn("start choices", "err", err)
 	}
 	s.g.view.tabs.SelectIndex(0)
 	s.g.view.refresh()

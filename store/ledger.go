@@ -58,6 +58,9 @@ type LedgerEntry struct {
 	// The engine clears it before the post goes out, so a crash after the
 	// post leads to a look, never to a second post.
 	NoCheck bool `json:"no_check,omitempty"`
+	// VideoDescription is kept for a group share, whose message the
+	// person pastes later: it renders {description} as the engine did.
+	VideoDescription string `json:"video_description,omitempty"`
 }
 
 // LedgerBegin records e as pending if its key is new (created is true) and
@@ -315,6 +318,11 @@ func validLedgerEntry(e LedgerEntry) error {
 		if err := validText(f.what, f.s, 2000); err != nil {
 			return err
 		}
+	}
+	// No limit short of a damaged value: a long description must not cost
+	// the share its entry.
+	if err := validText("video description", e.VideoDescription, 1<<16); err != nil {
+		return err
 	}
 	return nil
 }

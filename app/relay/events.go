@@ -31,7 +31,7 @@ type LiveDetected struct {
 // route that shared it) ended up.
 type ShareResult struct {
 	Key    store.LedgerKey
-	State  store.LedgerState // done, failed, skipped, unconfirmed (the person settles it)
+	State  store.LedgerState // done, failed, skipped, unconfirmed (the person settles it), assisted-done (the person shared to a group)
 	PostID string
 	Reason string // failed, skipped, unconfirmed: why, as a sentence for the person
 }

@@ -715,7 +715,7 @@ func isAssisted(t store.Target, d store.Destination) bool {
 // openAssisted records a Group share as waiting for the person.
 func (e *Engine) openAssisted(j *job) (AssistedShare, error) {
 	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerAssistedOpen,
-		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+		VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title, VideoDescription: j.video.Description})
 	if err != nil {
 		return AssistedShare{}, err
 	}
@@ -746,6 +746,8 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 	}
 	e.mu.Unlock()
 	e.activity("assisted-done", "You shared to "+name, key)
+	// Every face hears it: a mark from the command line reaches the window.
+	e.publish(ShareResult{Key: key, State: store.LedgerAssistedDone})
 	return nil
 }
 

@@ -36,6 +36,8 @@ func (s *Service) logEvent(ev relay.Event) {
 		switch ev.State {
 		case store.LedgerDone:
 			s.log.Info("live video shared", "to", name, "post", ev.PostID, "video", ev.Key.VideoID)
+		case store.LedgerAssistedDone:
+			s.log.Info("shared to a group by hand", "to", name, "video", ev.Key.VideoID)
 		case store.LedgerUnconfirmed:
 			s.log.Warn("could not confirm the share: open the Page to check, then run `liveroute shares shared VIDEO PAGE` if the post is there or `liveroute shares again VIDEO PAGE` if not",
 				"to", name, "video", ev.Key.VideoID, "page", ev.Key.DestinationID)

@@ -100,15 +100,37 @@ func (s *Service) AssistedMessage(e store.LedgerEntry) (string, error) {
 	}
 	for _, t := range route.Targets {
 		if t.DestinationID == e.DestinationID {
-			return relay.Render(t.Message, relay.TemplateVars{Title: e.VideoTitle, URL: e.VideoURL,
-				Page: page, Source: route.SourceName}), nil
+			// The same variables as the engine's post (relay's message).
+			return relay.Render(t.Message, relay.TemplateVars{Title: e.VideoTitle, Description: e.VideoDescription,
+				URL: e.VideoURL, Page: page, Source: route.SourceName}), nil
 		}
 	}
 	return e.VideoURL, nil
 }
 
-// MarkAssistedDone records that the person shared to a group by hand.
-func (s *Service) MarkAssistedDone(key store.LedgerKey) error { return s.Engine.MarkAssistedDone(key) }
+// MarkAssistedDone records that the person shared to a group by hand:
+// the one path for the window's "Mark shared" and the command line's
+// "groups shared", running or stopped. The engine writes the ledger and
+// one activity line, and publishes a ShareResult, so every window shows
+// it. Marking a share already marked (in the window and then from the
+// command line) is no error and records nothing more.
+// ErrNoGroupShareWaiting when no such group share was ever offered.
+func (s *Service) MarkAssistedDone(key store.LedgerKey) error {
+	e, ok, err := s.DB.LedgerGet(key)
+	switch {
+	case err != nil:
+		return err
+	case ok && e.State == store.LedgerAssistedDone:
+		return nil
+	case !ok || e.State != store.LedgerAssistedOpen:
+		return ErrNoGroupShareWaiting
+	}
+	return s.Engine.MarkAssistedDone(key)
+}
+
+// ErrNoGroupShareWaiting: no share to that group of that video waits for
+// the person.
+var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
 
 // Settings are the profile's settings.
 func (s *Service) Settings() (store.Settings, error) { return s.DB.Settings() }
