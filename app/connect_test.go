@@ -167,6 +167,7 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 		}
 		before := fb.RequestCount()
 		test.Tap(f.connect)
+		f.waitForSecretLookup() // an empty secret asks the keychain first
 		if !strings.Contains(f.problem.Text, c.want) {
 			t.Errorf("app %q config %q relay %q: problem %q, want it to say %q", c.appID, c.configID, c.relay, f.problem.Text, c.want)
 		}

@@ -43,6 +43,7 @@ type fakeService struct {
 	pauses, resumes, checks int
 	settingsSaves           int
 	secretLookups           int
+	connects                int
 	// lookupGate, when set, holds HasSavedSecret until it is closed, so a
 	// test can see the window while the keychain is slow.
 	lookupGate chan struct{}
@@ -175,6 +176,9 @@ func (f *fakeService) SavedConnectRequest() (service.ConnectRequest, error) {
 
 func (f *fakeService) CheckApp(context.Context, service.AppCheck) error { return errNotFaked }
 func (f *fakeService) Connect(context.Context, service.ConnectRequest) (account.Result, error) {
+	f.mu.Lock()
+	f.connects++
+	f.mu.Unlock()
 	return account.Result{}, errNotFaked
 }
 func (f *fakeService) Disconnect(context.Context) error { return errNotFaked }

@@ -52,6 +52,10 @@ type Backend struct {
 	Check func(ctx context.Context) (Health, error)
 	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
+	// MarkGroupShared records a group share the person made, through the
+	// running app's service (one activity line, an event every window
+	// hears). Nil: the ledger is written here (a stopped app).
+	MarkGroupShared func(ctx context.Context, key store.LedgerKey) error
 }
 
 // Execute runs one request and returns its response.
@@ -139,7 +143,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		if err := decodeArgs(req.Args, &a); err != nil {
 			return nil, err
 		}
-		return b.groupShared(a)
+		return b.groupShared(ctx, a)
 	case CmdSharesShared, CmdSharesAgain:
 		var a SharesArgs
 		if err := decodeArgs(req.Args, &a); err != nil {
@@ -508,16 +512,19 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	shares, err := b.waitingShares()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]HistoryEntry, 0, len(acts))
 	for _, act := range acts {
+		if act.Kind == "assisted-done" && sharedToGroup(shares, act) {
+			continue // the group share's own entry says it, once
+		}
 		out = append(out, HistoryEntry{
 			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
 			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
 		})
-	}
-	shares, err := b.waitingShares()
-	if err != nil {
-		return nil, err
 	}
 	out = append(out, shares...)
 	slices.SortStableFunc(out, func(x, y HistoryEntry) int { return y.Time.Compare(x.Time) })
@@ -525,6 +532,15 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 		out = out[:a.Limit]
 	}
 	return out, nil
+}
+
+// sharedToGroup reports whether shares holds the finished group share
+// that act records.
+func sharedToGroup(shares []HistoryEntry, act store.Activity) bool {
+	return slices.ContainsFunc(shares, func(h HistoryEntry) bool {
+		return h.State == string(store.LedgerAssistedDone) && h.RouteID == act.RouteID &&
+			h.VideoID == act.VideoID && h.DestinationID == act.DestinationID
+	})
 }
 
 // waitingShares returns, as history entries, the group shares waiting for
@@ -633,7 +649,7 @@ func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry 
 }
 
 // groupShared records that the person finished a waiting group share.
-func (b Backend) groupShared(a GroupsSharedArgs) (HistoryEntry, error) {
+func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEntry, error) {
 	key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
 	e, ok, err := b.DB.LedgerGet(key)
 	if err != nil {
@@ -645,8 +661,13 @@ func (b Backend) groupShared(a GroupsSharedArgs) (HistoryEntry, error) {
 	// Marking a finished share again is not an error: the person may have
 	// clicked "Mark shared" in the window as well.
 	if e.State == store.LedgerAssistedOpen {
-		e.State = store.LedgerAssistedDone
-		if err := b.DB.LedgerPut(e); err != nil {
+		if b.MarkGroupShared != nil {
+			err = b.MarkGroupShared(ctx, key)
+		} else {
+			e.State = store.LedgerAssistedDone
+			err = b.DB.LedgerPut(e)
+		}
+		if err != nil {
 			return HistoryEntry{}, err
 		}
 		if e, _, err = b.DB.LedgerGet(key); err != nil {

@@ -106,7 +106,7 @@ func (e *Engine) MarkShared(key store.LedgerKey) error {
 	if err != nil {
 		return err
 	}
-	e.activity("shared", "You confirmed the share to "+e.destName(key.DestinationID), entry.LedgerKey)
+	e.activity("shared", "You confirmed the share to "+e.storedDestName(key.DestinationID), entry.LedgerKey)
 	e.publish(ShareResult{Key: entry.LedgerKey, State: store.LedgerDone, PostID: entry.PostID})
 	return nil
 }
@@ -190,6 +190,23 @@ func (e *Engine) destName(id string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.destNameLocked(id)
+}
+
+// storedDestName is destName, asking the database when the engine has
+// not loaded the destination (it is not started: the person settles a
+// share from the command line with LiveRoute stopped).
+func (e *Engine) storedDestName(id string) string {
+	if name := e.destName(id); name != id {
+		return name
+	}
+	if dests, err := e.cfg.Store.Destinations(); err == nil {
+		for _, d := range dests {
+			if d.ID == id {
+				return nameOf(d)
+			}
+		}
+	}
+	return id
 }
 
 func (e *Engine) destNameLocked(id string) string {

@@ -739,13 +739,7 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 	if err := e.cfg.Store.LedgerPut(entry); err != nil {
 		return err
 	}
-	name := key.DestinationID
-	e.mu.Lock()
-	if d, ok := e.dests[key.DestinationID]; ok && d.Name != "" {
-		name = d.Name
-	}
-	e.mu.Unlock()
-	e.activity("assisted-done", "You shared to "+name, key)
+	e.activity("assisted-done", "You shared to "+e.storedDestName(key.DestinationID), key)
 	// Every face hears it: a mark from the command line reaches the window.
 	e.publish(ShareResult{Key: key, State: store.LedgerAssistedDone})
 	return nil

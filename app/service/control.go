@@ -20,6 +20,10 @@ func (s *Service) ControlBackend(show func() error) control.Backend {
 		AddPage: func(ctx context.Context, ref string) (store.Destination, error) {
 			return s.AddPage(ctx, ref)
 		},
+		// One path for a mark, the window's and the command line's.
+		MarkGroupShared: func(_ context.Context, key store.LedgerKey) error {
+			return s.MarkAssistedDone(key)
+		},
 	}
 }
 
