@@ -73,12 +73,6 @@ func (f *fakeService) connectAs(userID, name string) *fakeService {
 	return f
 }
 
-func (f *fakeService) setState(s relay.State) {
-	f.mu.Lock()
-	f.status.State = s
-	f.mu.Unlock()
-}
-
 func (f *fakeService) setSources(sources []relay.SourceStatus) {
 	f.mu.Lock()
 	f.status.Sources = sources
@@ -100,12 +94,6 @@ func (f *fakeService) putLedger(e store.LedgerEntry) {
 	}
 	f.ledger[e.LedgerKey] = e
 	f.mu.Unlock()
-}
-
-func (f *fakeService) ledgerEntry(key store.LedgerKey) store.LedgerEntry {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.ledger[key]
 }
 
 func (f *fakeService) counts() (pauses, resumes, checks, settingsSaves int) {

@@ -13,8 +13,6 @@ import (
 // the wording, so the window, the tray and the CLI agree).
 type Health = service.Health
 
-func notConnected() Health { return service.NotConnected() }
-
 // healthOf turns the engine's account state into what the person sees.
 func healthOf(s relay.State) Health { return service.StateHealth(s) }
 

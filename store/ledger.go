@@ -59,7 +59,9 @@ type LedgerEntry struct {
 	// post leads to a look, never to a second post.
 	NoCheck bool `json:"no_check,omitempty"`
 	// VideoDescription is kept for a group share, whose message the
-	// person pastes later: it renders {description} as the engine did.
+	// person pastes later: it renders {description} as the engine did
+	// (LiveVideo's description field:
+	// https://developers.facebook.com/docs/graph-api/reference/live-video/).
 	VideoDescription string `json:"video_description,omitempty"`
 }
 

@@ -100,7 +100,9 @@ func (s *Service) AssistedMessage(e store.LedgerEntry) (string, error) {
 	}
 	for _, t := range route.Targets {
 		if t.DestinationID == e.DestinationID {
-			// The same variables as the engine's post (relay's message).
+			// The same variables as the engine's post (relay's message); the
+			// description is the LiveVideo's, kept in the ledger:
+			// https://developers.facebook.com/docs/graph-api/reference/live-video/
 			return relay.Render(t.Message, relay.TemplateVars{Title: e.VideoTitle, Description: e.VideoDescription,
 				URL: e.VideoURL, Page: page, Source: route.SourceName}), nil
 		}
