@@ -205,16 +205,17 @@ func (g *GUI) showStatus() { g.show(g.shownOf(g.svc.Status())) }
 // nothing to watch before an account is connected, whatever the engine
 // says. It asks the service whether an account is connected.
 func (g *GUI) shownOf(st relay.Status) shown {
-	if g.problem != nil {
-		return shown{health: service.KeychainHealth(g.problem)}
-	}
 	_, ok, err := g.svc.Account()
 	if err != nil {
 		g.log.Error("read the account", "err", err)
 	}
 	account := ok && err == nil
-	return shown{health: service.HealthOf(st, ok || err != nil), account: account,
+	s := shown{health: service.HealthOf(st, ok || err != nil), account: account,
 		expiring: account && st.State.Kind == relay.Expiring}
+	if g.problem != nil {
+		s.health = service.KeychainHealth(g.problem)
+	}
+	return s
 }
 
 // notify shows a desktop notification unless the person turned them off.
