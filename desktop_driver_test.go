@@ -370,12 +370,18 @@ func (w *xWindow) size() (int, int) {
 	return width, height
 }
 
-// capture photographs the window; name says which moment, in the file
-// name under the screenshots folder.
+// capture keeps a picture of the window, numbered in the order taken and
+// named after the moment it shows, in the screenshots folder.
 func (w *xWindow) capture(name string) (image.Image, string) {
 	w.t.Helper()
 	w.n++
 	path := filepath.Join(w.shots, fmt.Sprintf("%02d-%s.png", w.n, name))
+	return w.captureTo(path), path
+}
+
+// captureTo photographs the window into path.
+func (w *xWindow) captureTo(path string) image.Image {
+	w.t.Helper()
 	var img image.Image
 	waitFor(w.t, w.ctx, 10*time.Second, "a screenshot of "+strconv.Quote(w.title), func() bool {
 		if err := exec.CommandContext(w.ctx, "import", "-window", w.id, path).Run(); err != nil {
@@ -385,7 +391,7 @@ func (w *xWindow) capture(name string) (image.Image, string) {
 		img, err = readPNG(path)
 		return err == nil
 	})
-	return img, path
+	return img
 }
 
 // settle gives the app's event loop a moment to handle what it was sent;

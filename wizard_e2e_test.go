@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -54,12 +55,14 @@ func TestSetupAndResetWizardsEndToEnd(t *testing.T) {
 	e.endConnectionAsAPasswordChangeDoes()
 	e.walkReset(routeID)
 	e.quit()
+	e.assertNoSecretOutsideTheKeychain()
 }
 
 // wizardE2E is one run of the binary with everything it talks to.
 type wizardE2E struct {
 	t       *testing.T
 	ctx     context.Context
+	home    string // every file of the run's profile is under it
 	fb      *fakefb.Server
 	env     []string
 	browser *chromium.Browser
@@ -75,7 +78,7 @@ type wizardE2E struct {
 func startWizardE2E(ctx context.Context, t *testing.T) *wizardE2E {
 	t.Helper()
 	dir := t.TempDir()
-	e := &wizardE2E{t: t, ctx: ctx, browser: chromium.New(t), shots: screenshotDir(t)}
+	e := &wizardE2E{t: t, ctx: ctx, home: filepath.Join(dir, "home"), browser: chromium.New(t), shots: screenshotDir(t)}
 	port := freeLoopbackPort(t)
 	e.fb = startStrictFacebook(t, port)
 	e.opener = newBrowserStandIn(t, dir)
@@ -152,8 +155,12 @@ func startStrictFacebook(t *testing.T, port int) *fakefb.Server {
 	for _, p := range e2ePages {
 		fb.AddPage(p, e2eUserID)
 	}
-	// Ada presses Continue in Facebook's dialog (the fake answers for her,
-	// through a redirect the browser follows).
+	// Ada presses Continue whenever Facebook's dialog asks (the fake answers
+	// for her, through a redirect the browser follows). Whether Facebook asks
+	// again after a password change is not documented; "Permissions only
+	// need to be granted once per app":
+	// https://developers.facebook.com/documentation/facebook-login/guides/permissions
+	// so the reset below gets through whichever way Facebook answers.
 	fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
 	return fb
 }
@@ -267,9 +274,12 @@ func (e *wizardE2E) walkSetup() string {
 }
 
 // endConnectionAsAPasswordChangeDoes ends every token of Ada's, as
-// Facebook does when the password changes (error 190, subcode 460), and
-// makes the app notice with `liveroute check`.
+// Facebook does when the password changes, and makes the app notice with
+// `liveroute check`: Facebook never tells an app that a token died.
+// https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
 func (e *wizardE2E) endConnectionAsAPasswordChangeDoes() {
+	// Error 190 with subcode 460, "password changed":
+	// https://developers.facebook.com/docs/graph-api/guides/error-handling
 	e.fb.InvalidateUser(e2eUserID, 460)
 	r := runCLIBinary(e.t, e.env, "check", "--json")
 	if !strings.Contains(r.stdout, "needs_reconnect") {
@@ -296,15 +306,15 @@ func (e *wizardE2E) walkReset(routeID string) {
 	skip := len(e.opener.opened())
 	w.focusFirst()
 	w.keys("space") // Open Facebook → Settings → Business Integrations
+	// The page FACEBOOK.md names; no developers.facebook.com page documents it.
 	if u, _ := e.opener.waitOpened(e.ctx, t, skip, "https://www.facebook.com/settings"); u != "https://www.facebook.com/settings?tab=business_tools" {
 		t.Errorf("the Business Integrations button opened %q", u)
 	}
 	w.keys("Tab", "space") // Done: my app is Active and its visibility is Public
 	w.wantNext(true, "ticking Done lets Next through")
 
-	// 3 Reconnect in one click: Facebook remembers what Ada granted, so
-	// its dialog (no longer answering for her) returns at once.
-	e.fb.SetLoginDialog(fakefb.LoginDialog{})
+	// 3 Reconnect in one click: the secret is in the keychain, so its field
+	// stays hidden and the first thing in the step is Reconnect.
 	w.next()
 	w.wantNext(false, "the reconnect step holds Next until reconnected")
 	skip = len(e.opener.opened())
@@ -355,10 +365,14 @@ func (e *wizardE2E) assertRouteReboundAndHealthy(routeID string) {
 
 // completeLoginInBrowser takes the login address the app opened after the
 // first skip addresses to Chromium, which follows Facebook's dialog back
-// to the app's loopback listener and must end on its "connected" page.
+// to the app's loopback listener (the redirect carries code and state:
+// https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow)
+// and must end on its "connected" page.
 func (e *wizardE2E) completeLoginInBrowser(skip int) {
 	e.t.Helper()
 	loginURL, _ := e.opener.waitOpened(e.ctx, e.t, skip, e.fb.URL+"/")
+	// A Login for Business app logs in with its configuration's ID:
+	// https://developers.facebook.com/docs/facebook-login/facebook-login-for-business/
 	if !strings.Contains(loginURL, "/dialog/oauth") || !strings.Contains(loginURL, "config_id="+e2eConfigID) {
 		e.t.Fatalf("the app opened %q, want Facebook's login dialog with the Configuration ID", loginURL)
 	}
@@ -385,6 +399,33 @@ func (e *wizardE2E) quit() {
 		}
 	case <-time.After(20 * time.Second):
 		e.t.Errorf("the app did not quit within 20 s of SIGTERM")
+	}
+}
+
+// assertNoSecretOutsideTheKeychain looks for the App secret and any
+// access token in every file of the profile and in the app's output.
+func (e *wizardE2E) assertNoSecretOutsideTheKeychain() {
+	e.t.Helper()
+	// fakefb's tokens are "EAA" and 40 hex digits, as Facebook's start with EAA.
+	token := regexp.MustCompile(`EAA[0-9a-f]{40}`)
+	leaks := func(where string, data []byte) {
+		if strings.Contains(string(data), e2eSecret) || token.Match(data) {
+			e.t.Errorf("a secret (the App secret or a token) is in %s", where)
+		}
+	}
+	leaks("the app's output", []byte(e.output.String()))
+	err := filepath.WalkDir(e.home, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err == nil {
+			leaks(path, data)
+		}
+		return err
+	})
+	if err != nil {
+		e.t.Errorf("read the profile's files: %v", err)
 	}
 }
 
@@ -510,13 +551,10 @@ func (w *wizardWindow) nextButton() (int, int) {
 	return width - 34, height - 11
 }
 
-// look photographs the window without keeping the picture.
+// look photographs the window as it is now, overwriting the last look.
 func (w *wizardWindow) look() image.Image {
 	w.t.Helper()
-	w.n-- // capture's count is for kept pictures only
-	img, path := w.capture("look")
-	os.Remove(path)
-	return img
+	return w.captureTo(filepath.Join(w.shots, "now.png"))
 }
 
 // shot keeps a picture of the window under name, also in the folder
