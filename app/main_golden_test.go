@@ -21,8 +21,16 @@ import (
 func newGoldenWindow(t *testing.T, db *store.DB, state relay.State) *GUI {
 	t.Helper()
 	a := &desktopApp{App: test.NewTempApp(t)}
-	return New(Options{App: a, Engine: newScriptedEngine(state), DB: db, TrayHost: func() bool { return true }})
+	return New(Options{App: a, Engine: newScriptedEngine(state), DB: db, TrayHost: func() bool { return true },
+		Autostart: startsAtLogin{}})
 }
+
+// startsAtLogin is an installed LiveRoute that starts at login, as a
+// person's is after the setup.
+type startsAtLogin struct{}
+
+func (startsAtLogin) Enabled() (bool, error) { return true, nil }
+func (startsAtLogin) Set(bool) error         { return nil }
 
 // goldenNow is the fixed moment of the golden data. It is a wall time in
 // the machine's own zone, because the window shows times in local time:
