@@ -327,11 +327,13 @@ func (e *wizardE2E) walkReset(routeID string) {
 	// 4 Your routes, re-bound; 5 every destination checked.
 	w.next()
 	w.shot("reset-step4-routes")
-	requestsBefore := e.fb.RequestCount()
+	// The check asks debug_token about each destination's Page token:
+	// https://developers.facebook.com/docs/graph-api/reference/debug_token
+	checksBefore := e.fbCount("/debug_token")
 	w.next()
 	w.waitStill()
-	if e.fb.RequestCount() == requestsBefore {
-		t.Error("the verify step asked Facebook nothing")
+	if checked, want := e.fbCount("/debug_token")-checksBefore, len(e2ePages)-1; checked < want {
+		t.Errorf("the verify step asked Facebook about %d tokens, want at least one per destination (%d)", checked, want)
 	}
 	w.shot("reset-step5-verify")
 	w.finish()
@@ -519,13 +521,18 @@ func (e *wizardE2E) exportedSettings() store.Settings {
 
 // fbSaw reports whether the app asked fakefb's Graph API for a path
 // containing part.
-func (e *wizardE2E) fbSaw(part string) bool {
+func (e *wizardE2E) fbSaw(part string) bool { return e.fbCount(part) > 0 }
+
+// fbCount is how many times the app asked fakefb's Graph API for a path
+// containing part.
+func (e *wizardE2E) fbCount(part string) int {
+	n := 0
 	for _, r := range e.fb.Requests() {
 		if strings.Contains(r.Path, part) {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // wizard waits for the wizard window titled title.
