@@ -159,7 +159,9 @@ func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
 	go func() {
 		defer w.running.Done()
 		err := job(ctx)
-		fyne.Do(func() {
+		// DoAndWait, not Do: the real driver runs Do later, after the
+		// cancel below, and done would then never run.
+		fyne.DoAndWait(func() {
 			w.progress.Stop()
 			w.progress.Hide()
 			if ctx.Err() == nil {
