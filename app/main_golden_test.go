@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,10 +17,13 @@ import (
 // reports state. It is the one place that knows how the window is wired:
 // when the window takes a service.API instead of a database and an
 // engine, only this function changes.
-func newGoldenWindow(t *testing.T, db *store.DB, state relay.State) *GUI {
+func newGoldenWindow(t *testing.T, svc *fakeService, state relay.State) *GUI {
 	t.Helper()
+	svc.mu.Lock()
+	svc.status.State = state
+	svc.mu.Unlock()
 	a := &desktopApp{App: test.NewTempApp(t)}
-	return New(Options{App: a, Engine: newScriptedEngine(state), DB: db, TrayHost: func() bool { return true },
+	return New(Options{App: a, Service: svc, TrayHost: func() bool { return true },
 		Autostart: startsAtLogin{}})
 }
 
@@ -40,19 +42,11 @@ var goldenNow = time.Date(2026, time.November, 29, 10, 30, 0, 0, time.Local)
 // goldenDB is a profile with fixed names and times: Ada connected, a
 // Sunday-service route from her live Page to two Pages and a group, one
 // share done, one group share waiting, and a few lines of activity.
-func goldenDB(t *testing.T) *store.DB {
+func goldenDB(t *testing.T) *fakeService {
 	t.Helper()
-	ids := 0
-	db, err := store.Open(filepath.Join(t.TempDir(), "liveroute.db"), store.Options{
-		Now:   func() time.Time { return goldenNow },
-		NewID: func() string { ids++; return fmt.Sprintf("route%03d", ids) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	must(t, db.PutAccount(store.Account{UserID: "501", Name: "Ada Lovelace", AppID: "31415926535",
-		IssuedAt: goldenNow.AddDate(0, 0, -3), ExpiresAt: goldenNow.AddDate(0, 0, 57)}))
+	db := newFakeService(relay.State{Kind: relay.Healthy})
+	db.account = &store.Account{UserID: "501", Name: "Ada Lovelace", AppID: "31415926535",
+		IssuedAt: goldenNow.AddDate(0, 0, -3), ExpiresAt: goldenNow.AddDate(0, 0, 57)}
 	settings := store.DefaultSettings()
 	settings.AppID, settings.ConfigID = "31415926535", "27182818284"
 	must(t, db.PutSettings(settings))
@@ -78,7 +72,7 @@ func goldenDB(t *testing.T) *store.DB {
 		{LedgerKey: store.LedgerKey{RouteID: route.ID, VideoID: "7001", DestinationID: "9003"}, State: store.LedgerDone, PostID: "9003_1"},
 		{LedgerKey: store.LedgerKey{RouteID: route.ID, VideoID: "7001", DestinationID: "ada-prayer-circle"}, State: store.LedgerAssistedOpen},
 	} {
-		e.VideoURL, e.VideoTitle = video, "Sunday service"
+		e.VideoURL, e.VideoTitle, e.UpdatedAt = video, "Sunday service", goldenNow
 		must(t, db.LedgerPut(e))
 	}
 	for i, msg := range []string{
@@ -87,7 +81,7 @@ func goldenDB(t *testing.T) *store.DB {
 		"Shared Sunday service to Ada Choir.",
 		"Shared Sunday service to Ada Youth.",
 	} {
-		must(t, db.AddActivity(store.Activity{Time: goldenNow.Add(time.Duration(i-30) * time.Minute), Kind: "info", Message: msg}))
+		db.activity = append(db.activity, store.Activity{Time: goldenNow.Add(time.Duration(i-30) * time.Minute), Kind: "info", Message: msg})
 	}
 	return db
 }
