@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,10 @@ type Backend struct {
 	Check func(ctx context.Context) (Health, error)
 	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
+	// Session serves a window's session (CmdWindowSession) on the
+	// connection until the window or ctx ends it. Nil where no window can
+	// attach (a headless run, the CLI on a stopped app).
+	Session func(ctx context.Context, conn net.Conn) error
 }
 
 // Execute runs one request and returns its response.
