@@ -27,6 +27,7 @@ var sentinels = map[string]error{
 	"store.ErrSecretNotFound":        store.ErrSecretNotFound,
 	"store.ErrNoKeychain":            store.ErrNoKeychain,
 	"store.ErrKeychainTimeout":       store.ErrKeychainTimeout,
+	"store.ErrSecretTooLong":         store.ErrSecretTooLong,
 	"store.ErrDamaged":               store.ErrDamaged,
 	"store.ErrAlreadyRunning":        store.ErrAlreadyRunning,
 	"service.ErrAppIDFormat":         service.ErrAppIDFormat,
