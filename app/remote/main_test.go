@@ -3,10 +3,12 @@ package remote
 import (
 	"context"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -56,6 +58,9 @@ type agent struct {
 	paths  store.Paths
 	server *Server
 	stop   func() // quits the agent: the socket closes, every session ends
+	// ended hears each session's end (Serve returned: every goroutine of
+	// the session is over).
+	ended chan error
 }
 
 func startAgent(t testing.TB, paths store.Paths, api service.API) *agent {
@@ -67,11 +72,16 @@ func startAgent(t testing.TB, paths store.Paths, api service.API) *agent {
 	srv := NewServer(api)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan struct{})
+	a := &agent{paths: paths, server: srv, ended: make(chan error, 16)}
+	session := func(ctx context.Context, conn net.Conn) error {
+		err := srv.Serve(ctx, conn)
+		a.ended <- err
+		return err
+	}
 	go func() {
 		defer close(served)
-		_ = ctl.Serve(ctx, control.Backend{Session: srv.Serve})
+		_ = ctl.Serve(ctx, control.Backend{Session: session})
 	}()
-	a := &agent{paths: paths, server: srv}
 	var once sync.Once
 	a.stop = func() {
 		once.Do(func() {
@@ -82,6 +92,18 @@ func startAgent(t testing.TB, paths store.Paths, api service.API) *agent {
 	}
 	t.Cleanup(a.stop)
 	return a
+}
+
+// sessionEnded waits for a session to end.
+func (a *agent) sessionEnded(t testing.TB) error {
+	t.Helper()
+	select {
+	case err := <-a.ended:
+		return err
+	case <-time.After(time.Minute):
+		t.Fatal("no session ended within a minute")
+		return nil
+	}
 }
 
 // window attaches a window session to the agent.
