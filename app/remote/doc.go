@@ -10,22 +10,32 @@
 // The window dials the control socket (mode 0600 in a 0700 folder: the
 // kernel's permission check is the authentication, see package control)
 // and asks for control.CmdWindowSession. After the OK response the
-// connection is a session: newline-delimited JSON messages in both
-// directions, each at most 64 MiB (an export or an import travels in one
-// message), many calls in flight at once.
+// connection is a session of newline-delimited JSON in both directions,
+// many calls in flight at once. A message is a header line and, when it
+// has a body, the body's JSON on the next line; the header gives the
+// body's size, so a large body (an export, an import, the history) is
+// read in one piece and parsed once. A body is at most 64 MiB.
 //
-//	→ {"kind":"hello","body":1}                              the protocol version
-//	← {"kind":"hello","body":1}
-//	→ {"kind":"call","id":7,"method":"Routes"}               a service.API method by its Go name
-//	← {"kind":"reply","id":7,"body":[...]}                   its answer and/or its error
-//	→ {"kind":"cancel","id":7}                               the window's context ended
-//	→ {"kind":"call","id":8,"method":"Subscribe","body":{"sub":9,"buffer":64}}
-//	← {"kind":"event","id":9,"body":{"type":"StateChanged","event":{...}}}
-//	→ {"kind":"ack","id":9}                                  the window took it: send the next
+//	→ {"kind":"hello","size":1}                    the protocol version
+//	  1
+//	← {"kind":"hello","size":1}
+//	  1
+//	→ {"kind":"call","id":7,"method":"Routes"}     a service.API method by its Go name
+//	← {"kind":"reply","id":7,"size":1234}          its answer (the body) and/or its "error"
+//	  [{"id":"k3j5h2gq",...}]
+//	→ {"kind":"cancel","id":7}                     the window's context ended
+//	→ {"kind":"call","id":8,"method":"Subscribe","size":21}
+//	  {"Sub":9,"Buffer":64}
+//	← {"kind":"event","id":9,"size":180}           subscription 9's next event
+//	  {"type":"StateChanged","event":{...}}
+//	→ {"kind":"ack","id":9}                        the window took it: send the next
 //	→ {"kind":"unsubscribe","id":9}
-//	← {"kind":"callback","id":10,"seq":1,"method":"paste","body":{...}}   Connect's callbacks
-//	→ {"kind":"answer","id":10,"seq":1,"body":"https://..."}  a paste-back's answer
-//	← {"kind":"show","body":"reconnect"}                     bring a window to the front
+//	← {"kind":"callback","id":10,"seq":1,"method":"paste","size":95}   Connect's callbacks
+//	  {"LoginURL":"https://www.facebook.com/v27.0/dialog/oauth?...","Problem":null}
+//	→ {"kind":"answer","id":10,"seq":1,"size":64}  the paste-back's answer
+//	  "https://www.facebook.com/connect/login_success.html#code=..."
+//	← {"kind":"show","size":11}                    bring a window to the front
+//	  "reconnect"
 //
 // An event waits for the previous one's ack, so a slow window leaves its
 // events queued in the engine's bus, whose rule (drop the oldest event

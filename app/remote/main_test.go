@@ -21,7 +21,13 @@ import (
 // TestMain fails the package if a test leaves a goroutine running: a
 // window that leaves, an agent that quits, must end every goroutine of
 // their session.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if runtime := os.Getenv(windowChildEnv); runtime != "" {
+		windowChild(runtime)
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // testPaths is a profile of its own. Unix socket paths are limited to
 // about 100 bytes and t.TempDir() can be longer, so the runtime folder

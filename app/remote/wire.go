@@ -39,14 +39,18 @@ const (
 	kindShow        = "show"        // agent → window: come to the front (Body: what)
 )
 
-// message is one line of a session, in either direction.
+// message is one message of a session, in either direction: a header
+// line, and when it has a body, the body's JSON on a line of its own. The
+// header says the body's size, so a large body (an export) is read in one
+// piece and parsed once, never scanned for the header's fields.
 type message struct {
 	Kind   string          `json:"kind"`
 	ID     uint64          `json:"id,omitempty"`
 	Method string          `json:"method,omitempty"`
 	Seq    uint64          `json:"seq,omitempty"`
-	Body   json.RawMessage `json:"body,omitempty"`
+	Size   int             `json:"size,omitempty"` // the body line's length, without its newline
 	Err    *wireError      `json:"error,omitempty"`
+	Body   json.RawMessage `json:"-"`
 }
 
 // wire is one end of a session: messages in from r, out to conn, one
@@ -64,17 +68,22 @@ func newWire(conn net.Conn) *wire {
 // send writes m. A failed write closes the connection, so the reading
 // side ends the session instead of waiting for an answer that cannot come.
 func (w *wire) send(m message) error {
-	line, err := json.Marshal(m)
+	if len(m.Body) >= maxMessage {
+		return errTooLarge
+	}
+	m.Size = len(m.Body)
+	header, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode a %s message: %w", m.Kind, err)
 	}
-	if len(line) >= maxMessage {
-		return errTooLarge
+	out := net.Buffers{append(header, '\n')}
+	if m.Size > 0 {
+		out = append(out, m.Body, []byte{'\n'})
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	_ = w.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	if _, err := w.conn.Write(append(line, '\n')); err != nil {
+	if _, err := out.WriteTo(w.conn); err != nil {
 		w.conn.Close()
 		return err
 	}
@@ -89,10 +98,26 @@ func (w *wire) receive() (message, error) {
 	}
 	var m message
 	if err := json.Unmarshal(line, &m); err != nil {
-		return message{}, errors.New("the other end sent a message that is not JSON")
+		return message{}, errNotJSON
 	}
+	if m.Size <= 0 {
+		return m, nil
+	}
+	if m.Size >= maxMessage {
+		return message{}, errTooLarge
+	}
+	body := make([]byte, m.Size+1)
+	if _, err := io.ReadFull(w.r, body); err != nil {
+		return message{}, err
+	}
+	if body[m.Size] != '\n' {
+		return message{}, errNotJSON
+	}
+	m.Body = body[:m.Size]
 	return m, nil
 }
+
+var errNotJSON = errors.New("the other end sent a message that is not this protocol's JSON")
 
 var errTooLarge = errors.New("the answer is larger than the 64 MiB a window session carries")
 
