@@ -25,10 +25,11 @@ type Client struct {
 	shows       chan string
 	subsRunning sync.WaitGroup
 
-	mu    sync.Mutex
-	next  uint64
-	calls map[uint64]*pendingCall
-	subs  map[uint64]*clientSub
+	mu     sync.Mutex
+	next   uint64
+	calls  map[uint64]*pendingCall
+	subs   map[uint64]*clientSub
+	closed bool
 }
 
 var _ service.API = (*Client)(nil)
@@ -98,7 +99,8 @@ func (c *Client) ShowRequests() <-chan string { return c.shows }
 func (c *Client) Close() error {
 	c.end()
 	<-c.readerDone
-	c.mu.Lock() // a Subscribe now sees the session ended and starts nothing
+	c.mu.Lock()
+	c.closed = true // a Subscribe from now on starts nothing to wait for
 	c.mu.Unlock()
 	c.subsRunning.Wait()
 	return nil
@@ -329,12 +331,10 @@ func (c *Client) deliverEvent(m message) {
 func (c *Client) Subscribe(buffer int) (<-chan relay.Event, func()) {
 	sub := &clientSub{inbox: make(chan relay.Event, 1), out: make(chan relay.Event), stop: make(chan struct{})}
 	c.mu.Lock()
-	select {
-	case <-c.done:
+	if c.closed || isDone(c.done) {
 		c.mu.Unlock()
 		close(sub.out)
 		return sub.out, func() {}
-	default:
 	}
 	c.next++
 	id := c.next
@@ -377,5 +377,14 @@ func (c *Client) pass(id uint64, sub *clientSub) {
 		case <-c.done:
 			return
 		}
+	}
+}
+
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
