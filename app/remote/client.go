@@ -179,7 +179,7 @@ func (c *Client) do(ctx context.Context, method string, args, into any, callback
 	}
 	if into != nil && len(reply.Body) > 0 {
 		if err := json.Unmarshal(reply.Body, into); err != nil {
-			return fmt.Errorf("read the answer to %s (%v): %w", method, err, errVersion)
+			return fmt.Errorf("read the answer to %s: %w", method, errVersion)
 		}
 	}
 	return reply.Err.decode()

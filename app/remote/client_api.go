@@ -2,11 +2,13 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
+	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -21,8 +23,12 @@ func (c *Client) Status() relay.Status {
 	return st
 }
 
+// Health is the agent's; once the agent is gone, that it is.
 func (c *Client) Health() service.Health {
-	h, _ := call[service.Health](c, bg, "Health", nil)
+	h, err := call[service.Health](c, bg, "Health", nil)
+	if errors.Is(err, ErrAgentGone) {
+		return service.Health{Tray: assets.TrayWarning, Headline: "LiveRoute stopped", Detail: ErrAgentGone.Error() + "."}
+	}
 	return h
 }
 

@@ -122,7 +122,8 @@ func decodeArgs(m message, into any) error {
 		return nil
 	}
 	if err := json.Unmarshal(m.Body, into); err != nil {
-		return fmt.Errorf("the arguments of %s could not be read (%v): %w", m.Method, err, errVersion)
+		// Not the decoder's words: they could quote what was sent.
+		return fmt.Errorf("the arguments of %s could not be read: %w", m.Method, errVersion)
 	}
 	return nil
 }

@@ -226,7 +226,7 @@ func (ss *session) startCall(m message) {
 			reply.Body = body
 		}
 		reply.Err = encodeError(err)
-		if ss.wire.send(reply) == errTooLarge {
+		if errors.Is(ss.wire.send(reply), errTooLarge) {
 			reply.Body, reply.Err = nil, encodeError(errTooLarge)
 			_ = ss.wire.send(reply)
 		}

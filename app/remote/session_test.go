@@ -58,6 +58,9 @@ func TestWhenTheAgentQuitsTheWindowIsToldAndPendingCallsFail(t *testing.T) {
 	if _, err := window.Routes(); !errors.Is(err, ErrAgentGone) || !strings.Contains(err.Error(), "start LiveRoute again") {
 		t.Errorf("a call after the agent quit: %v", err)
 	}
+	if h := window.Health(); h.Headline != "LiveRoute stopped" {
+		t.Errorf("health after the agent quit: %+v", h)
+	}
 	for range events { // closes
 	}
 }
