@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/control"
-	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/store"
 )
@@ -299,84 +298,6 @@ func (p *pendingCall) replyOr(err error) (message, error) {
 		return r, nil
 	default:
 		return message{}, err
-	}
-}
-
-// clientSub is one subscription: events from the reader, one at a time,
-// to the window's channel.
-type clientSub struct {
-	inbox chan relay.Event // 1-buffered: the agent sends the next only after the ack
-	out   chan relay.Event
-	stop  chan struct{}
-	once  sync.Once
-}
-
-func (c *Client) deliverEvent(m message) {
-	c.mu.Lock()
-	sub := c.subs[m.ID]
-	c.mu.Unlock()
-	ev, err := decodeWireEvent(m.Body)
-	if sub == nil || err != nil {
-		_ = c.wire.send(message{Kind: kindAck, ID: m.ID}) // nobody takes it: let the next come
-		return
-	}
-	select {
-	case sub.inbox <- ev:
-	default:
-	}
-}
-
-// Subscribe streams the engine's events as the agent publishes them, in
-// order; the channel closes when cancel is called or the session ends.
-func (c *Client) Subscribe(buffer int) (<-chan relay.Event, func()) {
-	sub := &clientSub{inbox: make(chan relay.Event, 1), out: make(chan relay.Event), stop: make(chan struct{})}
-	c.mu.Lock()
-	if c.closed || isDone(c.done) {
-		c.mu.Unlock()
-		close(sub.out)
-		return sub.out, func() {}
-	}
-	c.next++
-	id := c.next
-	c.subs[id] = sub
-	c.subsRunning.Add(1)
-	c.mu.Unlock()
-	go c.pass(id, sub)
-	cancel := func() {
-		sub.once.Do(func() {
-			c.mu.Lock()
-			delete(c.subs, id)
-			c.mu.Unlock()
-			close(sub.stop)
-			_ = c.wire.send(message{Kind: kindUnsubscribe, ID: id})
-		})
-	}
-	if err := c.do(context.Background(), "Subscribe", subscribeArgs{Sub: id, Buffer: buffer}, nil, nil); err != nil {
-		cancel()
-	}
-	return sub.out, cancel
-}
-
-// pass hands the subscription's events to the window and acknowledges each.
-func (c *Client) pass(id uint64, sub *clientSub) {
-	defer c.subsRunning.Done()
-	defer close(sub.out)
-	for {
-		select {
-		case ev := <-sub.inbox:
-			select {
-			case sub.out <- ev:
-				_ = c.wire.send(message{Kind: kindAck, ID: id})
-			case <-sub.stop:
-				return
-			case <-c.done:
-				return
-			}
-		case <-sub.stop:
-			return
-		case <-c.done:
-			return
-		}
 	}
 }
 

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
-	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
@@ -181,78 +179,4 @@ type bytesWriter struct{ data []byte }
 func (w *bytesWriter) Write(p []byte) (int, error) {
 	w.data = append(w.data, p...)
 	return len(p), nil
-}
-
-// subscribe relays the engine's events to the window, one at a time: the
-// next goes out when the window has taken the last (its ack), so a slow
-// window leaves them in the engine's bus, which keeps every state change.
-func (ss *session) subscribe(m message) (any, error) {
-	var args subscribeArgs
-	if err := decodeArgs(m, &args); err != nil {
-		return nil, err
-	}
-	events, cancel := ss.api.Subscribe(args.Buffer)
-	sub := &serverSub{acks: make(chan struct{}, 1), stop: make(chan struct{})}
-	ss.mu.Lock()
-	ss.subs[args.Sub] = sub
-	ss.mu.Unlock()
-	ss.wg.Add(1)
-	go func() {
-		defer ss.wg.Done()
-		defer cancel()
-		defer func() {
-			ss.mu.Lock()
-			delete(ss.subs, args.Sub)
-			ss.mu.Unlock()
-		}()
-		ss.relayEvents(args.Sub, sub, events)
-	}()
-	return nil, nil
-}
-
-func (ss *session) relayEvents(id uint64, sub *serverSub, events <-chan relay.Event) {
-	for {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				return
-			}
-			body, err := encodeEvent(ev)
-			if err != nil {
-				continue // a type without an encoding; a test keeps the table complete
-			}
-			if ss.wire.send(message{Kind: kindEvent, ID: id, Body: body}) != nil {
-				return
-			}
-			select {
-			case <-sub.acks:
-			case <-sub.stop:
-				return
-			case <-ss.ctx.Done():
-				return
-			}
-		case <-sub.stop:
-			return
-		case <-ss.ctx.Done():
-			return
-		}
-	}
-}
-
-// serverSub is one subscription's controls from the window.
-type serverSub struct {
-	acks chan struct{} // 1-buffered: the window took the last event
-	stop chan struct{}
-	once sync.Once
-}
-
-func (s *serverSub) take(kind string) {
-	if kind == kindAck {
-		select {
-		case s.acks <- struct{}{}:
-		default:
-		}
-		return
-	}
-	s.once.Do(func() { close(s.stop) })
 }
