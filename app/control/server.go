@@ -23,9 +23,10 @@ type Server struct {
 	lock  *os.File
 	token string
 
-	mu     sync.Mutex
-	closed bool
-	conns  sync.WaitGroup
+	mu      sync.Mutex
+	closed  bool
+	closing chan struct{} // closed by Close: window sessions end with it
+	conns   sync.WaitGroup
 }
 
 // Acquire makes this process the running LiveRoute of paths' profile. When
@@ -72,7 +73,7 @@ func Listen(paths store.Paths) (*Server, error) {
 		lock.Close()
 		return nil, err
 	}
-	return &Server{paths: paths, ln: ln, lock: lock, token: token}, nil
+	return &Server{paths: paths, ln: ln, lock: lock, token: token, closing: make(chan struct{})}, nil
 }
 
 // Serve answers requests with b until ctx ends or Close is called; it
@@ -109,6 +110,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.closing)
 	err := s.ln.Close()
 	cleanupEndpoint(s.paths)
 	s.lock.Close()
@@ -145,13 +147,24 @@ func (s *Server) handle(ctx context.Context, c net.Conn, b Backend) {
 
 // handOver answers a window-session request with OK, then gives the
 // connection to the session for as long as it lasts: a window stays open
-// for hours, so the request's deadline no longer applies.
+// for hours, so the request's deadline no longer applies, but Close ends
+// it (Serve waits for every connection, and quitting must not wait for a
+// window).
 func (s *Server) handOver(ctx context.Context, c net.Conn, r *bufio.Reader, session func(context.Context, net.Conn) error) {
 	out, _ := json.Marshal(Response{OK: true})
 	if _, err := c.Write(append(out, '\n')); err != nil {
 		return
 	}
 	_ = c.SetDeadline(time.Time{})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	_ = session(ctx, sessionConn{Conn: c, r: r})
 }
 

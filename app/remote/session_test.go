@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/service"
@@ -269,4 +270,34 @@ func TestManyCallsInFlightAtOnceEachGetTheirOwnAnswer(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestClosingTheControlSocketEndsEveryWindowSession: an agent that quits
+// by closing its control socket must not wait for its windows to leave.
+func TestClosingTheControlSocketEndsEveryWindowSession(t *testing.T) {
+	paths := testPaths(t)
+	svc := openDemo(t, paths)
+	ctl, err := control.Listen(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(svc)
+	defer srv.Close()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = ctl.Serve(context.Background(), control.Backend{Session: srv.Serve})
+	}()
+	window, err := Dial(context.Background(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer window.Close()
+	ctl.Close()
+	select {
+	case <-served:
+	case <-time.After(time.Minute):
+		t.Fatal("the control socket's Serve still waits for the window a minute after Close")
+	}
+	<-window.Done()
 }
