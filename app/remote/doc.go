@@ -5,6 +5,25 @@
 // Client. The window then costs nothing while it is closed, and killing it
 // never stops sharing.
 //
+// # Use
+//
+// In the agent, beside the rest of its control backend:
+//
+//	srv := remote.NewServer(svc)   // svc: the agent's *service.Service
+//	defer srv.Close()
+//	go ctl.Serve(ctx, control.Backend{DB: svc.DB, ..., Session: srv.Serve})
+//	srv.Show("reconnect")          // the tray's "Reset connection…"; srv.Windows() == 0: start a window
+//
+// In the window process:
+//
+//	api, err := remote.Dial(ctx, paths) // control.ErrNotRunning: no agent runs
+//	defer api.Close()
+//	// api is the window's service.API; <-api.Done(): the agent quit, so
+//	// quit too; api.ShowRequests(): come to the front ("" or "reconnect").
+//
+// Closing the control socket (control.Server.Close) or cancelling the
+// context of its Serve ends every window session.
+//
 // # Session
 //
 // The window dials the control socket (mode 0600 in a 0700 folder: the

@@ -156,8 +156,7 @@ func TestCancellingASubscriptionClosesItsChannel(t *testing.T) {
 	events, cancel := window.Subscribe(4)
 	window.Pause(0)
 	cancel()
-	for range events { // may hold the pause's event; must then close
-	}
+	waitClosed(t, events) // may hold the pause's event first
 	window.Resume() // the agent goes on serving the window
 	if h := window.Health(); h.Paused {
 		t.Fatalf("health after resume: %+v", h)

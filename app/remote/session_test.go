@@ -62,8 +62,7 @@ func TestWhenTheAgentQuitsTheWindowIsToldAndPendingCallsFail(t *testing.T) {
 	if h := window.Health(); h.Headline != "LiveRoute stopped" {
 		t.Errorf("health after the agent quit: %+v", h)
 	}
-	for range events { // closes
-	}
+	waitClosed(t, events)
 }
 
 // TestAKilledWindowEndsItsSessionAndSharingGoesOn kills a window process
@@ -300,4 +299,21 @@ func TestClosingTheControlSocketEndsEveryWindowSession(t *testing.T) {
 		t.Fatal("the control socket's Serve still waits for the window a minute after Close")
 	}
 	<-window.Done()
+}
+
+// waitClosed drains events until the channel closes, failing after a
+// generous minute.
+func waitClosed[E any](t *testing.T, events <-chan E) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case _, ok := <-events:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the channel is still open a minute later")
+		}
+	}
 }
