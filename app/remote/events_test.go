@@ -157,7 +157,7 @@ func TestCancellingASubscriptionClosesItsChannel(t *testing.T) {
 	window.Pause(0)
 	cancel()
 	waitClosed(t, events) // may hold the pause's event first
-	window.Resume() // the agent goes on serving the window
+	window.Resume()       // the agent goes on serving the window
 	if h := window.Health(); h.Paused {
 		t.Fatalf("health after resume: %+v", h)
 	}
