@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +57,10 @@ type Backend struct {
 	// running app's service (one activity line, an event every window
 	// hears). Nil: the ledger is written here (a stopped app).
 	MarkGroupShared func(ctx context.Context, key store.LedgerKey) error
+	// Session serves a window's session (CmdWindowSession) on the
+	// connection until the window or ctx ends it. Nil where no window can
+	// attach (a headless run, the CLI on a stopped app).
+	Session func(ctx context.Context, conn net.Conn) error
 }
 
 // Execute runs one request and returns its response.

@@ -49,6 +49,10 @@ const (
 	CmdGroupsShared = "groups.shared"
 	CmdSharesShared = "shares.shared"
 	CmdSharesAgain  = "shares.again"
+	// CmdWindowSession turns the connection into a window session: after
+	// an OK response the connection belongs to Backend.Session (package
+	// app/remote speaks on it) until either end closes it.
+	CmdWindowSession = "window-session"
 )
 
 // ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute

@@ -23,9 +23,10 @@ type Server struct {
 	lock  *os.File
 	token string
 
-	mu     sync.Mutex
-	closed bool
-	conns  sync.WaitGroup
+	mu      sync.Mutex
+	closed  bool
+	closing chan struct{} // closed by Close: window sessions end with it
+	conns   sync.WaitGroup
 }
 
 // Acquire makes this process the running LiveRoute of paths' profile. When
@@ -72,7 +73,7 @@ func Listen(paths store.Paths) (*Server, error) {
 		lock.Close()
 		return nil, err
 	}
-	return &Server{paths: paths, ln: ln, lock: lock, token: token}, nil
+	return &Server{paths: paths, ln: ln, lock: lock, token: token, closing: make(chan struct{})}, nil
 }
 
 // Serve answers requests with b until ctx ends or Close is called; it
@@ -109,6 +110,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.closing)
 	err := s.ln.Close()
 	cleanupEndpoint(s.paths)
 	s.lock.Close()
@@ -131,12 +133,90 @@ func (s *Server) handle(ctx context.Context, c net.Conn, b Backend) {
 		resp = failure(errorf(CodeInvalid, "the request is not valid JSON"))
 	case subtle.ConstantTimeCompare([]byte(req.Token), []byte(s.token)) != 1:
 		resp = failure(errorf(CodeInvalid, "the request does not carry this instance's token"))
+	case req.Cmd == CmdWindowSession && b.Session == nil:
+		resp = failure(errorf(CodeNotRunning, "this LiveRoute runs without a window (headless): quit it and start `liveroute` to open the window"))
+	case req.Cmd == CmdWindowSession:
+		s.handOver(ctx, c, r, b.Session)
+		return
 	default:
 		resp = b.Execute(ctx, req)
 	}
 	out, _ := json.Marshal(resp) // a Response always encodes
 	_, _ = c.Write(append(out, '\n'))
 }
+
+// handOver answers a window-session request with OK, then gives the
+// connection to the session for as long as it lasts: a window stays open
+// for hours, so the request's deadline no longer applies, but Close ends
+// it (Serve waits for every connection, and quitting must not wait for a
+// window).
+func (s *Server) handOver(ctx context.Context, c net.Conn, r *bufio.Reader, session func(context.Context, net.Conn) error) {
+	out, _ := json.Marshal(Response{OK: true})
+	if _, err := c.Write(append(out, '\n')); err != nil {
+		return
+	}
+	_ = c.SetDeadline(time.Time{})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	_ = session(ctx, sessionConn{Conn: c, r: r})
+}
+
+// DialSession connects to the running instance of paths' profile and
+// turns the connection into a window session (CmdWindowSession). It
+// returns ErrNotRunning when no instance listens, and the instance's
+// *Error when it takes no window. ctx bounds the handshake only.
+func DialSession(ctx context.Context, paths store.Paths) (net.Conn, error) {
+	c, token, err := dialEndpoint(paths)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+	conn, err := startSession(c, token)
+	if !stop() || err != nil {
+		c.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+func startSession(c net.Conn, token string) (net.Conn, error) {
+	data, _ := json.Marshal(Request{Token: token, Cmd: CmdWindowSession}) // a Request always encodes
+	if _, err := c.Write(append(data, '\n')); err != nil {
+		return nil, fmt.Errorf("send to LiveRoute: %w", err)
+	}
+	r := bufio.NewReaderSize(c, 4096)
+	line, err := readLine(r)
+	if err != nil {
+		return nil, fmt.Errorf("read LiveRoute's answer: %w", err)
+	}
+	var resp Response
+	if err := json.Unmarshal(line, &resp); err != nil {
+		return nil, fmt.Errorf("read LiveRoute's answer: %w", err)
+	}
+	if !resp.OK {
+		return nil, &Error{Code: resp.Code, Message: resp.Error}
+	}
+	return sessionConn{Conn: c, r: r}, nil
+}
+
+// sessionConn is a connection whose first bytes may already sit in the
+// handshake's reader: reads drain that reader before the socket.
+type sessionConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c sessionConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 // Call sends req to the running instance of paths' profile and returns its
 // response. It returns ErrNotRunning when no instance listens.
