@@ -77,6 +77,9 @@ func markdown(r results) string {
 			times(ratio(x.CPUPercent, a.CPUPercent)), times(ratio(x.CPUPercent, h.CPUPercent)),
 			times(ratio(x.WakeupsPerSec, a.WakeupsPerSec)), times(ratio(x.WakeupsPerSec, h.WakeupsPerSec)))
 	}
+	// utime and stime count whole ticks: say how coarse a small figure is.
+	fmt.Fprintf(&b, "\nCPU is counted in ticks of %d ms: one tick is %.3f %% of a core over %.0f s, so a ratio against a figure of a few ticks (B's) is coarse.\n",
+		1000/userHZ, cpuPercent(1, r.Tray.Seconds), r.Tray.Seconds)
 	if len(r.Opens) > 0 {
 		each := make([]string, len(r.Opens))
 		for i, d := range r.Opens {
@@ -93,9 +96,13 @@ func markdown(r results) string {
 		}
 		fmt.Fprintf(&b, "- %s %s\n", word, v.Text)
 	}
-	b.WriteString("\nProcesses measured (name (PID)):\n\n")
+	b.WriteString("\nEach process measured (RSS, CPU % of a core):\n\n")
 	for _, x := range []row{r.Bare, r.Headless, r.Tray, r.Window} {
-		fmt.Fprintf(&b, "- %s: %s, %d threads at most\n", x.Name, strings.Join(x.Processes, ", "), x.MaxThreads)
+		each := make([]string, len(x.Processes))
+		for i, p := range x.Processes {
+			each[i] = fmt.Sprintf("%s (PID %d): %.1f MiB, %.2f %%", p.Name, p.PID, p.RSSMiB, p.CPUPercent)
+		}
+		fmt.Fprintf(&b, "- %s — %s; %d threads at most\n", x.Name, strings.Join(each, "; "), x.MaxThreads)
 	}
 	return b.String()
 }

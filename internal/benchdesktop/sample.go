@@ -41,8 +41,17 @@ type figures struct {
 	PSSMiB        float64 // the same with PSS: shared pages split between processes
 	CPUPercent    float64 // of one core
 	WakeupsPerSec float64 // context switches of every thread of the tree
-	Processes     []string
+	Processes     []processFigures
 	MaxThreads    int
+}
+
+// processFigures are one process's share of its tree's figures: with a
+// window process beside an agent, each one's cost shows.
+type processFigures struct {
+	Name       string
+	PID        int
+	RSSMiB     float64 // mean over the snapshots that saw it
+	CPUPercent float64 // of one core, over the whole sample
 }
 
 // summarise turns consecutive snapshots into figures. CPU time and context
@@ -54,52 +63,63 @@ func summarise(snaps []snapshot) (figures, error) {
 		return figures{}, errors.New("fewer than two snapshots: nothing to measure")
 	}
 	var f figures
-	var ticks, switches uint64
-	for i := 1; i < len(snaps); i++ {
-		t, s := intervalUsage(snaps[i-1], snaps[i])
-		ticks += t
-		switches += s
-	}
 	f.Seconds = snaps[len(snaps)-1].At.Sub(snaps[0].At).Seconds()
 	if f.Seconds <= 0 {
 		return figures{}, errors.New("the snapshots span no time")
 	}
-	f.CPUPercent = float64(ticks) / userHZ / f.Seconds * 100
+	ticks := make(map[procKey]uint64)
+	var switches uint64
+	for i := 1; i < len(snaps); i++ {
+		switches += intervalUsage(snaps[i-1], snaps[i], ticks)
+	}
 	f.WakeupsPerSec = float64(switches) / f.Seconds
 	var rss, pss uint64
-	names := make(map[string]bool)
+	procRSS := make(map[procKey]uint64)
+	seen := make(map[procKey]int)
+	names := make(map[procKey]procStat)
 	for _, snap := range snaps {
 		threads := 0
-		for _, p := range snap.Procs {
+		for key, p := range snap.Procs {
 			rss += p.RSSKiB
 			pss += p.PSSKiB
 			threads += len(p.Threads)
-			names[fmt.Sprintf("%s (%d)", p.Name, p.PID)] = true
+			procRSS[key] += p.RSSKiB
+			seen[key]++
+			names[key] = p.procStat
 		}
 		f.MaxThreads = max(f.MaxThreads, threads)
 	}
 	n := float64(len(snaps))
 	f.RSSMiB = float64(rss) / 1024 / n
 	f.PSSMiB = float64(pss) / 1024 / n
-	for name := range names {
-		f.Processes = append(f.Processes, name)
+	var allTicks uint64
+	for key, st := range names {
+		allTicks += ticks[key]
+		f.Processes = append(f.Processes, processFigures{Name: st.Name, PID: st.PID,
+			RSSMiB:     float64(procRSS[key]) / 1024 / float64(seen[key]),
+			CPUPercent: cpuPercent(ticks[key], f.Seconds)})
 	}
-	sort.Strings(f.Processes)
+	f.CPUPercent = cpuPercent(allTicks, f.Seconds)
+	sort.Slice(f.Processes, func(i, j int) bool { return f.Processes[i].PID < f.Processes[j].PID })
 	return f, nil
 }
 
-// intervalUsage is the CPU ticks and context switches the tree spent
-// between two snapshots.
-func intervalUsage(before, after snapshot) (ticks, switches uint64) {
+func cpuPercent(ticks uint64, seconds float64) float64 {
+	return float64(ticks) / userHZ / seconds * 100
+}
+
+// intervalUsage adds the CPU ticks each process of the tree spent between
+// two snapshots to ticks, and returns the tree's context switches.
+func intervalUsage(before, after snapshot, ticks map[procKey]uint64) (switches uint64) {
 	for key, p := range after.Procs {
 		prev, seen := before.Procs[key]
-		ticks += growth(prev.CPUTicks, p.CPUTicks, seen)
+		ticks[key] += growth(prev.CPUTicks, p.CPUTicks, seen)
 		for tid, n := range p.Threads {
 			was, threadSeen := prev.Threads[tid]
 			switches += growth(was, n, seen && threadSeen)
 		}
 	}
-	return ticks, switches
+	return switches
 }
 
 // growth is how much a counter grew: all of it when it was not seen before.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -52,8 +53,9 @@ func TestSummariseCountsAProcessOrThreadStartedDuringTheSampleFromItsStart(t *te
 	if !near(f.CPUPercent, 5) || !near(f.WakeupsPerSec, 10) {
 		t.Errorf("CPU %v %%, wake-ups %v/s; want the new process's 50 ticks (5 %%) and 100 new switches (10/s)", f.CPUPercent, f.WakeupsPerSec)
 	}
-	if len(f.Processes) != 2 || f.MaxThreads != 3 {
-		t.Errorf("processes %v, %d threads at most; want both processes, 3 threads", f.Processes, f.MaxThreads)
+	want := []processFigures{{Name: "p", PID: 100, RSSMiB: 30, CPUPercent: 0}, {Name: "p", PID: 200, RSSMiB: 100, CPUPercent: 5}}
+	if !reflect.DeepEqual(f.Processes, want) || f.MaxThreads != 3 {
+		t.Errorf("processes %+v, %d threads at most; want %+v, 3 threads", f.Processes, f.MaxThreads, want)
 	}
 }
 
