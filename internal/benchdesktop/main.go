@@ -173,7 +173,7 @@ func benchmark(ctx context.Context, cfg config) (results, error) {
 	if err != nil {
 		return results{}, fmt.Errorf("timing \"Open LiveRoute\": %w", err)
 	}
-	setting := fmt.Sprintf("Measured %s on %s (%d CPUs, load %s before, %s after), under Xvfb with a private D-Bus; "+
+	setting := fmt.Sprintf("Measured %s on %s (%d CPUs, load %s before, %s after), under Xvfb with a private D-Bus and a tray host; "+
 		"each run settled %v, then sampled every %v for %v.",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), kernel(), runtime.NumCPU(), loadBefore, loadAverage(),
 		cfg.Settle, cfg.Interval, cfg.Sample)

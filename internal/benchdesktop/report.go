@@ -123,10 +123,14 @@ func times(x float64) string {
 	if math.IsInf(x, 1) {
 		return "∞×"
 	}
-	if x >= 10 {
+	switch {
+	case x >= 10:
 		return fmt.Sprintf("%.0f×", x)
+	case x > 0 && x < 0.1:
+		return fmt.Sprintf("%.3f×", x) // B against A: keep a figure that is not 0
+	default:
+		return fmt.Sprintf("%.2f×", x)
 	}
-	return fmt.Sprintf("%.2f×", x)
 }
 
 func millis(d time.Duration) string {

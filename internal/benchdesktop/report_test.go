@@ -86,8 +86,8 @@ func TestMarkdownGivesEveryRunsRatiosAgainstBothBaselines(t *testing.T) {
 			trayLine = line
 		}
 	}
-	// 50 MiB is 0.35× A's 141 and 2× B's 25; 0.04 % is 0.02× A's 2.2 and 2× B's 0.02.
-	for _, want := range []string{"| 50.0 |", "| 0.35× | 2.00× |", "| 0.02× | 2.00× |"} {
+	// 50 MiB is 0.35× A's 141 and 2× B's 25; 0.04 % is 0.018× A's 2.2 and 2× B's 0.02.
+	for _, want := range []string{"| 50.0 |", "| 0.35× | 2.00× |", "| 0.018× | 2.00× |"} {
 		if !strings.Contains(trayLine, want) {
 			t.Errorf("the tray's row %q lacks %q", trayLine, want)
 		}
@@ -103,8 +103,8 @@ func TestRatioOfZeroes(t *testing.T) {
 	if ratio(0, 0) != 1 || !math.IsInf(ratio(1, 0), 1) || ratio(0, 2) != 0 || ratio(3, 2) != 1.5 {
 		t.Error("ratio: want 0/0 = 1, 1/0 = +Inf, 0/2 = 0, 3/2 = 1.5")
 	}
-	if times(math.Inf(1)) != "∞×" || times(12.4) != "12×" || times(1.234) != "1.23×" {
-		t.Error("times: want ∞×, 12× and 1.23×")
+	if times(math.Inf(1)) != "∞×" || times(12.4) != "12×" || times(1.234) != "1.23×" || times(0.005) != "0.005×" || times(0) != "0.00×" {
+		t.Error("times: want ∞×, 12×, 1.23×, 0.005× and 0.00×")
 	}
 }
 
