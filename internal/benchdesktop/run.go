@@ -62,6 +62,7 @@ func start(command []string) (*started, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	s := &started{dir: dir, env: isolatedEnv(dir), log: filepath.Join(dir, "output.log"), exited: make(chan struct{})}
