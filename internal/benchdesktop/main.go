@@ -167,17 +167,21 @@ func benchmark(ctx context.Context, cfg config) (results, error) {
 		}
 		rows[i] = row{Name: r.Name, figures: f}
 	}
-	fmt.Fprintf(os.Stderr, "bench-desktop: timing %d opens…\n", cfg.OpenRuns)
+	fmt.Fprintf(os.Stderr, "bench-desktop: timing %d opens and %d starts of A…\n", cfg.OpenRuns, cfg.OpenRuns)
 	opener := openTimer{Tray: []string{lr, "--demo", "--minimised"}, Open: []string{lr, "--demo"}, WindowName: demoWindow}
 	opens, err := opener.timeOpen(ctx, cfg)
 	if err != nil {
 		return results{}, fmt.Errorf("timing \"Open LiveRoute\": %w", err)
 	}
+	bareStarts, err := timeColdStarts(ctx, cfg, runs[0].Command, runs[0].WindowName)
+	if err != nil {
+		return results{}, fmt.Errorf("timing the bare Fyne window's start: %w", err)
+	}
 	setting := fmt.Sprintf("Measured %s on %s (%d CPUs, load %s before, %s after), under Xvfb with a private D-Bus and a tray host; "+
 		"each run settled %v, then sampled every %v for %v.",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), kernel(), runtime.NumCPU(), loadBefore, loadAverage(),
 		cfg.Settle, cfg.Interval, cfg.Sample)
-	return results{Context: setting, Bare: rows[0], Headless: rows[1], Tray: rows[2], Window: rows[3], Opens: opens}, nil
+	return results{Context: setting, Bare: rows[0], Headless: rows[1], Tray: rows[2], Window: rows[3], Opens: opens, BareStarts: bareStarts}, nil
 }
 
 func goBuild(ctx context.Context, out, pkg string) error {

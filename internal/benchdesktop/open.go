@@ -23,21 +23,35 @@ type openTimer struct {
 	WindowName string
 }
 
-// timeOpen measures cfg.OpenRuns opens, each in a fresh LiveRoute.
+// timeOpen measures cfg.OpenRuns opens, each in a LiveRoute started anew.
 func (o openTimer) timeOpen(ctx context.Context, cfg config) ([]time.Duration, error) {
+	return timeWarm(cfg.OpenRuns, func(p *profile) (time.Duration, error) { return o.timeOne(ctx, cfg, p) })
+}
+
+// timeWarm times runs measures in one profile, after one that is not kept:
+// a fresh profile has cold caches (Fyne's scan of the system fonts, for
+// one) that a person's has not.
+func timeWarm(runs int, measure func(*profile) (time.Duration, error)) ([]time.Duration, error) {
+	p, err := newProfile()
+	if err != nil {
+		return nil, err
+	}
+	defer p.remove()
 	var times []time.Duration
-	for range cfg.OpenRuns {
-		d, err := o.timeOne(ctx, cfg)
+	for i := range runs + 1 {
+		d, err := measure(p)
 		if err != nil {
 			return nil, err
 		}
-		times = append(times, d)
+		if i > 0 {
+			times = append(times, d)
+		}
 	}
 	return times, nil
 }
 
-func (o openTimer) timeOne(ctx context.Context, cfg config) (time.Duration, error) {
-	s, err := start(o.Tray)
+func (o openTimer) timeOne(ctx context.Context, cfg config, p *profile) (time.Duration, error) {
+	s, err := startIn(p, o.Tray)
 	if err != nil {
 		return 0, err
 	}
@@ -50,17 +64,21 @@ func (o openTimer) timeOne(ctx context.Context, cfg config) (time.Duration, erro
 	if err := s.wait(ctx, cfg.OpenSettle); err != nil {
 		return 0, err
 	}
-	if visible, err := windowVisible(ctx, o.WindowName); err != nil || visible {
-		return 0, errors.Join(err, errors.New("the window is on screen before it was asked for: the tray start did not stay in the tray"))
+	visible, err := windowVisible(ctx, o.WindowName)
+	if err != nil {
+		return 0, err
 	}
-	secondLog := filepath.Join(s.dir, "second.log")
-	out, err := os.Create(secondLog)
+	if visible {
+		return 0, errors.New("the window is on screen before it was asked for: the tray start did not stay in the tray")
+	}
+	out, err := os.CreateTemp(p.dir, "second-*.log")
 	if err != nil {
 		return 0, err
 	}
 	defer out.Close()
+	secondLog := out.Name()
 	second := exec.Command(o.Open[0], o.Open[1:]...)
-	second.Env, second.Stdout, second.Stderr = s.env, out, out
+	second.Env, second.Stdout, second.Stderr = p.env, out, out
 	second.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	begin := time.Now()
 	if err := second.Start(); err != nil {
@@ -78,14 +96,41 @@ func (o openTimer) timeOne(ctx context.Context, cfg config) (time.Duration, erro
 	return d, nil
 }
 
-// waitForSocket waits until the run has a Unix socket in its runtime
-// folder: the control socket a second start talks to.
+// timeColdStarts measures cfg.OpenRuns cold starts of command, each from
+// its start to its window on screen: a bare Fyne app's is the baseline an
+// open is compared with, measured under the same load.
+func timeColdStarts(ctx context.Context, cfg config, command []string, windowName string) ([]time.Duration, error) {
+	return timeWarm(cfg.OpenRuns, func(p *profile) (time.Duration, error) {
+		return timeColdStart(ctx, cfg, p, command, windowName)
+	})
+}
+
+func timeColdStart(ctx context.Context, cfg config, p *profile, command []string, windowName string) (time.Duration, error) {
+	begin := time.Now()
+	s, err := startIn(p, command)
+	if err != nil {
+		return 0, err
+	}
+	defer s.stop(cfg.Proc, 10*time.Second)
+	d, err := waitVisible(ctx, windowName, begin, cfg.Poll, 30*time.Second)
+	if err != nil {
+		return 0, fmt.Errorf("%w; it printed:\n%s", err, s.logTail())
+	}
+	return d, nil
+}
+
+// waitForSocket waits until the run has made a Unix socket in its runtime
+// folder: the control socket a second start talks to. One left by an
+// earlier start in the same profile does not count.
 func waitForSocket(ctx context.Context, s *started, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		found := false
-		_ = filepath.WalkDir(filepath.Join(s.dir, "run"), func(_ string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type()&fs.ModeSocket != 0 {
+		_ = filepath.WalkDir(filepath.Join(s.profile.dir, "run"), func(_ string, d fs.DirEntry, err error) error {
+			if err != nil || d.Type()&fs.ModeSocket == 0 {
+				return nil
+			}
+			if info, err := d.Info(); err == nil && info.ModTime().After(s.startedAt) {
 				found = true
 			}
 			return nil

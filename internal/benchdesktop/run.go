@@ -22,13 +22,37 @@ type run struct {
 	WantWindow bool     // whether the window must be on screen while measured
 }
 
-// started is a run's process, leader of its own session, with its profile.
+// profile is a home of a run's own: every per-user file (settings,
+// database, control socket, font and preference caches) lives under dir.
+type profile struct {
+	dir string
+	env []string
+}
+
+// newProfile makes an empty profile.
+func newProfile() (*profile, error) {
+	// Unix socket paths are limited to about 100 bytes: a short folder.
+	dir, err := os.MkdirTemp("", "lrb")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &profile{dir: dir, env: isolatedEnv(dir)}, nil
+}
+
+func (p *profile) remove() { os.RemoveAll(p.dir) }
+
+// started is a run's process, leader of its own session.
 type started struct {
-	cmd    *exec.Cmd
-	dir    string
-	env    []string
-	log    string
-	exited chan struct{}
+	profile    *profile
+	ownProfile bool // made for this start alone: removed when it stops
+	cmd        *exec.Cmd
+	startedAt  time.Time
+	log        string
+	exited     chan struct{}
 }
 
 // isolatedEnv is the environment of a run whose every per-user file lives
@@ -53,40 +77,39 @@ func isolatedEnv(dir string) []string {
 	)
 }
 
-// start starts command as the leader of a new session, so the session
-// names its whole process tree, in a fresh profile.
+// start starts command in a fresh profile of its own.
 func start(command []string) (*started, error) {
-	// Unix socket paths are limited to about 100 bytes: a short folder.
-	dir, err := os.MkdirTemp("", "lrb")
+	p, err := newProfile()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
-		os.RemoveAll(dir)
+	s, err := startIn(p, command)
+	if err != nil {
+		p.remove()
 		return nil, err
 	}
-	s := &started{dir: dir, env: isolatedEnv(dir), log: filepath.Join(dir, "output.log"), exited: make(chan struct{})}
-	if err := s.startCmd(command); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
+	s.ownProfile = true
 	return s, nil
 }
 
-func (s *started) startCmd(command []string) error {
-	out, err := os.Create(s.log)
+// startIn starts command in profile p as the leader of a new session, so
+// the session names its whole process tree.
+func startIn(p *profile, command []string) (*started, error) {
+	out, err := os.CreateTemp(p.dir, "output-*.log")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer out.Close()
+	s := &started{profile: p, log: out.Name(), exited: make(chan struct{})}
 	s.cmd = exec.Command(command[0], command[1:]...)
-	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = s.env, out, out
+	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = p.env, out, out
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	s.startedAt = time.Now()
 	if err := s.cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", strings.Join(command, " "), err)
+		return nil, fmt.Errorf("start %s: %w", strings.Join(command, " "), err)
 	}
 	go func() { _ = s.cmd.Wait(); close(s.exited) }()
-	return nil
+	return s, nil
 }
 
 // session is the session ID of the run's tree: its leader's PID.
@@ -112,9 +135,11 @@ func (s *started) wait(ctx context.Context, d time.Duration) error {
 }
 
 // stop ends every process of the tree (TERM, then KILL after grace) and
-// removes the profile.
+// removes the profile when it was the start's own.
 func (s *started) stop(proc fs.FS, grace time.Duration) {
-	defer os.RemoveAll(s.dir)
+	if s.ownProfile {
+		defer s.profile.remove()
+	}
 	signalTree(proc, s.session(), syscall.SIGTERM)
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
