@@ -26,10 +26,13 @@ test:
 	LIVEROUTE_TEST_REPORT=$$report scripts/test-env $(GO) test -race -count=1 -timeout 45m ./...; status=$$?; \
 	cat $$report; rm -f $$report; exit $$status
 
-## bench: the benchmarks, reported as ratios against baselines measured in the same run
+## bench: the benchmarks, reported as ratios against baselines measured in the same run:
+## the Go benchmarks, then the desktop's cost (RSS, CPU, wake-ups, window open time;
+## SETTLE=20 SAMPLE=60 by default, table in bench-desktop.md)
 bench:
 	scripts/deps test
 	scripts/test-env scripts/bench
+	scripts/test-env scripts/bench-desktop
 
 ## fuzz: each fuzz target for 30 seconds
 fuzz:
