@@ -38,6 +38,7 @@ var sentinels = map[string]error{
 	"service.ErrFacebookUnreachable": service.ErrFacebookUnreachable,
 	"service.ErrNoSavedApp":          service.ErrNoSavedApp,
 	"service.ErrNoSavedSecret":       service.ErrNoSavedSecret,
+	"service.ErrNoGroupShareWaiting": service.ErrNoGroupShareWaiting,
 	"fbclient.ErrAmbiguous":          fbclient.ErrAmbiguous,
 	"fbclient.ErrCannotVerify":       fbclient.ErrCannotVerify,
 	"fbclient.ErrNotCrossposted":     fbclient.ErrNotCrossposted,
