@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,10 @@ type Backend struct {
 	Check func(ctx context.Context) (Health, error)
 	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
+	// Session serves a window process on its own connection after the
+	// session request was accepted, until the connection or ctx ends. Nil
+	// refuses sessions (a headless run or a stopped app has no window).
+	Session func(ctx context.Context, conn net.Conn) error
 }
 
 // Execute runs one request and returns its response.

@@ -49,6 +49,9 @@ const (
 	CmdGroupsShared = "groups.shared"
 	CmdSharesShared = "shares.shared"
 	CmdSharesAgain  = "shares.again"
+	// CmdSession turns the connection into a long-lived session for the
+	// window process (Backend.Session); it is not a command of the CLI.
+	CmdSession = "session"
 )
 
 // ErrAlreadyRunning is returned by Acquire and Listen when another LiveRoute

@@ -131,12 +131,67 @@ func (s *Server) handle(ctx context.Context, c net.Conn, b Backend) {
 		resp = failure(errorf(CodeInvalid, "the request is not valid JSON"))
 	case subtle.ConstantTimeCompare([]byte(req.Token), []byte(s.token)) != 1:
 		resp = failure(errorf(CodeInvalid, "the request does not carry this instance's token"))
+	case req.Cmd == CmdSession && b.Session != nil:
+		s.serveSession(ctx, c, r, b)
+		return
 	default:
 		resp = b.Execute(ctx, req)
 	}
 	out, _ := json.Marshal(resp) // a Response always encodes
 	_, _ = c.Write(append(out, '\n'))
 }
+
+// serveSession accepts a window's session and hands the connection to
+// b.Session, which keeps it as long as the window lives: no deadline.
+func (s *Server) serveSession(ctx context.Context, c net.Conn, r *bufio.Reader, b Backend) {
+	_ = c.SetDeadline(time.Time{})
+	out, _ := json.Marshal(Response{OK: true})
+	if _, err := c.Write(append(out, '\n')); err != nil {
+		return
+	}
+	_ = b.Session(ctx, bufferedConn{Conn: c, r: r})
+}
+
+// DialSession opens a session with the running instance of paths'
+// profile (see Backend.Session). It returns ErrNotRunning when no
+// instance listens.
+func DialSession(ctx context.Context, paths store.Paths) (net.Conn, error) {
+	c, token, err := dialEndpoint(paths)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	data, _ := json.Marshal(Request{Token: token, Cmd: CmdSession}) // a Request always encodes
+	r := bufio.NewReaderSize(c, 4096)
+	if _, err := c.Write(append(data, '\n')); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("send to LiveRoute: %w", err)
+	}
+	line, err := readLine(r)
+	var resp Response
+	if err == nil {
+		err = json.Unmarshal(line, &resp)
+	}
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("read LiveRoute's answer: %w", err)
+	}
+	if !resp.OK {
+		c.Close()
+		return nil, &Error{Code: resp.Code, Message: resp.Error}
+	}
+	return bufferedConn{Conn: c, r: r}, nil
+}
+
+// bufferedConn reads through the reader that already holds what followed
+// the first line.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (b bufferedConn) Read(p []byte) (int, error) { return b.r.Read(p) }
 
 // Call sends req to the running instance of paths' profile and returns its
 // response. It returns ErrNotRunning when no instance listens.
