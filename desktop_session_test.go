@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,7 +129,7 @@ func (n *notificationDaemon) Notify(_ string, _ uint32, _, summary, _ string, ac
 // waitFor returns the first notification whose summary is want.
 func (n *notificationDaemon) waitFor(tb testing.TB, want string, app *appProcess) notifyCall {
 	tb.Helper()
-	timeout := time.After(60 * time.Second)
+	timeout := time.After(120 * time.Second)
 	for {
 		select {
 		case c := <-n.calls:
@@ -305,7 +306,7 @@ func waitForWindow(tb testing.TB, title string, app *appProcess) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+title+"$").Output()
+	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$").Output()
 	if err != nil {
 		tb.Fatalf("no window titled %q appeared: %v\n%s", title, err, app.output.String())
 	}
