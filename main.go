@@ -143,7 +143,7 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, Logger: logger})
 
 	backend := svc.ControlBackend(func() error { ag.Open(agent.ShowMain); return nil })
-	backend.Session = windows.Serve
+	backend.Session = supervisor.Sessions(windows.Serve)
 	go srv.Serve(ctx, backend)
 	go svc.LogEvents(ctx)
 	if err := svc.Start(ctx); err != nil {

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"log/slog"
+	"net"
 	"sync"
 )
 
@@ -44,6 +45,11 @@ type Supervisor struct {
 
 	mu      sync.Mutex
 	running bool
+	// ending: the running window's session has ended, so it is closing
+	// and can show nothing more; pending is what was asked of it since,
+	// which a new window shows once it has gone.
+	ending  bool
+	pending *string
 }
 
 // NewSupervisor starts windows with launch, which ends them when ctx ends;
@@ -61,10 +67,33 @@ func NewSupervisor(ctx context.Context, launch Launch, show func(what string), l
 func (s *Supervisor) Open(what string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running {
-		s.show(what)
+	if s.running && s.ending {
+		s.pending = &what
 		return
 	}
+	if s.running {
+		s.show(what) // a window still starting gets it when it connects
+		return
+	}
+	s.start(what)
+}
+
+// Sessions wraps the control socket's session handler (remote.Server.Serve)
+// so the supervisor knows when the window's session ends: the window is
+// closing then, and a request must wait for a new one.
+func (s *Supervisor) Sessions(serve func(context.Context, net.Conn) error) func(context.Context, net.Conn) error {
+	return func(ctx context.Context, conn net.Conn) error {
+		defer func() {
+			s.mu.Lock()
+			s.ending = s.running
+			s.mu.Unlock()
+		}()
+		return serve(ctx, conn)
+	}
+}
+
+// start launches a window process; s.mu is held.
+func (s *Supervisor) start(what string) {
 	if s.ctx.Err() != nil {
 		return // quitting
 	}
@@ -73,7 +102,7 @@ func (s *Supervisor) Open(what string) {
 		s.log.Error("the window could not start; LiveRoute keeps sharing", "err", err)
 		return
 	}
-	s.running = true
+	s.running, s.ending = true, false
 	s.wg.Add(1)
 	go s.watch(p)
 }
@@ -98,7 +127,15 @@ func (s *Supervisor) watch(p Process) {
 		s.log.Error("the window ended unexpectedly; LiveRoute keeps sharing", "err", err)
 	}
 	s.mu.Lock()
-	s.running = false
+	s.running, s.ending = false, false
+	if s.pending != nil {
+		// Asked for while it was closing: the person wants a window.
+		what := *s.pending
+		s.pending = nil
+		s.start(what)
+		s.mu.Unlock()
+		return
+	}
 	s.mu.Unlock()
 	if s.ctx.Err() != nil {
 		return // ended because the agent quits: nobody listens

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"testing"
 )
@@ -15,9 +16,10 @@ func (p *fakeProcess) Wait() error { return <-p.end }
 // launcher starts fake window processes and remembers each.
 type launcher struct {
 	mu      sync.Mutex
-	started []string // what each process was asked to open
-	procs   []*fakeProcess
-	fail    error
+	started  []string // what each process was asked to open
+	procs    []*fakeProcess
+	fail     error
+	launched chan struct{} // one value per process started
 }
 
 func (l *launcher) launch(ctx context.Context, what string) (Process, error) {
@@ -30,6 +32,7 @@ func (l *launcher) launch(ctx context.Context, what string) (Process, error) {
 	context.AfterFunc(ctx, func() { p.end <- errors.New("signal: interrupt") })
 	l.started = append(l.started, what)
 	l.procs = append(l.procs, p)
+	l.launched <- struct{}{}
 	return p, nil
 }
 
@@ -43,7 +46,7 @@ func (l *launcher) count() int {
 func newTestSupervisor(t *testing.T) (*Supervisor, *launcher, *[]string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &launcher{}
+	l := &launcher{launched: make(chan struct{}, 8)}
 	var shows []string
 	s := NewSupervisor(ctx, l.launch, func(what string) { shows = append(shows, what) }, quietLogger())
 	t.Cleanup(func() { cancel(); s.Wait() })
@@ -104,7 +107,7 @@ func TestAWindowThatCannotStartLeavesTheAgentRunning(t *testing.T) {
 
 func TestQuittingEndsTheWindowAndReportsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &launcher{}
+	l := &launcher{launched: make(chan struct{}, 8)}
 	s := NewSupervisor(ctx, l.launch, func(string) {}, quietLogger())
 	s.Open(ShowMain)
 	cancel()
@@ -117,5 +120,26 @@ func TestQuittingEndsTheWindowAndReportsNothing(t *testing.T) {
 	s.Open(ShowMain)
 	if l.count() != 1 {
 		t.Error("a window was started while quitting")
+	}
+}
+
+func TestAnOpenWhileTheWindowClosesOpensANewOne(t *testing.T) {
+	s, l, shows := newTestSupervisor(t)
+	session := make(chan struct{})
+	serve := s.Sessions(func(context.Context, net.Conn) error { <-session; return nil })
+	s.Open(ShowMain)
+	served := make(chan struct{})
+	go func() { defer close(served); serve(context.Background(), nil) }()
+	close(session) // the person closed the window: its session ends first
+	<-served
+	s.Open(ShowReconnect) // before the process has exited
+	if len(*shows) != 0 {
+		t.Errorf("asked the closing window to show %q", *shows)
+	}
+	<-l.launched
+	l.procs[0].end <- nil
+	<-l.launched
+	if l.count() != 2 || l.started[1] != ShowReconnect {
+		t.Errorf("window processes started: %q, want a second one at the reconnect wizard", l.started)
 	}
 }
