@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -301,14 +300,20 @@ func (m *trayMenu) click(tb testing.TB, label string) {
 }
 
 // waitForWindow waits until a window titled exactly title is mapped and
-// returns its X id.
+// returns its X id. It asks every 25 ms (xdotool's own --sync waits half
+// a second between looks, too coarse to time a window opening).
 func waitForWindow(tb testing.TB, title string, app *appProcess) string {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$").Output()
-	if err != nil {
-		tb.Fatalf("no window titled %q appeared: %v\n%s", title, err, app.output.String())
+	pattern := "^" + regexp.QuoteMeta(title) + "$"
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", pattern).Output()
+		if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
+			return ids[0]
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no window titled %q appeared\n%s", title, app.output.String())
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
-	return strings.Fields(string(out))[0]
 }

@@ -54,7 +54,7 @@ func (f *fakeService) Status() relay.Status {
 }
 
 func (f *fakeService) Subscribe(int) (<-chan relay.Event, func()) { return f.events, func() {} }
-func (f *fakeService) Pause(time.Duration)                       { f.count(&f.paused) }
+func (f *fakeService) Pause(time.Duration)                        { f.count(&f.paused) }
 func (f *fakeService) Resume()                                    { f.count(&f.resumed) }
 func (f *fakeService) CheckNow()                                  { f.count(&f.checked) }
 func (f *fakeService) IsDemo() bool                               { return f.demo }

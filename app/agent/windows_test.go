@@ -15,7 +15,7 @@ func (p *fakeProcess) Wait() error { return <-p.end }
 
 // launcher starts fake window processes and remembers each.
 type launcher struct {
-	mu      sync.Mutex
+	mu       sync.Mutex
 	started  []string // what each process was asked to open
 	procs    []*fakeProcess
 	fail     error
