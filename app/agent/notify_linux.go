@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/liveroute/liveroute/app/install"
 )
 
 // The freedesktop notification service, which dunst, GNOME and KDE
@@ -80,7 +82,9 @@ func (n *DBusNotifier) Notify(note Note) error {
 	if note.Button != "" {
 		actions = append(actions, actionButton, note.Button)
 	}
-	hints := map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant("liveroute")}
+	// desktop-entry names the installed .desktop file, so the desktop shows
+	// LiveRoute's name and icon and groups its notifications.
+	hints := map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant(install.AppID)}
 	var id uint32
 	// expire_timeout -1: the server's default, so it follows the desktop's settings.
 	err := n.conn.Object(notifyName, notifyPath).Call(notifyInterface+".Notify", 0,

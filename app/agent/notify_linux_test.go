@@ -103,7 +103,8 @@ func TestAnInvokedActionOfOurNotificationReachesTheAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	call := <-server.calls
-	if call.summary != "LiveRoute: Reconnect to Facebook" || call.appName != "LiveRoute" || call.expire != -1 {
+	if call.summary != "LiveRoute: Reconnect to Facebook" || call.appName != "LiveRoute" || call.expire != -1 ||
+		call.hintsDesktopID != "com.liveroute.app" {
 		t.Errorf("Notify call: %+v", call)
 	}
 	if !slices.Equal(call.actions, []string{"default", "Open", "open", "Reconnect"}) {
