@@ -30,7 +30,7 @@ func TestKillingTheWindowMidShareLosesAndDuplicatesNothing(t *testing.T) {
 	d := newDesktopSession(t)
 	env := d.env(t)
 	app := startApp(t, env, "--demo")
-	app.trayMenu(t, d)
+	menu := app.trayMenu(t, d)
 	window, _ := app.waitForWindowProcess(t)
 	waitForWindow(t, "LiveRoute (demo)", app)
 
@@ -67,8 +67,22 @@ func TestKillingTheWindowMidShareLosesAndDuplicatesNothing(t *testing.T) {
 	if r := runCLIBinary(t, env, "--demo"); r.code != 0 {
 		t.Errorf("third start: exit %d %s", r.code, r.stderr)
 	}
-	if pids := app.windowProcesses(); len(pids) != 1 {
+	pids := app.windowProcesses()
+	if len(pids) != 1 {
 		t.Errorf("%d window processes after a start with the window open, want 1", len(pids))
+	}
+
+	// Quit in the tray ends both processes.
+	menu.click(t, "Quit")
+	select {
+	case <-app.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Quit in the tray did not end LiveRoute\n%s", app.output.String())
+	}
+	for _, pid := range pids {
+		if syscall.Kill(pid, 0) == nil && len(cmdline(pid)) > 1 {
+			t.Errorf("the window process %d outlived Quit", pid)
+		}
 	}
 }
 
