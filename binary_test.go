@@ -16,7 +16,7 @@ var (
 )
 
 // binary builds the real liveroute binary once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "liveroute-bin-")

@@ -11,15 +11,19 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/liveroute/liveroute/app"
+	"github.com/liveroute/liveroute/app/agent"
 	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/install"
+	"github.com/liveroute/liveroute/app/remote"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
@@ -68,6 +72,8 @@ func run(args []string) int {
 			return 1
 		}
 		return 0
+	case len(rest) > 0 && rest[0] == windowCommand:
+		return runWindow(paths, *demo, rest[1:])
 	case control.IsCommand(rest):
 		return runCLI(rest, paths, *demo)
 	case len(rest) > 0:
@@ -77,7 +83,9 @@ func run(args []string) int {
 	return runGUI(paths, *demo, *minimised)
 }
 
-// runGUI starts the app with its window and tray.
+// runGUI starts LiveRoute for a person at their desktop: the agent —
+// engine, control socket, tray and notifications, with no GL — and the
+// window as a second process on demand (see app/agent).
 func runGUI(paths store.Paths, demo, minimised bool) int {
 	logger, closeLog, err := service.NewLogger(paths, os.Stderr)
 	if err != nil {
@@ -110,47 +118,170 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		return 1
 	}
 	defer svc.Close()
-
-	exe, err := os.Executable()
-	if err != nil {
-		exe = os.Args[0]
-	}
-	var autostart app.Autostart
-	if !demo { // the demo profile must never start at login
-		autostart = app.InstallAutostart(install.Options{Binary: exe})
-	}
-	// go build embeds no FyneApp.toml: name the app, so notifications come
-	// from "LiveRoute", not from its ID.
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
-	fy := fyneapp.NewWithID("com.liveroute.app")
-	problem := svc.KeychainProblem()
-	if problem != nil {
+	if problem := svc.KeychainProblem(); problem != nil {
 		logger.Error("the keychain does not work", "err", problem)
 	}
-	gui := app.New(app.Options{App: fy, Service: svc,
-		TrayHost: app.TrayHostPresent, NoTray: !app.SessionBusReachable(), Logger: logger, Autostart: autostart, Problem: problem})
 
-	go srv.Serve(ctx, svc.ControlBackend(func() error { gui.Show(); return nil }))
-	go gui.Watch(ctx)
+	windows := remote.NewServer(svc)
+	supervisor := agent.NewSupervisor(ctx, windowLauncher(demo, logger), windows.Show, logger)
+	defer supervisor.Wait() // after cancel: the window ends with the agent
+	notifier, err := agent.NewSessionNotifier()
+	if err != nil {
+		logger.Warn("notifications will only be logged", "err", err)
+	} else {
+		defer notifier.Close()
+	}
+	var atStart []agent.Note
+	if rec := svc.DB.Recovered(); rec != nil {
+		// A damaged database was set aside at start: say it at once (the
+		// window's Activity tab holds the sentence too).
+		atStart = append(atStart, agent.Note{Title: "LiveRoute recovered its database", Body: rec.Error()})
+	}
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	ag := agent.New(agent.Options{Service: svc, Notifier: notifier, Windows: supervisor,
+		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, Logger: logger})
+
+	backend := svc.ControlBackend(func() error { ag.Open(agent.ShowMain); return nil })
+	backend.Session = supervisor.Sessions(windows.Serve)
+	go srv.Serve(ctx, backend)
 	go svc.LogEvents(ctx)
 	if err := svc.Start(ctx); err != nil {
 		logger.Error("start the engine", "err", err)
 	}
-	go func() { <-ctx.Done(); gui.Quit() }()
-	if settings, err := svc.DB.Settings(); err == nil && settings.StartMinimised {
-		minimised = true
+	bus := app.SessionBusReachable()
+	if openWindowAtStart(svc, minimised, bus && app.TrayHostPresent()) {
+		ag.Open(agent.ShowMain)
 	}
-	if rec := svc.DB.Recovered(); rec != nil {
-		// A damaged database was set aside at start: open the window (its
-		// Activity tab holds the sentence too) and say it at once.
-		minimised = false
-		go fyne.Do(func() { fy.SendNotification(fyne.NewNotification("LiveRoute recovered its database", rec.Error())) })
+	if bus {
+		agent.RunSystemTray(func(tray agent.Tray) { ag.Run(ctx, tray) })
+	} else {
+		ag.Run(ctx, nil)
 	}
-	gui.ShowAndRun(minimised)
 	// Stop answering the command line before the database closes.
 	cancel()
 	srv.Close()
 	return 0
+}
+
+// openWindowAtStart: a plain start opens the window; --minimised and the
+// "start minimised" setting do not, unless the window is the only way in
+// (no tray host), there is nothing connected yet (the setup comes first)
+// or the database was recovered (the window says what happened).
+func openWindowAtStart(svc *service.Service, minimised, trayShown bool) bool {
+	if settings, err := svc.DB.Settings(); err == nil && settings.StartMinimised {
+		minimised = true
+	}
+	_, connected, err := svc.DB.Account()
+	switch {
+	case !minimised, !trayShown, err == nil && !connected, svc.DB.Recovered() != nil:
+		return true
+	}
+	return false
+}
+
+// windowLauncher starts the window process: this binary again, with the
+// same profile (the environment and --demo), as `liveroute window`. Its
+// output goes to the agent's log.
+func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
+	return func(ctx context.Context, what string) (agent.Process, error) {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find LiveRoute's own program to open the window: %w", err)
+		}
+		args := []string{}
+		if demo {
+			args = append(args, "--demo")
+		}
+		args = append(args, windowCommand)
+		if what != "" {
+			args = append(args, "--open", what)
+		}
+		cmd := exec.CommandContext(ctx, exe, args...)
+		// Quitting asks the window to close; a window that does not within
+		// a few seconds is ended.
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+		cmd.WaitDelay = 5 * time.Second
+		out := agent.LogWriter(logger.With("process", "window"))
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("start the window process: %w", err)
+		}
+		return cmd, nil
+	}
+}
+
+// windowCommand is the hidden sub-command of the window process.
+const windowCommand = "window"
+
+// runWindow is the window process: the Fyne window, talking to the agent
+// over the control socket. It ends when the window is closed or the
+// agent quits; it never notifies and shows no tray (the agent does).
+func runWindow(paths store.Paths, demo bool, args []string) int {
+	flags := flag.NewFlagSet(windowCommand, flag.ContinueOnError)
+	open := flags.String("open", "", "")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	// The agent writes this process's output to its log, with its own
+	// time on each line.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+	slog.SetDefault(logger)
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	client, err := remote.Dial(ctx, paths)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "liveroute: the window opens from a running LiveRoute; start it with `liveroute`:", err)
+		return 1
+	}
+	defer client.Close()
+	var autostart app.Autostart
+	if !demo { // the demo profile must never start at login
+		if exe, err := os.Executable(); err == nil {
+			autostart = app.InstallAutostart(install.Options{Binary: exe})
+		}
+	}
+	// go build embeds no FyneApp.toml: name the app.
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
+	fy := fyneapp.NewWithID("com.liveroute.app")
+	gui := app.New(app.Options{App: fy, Service: client, NoTray: true, NoNotifications: true,
+		Logger: logger, Autostart: autostart})
+	go gui.Watch(ctx)
+	fy.Lifecycle().SetOnStarted(func() {
+		if *open == agent.ShowReconnect {
+			gui.ShowReconnect()
+		}
+	})
+	go followAgent(ctx, client, gui)
+	gui.ShowAndRun(false)
+	return 0
+}
+
+// followAgent brings the window's views forward as the agent asks and
+// closes the window when the agent quits or a signal ends this process.
+func followAgent(ctx context.Context, client *remote.Client, gui *app.GUI) {
+	for {
+		select {
+		case what := <-client.ShowRequests():
+			if what == agent.ShowReconnect {
+				gui.ShowReconnect()
+			} else {
+				gui.Show()
+			}
+		case <-client.Done():
+			gui.Quit()
+			return
+		case <-ctx.Done():
+			gui.Quit()
+			return
+		}
+	}
 }
 
 // runCLI runs one command against the running app or, when it is not

@@ -125,7 +125,7 @@ func TestDesktopSmoke(t *testing.T) {
 	}
 }
 
-func requireInCI(t *testing.T, why string) {
+func requireInCI(t testing.TB, why string) {
 	t.Helper()
 	if os.Getenv("CI") != "" {
 		t.Fatal(why)

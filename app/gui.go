@@ -31,8 +31,12 @@ type Options struct {
 	TrayHost func() bool
 	// Autostart turns starting at login on and off; nil hides the choice.
 	Autostart Autostart
-	// NoTray keeps the tray off (no session bus to put it on).
+	// NoTray keeps the tray off (no session bus to put it on, or the
+	// window process, whose agent shows the tray).
 	NoTray bool
+	// NoNotifications keeps the window from notifying: in the window
+	// process the agent says every notification, once.
+	NoNotifications bool
 	// Problem is something found at start that stops LiveRoute from working
 	// (no keychain); the window and tray show it until it is fixed.
 	Problem error
@@ -51,6 +55,7 @@ type GUI struct {
 	problem   error
 	log       *slog.Logger
 	view      *mainView
+	quiet     bool // NoNotifications
 
 	// The wizards open now, if any (UI goroutine only): opening one again
 	// brings it to the front instead of starting a second.
@@ -85,6 +90,7 @@ func New(opts Options) *GUI {
 		problem:   opts.Problem,
 		tray:      trayOf(opts.App, opts.NoTray),
 		log:       opts.Logger,
+		quiet:     opts.NoNotifications,
 	}
 	g.hasTray.Store(g.trayHost())
 	g.fyne.SetIcon(assets.Icon)
@@ -129,6 +135,16 @@ func (g *GUI) Show() {
 	fyne.Do(func() {
 		g.win.Show()
 		g.win.RequestFocus()
+	})
+}
+
+// ShowReconnect brings the window to the front with the reset or renew
+// wizard open (the setup wizard when nothing is connected): what a
+// notification's "Reconnect" and the tray's "Reset connection…" ask for.
+func (g *GUI) ShowReconnect() {
+	fyne.Do(func() {
+		g.win.Show()
+		g.openReconnect()
 	})
 }
 
@@ -220,6 +236,9 @@ func (g *GUI) shownOf(st relay.Status) shown {
 
 // notify shows a desktop notification unless the person turned them off.
 func (g *GUI) notify(n *fyne.Notification) {
+	if g.quiet {
+		return
+	}
 	if st, err := g.svc.Settings(); err == nil && !st.Notifications {
 		return
 	}
