@@ -12,7 +12,7 @@ func TestExportThenImportMovesRoutesDestinationsAndSettings(t *testing.T) {
 	clock := newClock()
 	from := openTest(t, clock)
 	_ = from.PutAccount(Account{UserID: "100", Name: "Ana"})
-	_ = from.PutDestination(Destination{ID: "p1", Name: "Church", Kind: KindPage, Status: "role_lost"})
+	_ = from.PutDestination(Destination{ID: "p1", Name: "Church", Kind: KindPage, Status: StatusRoleLost})
 	_ = from.PutDestination(Destination{ID: "g1", Name: "Youth", Kind: KindGroup})
 	r := pageRoute("src", "p1")
 	r.Targets = append(r.Targets, Target{DestinationID: "g1", Mode: ModeAssisted, Delay: 2 * time.Minute})

@@ -114,7 +114,7 @@ func (b Backend) execute(ctx context.Context, req Request) (any, error) {
 		if err := decodeArgs(req.Args, &a); err != nil {
 			return nil, err
 		}
-		ref, err := ParsePageRef(a.Ref)
+		ref, err := pageRef(a.Ref)
 		if err != nil {
 			return nil, errorf(CodeInvalid, err.Error())
 		}
@@ -263,7 +263,7 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 	}
 	s.Destinations = len(dests)
 	for _, d := range dests {
-		if d.Status != "" {
+		if d.Status != store.StatusOK {
 			s.DestinationsWithProblems++
 		}
 		switch d.Kind {
@@ -456,7 +456,7 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 // addGroup stores the group at a.Address. Adding a known group again
 // renames it when a.Name is given and otherwise keeps it as it is.
 func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error) {
-	g, err := ParseGroupAddress(a.Address, a.Name)
+	g, err := groupDestination(a.Address, a.Name)
 	if err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
 	}

@@ -552,7 +552,7 @@ func runPagesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !ok {
 		return code
 	}
-	if _, err := ParsePageRef(pos[0]); err != nil {
+	if _, err := pageRef(pos[0]); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
 	rawArgs, _ := json.Marshal(PagesAddArgs{Ref: pos[0]})
@@ -578,7 +578,7 @@ func runGroupsAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 		return code
 	}
 	a := GroupsAddArgs{Address: pos[0], Name: *name}
-	if _, err := ParseGroupAddress(a.Address, a.Name); err != nil {
+	if _, err := groupDestination(a.Address, a.Name); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
 	rawArgs, _ := json.Marshal(a)

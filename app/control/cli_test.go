@@ -111,7 +111,7 @@ func (h *harness) seed() {
 	h.withDB(func(db *store.DB) {
 		must(h.t, db.PutAccount(store.Account{UserID: "100", Name: "Ana Lima", AppID: "4242", ExpiresAt: testNow.Add(60 * 24 * time.Hour)}))
 		must(h.t, db.PutDestination(store.Destination{ID: "200", Name: "Choir", Kind: store.KindPage}))
-		must(h.t, db.PutDestination(store.Destination{ID: "300", Name: "Parish", Kind: store.KindPage, Status: "role_lost"}))
+		must(h.t, db.PutDestination(store.Destination{ID: "300", Name: "Parish", Kind: store.KindPage, Status: store.StatusRoleLost}))
 		must(h.t, db.PutDestination(store.Destination{ID: "400", Name: "Friends", Kind: store.KindGroup}))
 		must(h.t, db.AddActivity(store.Activity{Kind: "share", Message: "Shared “Sunday mass” to Choir", RouteID: "route1", VideoID: "900", DestinationID: "200"}))
 	})
@@ -601,29 +601,6 @@ func TestRunHeadlessServesTheSocketAndRefusesASecondCopy(t *testing.T) {
 	}
 }
 
-func TestParsePageRef(t *testing.T) {
-	for in, want := range map[string]string{
-		"123456789":                              "123456789",
-		" 123456789 ":                            "123456789",
-		"ChoirOfStMary":                          "ChoirOfStMary",
-		"https://www.facebook.com/ChoirOfStMary": "ChoirOfStMary",
-		"https://www.facebook.com/ChoirOfStMary/videos/":    "ChoirOfStMary",
-		"facebook.com/profile.php?id=100064":                "100064",
-		"https://m.facebook.com/pages/Choir-Name/123456789": "123456789",
-		"https://www.facebook.com/people/Choir/61550000001": "61550000001",
-	} {
-		got, err := ParsePageRef(in)
-		if err != nil || got != want {
-			t.Errorf("ParsePageRef(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "a b", "https://evil.example/123", "https://www.facebook.com/", "x"} {
-		if got, err := ParsePageRef(bad); err == nil {
-			t.Errorf("ParsePageRef(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
 func TestIsCommand(t *testing.T) {
 	for args, want := range map[string]bool{"": false, "--demo": false, "--minimised": false, "status": true, "routes list": true,
 		"install": true, "export x.json": true, "import x.json": true, "help": true, "routes": true} {
@@ -786,38 +763,6 @@ func TestGroupsAddRefusesTheIDOfAKnownPage(t *testing.T) {
 	code, _, errOut := h.run("", "groups", "add", "https://www.facebook.com/groups/200")
 	if code != ExitError || !strings.Contains(errOut, "LiveRoute already knows Choir (200) as a Page") {
 		t.Errorf("exit %d %q", code, errOut)
-	}
-}
-
-func TestParseGroupAddress(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://www.facebook.com/groups/demo-prayer-circle":                     "demo-prayer-circle",
-		"https://www.facebook.com/groups/demo-prayer-circle/":                    "demo-prayer-circle",
-		"https://m.facebook.com/groups/123456789/permalink/987/?ref=share":       "123456789",
-		"www.facebook.com/groups/choir.friends/":                                 "choir.friends",
-		" facebook.com/groups/choir_friends ":                                    "choir_friends",
-		"https://web.facebook.com/groups/sundayschool/posts/55?mibextid=abc#top": "sundayschool",
-	} {
-		got, err := ParseGroupAddress(in, "")
-		if err != nil || got.ID != want || got.Name != want || got.Kind != store.KindGroup || got.URL != "https://www.facebook.com/groups/"+want {
-			t.Errorf("ParseGroupAddress(%q) = %+v, %v; want the group %q", in, got, err, want)
-		}
-	}
-	if got, _ := ParseGroupAddress("facebook.com/groups/x1", " Friends "); got.Name != "Friends" {
-		t.Errorf("named group = %+v", got)
-	}
-	for in, says := range map[string]string{
-		"":                                           "give the group's address",
-		"https://www.facebook.com/ChoirOfStMary":     "that is not a group's address",
-		"https://www.facebook.com/groups/":           "names no group",
-		"https://www.facebook.com/groups/%2e%2e":     "names no group",
-		"https://evil.example/groups/x":              "not a Facebook address",
-		"ftp://facebook.com/groups/x":                "not a web address",
-		"https://facebook.com.evil.example/groups/x": "not a Facebook address",
-	} {
-		if got, err := ParseGroupAddress(in, ""); err == nil || !strings.Contains(err.Error(), says) {
-			t.Errorf("ParseGroupAddress(%q) = %+v, %v; want an error saying %q", in, got, err, says)
-		}
 	}
 }
 

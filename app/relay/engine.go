@@ -346,7 +346,7 @@ func (e *Engine) Status() Status {
 		st.Sources = append(st.Sources, ss)
 	}
 	for _, d := range e.dests {
-		if d.Status != "" {
+		if d.Status != store.StatusOK {
 			st.Flagged = append(st.Flagged, DestinationFlagged{DestinationID: d.ID, Flag: d.Status, Reason: d.StatusReason})
 		}
 	}

@@ -222,7 +222,7 @@ func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
 		e.reopenAssisted(j)
 		return "", false
 	}
-	if j.dest.Status != "" {
+	if j.dest.Status != store.StatusOK {
 		e.settleUnusable(j, flagSentence(j.dest))
 		return "", false
 	}
@@ -283,7 +283,7 @@ func (e *Engine) pageToken(j *job) (fbclient.Token, bool) {
 		return "", false
 	}
 	if err != nil {
-		e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
+		e.flag(j.key.DestinationID, store.StatusMissing, "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
 		e.settleUnusable(j, "LiveRoute has no access to "+nameOf(j.dest)+".")
 		return "", false
 	}
@@ -509,15 +509,15 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		e.waitOutRateLimit(j)
 		return
 	case fbclient.ClassPageRoleLost:
-		e.flag(j.key.DestinationID, "role_lost", "You are no longer an admin of "+nameOf(j.dest)+".")
+		e.flag(j.key.DestinationID, store.StatusRoleLost, "You are no longer an admin of "+nameOf(j.dest)+".")
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassPermissionMissing:
-		e.flag(j.key.DestinationID, "permission", reasonOf(err))
+		e.flag(j.key.DestinationID, store.StatusPermission, reasonOf(err))
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassBlocked:
-		e.flag(j.key.DestinationID, "blocked", reasonOf(err))
+		e.flag(j.key.DestinationID, store.StatusBlocked, reasonOf(err))
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassInvalid:

@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -60,10 +60,11 @@ func (s *Service) Destinations() ([]store.Destination, error) { return s.DB.Dest
 
 // AddGroup reads a group's facebook.com address and stores the group.
 func (s *Service) AddGroup(address, name string) (store.Destination, error) {
-	g, err := control.ParseGroupAddress(address, name)
+	ref, err := fbclient.ParseGroupAddress(address)
 	if err != nil {
-		return g, err
+		return store.Destination{}, err
 	}
+	g := store.GroupDestination(ref.ID, ref.URL, name)
 	return g, s.DB.PutDestination(g)
 }
 
