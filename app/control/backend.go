@@ -68,114 +68,121 @@ func (b Backend) Execute(ctx context.Context, req Request) Response {
 }
 
 func (b Backend) execute(ctx context.Context, req Request) (any, error) {
-	switch req.Cmd {
-	case CmdShow:
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return struct{}{}, b.Engine.Show()
-	case CmdStatus:
-		return b.status(ctx)
-	case CmdRoutesList:
-		return b.routes()
-	case CmdRoutesAdd:
-		var a RoutesAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.addRoute(ctx, a)
-	case CmdRoutesRemove:
-		var a RoutesRemoveArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.removeRoute(ctx, a)
-	case CmdCheck:
-		return b.check(ctx)
-	case CmdResume:
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return b.connected(b.Engine.Resume(ctx))
-	case CmdPause:
-		var a PauseArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		if a.Seconds < 0 {
-			return nil, errorf(CodeInvalid, "a pause cannot be negative")
-		}
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
-	case CmdPagesAdd:
-		var a PagesAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		ref, err := pageRef(a.Ref)
-		if err != nil {
-			return nil, errorf(CodeInvalid, err.Error())
-		}
-		if b.AddPage == nil {
-			return nil, errorf(CodeFailed, "no Facebook account is connected; run `liveroute connect` first")
-		}
-		d, err := b.AddPage(ctx, ref)
-		if err != nil {
-			return nil, err
-		}
-		return pageData(d), nil
-	case CmdGroupsAdd:
-		var a GroupsAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.addGroup(ctx, a)
-	case CmdGroupsList:
-		return b.groups()
-	case CmdGroupsShared:
-		var a GroupsSharedArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.groupShared(a)
-	case CmdSharesShared, CmdSharesAgain:
-		var a SharesArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.resolveShare(ctx, a, req.Cmd == CmdSharesShared)
-	case CmdHistory:
-		var a HistoryArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.history(a)
-	case CmdExport:
-		var buf bytes.Buffer
-		if err := b.DB.Export(&buf); err != nil {
-			return nil, err
-		}
-		return json.RawMessage(buf.Bytes()), nil
-	case CmdImport:
-		var a ImportArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
-		if err != nil {
-			return nil, errorf(CodeInvalid, err.Error())
-		}
-		if b.Engine != nil {
-			if err := b.Engine.RoutesChanged(ctx); err != nil {
-				return nil, err
-			}
-		}
-		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
-			LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
+	h, ok := handlers[req.Cmd]
+	if !ok {
+		return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
 	}
-	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
+	return h(b, ctx, req.Args)
+}
+
+// handler runs one protocol command with its raw arguments.
+type handler func(b Backend, ctx context.Context, args json.RawMessage) (any, error)
+
+// handlers maps every protocol command onto the backend method that
+// answers it: this table is the whole protocol.
+var handlers = map[string]handler{
+	CmdShow:         noArgs(Backend.show),
+	CmdStatus:       noArgs(Backend.status),
+	CmdRoutesList:   noArgs(Backend.routes),
+	CmdRoutesAdd:    withArgs(Backend.addRoute),
+	CmdRoutesRemove: withArgs(Backend.removeRoute),
+	CmdCheck:        noArgs(Backend.check),
+	CmdPause:        withArgs(Backend.pause),
+	CmdResume:       noArgs(Backend.resume),
+	CmdPagesAdd:     withArgs(Backend.addPage),
+	CmdGroupsAdd:    withArgs(Backend.addGroup),
+	CmdGroupsList:   noArgs(Backend.groups),
+	CmdGroupsShared: withArgs(Backend.groupShared),
+	CmdSharesShared: withArgs(func(b Backend, ctx context.Context, a SharesArgs) (HistoryEntry, error) {
+		return b.resolveShare(ctx, a, true)
+	}),
+	CmdSharesAgain: withArgs(func(b Backend, ctx context.Context, a SharesArgs) (HistoryEntry, error) {
+		return b.resolveShare(ctx, a, false)
+	}),
+	CmdHistory: withArgs(Backend.history),
+	CmdExport:  noArgs(Backend.export),
+	CmdImport:  withArgs(Backend.importData),
+}
+
+// noArgs makes a handler of a method that takes no arguments.
+func noArgs[R any](run func(Backend, context.Context) (R, error)) handler {
+	return func(b Backend, ctx context.Context, _ json.RawMessage) (any, error) {
+		return run(b, ctx)
+	}
+}
+
+// withArgs makes a handler of a method that takes the command's decoded
+// arguments; unknown fields are refused.
+func withArgs[A, R any](run func(Backend, context.Context, A) (R, error)) handler {
+	return func(b Backend, ctx context.Context, raw json.RawMessage) (any, error) {
+		var a A
+		if err := decodeArgs(raw, &a); err != nil {
+			return nil, err
+		}
+		return run(b, ctx, a)
+	}
+}
+
+func (b Backend) show(context.Context) (struct{}, error) {
+	if b.Engine == nil {
+		return struct{}{}, errNeedsApp
+	}
+	return struct{}{}, b.Engine.Show()
+}
+
+func (b Backend) pause(ctx context.Context, a PauseArgs) (Health, error) {
+	if a.Seconds < 0 {
+		return Health{}, errorf(CodeInvalid, "a pause cannot be negative")
+	}
+	if b.Engine == nil {
+		return Health{}, errNeedsApp
+	}
+	return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
+}
+
+func (b Backend) resume(ctx context.Context) (Health, error) {
+	if b.Engine == nil {
+		return Health{}, errNeedsApp
+	}
+	return b.connected(b.Engine.Resume(ctx))
+}
+
+func (b Backend) addPage(ctx context.Context, a PagesAddArgs) (PageData, error) {
+	ref, err := pageRef(a.Ref)
+	if err != nil {
+		return PageData{}, errorf(CodeInvalid, err.Error())
+	}
+	if b.AddPage == nil {
+		return PageData{}, errorf(CodeFailed, "no Facebook account is connected; run `liveroute connect` first")
+	}
+	d, err := b.AddPage(ctx, ref)
+	if err != nil {
+		return PageData{}, err
+	}
+	return pageData(d), nil
+}
+
+// export answers the export file itself, as JSON.
+func (b Backend) export(context.Context) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	if err := b.DB.Export(&buf); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(buf.Bytes()), nil
+}
+
+func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, error) {
+	res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
+	if err != nil {
+		return ImportData{}, errorf(CodeInvalid, err.Error())
+	}
+	if b.Engine != nil {
+		if err := b.Engine.RoutesChanged(ctx); err != nil {
+			return ImportData{}, err
+		}
+	}
+	return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
+		LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
 }
 
 // check asks Facebook now: through the running engine, which also acts
@@ -298,27 +305,24 @@ func sourceProblemsOf(routes []store.Route) []SourceProblem {
 	return out
 }
 
-// notConnectedReason is what to do when no account was ever connected.
-const notConnectedReason = "connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`"
-
-// connected corrects the engine's health when no account is stored: the
-// engine reports that as needing a reconnect, which misleads a person who
-// never connected one.
+// connected applies HealthOf's first rule to an answer that did not
+// come from it (a stopped app's check, an engine that reports a missing
+// account as needing a reconnect): with no account stored, the health is
+// "not connected", said as HealthOf says it.
 func (b Backend) connected(h Health, err error) (Health, error) {
 	if err != nil {
 		return h, err
 	}
-	if h.State != StateNeedsReconnect {
+	if h.State != StateNeedsReconnect && h.State != StateNotConnected {
 		return h, nil
 	}
 	if _, ok, err := b.DB.Account(); err != nil || ok {
 		return h, err
 	}
-	h.State, h.Reason = StateNotConnected, notConnectedReason
-	return h, nil
+	return NotConnectedHealth(b.Engine != nil), nil
 }
 
-func (b Backend) routes() ([]RouteData, error) {
+func (b Backend) routes(context.Context) ([]RouteData, error) {
 	routes, err := b.DB.Routes()
 	if err != nil {
 		return nil, err
@@ -484,7 +488,7 @@ func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error
 }
 
 // groups lists the group destinations, ordered by ID.
-func (b Backend) groups() ([]PageData, error) {
+func (b Backend) groups(context.Context) ([]PageData, error) {
 	dests, err := b.DB.Destinations()
 	if err != nil {
 		return nil, err
@@ -500,7 +504,7 @@ func (b Backend) groups() ([]PageData, error) {
 
 // history merges the activity log with the group shares, which the
 // engine records only in the ledger, newest first.
-func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
+func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
 	if a.Limit < 0 {
 		return nil, errorf(CodeInvalid, "the limit cannot be negative")
 	}
@@ -633,7 +637,7 @@ func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry 
 }
 
 // groupShared records that the person finished a waiting group share.
-func (b Backend) groupShared(a GroupsSharedArgs) (HistoryEntry, error) {
+func (b Backend) groupShared(_ context.Context, a GroupsSharedArgs) (HistoryEntry, error) {
 	key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
 	e, ok, err := b.DB.LedgerGet(key)
 	if err != nil {
