@@ -176,6 +176,13 @@ func runCLI(args []string, paths store.Paths, demo bool) int {
 		Check: func(ctx context.Context, db *store.DB) (control.Health, error) {
 			return checkFromCLI(ctx, paths, db, demo)
 		},
+		OpenApp: func(ctx context.Context, db *store.DB) (control.App, func() error, error) {
+			svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
+			if err != nil {
+				return nil, nil, err
+			}
+			return svc.ControlApp(), svc.Close, nil
+		},
 		RunHeadless: func(ctx context.Context, srv *control.Server, stdout, stderr io.Writer) error {
 			return runHeadless(ctx, srv, paths, demo, stderr)
 		},

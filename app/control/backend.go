@@ -30,11 +30,22 @@ type Engine interface {
 	Resume(ctx context.Context) (Health, error)
 	// RoutesChanged tells the engine the routes in the database changed.
 	RoutesChanged(ctx context.Context) error
+}
+
+// App is the application layer (app/service) as the control socket needs
+// it: the use cases that write more than one record or tell the engine,
+// so the window and the command line run the same code. The running app
+// passes its own; the command line on a stopped app gets one whose engine
+// is not started (CLIEnv.OpenApp), so its answers are the running app's.
+type App interface {
 	// ResolveShare settles a share the engine could not confirm, as the
 	// person decided after looking at the Page: shared marks it done,
-	// otherwise it is posted again. store.ErrNotUnconfirmed when that
-	// share is not waiting.
+	// otherwise it is posted again (by a stopped app at its next start).
+	// store.ErrNotUnconfirmed when that share is not waiting.
 	ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error
+	// MarkGroupShared records that the person shared to a group by hand,
+	// in the ledger and the activity log; a finished share stays as it is.
+	MarkGroupShared(ctx context.Context, key store.LedgerKey) error
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -42,6 +53,9 @@ type Engine interface {
 type Backend struct {
 	DB     *store.DB
 	Engine Engine
+	// App runs the use cases of the application layer; nil: the commands
+	// that need it say LiveRoute cannot run them here.
+	App App
 	// AddPage finds the Page ref (an ID or a facebook.com name) on Facebook
 	// with the connected account, stores it as a destination and returns it.
 	// Nil when no account can be used.
@@ -514,6 +528,9 @@ func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, erro
 	}
 	out := make([]HistoryEntry, 0, len(acts))
 	for _, act := range acts {
+		if act.Kind == relay.ActivityAssistedDone {
+			continue // the group share's own entry below says it, with the video's title
+		}
 		out = append(out, HistoryEntry{
 			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
 			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
@@ -576,11 +593,10 @@ func unconfirmedEntry(e store.LedgerEntry, names map[string]string) HistoryEntry
 func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (HistoryEntry, error) {
 	key := store.LedgerKey{VideoID: a.VideoID, DestinationID: a.DestinationID}
 	var err error
-	if b.Engine != nil {
-		err = b.Engine.ResolveShare(ctx, key, shared)
-	} else {
-		_, err = b.DB.LedgerResolve(key, shared)
+	if b.App == nil {
+		return HistoryEntry{}, errNeedsApp
 	}
+	err = b.App.ResolveShare(ctx, key, shared)
 	if errors.Is(err, store.ErrNotUnconfirmed) {
 		return HistoryEntry{}, errorf(CodeNotFound, "no share of that live video to that Page is waiting to be confirmed; `liveroute history` lists the waiting ones with their IDs")
 	}
@@ -637,7 +653,7 @@ func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry 
 }
 
 // groupShared records that the person finished a waiting group share.
-func (b Backend) groupShared(_ context.Context, a GroupsSharedArgs) (HistoryEntry, error) {
+func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEntry, error) {
 	key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
 	e, ok, err := b.DB.LedgerGet(key)
 	if err != nil {
@@ -649,8 +665,10 @@ func (b Backend) groupShared(_ context.Context, a GroupsSharedArgs) (HistoryEntr
 	// Marking a finished share again is not an error: the person may have
 	// clicked "Mark shared" in the window as well.
 	if e.State == store.LedgerAssistedOpen {
-		e.State = store.LedgerAssistedDone
-		if err := b.DB.LedgerPut(e); err != nil {
+		if b.App == nil {
+			return HistoryEntry{}, errNeedsApp
+		}
+		if err := b.App.MarkGroupShared(ctx, key); err != nil {
 			return HistoryEntry{}, err
 		}
 		if e, _, err = b.DB.LedgerGet(key); err != nil {

@@ -47,6 +47,10 @@ type CLIEnv struct {
 	// destinations, for `check` on a stopped app; nil: check needs the
 	// running app.
 	Check func(ctx context.Context, db *store.DB) (Health, error)
+	// OpenApp opens the application layer on db, its engine not started,
+	// for the commands a stopped app runs through it (see App); close
+	// releases it. Nil: those commands need the running app.
+	OpenApp func(ctx context.Context, db *store.DB) (app App, close func() error, err error)
 	// RunHeadless runs the engine with no GUI until ctx ends, logging to
 	// its writers. srv already holds the instance lock and control socket:
 	// RunHeadless serves it (srv.Serve) with its backend.
@@ -297,6 +301,11 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 	}
 	if c.env.Check != nil {
 		b.Check = func(ctx context.Context) (Health, error) { return c.env.Check(ctx, db) }
+	}
+	if c.env.OpenApp != nil {
+		lazy := &lazyApp{open: func(ctx context.Context) (App, func() error, error) { return c.env.OpenApp(ctx, db) }}
+		defer lazy.close()
+		b.App = lazy
 	}
 	resp := b.Execute(ctx, req)
 	if !resp.OK {

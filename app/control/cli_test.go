@@ -59,6 +59,10 @@ func newHarness(t *testing.T, running bool) *harness {
 		AddPage: func(_ context.Context, db *store.DB, ref string) (store.Destination, error) {
 			return h.addPage(db, ref)
 		},
+		// A stopped app's use cases run on its file, as the service's do.
+		OpenApp: func(_ context.Context, db *store.DB) (App, func() error, error) {
+			return &fakeEngine{now: func() time.Time { return testNow }, db: db}, func() error { return nil }, nil
+		},
 	}
 	if running {
 		h.start()
@@ -87,7 +91,10 @@ func (h *harness) start() {
 	h.db = db
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.serving = cancel, make(chan error, 1)
-	b := Backend{DB: db, Engine: h.engine, AddPage: func(_ context.Context, ref string) (store.Destination, error) {
+	h.engine.mu.Lock()
+	h.engine.db = db
+	h.engine.mu.Unlock()
+	b := Backend{DB: db, Engine: h.engine, App: h.engine, AddPage: func(_ context.Context, ref string) (store.Destination, error) {
 		return h.addPage(db, ref)
 	}}
 	go func() { h.serving <- srv.Serve(ctx, b) }()

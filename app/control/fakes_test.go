@@ -82,6 +82,20 @@ func (e *fakeEngine) Resume(context.Context) (Health, error) {
 	return e.health(), nil
 }
 
+// MarkGroupShared marks the group share done on db, as the service does
+// through the engine.
+func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
+	e.mu.Lock()
+	db := e.db
+	e.mu.Unlock()
+	entry, ok, err := db.LedgerGet(key)
+	if err != nil || !ok || entry.State != store.LedgerAssistedOpen {
+		return err
+	}
+	entry.State = store.LedgerAssistedDone
+	return db.LedgerPut(entry)
+}
+
 // ResolveShare settles the share on db, as the engine does.
 func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
 	e.mu.Lock()

@@ -16,6 +16,7 @@ func (s *Service) ControlBackend(show func() error) control.Backend {
 	return control.Backend{
 		DB:     s.DB,
 		Engine: controlEngine{s: s, show: show},
+		App:    s.ControlApp(),
 		AddPage: func(ctx context.Context, ref string) (store.Destination, error) {
 			return s.AddPage(ctx, ref)
 		},
@@ -70,10 +71,6 @@ func (c controlEngine) Pause(_ context.Context, d time.Duration) (control.Health
 func (c controlEngine) Resume(context.Context) (control.Health, error) {
 	c.s.Engine.Resume()
 	return c.s.controlHealth(), nil
-}
-
-func (c controlEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
-	return c.s.ResolveShare(key, shared)
 }
 
 func (c controlEngine) RoutesChanged(context.Context) error {

@@ -1,6 +1,11 @@
 package service
 
-import "github.com/liveroute/liveroute/store"
+import (
+	"context"
+
+	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/store"
+)
 
 // ResolveShare settles a share the engine could not confirm, as the person
 // decided after looking at the Page: shared records it as done; otherwise
@@ -13,4 +18,34 @@ func (s *Service) ResolveShare(key store.LedgerKey, shared bool) error {
 		return s.Engine.MarkShared(key)
 	}
 	return s.Engine.ShareAgain(key)
+}
+
+// MarkGroupShared records that the person shared a live to a group by
+// hand: the ledger entry and the activity line, through the engine as the
+// window's "Mark shared" does. A share already marked stays as it is, so
+// marking it from the window and the command line is not an error.
+func (s *Service) MarkGroupShared(key store.LedgerKey) error {
+	e, ok, err := s.DB.LedgerGet(key)
+	if err != nil {
+		return err
+	}
+	if ok && e.State == store.LedgerAssistedDone {
+		return nil
+	}
+	return s.Engine.MarkAssistedDone(key)
+}
+
+// ControlApp is this service as the control socket's App: the same use
+// cases the window calls, for the running app and for the command line on
+// a stopped one (a Service opened but not started).
+func (s *Service) ControlApp() control.App { return controlApp{s} }
+
+type controlApp struct{ s *Service }
+
+func (a controlApp) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
+	return a.s.ResolveShare(key, shared)
+}
+
+func (a controlApp) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
+	return a.s.MarkGroupShared(key)
 }

@@ -1,0 +1,50 @@
+package control
+
+import (
+	"context"
+
+	"github.com/liveroute/liveroute/store"
+)
+
+// lazyApp opens the application layer at its first use: most commands on
+// a stopped app only read the database, and opening it costs (in --demo it
+// starts a fake Facebook).
+type lazyApp struct {
+	open    func(ctx context.Context) (App, func() error, error)
+	app     App
+	closeFn func() error
+}
+
+func (l *lazyApp) get(ctx context.Context) (App, error) {
+	if l.app != nil {
+		return l.app, nil
+	}
+	app, closeFn, err := l.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.app, l.closeFn = app, closeFn
+	return app, nil
+}
+
+func (l *lazyApp) close() {
+	if l.closeFn != nil {
+		_ = l.closeFn() // the command's answer is already decided
+	}
+}
+
+func (l *lazyApp) ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error {
+	app, err := l.get(ctx)
+	if err != nil {
+		return err
+	}
+	return app.ResolveShare(ctx, key, shared)
+}
+
+func (l *lazyApp) MarkGroupShared(ctx context.Context, key store.LedgerKey) error {
+	app, err := l.get(ctx)
+	if err != nil {
+		return err
+	}
+	return app.MarkGroupShared(ctx, key)
+}
