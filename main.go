@@ -23,7 +23,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
-	"github.com/liveroute/liveroute/fbclient/relaypage"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -62,8 +62,10 @@ func run(args []string) int {
 
 	rest := flags.Args()
 	switch {
-	case len(rest) > 0 && rest[0] == "relay-page":
-		if err := relaypage.Write(os.Stdout); err != nil {
+	// relay-page is the name people know; redirect-page says the same
+	// without borrowing the engine's name.
+	case len(rest) > 0 && (rest[0] == "relay-page" || rest[0] == "redirect-page"):
+		if err := redirectpage.Write(os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "liveroute:", err)
 			return 1
 		}
@@ -214,7 +216,7 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 		}
 	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
-		Transport: req.Via, RelayURL: req.RelayURL, Port: req.Port, PKCE: req.PKCE, Paste: paste, OnLoginURL: onLoginURL})
+		Transport: req.Via, RelayURL: req.RedirectPageURL, Port: req.Port, PKCE: req.PKCE, Paste: paste, OnLoginURL: onLoginURL})
 	if err != nil {
 		return store.Account{}, err
 	}

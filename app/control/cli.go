@@ -67,15 +67,28 @@ type CLIEnv struct {
 // ConnectRequest is what `liveroute connect` asks Connect to do.
 type ConnectRequest struct {
 	AppID    string
-	ConfigID string         // "" for classic Facebook Login (scope=)
-	Via      string         // store.TransportLoopback, TransportPaste or TransportRelay
-	RelayURL string         // the HTTPS relay page, with Via relay
-	Port     int            // the loopback redirect URI's port; 0 keeps the saved one
-	PKCE     bool           // opt in to PKCE (Facebook keeps it only for OpenID Connect)
-	Secret   fbclient.Token // the App secret, read from stdin or the terminal
+	ConfigID string // "" for classic Facebook Login (scope=)
+	Via      string // store.TransportLoopback, TransportPaste or TransportRedirectPage
+	// RedirectPageURL is the HTTPS redirect ("relay") page, with Via
+	// TransportRedirectPage.
+	RedirectPageURL string
+	Port            int            // the loopback redirect URI's port; 0 keeps the saved one
+	PKCE            bool           // opt in to PKCE (Facebook keeps it only for OpenID Connect)
+	Secret          fbclient.Token // the App secret, read from stdin or the terminal
 	// Paste, with Via paste, shows the person the login address and
 	// returns the address they landed on.
 	Paste func(ctx context.Context, loginURL string) (string, error)
+}
+
+// redirectPageVia is the address in --via relay=URL (the name people
+// know, kept) or --via redirect-page=URL; "" for any other --via.
+func redirectPageVia(v string) string {
+	for _, name := range []string{store.TransportRedirectPage, "redirect-page"} {
+		if rest, ok := strings.CutPrefix(v, name+"="); ok && rest != "" {
+			return rest
+		}
+	}
+	return ""
 }
 
 // IsCommand reports whether args (without the program name) start with a
@@ -780,12 +793,12 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:
 		req.Via = v
-	case strings.HasPrefix(v, store.TransportRelay+"="):
-		u, err := url.Parse(strings.TrimPrefix(v, store.TransportRelay+"="))
+	case redirectPageVia(v) != "":
+		u, err := url.Parse(redirectPageVia(v))
 		if err != nil || u.Scheme != "https" || u.Host == "" {
 			return c.usageError(cmd, "the relay must be an https:// address, as Facebook requires for a published app: --via relay=https://...")
 		}
-		req.Via, req.RelayURL = store.TransportRelay, u.String()
+		req.Via, req.RedirectPageURL = store.TransportRedirectPage, u.String()
 	default:
 		return c.usageError(cmd, "that --via is not known; use loopback, paste or relay=https://...")
 	}

@@ -525,9 +525,17 @@ func TestConnectRelayNeedsNothingPasted(t *testing.T) {
 		got = req
 		return store.Account{UserID: "1", Name: "A"}, nil
 	}
-	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--via", "relay=https://me.github.io/relay/")
-	if code != ExitOK || got.Via != store.TransportRelay || got.RelayURL != "https://me.github.io/relay/" || got.Paste != nil {
-		t.Errorf("exit %d %s: %+v", code, errOut, got)
+	// relay= is the name people know (and old scripts use); redirect-page=
+	// says the same.
+	for _, via := range []string{"relay=https://me.github.io/relay/", "redirect-page=https://me.github.io/relay/"} {
+		got = ConnectRequest{}
+		code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--via", via)
+		if code != ExitOK || got.Via != store.TransportRedirectPage || got.RedirectPageURL != "https://me.github.io/relay/" || got.Paste != nil {
+			t.Errorf("--via %s: exit %d %s: %+v", via, code, errOut, got)
+		}
+	}
+	if code, _, _ := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--via", "redirect-page=http://me.github.io/relay/"); code != ExitUsage {
+		t.Errorf("a plain-http redirect page: exit %d, want %d", code, ExitUsage)
 	}
 }
 

@@ -251,7 +251,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	}
 
 	opts := fbclient.DefaultLoginOptions(transportOf(req.Transport))
-	opts.ConfigID, opts.RelayURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
+	opts.ConfigID, opts.RedirectPageURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
 	opts.PKCE, opts.Port = next.PKCE, next.LoginPort()
 	s.registerDemoRedirect(req.AppID, opts.Port)
 	opts.Progress = req.Progress
@@ -379,8 +379,8 @@ func transportOf(name string) fbclient.Transport {
 	switch name {
 	case store.TransportPaste:
 		return fbclient.PasteBack
-	case store.TransportRelay:
-		return fbclient.Relay
+	case store.TransportRedirectPage:
+		return fbclient.RedirectPage
 	}
 	return fbclient.Loopback
 }
