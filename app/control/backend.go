@@ -46,6 +46,9 @@ type App interface {
 	// MarkGroupShared records that the person shared to a group by hand,
 	// in the ledger and the activity log; a finished share stays as it is.
 	MarkGroupShared(ctx context.Context, key store.LedgerKey) error
+	// AddGroup stores the group at its facebook.com address (renaming a
+	// known one when name is given) and has a running engine reload.
+	AddGroup(ctx context.Context, address, name string) (store.Destination, error)
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -471,32 +474,18 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 	return routeData(r, names), nil
 }
 
-// addGroup stores the group at a.Address. Adding a known group again
-// renames it when a.Name is given and otherwise keeps it as it is.
+// addGroup stores the group at a.Address through the application layer
+// (service.AddGroup, the window's rule too).
 func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error) {
-	g, err := groupDestination(a.Address, a.Name)
-	if err != nil {
+	if _, err := groupDestination(a.Address, a.Name); err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
 	}
-	old, ok, err := b.DB.Destination(g.ID)
+	if b.App == nil {
+		return PageData{}, errNeedsApp
+	}
+	g, err := b.App.AddGroup(ctx, a.Address, a.Name)
 	if err != nil {
-		return PageData{}, err
-	}
-	if ok && old.Kind != store.KindGroup {
-		return PageData{}, errorf(CodeInvalid, fmt.Sprintf("LiveRoute already knows %s as a Page; check the group's address", nameOrID(old.Name, old.ID)))
-	}
-	if ok {
-		if strings.TrimSpace(a.Name) == "" {
-			g.Name = old.Name
-		}
-		g.Status, g.StatusReason = old.Status, old.StatusReason
-	}
-	if err := b.DB.PutDestination(g); err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
-	}
-	// A running engine reads destinations with the routes.
-	if err := b.routesChanged(ctx, "the group"); err != nil {
-		return PageData{}, err
 	}
 	return pageData(g), nil
 }

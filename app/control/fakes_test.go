@@ -2,6 +2,8 @@ package control
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -94,6 +96,30 @@ func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) err
 	}
 	entry.State = store.LedgerAssistedDone
 	return db.LedgerPut(entry)
+}
+
+// AddGroup stores the group on db under the contract of service.AddGroup
+// (a known group keeps its name unless renamed; a known Page is refused),
+// and counts as a change the engine heard of.
+func (e *fakeEngine) AddGroup(_ context.Context, address, name string) (store.Destination, error) {
+	g, err := groupDestination(address, name)
+	if err != nil {
+		return g, err
+	}
+	e.mu.Lock()
+	db := e.db
+	e.routesChanged++
+	e.mu.Unlock()
+	old, known, err := db.Destination(g.ID)
+	switch {
+	case err != nil:
+		return g, err
+	case known && old.Kind != store.KindGroup:
+		return g, errors.New("LiveRoute already knows " + nameOrID(old.Name, old.ID) + " as a Page; check the group's address")
+	case known && strings.TrimSpace(name) == "":
+		g.Name = old.Name
+	}
+	return g, db.PutDestination(g)
 }
 
 // ResolveShare settles the share on db, as the engine does.

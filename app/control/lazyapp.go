@@ -48,3 +48,11 @@ func (l *lazyApp) MarkGroupShared(ctx context.Context, key store.LedgerKey) erro
 	}
 	return app.MarkGroupShared(ctx, key)
 }
+
+func (l *lazyApp) AddGroup(ctx context.Context, address, name string) (store.Destination, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return store.Destination{}, err
+	}
+	return app.AddGroup(ctx, address, name)
+}

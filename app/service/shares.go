@@ -49,3 +49,7 @@ func (a controlApp) ResolveShare(_ context.Context, key store.LedgerKey, shared 
 func (a controlApp) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
 	return a.s.MarkGroupShared(key)
 }
+
+func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Destination, error) {
+	return a.s.AddGroup(address, name)
+}

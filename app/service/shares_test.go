@@ -85,3 +85,30 @@ func TestResolveShareOnAStoppedAppNamesThePageInTheActivity(t *testing.T) {
 		t.Errorf("a share that is not waiting: %v, want ErrNotUnconfirmed", err)
 	}
 }
+
+// TestAddGroupIsOneRuleForTheWindowAndTheCommandLine: service.AddGroup is
+// what the window's "Add a group…" and `groups add` both call.
+func TestAddGroupIsOneRuleForTheWindowAndTheCommandLine(t *testing.T) {
+	svc := openDemo(t)
+	g, err := svc.AddGroup("m.facebook.com/groups/choir.friends/permalink/1/", " Choir friends ")
+	if err != nil || g.ID != "choir.friends" || g.Name != "Choir friends" || g.Kind != store.KindGroup {
+		t.Fatalf("AddGroup = %+v, %v", g, err)
+	}
+	// Added again without a name, it keeps the one given.
+	if g, err := svc.ControlApp().AddGroup(context.Background(), "https://www.facebook.com/groups/choir.friends", ""); err != nil || g.Name != "Choir friends" {
+		t.Errorf("added again: %+v, %v; want the name kept", g, err)
+	}
+	pages, err := svc.Pages()
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("the demo has no Page: %v", err)
+	}
+	if _, err := svc.AddGroup("https://www.facebook.com/groups/"+pages[0].ID, ""); err == nil || !strings.Contains(err.Error(), "as a Page") {
+		t.Errorf("a group address with a known Page's ID: %v, want it refused", err)
+	}
+	if d, _, _ := svc.DB.Destination(pages[0].ID); d.Kind != store.KindPage {
+		t.Errorf("the Page became %+v", d)
+	}
+	if _, err := svc.AddGroup("https://www.facebook.com/ChoirOfStMary", ""); err == nil {
+		t.Error("a Page's address was added as a group")
+	}
+}
