@@ -28,8 +28,6 @@ type Engine interface {
 	Pause(ctx context.Context, d time.Duration) (Health, error)
 	// Resume ends a pause.
 	Resume(ctx context.Context) (Health, error)
-	// RoutesChanged tells the engine the routes in the database changed.
-	RoutesChanged(ctx context.Context) error
 }
 
 // App is the application layer (app/service) as the control socket needs
@@ -49,6 +47,13 @@ type App interface {
 	// AddGroup stores the group at its facebook.com address (renaming a
 	// known one when name is given) and has a running engine reload.
 	AddGroup(ctx context.Context, address, name string) (store.Destination, error)
+	// SaveRoute stores a route (the store checks it) and has a running
+	// engine reload; DeleteRoute removes one the same way.
+	SaveRoute(ctx context.Context, r store.Route) (store.Route, error)
+	DeleteRoute(ctx context.Context, id string) error
+	// Import brings in an export; its login settings only with
+	// withLoginSettings, which the person asked for.
+	Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error)
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -189,14 +194,12 @@ func (b Backend) export(context.Context) (json.RawMessage, error) {
 }
 
 func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, error) {
-	res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
+	if b.App == nil {
+		return ImportData{}, errNeedsApp
+	}
+	res, err := b.App.Import(ctx, a.Data, a.WithLoginSettings)
 	if err != nil {
 		return ImportData{}, errorf(CodeInvalid, err.Error())
-	}
-	if b.Engine != nil {
-		if err := b.Engine.RoutesChanged(ctx); err != nil {
-			return ImportData{}, err
-		}
 	}
 	return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
 		LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
@@ -368,13 +371,13 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 		return RouteData{}, err
 	}
 	r.Targets = targets
-	stored, err := b.DB.PutRoute(r)
+	if b.App == nil {
+		return RouteData{}, errNeedsApp
+	}
+	stored, err := b.App.SaveRoute(ctx, r)
 	if err != nil {
 		// The store's validation errors are sentences for a person.
 		return RouteData{}, errorf(CodeInvalid, err.Error())
-	}
-	if err := b.routesChanged(ctx, "the route"); err != nil {
-		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
 	if err != nil {
@@ -461,10 +464,10 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 	if !ok {
 		return RouteData{}, errorf(CodeNotFound, fmt.Sprintf("there is no route %q; `liveroute routes list` shows the routes", a.ID))
 	}
-	if err := b.DB.DeleteRoute(a.ID); err != nil {
-		return RouteData{}, err
+	if b.App == nil {
+		return RouteData{}, errNeedsApp
 	}
-	if err := b.routesChanged(ctx, "the removal"); err != nil {
+	if err := b.App.DeleteRoute(ctx, a.ID); err != nil {
 		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
@@ -669,18 +672,6 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 		return HistoryEntry{}, err
 	}
 	return groupShareEntry(e, names), nil
-}
-
-// routesChanged has a running engine reload the routes and destinations
-// after what (the route, the group) was saved.
-func (b Backend) routesChanged(ctx context.Context, what string) error {
-	if b.Engine == nil {
-		return nil // a stopped app reads the routes when it starts
-	}
-	if err := b.Engine.RoutesChanged(ctx); err != nil {
-		return fmt.Errorf("%s was saved, but LiveRoute could not reload its routes: %w", what, err)
-	}
-	return nil
 }
 
 func (b Backend) destinationNames() (map[string]string, error) {

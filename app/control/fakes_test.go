@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -106,10 +107,7 @@ func (e *fakeEngine) AddGroup(_ context.Context, address, name string) (store.De
 	if err != nil {
 		return g, err
 	}
-	e.mu.Lock()
-	db := e.db
-	e.routesChanged++
-	e.mu.Unlock()
+	db := e.database()
 	old, known, err := db.Destination(g.ID)
 	switch {
 	case err != nil:
@@ -119,7 +117,7 @@ func (e *fakeEngine) AddGroup(_ context.Context, address, name string) (store.De
 	case known && strings.TrimSpace(name) == "":
 		g.Name = old.Name
 	}
-	return g, db.PutDestination(g)
+	return g, e.heard(db.PutDestination(g))
 }
 
 // ResolveShare settles the share on db, as the engine does.
@@ -132,9 +130,34 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	return err
 }
 
-func (e *fakeEngine) RoutesChanged(context.Context) error {
+// database is the database the fake engine writes to.
+func (e *fakeEngine) database() *store.DB {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.routesChanged++
-	return nil
+	return e.db
+}
+
+// heard counts a write the engine heard of (it reloads after each); a
+// failed write changes nothing, so it tells nothing.
+func (e *fakeEngine) heard(err error) error {
+	if err == nil {
+		e.mu.Lock()
+		e.routesChanged++
+		e.mu.Unlock()
+	}
+	return err
+}
+
+func (e *fakeEngine) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
+	saved, err := e.database().PutRoute(r)
+	return saved, e.heard(err)
+}
+
+func (e *fakeEngine) DeleteRoute(_ context.Context, id string) error {
+	return e.heard(e.database().DeleteRoute(id))
+}
+
+func (e *fakeEngine) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+	res, err := e.database().ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+	return res, e.heard(err)
 }

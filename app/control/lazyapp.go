@@ -56,3 +56,27 @@ func (l *lazyApp) AddGroup(ctx context.Context, address, name string) (store.Des
 	}
 	return app.AddGroup(ctx, address, name)
 }
+
+func (l *lazyApp) SaveRoute(ctx context.Context, r store.Route) (store.Route, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return store.Route{}, err
+	}
+	return app.SaveRoute(ctx, r)
+}
+
+func (l *lazyApp) DeleteRoute(ctx context.Context, id string) error {
+	app, err := l.get(ctx)
+	if err != nil {
+		return err
+	}
+	return app.DeleteRoute(ctx, id)
+}
+
+func (l *lazyApp) Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	return app.Import(ctx, data, withLoginSettings)
+}

@@ -73,11 +73,6 @@ func (c controlEngine) Resume(context.Context) (control.Health, error) {
 	return c.s.controlHealth(), nil
 }
 
-func (c controlEngine) RoutesChanged(context.Context) error {
-	c.s.Engine.ReloadRoutes()
-	return nil
-}
-
 // controlHealth is the engine's status in the control protocol's words
 // (control.HealthOf), with whether an account is connected read as the
 // window's Health reads it.

@@ -53,3 +53,13 @@ func (a controlApp) MarkGroupShared(_ context.Context, key store.LedgerKey) erro
 func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Destination, error) {
 	return a.s.AddGroup(address, name)
 }
+
+func (a controlApp) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
+	return a.s.SaveRoute(r)
+}
+
+func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s.DeleteRoute(id) }
+
+func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+	return a.s.Import(data, withLoginSettings)
+}
