@@ -172,12 +172,8 @@ func runCLI(args []string, paths store.Paths, demo bool) int {
 		Connect: func(ctx context.Context, db *store.DB, req control.ConnectRequest) (store.Account, error) {
 			return connectFromCLI(ctx, paths, db, demo, req)
 		},
-		AddPage: func(ctx context.Context, db *store.DB, ref string) (store.Destination, error) {
-			return addPageFromCLI(ctx, paths, db, demo, ref)
-		},
-		Check: func(ctx context.Context, db *store.DB) (control.Health, error) {
-			return checkFromCLI(ctx, paths, db, demo)
-		},
+		// A stopped app answers through the same use cases as a running
+		// one: a service opened on its database, the engine not started.
 		OpenApp: func(ctx context.Context, db *store.DB) (control.App, func() error, error) {
 			svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
 			if err != nil {
@@ -222,26 +218,6 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 	}
 	acct, _, err := db.Account()
 	return acct, err
-}
-
-// addPageFromCLI runs `liveroute pages add` on the stopped app's database.
-func addPageFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool, ref string) (store.Destination, error) {
-	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
-	if err != nil {
-		return store.Destination{}, err
-	}
-	defer svc.Close()
-	return svc.AddPage(ctx, ref)
-}
-
-// checkFromCLI runs `liveroute check` on the stopped app's database.
-func checkFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool) (control.Health, error) {
-	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
-	if err != nil {
-		return control.Health{}, err
-	}
-	defer svc.Close()
-	return svc.CheckSetup(ctx)
 }
 
 // runHeadless runs the engine with no window, for an always-on machine,

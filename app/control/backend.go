@@ -54,6 +54,12 @@ type App interface {
 	// Import brings in an export; its login settings only with
 	// withLoginSettings, which the person asked for.
 	Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error)
+	// AddPage finds the Page ref (an ID or a username) on Facebook with the
+	// connected account and stores it as a destination.
+	AddPage(ctx context.Context, ref string) (store.Destination, error)
+	// CheckSetup asks Facebook about the saved connection and the routes'
+	// destinations without the engine, for `check` on a stopped app.
+	CheckSetup(ctx context.Context) (Health, error)
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -64,14 +70,6 @@ type Backend struct {
 	// App runs the use cases of the application layer; nil: the commands
 	// that need it say LiveRoute cannot run them here.
 	App App
-	// AddPage finds the Page ref (an ID or a facebook.com name) on Facebook
-	// with the connected account, stores it as a destination and returns it.
-	// Nil when no account can be used.
-	AddPage func(ctx context.Context, ref string) (store.Destination, error)
-	// Check asks Facebook about the saved connection and the routes'
-	// destinations without the engine, for `check` on a stopped app. Nil
-	// when no check can be made: then check needs the running app.
-	Check func(ctx context.Context) (Health, error)
 	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
 }
@@ -174,10 +172,10 @@ func (b Backend) addPage(ctx context.Context, a PagesAddArgs) (PageData, error) 
 	if err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
 	}
-	if b.AddPage == nil {
-		return PageData{}, errorf(CodeFailed, "no Facebook account is connected; run `liveroute connect` first")
+	if b.App == nil {
+		return PageData{}, errNeedsApp
 	}
-	d, err := b.AddPage(ctx, ref)
+	d, err := b.App.AddPage(ctx, ref)
 	if err != nil {
 		return PageData{}, err
 	}
@@ -206,7 +204,7 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 }
 
 // check asks Facebook now: through the running engine, which also acts
-// on the answer, or, on a stopped app, through Backend.Check. Both answer
+// on the answer, or, on a stopped app, through App.CheckSetup. Both answer
 // in the same shape.
 func (b Backend) check(ctx context.Context) (Health, error) {
 	var h Health
@@ -214,8 +212,8 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 	switch {
 	case b.Engine != nil:
 		h, err = b.connected(b.Engine.Check(ctx))
-	case b.Check != nil:
-		h, err = b.connected(b.Check(ctx))
+	case b.App != nil:
+		h, err = b.connected(b.App.CheckSetup(ctx))
 		if err == nil && h.SourceProblems == nil {
 			h.SourceProblems, err = b.storedSourceProblems()
 		}

@@ -40,13 +40,6 @@ type CLIEnv struct {
 	Install install.Options
 	// Connect logs in to Facebook as req says and stores the account in db.
 	Connect func(ctx context.Context, db *store.DB, req ConnectRequest) (store.Account, error)
-	// AddPage finds a Page by ID or username with the stored account and
-	// saves it in db as a destination.
-	AddPage func(ctx context.Context, db *store.DB, ref string) (store.Destination, error)
-	// Check asks Facebook about db's saved connection and the routes'
-	// destinations, for `check` on a stopped app; nil: check needs the
-	// running app.
-	Check func(ctx context.Context, db *store.DB) (Health, error)
 	// OpenApp opens the application layer on db, its engine not started,
 	// for the commands a stopped app runs through it (see App); close
 	// releases it. Nil: those commands need the running app.
@@ -309,12 +302,6 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 	}
 	defer db.Close()
 	b := Backend{DB: db}
-	if c.env.AddPage != nil {
-		b.AddPage = func(ctx context.Context, ref string) (store.Destination, error) { return c.env.AddPage(ctx, db, ref) }
-	}
-	if c.env.Check != nil {
-		b.Check = func(ctx context.Context) (Health, error) { return c.env.Check(ctx, db) }
-	}
 	if c.env.OpenApp != nil {
 		lazy := &lazyApp{open: func(ctx context.Context) (App, func() error, error) { return c.env.OpenApp(ctx, db) }}
 		defer lazy.close()

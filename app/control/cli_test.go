@@ -28,15 +28,17 @@ var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 // either through a running instance (a real control socket served by an
 // in-process Backend) or, stopped, directly on the database.
 type harness struct {
-	t       *testing.T
-	paths   store.Paths
-	env     CLIEnv
-	engine  *fakeEngine
-	db      *store.DB    // the running instance's; nil when stopped
-	added   []string     // refs given to AddPage
-	later   atomic.Int64 // seconds the database's clock is past testNow
-	cancel  context.CancelFunc
-	serving chan error
+	t      *testing.T
+	paths  store.Paths
+	env    CLIEnv
+	engine *fakeEngine
+	db     *store.DB // the running instance's; nil when stopped
+	added  []string  // refs given to AddPage
+	// stoppedCheck answers `check` on a stopped app (service.CheckSetup).
+	stoppedCheck func(ctx context.Context, db *store.DB) (Health, error)
+	later        atomic.Int64 // seconds the database's clock is past testNow
+	cancel       context.CancelFunc
+	serving      chan error
 }
 
 // dbOptions dates records at testNow moved on by the seconds in
@@ -56,18 +58,26 @@ func newHarness(t *testing.T, running bool) *harness {
 	h.env = CLIEnv{
 		Paths:  h.paths,
 		OpenDB: func(path string) (*store.DB, error) { return store.Open(path, opts) },
-		AddPage: func(_ context.Context, db *store.DB, ref string) (store.Destination, error) {
-			return h.addPage(db, ref)
-		},
 		// A stopped app's use cases run on its file, as the service's do.
 		OpenApp: func(_ context.Context, db *store.DB) (App, func() error, error) {
-			return &fakeEngine{now: func() time.Time { return testNow }, db: db}, func() error { return nil }, nil
+			return &fakeEngine{now: func() time.Time { return testNow }, db: db, addPage: h.addPage, checkSetup: h.checkSetup},
+				func() error { return nil }, nil
 		},
 	}
+	h.engine.addPage = h.addPage
 	if running {
 		h.start()
 	}
 	return h
+}
+
+// checkSetup stands in for service.CheckSetup, the check of a stopped
+// app; tests set h.stoppedCheck.
+func (h *harness) checkSetup(ctx context.Context, db *store.DB) (Health, error) {
+	if h.stoppedCheck == nil {
+		return Health{}, errNeedsApp
+	}
+	return h.stoppedCheck(ctx, db)
 }
 
 // addPage stands in for the Graph lookup of a Page: it stores a Page
@@ -94,9 +104,7 @@ func (h *harness) start() {
 	h.engine.mu.Lock()
 	h.engine.db = db
 	h.engine.mu.Unlock()
-	b := Backend{DB: db, Engine: h.engine, App: h.engine, AddPage: func(_ context.Context, ref string) (store.Destination, error) {
-		return h.addPage(db, ref)
-	}}
+	b := Backend{DB: db, Engine: h.engine, App: h.engine}
 	go func() { h.serving <- srv.Serve(ctx, b) }()
 	t.Cleanup(h.stop)
 }

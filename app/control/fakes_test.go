@@ -24,6 +24,10 @@ type fakeEngine struct {
 	live []string
 	// problems are the sources the engine cannot watch.
 	problems []SourceProblem
+	// addPage and checkSetup stand in for the service's AddPage and
+	// CheckSetup (the Graph lookups), on the fake's database.
+	addPage    func(db *store.DB, ref string) (store.Destination, error)
+	checkSetup func(ctx context.Context, db *store.DB) (Health, error)
 
 	mu            sync.Mutex
 	paused        bool
@@ -118,6 +122,14 @@ func (e *fakeEngine) AddGroup(_ context.Context, address, name string) (store.De
 		g.Name = old.Name
 	}
 	return g, e.heard(db.PutDestination(g))
+}
+
+func (e *fakeEngine) AddPage(_ context.Context, ref string) (store.Destination, error) {
+	return e.addPage(e.database(), ref)
+}
+
+func (e *fakeEngine) CheckSetup(ctx context.Context) (Health, error) {
+	return e.checkSetup(ctx, e.database())
 }
 
 // ResolveShare settles the share on db, as the engine does.

@@ -80,3 +80,19 @@ func (l *lazyApp) Import(ctx context.Context, data []byte, withLoginSettings boo
 	}
 	return app.Import(ctx, data, withLoginSettings)
 }
+
+func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return store.Destination{}, err
+	}
+	return app.AddPage(ctx, ref)
+}
+
+func (l *lazyApp) CheckSetup(ctx context.Context) (Health, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return Health{}, err
+	}
+	return app.CheckSetup(ctx)
+}

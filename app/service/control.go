@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/control"
-	"github.com/liveroute/liveroute/store"
 )
 
 // ControlBackend is what the control socket runs commands on: this
@@ -17,9 +16,6 @@ func (s *Service) ControlBackend(show func() error) control.Backend {
 		DB:     s.DB,
 		Engine: controlEngine{s: s, show: show},
 		App:    s.ControlApp(),
-		AddPage: func(ctx context.Context, ref string) (store.Destination, error) {
-			return s.AddPage(ctx, ref)
-		},
 	}
 }
 

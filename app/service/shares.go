@@ -63,3 +63,11 @@ func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s
 func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
 	return a.s.Import(data, withLoginSettings)
 }
+
+func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
+	return a.s.AddPage(ctx, ref)
+}
+
+func (a controlApp) CheckSetup(ctx context.Context) (control.Health, error) {
+	return a.s.CheckSetup(ctx)
+}
