@@ -11,7 +11,7 @@ import (
 )
 
 // TestCheckRunsOnAStoppedAppAsOnARunningOne: `check` on a stopped app asks
-// Facebook through CLIEnv.Check (app/service) instead of refusing, and
+// Facebook through App.CheckSetup (app/service) instead of refusing, and
 // answers in the running app's shape.
 func TestCheckRunsOnAStoppedAppAsOnARunningOne(t *testing.T) {
 	text, keys := map[string]string{}, map[string][]string{}

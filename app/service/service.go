@@ -195,7 +195,7 @@ func (s *Service) Binder() account.Binder {
 type ConnectRequest struct {
 	AppID, ConfigID string
 	Secret          fbclient.Token // empty: reuse the secret saved for AppID
-	Transport       string         // store.TransportLoopback, TransportPaste or TransportRelay
+	Transport       string         // store.TransportLoopback, TransportPaste or TransportRedirectPage
 	RelayURL        string
 	Rerequest       bool // ask again for declined permissions and new Pages ("Add Pages…")
 	// Port is the loopback redirect URI's port (loopback and relay); 0
