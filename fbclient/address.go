@@ -28,8 +28,9 @@ type GroupRef struct {
 
 // ParsePageRef turns what a person pastes for a Page — its numeric ID or
 // an address on facebook.com — into what the Graph API accepts: the ID, or
-// the Page's username (a Page node can be read by either:
-// https://developers.facebook.com/docs/graph-api/reference/page/).
+// the Page's username (Graph addresses a Page by either; its overview's
+// first example, /facebook/picture, uses a username:
+// https://developers.facebook.com/docs/graph-api/overview).
 func ParsePageRef(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
