@@ -42,13 +42,14 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=30s $$pkg; \
 	done
 
-## lint: gofmt, go.mod tidy, go vet and staticcheck
+## lint: gofmt, go.mod tidy, go vet, staticcheck and the layers' import rules (docs/architecture.md)
 lint:
 	scripts/deps build
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) test -count=1 -run '^TestLayersImportOnlyDownward$$' .
 
 ## build: the binary, ./liveroute
 build:

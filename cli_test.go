@@ -230,8 +230,10 @@ func TestVersionAndRelayPage(t *testing.T) {
 	if r := runCLIBinary(t, env, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "LiveRoute ") {
 		t.Errorf("--version: %d %q", r.code, r.stdout)
 	}
-	if r := runCLIBinary(t, env, "relay-page"); r.code != 0 || !strings.Contains(r.stdout, "<html") || !strings.Contains(r.stdout, "localhost") {
-		t.Errorf("relay-page: %d %.200q", r.code, r.stdout)
+	for _, name := range []string{"relay-page", "redirect-page"} {
+		if r := runCLIBinary(t, env, name); r.code != 0 || !strings.Contains(r.stdout, "<html") || !strings.Contains(r.stdout, "localhost") {
+			t.Errorf("%s: %d %.200q", name, r.code, r.stdout)
+		}
 	}
 	if r := runCLIBinary(t, env, "--no-such-flag"); r.code != 2 {
 		t.Errorf("unknown flag: exit %d, want 2", r.code)

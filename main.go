@@ -27,7 +27,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
-	"github.com/liveroute/liveroute/fbclient/relaypage"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -66,8 +66,10 @@ func run(args []string) int {
 
 	rest := flags.Args()
 	switch {
-	case len(rest) > 0 && rest[0] == "relay-page":
-		if err := relaypage.Write(os.Stdout); err != nil {
+	// relay-page is the name people know; redirect-page says the same
+	// without borrowing the engine's name.
+	case len(rest) > 0 && (rest[0] == "relay-page" || rest[0] == "redirect-page"):
+		if err := redirectpage.Write(os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "liveroute:", err)
 			return 1
 		}
@@ -301,11 +303,14 @@ func runCLI(args []string, paths store.Paths, demo bool) int {
 		Connect: func(ctx context.Context, db *store.DB, req control.ConnectRequest) (store.Account, error) {
 			return connectFromCLI(ctx, paths, db, demo, req)
 		},
-		AddPage: func(ctx context.Context, db *store.DB, ref string) (store.Destination, error) {
-			return addPageFromCLI(ctx, paths, db, demo, ref)
-		},
-		Check: func(ctx context.Context, db *store.DB) (control.Health, error) {
-			return checkFromCLI(ctx, paths, db, demo)
+		// A stopped app answers through the same use cases as a running
+		// one: a service opened on its database, the engine not started.
+		OpenApp: func(ctx context.Context, db *store.DB) (control.App, func() error, error) {
+			svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
+			if err != nil {
+				return nil, nil, err
+			}
+			return svc.ControlApp(), svc.Close, nil
 		},
 		RunHeadless: func(ctx context.Context, srv *control.Server, stdout, stderr io.Writer) error {
 			return runHeadless(ctx, srv, paths, demo, stderr)
@@ -338,32 +343,12 @@ func connectFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo b
 		}
 	}
 	_, err = svc.Connect(ctx, service.ConnectRequest{AppID: req.AppID, ConfigID: req.ConfigID, Secret: req.Secret,
-		Transport: req.Via, RelayURL: req.RelayURL, Port: req.Port, PKCE: req.PKCE, Paste: paste, OnLoginURL: onLoginURL})
+		Transport: req.Via, RelayURL: req.RedirectPageURL, Port: req.Port, PKCE: req.PKCE, Paste: paste, OnLoginURL: onLoginURL})
 	if err != nil {
 		return store.Account{}, err
 	}
 	acct, _, err := db.Account()
 	return acct, err
-}
-
-// addPageFromCLI runs `liveroute pages add` on the stopped app's database.
-func addPageFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool, ref string) (store.Destination, error) {
-	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
-	if err != nil {
-		return store.Destination{}, err
-	}
-	defer svc.Close()
-	return svc.AddPage(ctx, ref)
-}
-
-// checkFromCLI runs `liveroute check` on the stopped app's database.
-func checkFromCLI(ctx context.Context, paths store.Paths, db *store.DB, demo bool) (control.Health, error) {
-	svc, err := service.Open(ctx, service.Options{Paths: paths, DB: db, Demo: demo})
-	if err != nil {
-		return control.Health{}, err
-	}
-	defer svc.Close()
-	return svc.CheckSetup(ctx)
 }
 
 // runHeadless runs the engine with no window, for an always-on machine,

@@ -9,7 +9,7 @@ import (
 
 // TestPagesAddTakesAFacebookAddressWithAUsername adds the demo's third Page
 // by the address a person copies from the browser, facebook.com/DemoChoir,
-// and by the bare username: control.ParsePageRef reads the username, the
+// and by the bare username: fbclient.ParsePageRef reads the username, the
 // real binary looks it up on the demo's fake Facebook, and the Page is
 // stored under its numeric ID.
 func TestPagesAddTakesAFacebookAddressWithAUsername(t *testing.T) {

@@ -25,7 +25,7 @@ import (
 var transportChoices = []struct{ label, value string }{
 	{"This computer (app in Development mode)", store.TransportLoopback},
 	{"Paste the address back (published app)", store.TransportPaste},
-	{"My HTTPS relay page (published app)", store.TransportRelay},
+	{"My HTTPS relay page (published app)", store.TransportRedirectPage},
 }
 
 // connectForm is the Connection tab: who is connected, and the form that
@@ -78,7 +78,7 @@ func newConnectForm(g *GUI) *connectForm {
 	f.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
 	f.relayURL.Hide()
 	f.transport = widget.NewSelect(labels, func(label string) {
-		if f.transportValue() == store.TransportRelay {
+		if f.transportValue() == store.TransportRedirectPage {
 			f.relayURL.Show()
 		} else {
 			f.relayURL.Hide()
@@ -240,7 +240,7 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 	if req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort {
 		return req, fmt.Errorf("the port for Facebook's answer (Advanced) must be a number from %d to %d; the default is %d", store.MinLoopbackPort, store.MaxLoopbackPort, store.DefaultLoopbackPort)
 	}
-	if req.Transport == store.TransportRelay {
+	if req.Transport == store.TransportRedirectPage {
 		if u, err := url.Parse(req.RelayURL); err != nil || u.Scheme != "https" || u.Host == "" {
 			return req, errors.New("the relay page's address must start with https:// (the page to host is printed by the command liveroute relay-page)")
 		}

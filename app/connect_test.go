@@ -144,7 +144,7 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 	cases := []struct{ appID, configID, transport, relay, want string }{
 		{"my-app", "", store.TransportLoopback, "", "App ID is the number"},
 		{testAppID, "abc", store.TransportLoopback, "", "Configuration ID is a number"},
-		{testAppID, "", store.TransportRelay, "http://example.com/r.html", "must start with https://"},
+		{testAppID, "", store.TransportRedirectPage, "http://example.com/r.html", "must start with https://"},
 		{testAppID, "", store.TransportLoopback, "", "Paste your App secret"},
 		{testAppID, "", store.TransportLoopback, "port:80", "must be a number from 1024 to 65535"},
 		{testAppID, "", store.TransportLoopback, "port:http", "must be a number from 1024 to 65535"},

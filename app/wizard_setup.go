@@ -73,7 +73,7 @@ type setupWizard struct {
 var setupTransports = []struct{ label, value, why string }{
 	{"This computer", store.TransportLoopback, "Facebook returns to LiveRoute on this computer (http://localhost). Works while your Meta app is in Development mode — start here."},
 	{"Paste the address back", store.TransportPaste, "Facebook ends on its own “Success” page; you copy that page's address into LiveRoute. Works for a published app, nothing to host."},
-	{"My HTTPS relay page", store.TransportRelay, "A one-file page you host on any HTTPS site (e.g. GitHub Pages) sends Facebook's answer back to LiveRoute. Published app, one click per login."},
+	{"My HTTPS relay page", store.TransportRedirectPage, "A one-file page you host on any HTTPS site (e.g. GitHub Pages) sends Facebook's answer back to LiveRoute. Published app, one click per login."},
 }
 
 // showSetupWizard opens the setup wizard at its first step.
@@ -141,7 +141,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 				why.SetText(t.why)
 			}
 		}
-		setVisible(s.relayURL, s.transportValue() == store.TransportRelay)
+		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
 	})
 	s.transport.Required = true
@@ -184,7 +184,7 @@ func (s *setupWizard) showRedirectURI() {
 	switch s.transportValue() {
 	case store.TransportPaste:
 		s.redirectURI.SetText(loginSuccessURL)
-	case store.TransportRelay:
+	case store.TransportRedirectPage:
 		s.redirectURI.SetText(strings.TrimSpace(s.relayURL.Text))
 	default:
 		s.redirectURI.SetText(fbclient.LoopbackRedirectURI(s.port))

@@ -30,10 +30,10 @@ const (
 	// person copies the address they land on back into LiveRoute. Works for
 	// a published app with nothing to host.
 	PasteBack
-	// Relay redirects to the relay page (package relaypage) the person
+	// RedirectPage redirects to the redirect page (package redirectpage) the person
 	// hosts over HTTPS, which forwards the answer to the loopback listener.
 	// Works for a published app with one click.
-	Relay
+	RedirectPage
 )
 
 // String names the transport as the settings show it.
@@ -43,7 +43,7 @@ func (t Transport) String() string {
 		return "loopback"
 	case PasteBack:
 		return "paste-back"
-	case Relay:
+	case RedirectPage:
 		return "relay"
 	}
 	return "Transport(" + strconv.Itoa(int(t)) + ")"
@@ -112,11 +112,11 @@ type LoginOptions struct {
 	// openid always uses it.
 	// OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 	PKCE bool
-	// Port is the loopback listener's port (Loopback, Relay); 0 lets the
+	// Port is the loopback listener's port (Loopback, RedirectPage); 0 lets the
 	// system choose one, which only suits a test.
 	Port int
-	// RelayURL is the HTTPS address of the hosted relay page (Relay only).
-	RelayURL string
+	// RedirectPageURL is the HTTPS address of the hosted redirect page (RedirectPage only).
+	RedirectPageURL string
 	// Timeout bounds the whole login from StartLogin; default 5 minutes.
 	Timeout time.Duration
 	// OpenBrowser shows the dialog; default browser.OpenURL.
@@ -164,8 +164,8 @@ type LoginResult struct {
 }
 
 // LoginSession is one login in progress: the dialog's address, the state
-// and PKCE verifier it carries, and for Loopback and Relay the listener
-// waiting for the browser. Finish it with Wait (Loopback, Relay) or Paste
+// and PKCE verifier it carries, and for Loopback and RedirectPage the listener
+// waiting for the browser. Finish it with Wait (Loopback, RedirectPage) or Paste
 // (PasteBack); Close releases it early. Its methods are safe for
 // concurrent use.
 type LoginSession struct {
@@ -184,7 +184,7 @@ type LoginSession struct {
 }
 
 // StartLogin prepares a login: it checks the options, starts the loopback
-// listener for Loopback and Relay, and builds the dialog's address. Call
+// listener for Loopback and RedirectPage, and builds the dialog's address. Call
 // Open to show the dialog in the browser.
 func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSession, error) {
 	if err := ctx.Err(); err != nil {
@@ -217,9 +217,9 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 	case PasteBack:
 		s.redirectURI = c.cfg.FacebookURL + "/connect/login_success.html"
 		s.state = random
-	case Loopback, Relay:
-		if opts.Transport == Relay {
-			if err := checkRelayURL(opts.RelayURL); err != nil {
+	case Loopback, RedirectPage:
+		if opts.Transport == RedirectPage {
+			if err := checkRedirectPageURL(opts.RedirectPageURL); err != nil {
 				return nil, err
 			}
 		}
@@ -233,8 +233,8 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 		s.state = strconv.Itoa(lb.port) + "." + random
 		lb.state = s.state
 		s.redirectURI = LoopbackRedirectURI(lb.port)
-		if opts.Transport == Relay {
-			s.redirectURI = opts.RelayURL
+		if opts.Transport == RedirectPage {
+			s.redirectURI = opts.RedirectPageURL
 		}
 		lb.serve()
 	default:
@@ -285,7 +285,7 @@ func (s *LoginSession) Open() error {
 }
 
 // Wait waits for the browser to come back to the loopback listener
-// (Loopback, Relay), then exchanges the code for a long-lived token and
+// (Loopback, RedirectPage), then exchanges the code for a long-lived token and
 // reads the granted permissions. Callbacks whose state is wrong or missing
 // are refused and do not end the wait. The listener is closed when Wait
 // returns. It fails with ErrLoginTimeout once the session's time is up and
@@ -476,12 +476,12 @@ func stateEqual(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// checkRelayURL accepts only an absolute HTTPS address: a published app may
+// checkRedirectPageURL accepts only an absolute HTTPS address: a published app may
 // redirect nowhere else.
-func checkRelayURL(raw string) error {
+func checkRedirectPageURL(raw string) error {
 	u, err := url.Parse(raw)
 	if raw == "" || err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
-		return ErrRelayURL
+		return ErrRedirectPageURL
 	}
 	return nil
 }

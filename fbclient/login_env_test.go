@@ -13,7 +13,7 @@ import (
 
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
-	"github.com/liveroute/liveroute/fbclient/relaypage"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"go.uber.org/goleak"
 )
 
@@ -147,7 +147,7 @@ func relayHost(t *testing.T) string {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = relaypage.Write(w)
+		_ = redirectpage.Write(w)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/relay.html"

@@ -29,7 +29,7 @@ const (
 		"Open the login address shown here in your browser yourself.")
 	ErrAppNotConfigured = LoginError("LiveRoute does not know your Meta app yet. " +
 		"Enter the App ID and App secret from App settings → Basic in your Meta app, then press Connect.")
-	ErrRelayURL = LoginError("The relay page address must be a full https:// address, such as https://you.github.io/relay.html. " +
+	ErrRedirectPageURL = LoginError("The relay page address must be a full https:// address, such as https://you.github.io/relay.html. " +
 		"Host the relay page on an HTTPS static host, register the address as a Valid OAuth Redirect URI, and enter it here.")
 	ErrLoopbackUnavailable = LoginError("LiveRoute could not listen on this computer's loopback address for Facebook's answer. " +
 		"Use paste-back instead, or check that no firewall blocks local connections.")

@@ -42,7 +42,7 @@ func waitLogin(t *testing.T, s *fbclient.LoginSession) (fbclient.LoginResult, er
 }
 
 // loopbackPort reads the port of a session's loopback listener from its
-// redirect URI (Loopback) or its state (Relay).
+// redirect URI (Loopback) or its state (RedirectPage).
 func loopbackPort(t *testing.T, s *fbclient.LoginSession) string {
 	t.Helper()
 	port, _, ok := strings.Cut(authParam(t, s, "state"), ".")

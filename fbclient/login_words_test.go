@@ -17,7 +17,7 @@ func TestEveryLoginSentenceHasTerminalWords(t *testing.T) {
 	sentences := []error{
 		fbclient.ErrLoginDenied, fbclient.ErrStateMismatch, fbclient.ErrLoginTimeout, fbclient.ErrLoginCanceled,
 		fbclient.ErrLoginFinished, fbclient.ErrBadPaste, fbclient.ErrBrowserNotOpened, fbclient.ErrAppNotConfigured,
-		fbclient.ErrRelayURL, fbclient.ErrLoopbackUnavailable, fbclient.ErrCodeRejected, fbclient.ErrRedirectMismatch,
+		fbclient.ErrRedirectPageURL, fbclient.ErrLoopbackUnavailable, fbclient.ErrCodeRejected, fbclient.ErrRedirectMismatch,
 		fbclient.ErrPKCERejected, fbclient.ErrPKCEDropped, fbclient.ErrPKCEWithConfiguration, fbclient.ErrIDTokenMismatch,
 		fbclient.ErrAppCredentials, fbclient.ErrTokenNotExtended,
 		&fbclient.PortBusyError{Port: 28761}, &fbclient.PortBusyError{Port: 70000, Invalid: true},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -24,10 +25,26 @@ type Destination struct {
 	Name         string          `json:"name"`
 	Kind         DestinationKind `json:"kind"`
 	Tasks        []string        `json:"tasks,omitempty"`
-	Status       string          `json:"status,omitempty"` // "" ok; e.g. "role_lost", "missing", "blocked", "permission"
+	Status       string          `json:"status,omitempty"` // StatusOK or one of the Status… problems below
 	StatusReason string          `json:"status_reason,omitempty"`
 	URL          string          `json:"url,omitempty"`
 }
+
+// The values of Destination.Status. They are stored and exported as they
+// are: never change one.
+const (
+	StatusOK = "" // nothing known to be wrong
+	// StatusRoleLost: the person is no longer an admin of the Page
+	// (Graph error 190/492).
+	StatusRoleLost = "role_lost"
+	// StatusMissing: the Page was not granted at the last login, or its
+	// token is not in the keychain; "Add Pages…" grants it again.
+	StatusMissing = "missing"
+	// StatusPermission: a permission LiveRoute needs on the Page is missing.
+	StatusPermission = "permission"
+	// StatusBlocked: Facebook blocked posting there for a while (#368).
+	StatusBlocked = "blocked"
+)
 
 // PutDestination adds or replaces a destination.
 func (db *DB) PutDestination(d Destination) error {
@@ -91,4 +108,15 @@ func validDestination(d Destination) error {
 		}
 	}
 	return nil
+}
+
+// GroupDestination is the destination for the group id at its facebook.com
+// address url, named name or, when name is blank, after its address: the
+// address is all an app can know of a group.
+func GroupDestination(id, url, name string) Destination {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = id
+	}
+	return Destination{ID: id, Name: name, Kind: KindGroup, URL: url}
 }

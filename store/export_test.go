@@ -12,7 +12,7 @@ func TestExportThenImportMovesRoutesDestinationsAndSettings(t *testing.T) {
 	clock := newClock()
 	from := openTest(t, clock)
 	_ = from.PutAccount(Account{UserID: "100", Name: "Ana"})
-	_ = from.PutDestination(Destination{ID: "p1", Name: "Church", Kind: KindPage, Status: "role_lost"})
+	_ = from.PutDestination(Destination{ID: "p1", Name: "Church", Kind: KindPage, Status: StatusRoleLost})
 	_ = from.PutDestination(Destination{ID: "g1", Name: "Youth", Kind: KindGroup})
 	r := pageRoute("src", "p1")
 	r.Targets = append(r.Targets, Target{DestinationID: "g1", Mode: ModeAssisted, Delay: 2 * time.Minute})
@@ -102,7 +102,7 @@ func exportWithLogin(t *testing.T) []byte {
 	t.Helper()
 	from := openTest(t, newClock())
 	s := DefaultSettings()
-	s.AppID, s.ConfigID, s.Transport, s.RelayURL = "42", "77", TransportRelay, "https://relay.example.org/liveroute"
+	s.AppID, s.ConfigID, s.Transport, s.RelayURL = "42", "77", TransportRedirectPage, "https://relay.example.org/liveroute"
 	s.PKCE, s.LoopbackPort, s.PollInterval = true, 30000, 20*time.Second
 	must(t, from.PutSettings(s))
 	var file bytes.Buffer
@@ -139,7 +139,7 @@ func TestImportLoginChangesListsThemAndWritesNothing(t *testing.T) {
 	to := openTest(t, newClock())
 	changes, err := to.ImportLoginChanges(bytes.NewReader(exportWithLogin(t)))
 	must(t, err)
-	if len(changes) != 6 || changes[2] != (SettingChange{Name: "login transport", From: TransportLoopback, To: TransportRelay}) {
+	if len(changes) != 6 || changes[2] != (SettingChange{Name: "login transport", From: TransportLoopback, To: TransportRedirectPage}) {
 		t.Errorf("changes = %+v", changes)
 	}
 	if got, _ := to.Settings(); got != DefaultSettings() {
@@ -154,7 +154,7 @@ func TestImportWithLoginSettingsTakesTheFiles(t *testing.T) {
 	to := openTest(t, newClock())
 	_, err := to.ImportWith(bytes.NewReader(exportWithLogin(t)), ImportOptions{WithLoginSettings: true})
 	must(t, err)
-	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRelay || !got.PKCE || got.LoopbackPort != 30000 {
+	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRedirectPage || !got.PKCE || got.LoopbackPort != 30000 {
 		t.Errorf("settings = %+v", got)
 	}
 }

@@ -144,12 +144,12 @@ func TestDestinationsAreKeptAndFlagged(t *testing.T) {
 	if err := db.PutDestination(d); err != nil {
 		t.Fatal(err)
 	}
-	d.Status, d.StatusReason = "role_lost", "You are no longer an admin of Church"
+	d.Status, d.StatusReason = StatusRoleLost, "You are no longer an admin of Church"
 	if err := db.PutDestination(d); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := db.Destination("p1")
-	if err != nil || !ok || got.Status != "role_lost" || got.Tasks[0] != "CREATE_CONTENT" {
+	if err != nil || !ok || got.Status != StatusRoleLost || got.Tasks[0] != "CREATE_CONTENT" {
 		t.Errorf("Destination = %+v, %v, %v", got, ok, err)
 	}
 	if err := db.PutDestination(Destination{ID: "x", Kind: "event"}); err == nil {
@@ -198,4 +198,13 @@ func openOverlapDB(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+func TestGroupDestinationIsNamedAfterItsAddressUnlessNamed(t *testing.T) {
+	if g := GroupDestination("choir.friends", "https://www.facebook.com/groups/choir.friends", "  "); g.Name != "choir.friends" || g.Kind != KindGroup {
+		t.Errorf("unnamed group = %+v", g)
+	}
+	if g := GroupDestination("x1", "https://www.facebook.com/groups/x1", " Friends "); g.Name != "Friends" {
+		t.Errorf("named group = %+v", g)
+	}
 }

@@ -30,16 +30,22 @@ type Settings struct {
 	ShareReplay    bool   `json:"share_replay"`
 	AppID          string `json:"app_id,omitempty"`
 	ConfigID       string `json:"config_id,omitempty"`
-	Transport      string `json:"transport"` // TransportLoopback, TransportPaste or TransportRelay
-	RelayURL       string `json:"relay_url,omitempty"`
+	Transport      string `json:"transport"` // TransportLoopback, TransportPaste or TransportRedirectPage
+	// RelayURL is the redirect page's address (TransportRedirectPage).
+	// The field keeps its name while package app uses it.
+	RelayURL string `json:"relay_url,omitempty"`
 }
 
 // The login transports (see META_APP_SETUP): a loopback redirect, pasting
-// the final address back, or an HTTPS relay for a published Meta app.
+// the final address back, or an HTTPS redirect page for a published Meta
+// app. The values are stored and exported: never change one.
 const (
 	TransportLoopback = "loopback"
 	TransportPaste    = "paste"
-	TransportRelay    = "relay"
+	// TransportRedirectPage is the HTTPS redirect page the person hosts
+	// (fbclient/redirectpage; "relay page" on screen). Its stored value
+	// is still "relay", so older databases and exports keep working.
+	TransportRedirectPage = "relay"
 )
 
 // DefaultLoopbackPort is the loopback redirect URI's port of a fresh
@@ -129,7 +135,7 @@ func ValidateSettings(s Settings) error {
 	}
 	switch s.Transport {
 	case TransportLoopback, TransportPaste:
-	case TransportRelay:
+	case TransportRedirectPage:
 		u, err := url.Parse(s.RelayURL)
 		if s.RelayURL == "" {
 			return errors.New("the relay transport needs the relay's address (https://…)")
@@ -138,7 +144,7 @@ func ValidateSettings(s Settings) error {
 			return fmt.Errorf("the relay address %q is not valid: it must be an https:// address", s.RelayURL)
 		}
 	default:
-		return fmt.Errorf("the login transport %q is not valid; it must be %q, %q or %q", s.Transport, TransportLoopback, TransportPaste, TransportRelay)
+		return fmt.Errorf("the login transport %q is not valid; it must be %q, %q or %q", s.Transport, TransportLoopback, TransportPaste, TransportRedirectPage)
 	}
 	return nil
 }

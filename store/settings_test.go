@@ -43,8 +43,8 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 		{"port below 1024", with(func(s *Settings) { s.LoopbackPort = 80 }), "port 80"},
 		{"port above 65535", with(func(s *Settings) { s.LoopbackPort = 70000 }), "between 1024 and 65535"},
 		{"unknown transport", with(func(s *Settings) { s.Transport = "carrier-pigeon" }), "login transport"},
-		{"relay without address", with(func(s *Settings) { s.Transport = TransportRelay }), "relay's address"},
-		{"relay over http", with(func(s *Settings) { s.Transport, s.RelayURL = TransportRelay, "http://relay.example" }), "https://"},
+		{"relay without address", with(func(s *Settings) { s.Transport = TransportRedirectPage }), "relay's address"},
+		{"relay over http", with(func(s *Settings) { s.Transport, s.RelayURL = TransportRedirectPage, "http://relay.example" }), "https://"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,5 +92,18 @@ func TestPKCEOptInAndChosenPortAreRemembered(t *testing.T) {
 func TestZeroPortMeansTheDefault(t *testing.T) {
 	if got := (Settings{}).LoginPort(); got != DefaultLoopbackPort {
 		t.Fatalf("LoginPort of an imported file without a port = %d, want %d", got, DefaultLoopbackPort)
+	}
+}
+
+// TestARedirectPageTransportIsStillStoredAsRelay: databases and exports
+// written before the rename say "relay"; they must keep working.
+func TestARedirectPageTransportIsStillStoredAsRelay(t *testing.T) {
+	if TransportRedirectPage != "relay" {
+		t.Fatalf("TransportRedirectPage = %q: older databases store \"relay\"", TransportRedirectPage)
+	}
+	s := DefaultSettings()
+	s.Transport, s.RelayURL = "relay", "https://me.github.io/relay.html"
+	if err := ValidateSettings(s); err != nil {
+		t.Errorf("a stored relay transport is refused: %v", err)
 	}
 }

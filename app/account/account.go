@@ -55,7 +55,7 @@ type Result struct {
 // Connect stores a fresh long-lived user token: it asks Facebook who the
 // person is and which Pages they granted, puts the user token and every Page
 // token in the keychain, refreshes the Pages as destinations (a Page no
-// longer granted is flagged "missing", never deleted, so its routes
+// longer granted is flagged StatusMissing, never deleted, so its routes
 // survive), and records the account with the token's expiry.
 func (b Binder) Connect(ctx context.Context, userTok fbclient.Token, declined []string) (Result, error) {
 	me, err := b.Graph.Me(ctx, userTok)
@@ -118,10 +118,10 @@ func (b Binder) Connect(ctx context.Context, userTok fbclient.Token, declined []
 		res.Pages = append(res.Pages, d)
 	}
 	for _, d := range known {
-		if d.Kind != store.KindPage || granted[d.ID] || d.Status == "missing" {
+		if d.Kind != store.KindPage || granted[d.ID] || d.Status == store.StatusMissing {
 			continue
 		}
-		d.Status = "missing"
+		d.Status = store.StatusMissing
 		d.StatusReason = "This Page was not granted in the last connection. Use “Add Pages…” and tick it in Facebook's dialog."
 		if err := b.DB.PutDestination(d); err != nil {
 			return Result{}, err
@@ -146,7 +146,7 @@ func (b Binder) Connect(ctx context.Context, userTok fbclient.Token, declined []
 }
 
 // AddPage finds a Page missing from the login's list (one managed through a
-// business portfolio, say) by its ID or username (control.ParsePageRef reads
+// business portfolio, say) by its ID or username (fbclient.ParsePageRef reads
 // what a person pastes), saves its token and stores it as a destination.
 func (b Binder) AddPage(ctx context.Context, id string) (store.Destination, error) {
 	acct, ok, err := b.DB.Account()
@@ -214,7 +214,7 @@ func pageDestination(p fbclient.Page) store.Destination {
 	d := store.Destination{ID: p.ID, Name: p.Name, Kind: store.KindPage, Tasks: p.Tasks,
 		URL: "https://www.facebook.com/" + p.ID}
 	if !p.CanPost() {
-		d.Status = "permission"
+		d.Status = store.StatusPermission
 		d.StatusReason = "You cannot post as " + p.Name + ": ask an admin of the Page for content access."
 	}
 	return d

@@ -128,7 +128,7 @@ func TestReconnectFlagsPagesNoLongerGrantedAndKeepsTheirRoutes(t *testing.T) {
 		t.Errorf("lost %v, added %v; want 1003 lost and nothing added", res.Lost, res.Added)
 	}
 	d, ok, _ := e.db.Destination("1003")
-	if !ok || d.Status != "missing" || d.StatusReason == "" {
+	if !ok || d.Status != store.StatusMissing || d.StatusReason == "" {
 		t.Errorf("p3 after a login that did not grant it: %+v", d)
 	}
 	if _, ok, _ := e.db.Route(route.ID); !ok {
@@ -222,7 +222,7 @@ func TestAddPageByUsernameStoresThePageUnderItsNumericID(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.fb.GrantPages(tok, "1001", "1002", "1003")
-	d, err := e.binder.AddPage(ctx, "Page1003") // as control.ParsePageRef reads facebook.com/Page1003
+	d, err := e.binder.AddPage(ctx, "Page1003") // as fbclient.ParsePageRef reads facebook.com/Page1003
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,13 +29,38 @@ type Engine interface {
 	Pause(ctx context.Context, d time.Duration) (Health, error)
 	// Resume ends a pause.
 	Resume(ctx context.Context) (Health, error)
-	// RoutesChanged tells the engine the routes in the database changed.
-	RoutesChanged(ctx context.Context) error
+}
+
+// App is the application layer (app/service) as the control socket needs
+// it: the use cases that write more than one record or tell the engine,
+// so the window and the command line run the same code. The running app
+// passes its own; the command line on a stopped app gets one whose engine
+// is not started (CLIEnv.OpenApp), so its answers are the running app's.
+type App interface {
 	// ResolveShare settles a share the engine could not confirm, as the
 	// person decided after looking at the Page: shared marks it done,
-	// otherwise it is posted again. store.ErrNotUnconfirmed when that
-	// share is not waiting.
+	// otherwise it is posted again (by a stopped app at its next start).
+	// store.ErrNotUnconfirmed when that share is not waiting.
 	ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error
+	// MarkGroupShared records that the person shared to a group by hand,
+	// in the ledger and the activity log; a finished share stays as it is.
+	MarkGroupShared(ctx context.Context, key store.LedgerKey) error
+	// AddGroup stores the group at its facebook.com address (renaming a
+	// known one when name is given) and has a running engine reload.
+	AddGroup(ctx context.Context, address, name string) (store.Destination, error)
+	// SaveRoute stores a route (the store checks it) and has a running
+	// engine reload; DeleteRoute removes one the same way.
+	SaveRoute(ctx context.Context, r store.Route) (store.Route, error)
+	DeleteRoute(ctx context.Context, id string) error
+	// Import brings in an export; its login settings only with
+	// withLoginSettings, which the person asked for.
+	Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error)
+	// AddPage finds the Page ref (an ID or a username) on Facebook with the
+	// connected account and stores it as a destination.
+	AddPage(ctx context.Context, ref string) (store.Destination, error)
+	// CheckSetup asks Facebook about the saved connection and the routes'
+	// destinations without the engine, for `check` on a stopped app.
+	CheckSetup(ctx context.Context) (Health, error)
 }
 
 // Backend is what executes commands: the database always, the engine
@@ -43,20 +68,11 @@ type Engine interface {
 type Backend struct {
 	DB     *store.DB
 	Engine Engine
-	// AddPage finds the Page ref (an ID or a facebook.com name) on Facebook
-	// with the connected account, stores it as a destination and returns it.
-	// Nil when no account can be used.
-	AddPage func(ctx context.Context, ref string) (store.Destination, error)
-	// Check asks Facebook about the saved connection and the routes'
-	// destinations without the engine, for `check` on a stopped app. Nil
-	// when no check can be made: then check needs the running app.
-	Check func(ctx context.Context) (Health, error)
+	// App runs the use cases of the application layer; nil: the commands
+	// that need it say LiveRoute cannot run them here.
+	App App
 	// Now is the clock for pause deadlines and checks; default time.Now.
 	Now func() time.Time
-	// MarkGroupShared records a group share the person made, through the
-	// running app's service (one activity line, an event every window
-	// hears). Nil: the ledger is written here (a stopped app).
-	MarkGroupShared func(ctx context.Context, key store.LedgerKey) error
 	// Session serves a window's session (CmdWindowSession) on the
 	// connection until the window or ctx ends it. Nil where no window can
 	// attach (a headless run, the CLI on a stopped app).
@@ -77,118 +93,123 @@ func (b Backend) Execute(ctx context.Context, req Request) Response {
 }
 
 func (b Backend) execute(ctx context.Context, req Request) (any, error) {
-	switch req.Cmd {
-	case CmdShow:
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return struct{}{}, b.Engine.Show()
-	case CmdStatus:
-		return b.status(ctx)
-	case CmdRoutesList:
-		return b.routes()
-	case CmdRoutesAdd:
-		var a RoutesAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.addRoute(ctx, a)
-	case CmdRoutesRemove:
-		var a RoutesRemoveArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.removeRoute(ctx, a)
-	case CmdCheck:
-		return b.check(ctx)
-	case CmdResume:
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return b.connected(b.Engine.Resume(ctx))
-	case CmdPause:
-		var a PauseArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		if a.Seconds < 0 {
-			return nil, errorf(CodeInvalid, "a pause cannot be negative")
-		}
-		if b.Engine == nil {
-			return nil, errNeedsApp
-		}
-		return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
-	case CmdPagesAdd:
-		var a PagesAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		ref, err := ParsePageRef(a.Ref)
-		if err != nil {
-			return nil, errorf(CodeInvalid, err.Error())
-		}
-		if b.AddPage == nil {
-			return nil, errorf(CodeFailed, "no Facebook account is connected; run `liveroute connect` first")
-		}
-		d, err := b.AddPage(ctx, ref)
-		if err != nil {
-			return nil, err
-		}
-		return pageData(d), nil
-	case CmdGroupsAdd:
-		var a GroupsAddArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.addGroup(ctx, a)
-	case CmdGroupsList:
-		return b.groups()
-	case CmdGroupsShared:
-		var a GroupsSharedArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.groupShared(ctx, a)
-	case CmdSharesShared, CmdSharesAgain:
-		var a SharesArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.resolveShare(ctx, a, req.Cmd == CmdSharesShared)
-	case CmdHistory:
-		var a HistoryArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		return b.history(a)
-	case CmdExport:
-		var buf bytes.Buffer
-		if err := b.DB.Export(&buf); err != nil {
-			return nil, err
-		}
-		return json.RawMessage(buf.Bytes()), nil
-	case CmdImport:
-		var a ImportArgs
-		if err := decodeArgs(req.Args, &a); err != nil {
-			return nil, err
-		}
-		res, err := b.DB.ImportWith(bytes.NewReader(a.Data), store.ImportOptions{WithLoginSettings: a.WithLoginSettings})
-		if err != nil {
-			return nil, errorf(CodeInvalid, err.Error())
-		}
-		if b.Engine != nil {
-			if err := b.Engine.RoutesChanged(ctx); err != nil {
-				return nil, err
-			}
-		}
-		return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
-			LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
+	h, ok := handlers[req.Cmd]
+	if !ok {
+		return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
 	}
-	return nil, errorf(CodeInvalid, fmt.Sprintf("unknown command %q", req.Cmd))
+	return h(b, ctx, req.Args)
+}
+
+// handler runs one protocol command with its raw arguments.
+type handler func(b Backend, ctx context.Context, args json.RawMessage) (any, error)
+
+// handlers maps every protocol command onto the backend method that
+// answers it: this table is the whole protocol.
+var handlers = map[string]handler{
+	CmdShow:         noArgs(Backend.show),
+	CmdStatus:       noArgs(Backend.status),
+	CmdRoutesList:   noArgs(Backend.routes),
+	CmdRoutesAdd:    withArgs(Backend.addRoute),
+	CmdRoutesRemove: withArgs(Backend.removeRoute),
+	CmdCheck:        noArgs(Backend.check),
+	CmdPause:        withArgs(Backend.pause),
+	CmdResume:       noArgs(Backend.resume),
+	CmdPagesAdd:     withArgs(Backend.addPage),
+	CmdGroupsAdd:    withArgs(Backend.addGroup),
+	CmdGroupsList:   noArgs(Backend.groups),
+	CmdGroupsShared: withArgs(Backend.groupShared),
+	CmdSharesShared: withArgs(func(b Backend, ctx context.Context, a SharesArgs) (HistoryEntry, error) {
+		return b.resolveShare(ctx, a, true)
+	}),
+	CmdSharesAgain: withArgs(func(b Backend, ctx context.Context, a SharesArgs) (HistoryEntry, error) {
+		return b.resolveShare(ctx, a, false)
+	}),
+	CmdHistory: withArgs(Backend.history),
+	CmdExport:  noArgs(Backend.export),
+	CmdImport:  withArgs(Backend.importData),
+}
+
+// noArgs makes a handler of a method that takes no arguments.
+func noArgs[R any](run func(Backend, context.Context) (R, error)) handler {
+	return func(b Backend, ctx context.Context, _ json.RawMessage) (any, error) {
+		return run(b, ctx)
+	}
+}
+
+// withArgs makes a handler of a method that takes the command's decoded
+// arguments; unknown fields are refused.
+func withArgs[A, R any](run func(Backend, context.Context, A) (R, error)) handler {
+	return func(b Backend, ctx context.Context, raw json.RawMessage) (any, error) {
+		var a A
+		if err := decodeArgs(raw, &a); err != nil {
+			return nil, err
+		}
+		return run(b, ctx, a)
+	}
+}
+
+func (b Backend) show(context.Context) (struct{}, error) {
+	if b.Engine == nil {
+		return struct{}{}, errNeedsApp
+	}
+	return struct{}{}, b.Engine.Show()
+}
+
+func (b Backend) pause(ctx context.Context, a PauseArgs) (Health, error) {
+	if a.Seconds < 0 {
+		return Health{}, errorf(CodeInvalid, "a pause cannot be negative")
+	}
+	if b.Engine == nil {
+		return Health{}, errNeedsApp
+	}
+	return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
+}
+
+func (b Backend) resume(ctx context.Context) (Health, error) {
+	if b.Engine == nil {
+		return Health{}, errNeedsApp
+	}
+	return b.connected(b.Engine.Resume(ctx))
+}
+
+func (b Backend) addPage(ctx context.Context, a PagesAddArgs) (PageData, error) {
+	ref, err := pageRef(a.Ref)
+	if err != nil {
+		return PageData{}, errorf(CodeInvalid, err.Error())
+	}
+	if b.App == nil {
+		return PageData{}, errNeedsApp
+	}
+	d, err := b.App.AddPage(ctx, ref)
+	if err != nil {
+		return PageData{}, err
+	}
+	return pageData(d), nil
+}
+
+// export answers the export file itself, as JSON.
+func (b Backend) export(context.Context) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	if err := b.DB.Export(&buf); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(buf.Bytes()), nil
+}
+
+func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, error) {
+	if b.App == nil {
+		return ImportData{}, errNeedsApp
+	}
+	res, err := b.App.Import(ctx, a.Data, a.WithLoginSettings)
+	if err != nil {
+		return ImportData{}, errorf(CodeInvalid, err.Error())
+	}
+	return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
+		LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
 }
 
 // check asks Facebook now: through the running engine, which also acts
-// on the answer, or, on a stopped app, through Backend.Check. Both answer
+// on the answer, or, on a stopped app, through App.CheckSetup. Both answer
 // in the same shape.
 func (b Backend) check(ctx context.Context) (Health, error) {
 	var h Health
@@ -196,8 +217,8 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 	switch {
 	case b.Engine != nil:
 		h, err = b.connected(b.Engine.Check(ctx))
-	case b.Check != nil:
-		h, err = b.connected(b.Check(ctx))
+	case b.App != nil:
+		h, err = b.connected(b.App.CheckSetup(ctx))
 		if err == nil && h.SourceProblems == nil {
 			h.SourceProblems, err = b.storedSourceProblems()
 		}
@@ -272,7 +293,7 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 	}
 	s.Destinations = len(dests)
 	for _, d := range dests {
-		if d.Status != "" {
+		if d.Status != store.StatusOK {
 			s.DestinationsWithProblems++
 		}
 		switch d.Kind {
@@ -307,27 +328,24 @@ func sourceProblemsOf(routes []store.Route) []SourceProblem {
 	return out
 }
 
-// notConnectedReason is what to do when no account was ever connected.
-const notConnectedReason = "connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`"
-
-// connected corrects the engine's health when no account is stored: the
-// engine reports that as needing a reconnect, which misleads a person who
-// never connected one.
+// connected applies HealthOf's first rule to an answer that did not
+// come from it (a stopped app's check, an engine that reports a missing
+// account as needing a reconnect): with no account stored, the health is
+// "not connected", said as HealthOf says it.
 func (b Backend) connected(h Health, err error) (Health, error) {
 	if err != nil {
 		return h, err
 	}
-	if h.State != StateNeedsReconnect {
+	if h.State != StateNeedsReconnect && h.State != StateNotConnected {
 		return h, nil
 	}
 	if _, ok, err := b.DB.Account(); err != nil || ok {
 		return h, err
 	}
-	h.State, h.Reason = StateNotConnected, notConnectedReason
-	return h, nil
+	return NotConnectedHealth(b.Engine != nil), nil
 }
 
-func (b Backend) routes() ([]RouteData, error) {
+func (b Backend) routes(context.Context) ([]RouteData, error) {
 	routes, err := b.DB.Routes()
 	if err != nil {
 		return nil, err
@@ -356,13 +374,13 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 		return RouteData{}, err
 	}
 	r.Targets = targets
-	stored, err := b.DB.PutRoute(r)
+	if b.App == nil {
+		return RouteData{}, errNeedsApp
+	}
+	stored, err := b.App.SaveRoute(ctx, r)
 	if err != nil {
 		// The store's validation errors are sentences for a person.
 		return RouteData{}, errorf(CodeInvalid, err.Error())
-	}
-	if err := b.routesChanged(ctx, "the route"); err != nil {
-		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
 	if err != nil {
@@ -449,10 +467,10 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 	if !ok {
 		return RouteData{}, errorf(CodeNotFound, fmt.Sprintf("there is no route %q; `liveroute routes list` shows the routes", a.ID))
 	}
-	if err := b.DB.DeleteRoute(a.ID); err != nil {
-		return RouteData{}, err
+	if b.App == nil {
+		return RouteData{}, errNeedsApp
 	}
-	if err := b.routesChanged(ctx, "the removal"); err != nil {
+	if err := b.App.DeleteRoute(ctx, a.ID); err != nil {
 		return RouteData{}, err
 	}
 	names, err := b.destinationNames()
@@ -462,38 +480,24 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 	return routeData(r, names), nil
 }
 
-// addGroup stores the group at a.Address. Adding a known group again
-// renames it when a.Name is given and otherwise keeps it as it is.
+// addGroup stores the group at a.Address through the application layer
+// (service.AddGroup, the window's rule too).
 func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error) {
-	g, err := ParseGroupAddress(a.Address, a.Name)
-	if err != nil {
+	if _, err := groupDestination(a.Address, a.Name); err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
 	}
-	old, ok, err := b.DB.Destination(g.ID)
+	if b.App == nil {
+		return PageData{}, errNeedsApp
+	}
+	g, err := b.App.AddGroup(ctx, a.Address, a.Name)
 	if err != nil {
-		return PageData{}, err
-	}
-	if ok && old.Kind != store.KindGroup {
-		return PageData{}, errorf(CodeInvalid, fmt.Sprintf("LiveRoute already knows %s as a Page; check the group's address", nameOrID(old.Name, old.ID)))
-	}
-	if ok {
-		if strings.TrimSpace(a.Name) == "" {
-			g.Name = old.Name
-		}
-		g.Status, g.StatusReason = old.Status, old.StatusReason
-	}
-	if err := b.DB.PutDestination(g); err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
-	}
-	// A running engine reads destinations with the routes.
-	if err := b.routesChanged(ctx, "the group"); err != nil {
-		return PageData{}, err
 	}
 	return pageData(g), nil
 }
 
 // groups lists the group destinations, ordered by ID.
-func (b Backend) groups() ([]PageData, error) {
+func (b Backend) groups(context.Context) ([]PageData, error) {
 	dests, err := b.DB.Destinations()
 	if err != nil {
 		return nil, err
@@ -509,7 +513,7 @@ func (b Backend) groups() ([]PageData, error) {
 
 // history merges the activity log with the group shares, which the
 // engine records only in the ledger, newest first.
-func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
+func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
 	if a.Limit < 0 {
 		return nil, errorf(CodeInvalid, "the limit cannot be negative")
 	}
@@ -523,8 +527,8 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 	}
 	out := make([]HistoryEntry, 0, len(acts))
 	for _, act := range acts {
-		if act.Kind == "assisted-done" && sharedToGroup(shares, act) {
-			continue // the group share's own entry says it, once
+		if act.Kind == relay.ActivityAssistedDone {
+			continue // the group share's own entry below says it, with the video's title
 		}
 		out = append(out, HistoryEntry{
 			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
@@ -537,15 +541,6 @@ func (b Backend) history(a HistoryArgs) ([]HistoryEntry, error) {
 		out = out[:a.Limit]
 	}
 	return out, nil
-}
-
-// sharedToGroup reports whether shares holds the finished group share
-// that act records.
-func sharedToGroup(shares []HistoryEntry, act store.Activity) bool {
-	return slices.ContainsFunc(shares, func(h HistoryEntry) bool {
-		return h.State == string(store.LedgerAssistedDone) && h.RouteID == act.RouteID &&
-			h.VideoID == act.VideoID && h.DestinationID == act.DestinationID
-	})
 }
 
 // waitingShares returns, as history entries, the group shares waiting for
@@ -593,11 +588,10 @@ func unconfirmedEntry(e store.LedgerEntry, names map[string]string) HistoryEntry
 func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (HistoryEntry, error) {
 	key := store.LedgerKey{VideoID: a.VideoID, DestinationID: a.DestinationID}
 	var err error
-	if b.Engine != nil {
-		err = b.Engine.ResolveShare(ctx, key, shared)
-	} else {
-		_, err = b.DB.LedgerResolve(key, shared)
+	if b.App == nil {
+		return HistoryEntry{}, errNeedsApp
 	}
+	err = b.App.ResolveShare(ctx, key, shared)
 	if errors.Is(err, store.ErrNotUnconfirmed) {
 		return HistoryEntry{}, errorf(CodeNotFound, "no share of that live video to that Page is waiting to be confirmed; `liveroute history` lists the waiting ones with their IDs")
 	}
@@ -666,13 +660,10 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 	// Marking a finished share again is not an error: the person may have
 	// clicked "Mark shared" in the window as well.
 	if e.State == store.LedgerAssistedOpen {
-		if b.MarkGroupShared != nil {
-			err = b.MarkGroupShared(ctx, key)
-		} else {
-			e.State = store.LedgerAssistedDone
-			err = b.DB.LedgerPut(e)
+		if b.App == nil {
+			return HistoryEntry{}, errNeedsApp
 		}
-		if err != nil {
+		if err := b.App.MarkGroupShared(ctx, key); err != nil {
 			return HistoryEntry{}, err
 		}
 		if e, _, err = b.DB.LedgerGet(key); err != nil {
@@ -684,18 +675,6 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 		return HistoryEntry{}, err
 	}
 	return groupShareEntry(e, names), nil
-}
-
-// routesChanged has a running engine reload the routes and destinations
-// after what (the route, the group) was saved.
-func (b Backend) routesChanged(ctx context.Context, what string) error {
-	if b.Engine == nil {
-		return nil // a stopped app reads the routes when it starts
-	}
-	if err := b.Engine.RoutesChanged(ctx); err != nil {
-		return fmt.Errorf("%s was saved, but LiveRoute could not reload its routes: %w", what, err)
-	}
-	return nil
 }
 
 func (b Backend) destinationNames() (map[string]string, error) {

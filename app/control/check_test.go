@@ -11,7 +11,7 @@ import (
 )
 
 // TestCheckRunsOnAStoppedAppAsOnARunningOne: `check` on a stopped app asks
-// Facebook through CLIEnv.Check (app/service) instead of refusing, and
+// Facebook through App.CheckSetup (app/service) instead of refusing, and
 // answers in the running app's shape.
 func TestCheckRunsOnAStoppedAppAsOnARunningOne(t *testing.T) {
 	text, keys := map[string]string{}, map[string][]string{}
@@ -19,7 +19,7 @@ func TestCheckRunsOnAStoppedAppAsOnARunningOne(t *testing.T) {
 		h := newHarness(t, running)
 		h.seed()
 		checked := 0
-		h.env.Check = func(_ context.Context, db *store.DB) (Health, error) {
+		h.stoppedCheck = func(_ context.Context, db *store.DB) (Health, error) {
 			checked++
 			if _, ok, err := db.Account(); err != nil || !ok {
 				t.Errorf("the stopped check was not given the profile's database (%v)", err)
@@ -55,7 +55,7 @@ func TestCheckRunsOnAStoppedAppAsOnARunningOne(t *testing.T) {
 func TestCheckOnAStoppedAppSaysWhatIsWrongWithTheSetup(t *testing.T) {
 	h := newHarness(t, false)
 	h.seed()
-	h.env.Check = func(context.Context, *store.DB) (Health, error) {
+	h.stoppedCheck = func(context.Context, *store.DB) (Health, error) {
 		return Health{State: StateNeedsReconnect, Reason: "Your Facebook password changed — reconnect to resume sharing.",
 			DestinationProblems: []DestinationProblem{{DestinationID: "300", Name: "Parish", Reason: "Your role on this Page does not allow creating posts."}}}, nil
 	}
@@ -69,7 +69,7 @@ func TestCheckOnAStoppedAppSaysWhatIsWrongWithTheSetup(t *testing.T) {
 
 func TestCheckOnAStoppedAppWithNoAccountSaysNotConnected(t *testing.T) {
 	h := newHarness(t, false)
-	h.env.Check = func(context.Context, *store.DB) (Health, error) {
+	h.stoppedCheck = func(context.Context, *store.DB) (Health, error) {
 		return Health{State: StateNeedsReconnect, Reason: "no account"}, nil
 	}
 	var got Health

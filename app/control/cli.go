@@ -40,13 +40,10 @@ type CLIEnv struct {
 	Install install.Options
 	// Connect logs in to Facebook as req says and stores the account in db.
 	Connect func(ctx context.Context, db *store.DB, req ConnectRequest) (store.Account, error)
-	// AddPage finds a Page by ID or username with the stored account and
-	// saves it in db as a destination.
-	AddPage func(ctx context.Context, db *store.DB, ref string) (store.Destination, error)
-	// Check asks Facebook about db's saved connection and the routes'
-	// destinations, for `check` on a stopped app; nil: check needs the
-	// running app.
-	Check func(ctx context.Context, db *store.DB) (Health, error)
+	// OpenApp opens the application layer on db, its engine not started,
+	// for the commands a stopped app runs through it (see App); close
+	// releases it. Nil: those commands need the running app.
+	OpenApp func(ctx context.Context, db *store.DB) (app App, close func() error, err error)
 	// RunHeadless runs the engine with no GUI until ctx ends, logging to
 	// its writers. srv already holds the instance lock and control socket:
 	// RunHeadless serves it (srv.Serve) with its backend.
@@ -63,15 +60,28 @@ type CLIEnv struct {
 // ConnectRequest is what `liveroute connect` asks Connect to do.
 type ConnectRequest struct {
 	AppID    string
-	ConfigID string         // "" for classic Facebook Login (scope=)
-	Via      string         // store.TransportLoopback, TransportPaste or TransportRelay
-	RelayURL string         // the HTTPS relay page, with Via relay
-	Port     int            // the loopback redirect URI's port; 0 keeps the saved one
-	PKCE     bool           // opt in to PKCE (Facebook keeps it only for OpenID Connect)
-	Secret   fbclient.Token // the App secret, read from stdin or the terminal
+	ConfigID string // "" for classic Facebook Login (scope=)
+	Via      string // store.TransportLoopback, TransportPaste or TransportRedirectPage
+	// RedirectPageURL is the HTTPS redirect ("relay") page, with Via
+	// TransportRedirectPage.
+	RedirectPageURL string
+	Port            int            // the loopback redirect URI's port; 0 keeps the saved one
+	PKCE            bool           // opt in to PKCE (Facebook keeps it only for OpenID Connect)
+	Secret          fbclient.Token // the App secret, read from stdin or the terminal
 	// Paste, with Via paste, shows the person the login address and
 	// returns the address they landed on.
 	Paste func(ctx context.Context, loginURL string) (string, error)
+}
+
+// redirectPageVia is the address in --via relay=URL (the name people
+// know, kept) or --via redirect-page=URL; "" for any other --via.
+func redirectPageVia(v string) string {
+	for _, name := range []string{store.TransportRedirectPage, "redirect-page"} {
+		if rest, ok := strings.CutPrefix(v, name+"="); ok && rest != "" {
+			return rest
+		}
+	}
+	return ""
 }
 
 // IsCommand reports whether args (without the program name) start with a
@@ -292,11 +302,10 @@ func (c *cli) local(ctx context.Context, req Request) (json.RawMessage, error) {
 	}
 	defer db.Close()
 	b := Backend{DB: db}
-	if c.env.AddPage != nil {
-		b.AddPage = func(ctx context.Context, ref string) (store.Destination, error) { return c.env.AddPage(ctx, db, ref) }
-	}
-	if c.env.Check != nil {
-		b.Check = func(ctx context.Context) (Health, error) { return c.env.Check(ctx, db) }
+	if c.env.OpenApp != nil {
+		lazy := &lazyApp{open: func(ctx context.Context) (App, func() error, error) { return c.env.OpenApp(ctx, db) }}
+		defer lazy.close()
+		b.App = lazy
 	}
 	resp := b.Execute(ctx, req)
 	if !resp.OK {
@@ -552,7 +561,7 @@ func runPagesAdd(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !ok {
 		return code
 	}
-	if _, err := ParsePageRef(pos[0]); err != nil {
+	if _, err := pageRef(pos[0]); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
 	rawArgs, _ := json.Marshal(PagesAddArgs{Ref: pos[0]})
@@ -578,7 +587,7 @@ func runGroupsAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 		return code
 	}
 	a := GroupsAddArgs{Address: pos[0], Name: *name}
-	if _, err := ParseGroupAddress(a.Address, a.Name); err != nil {
+	if _, err := groupDestination(a.Address, a.Name); err != nil {
 		return c.usageError(cmd, err.Error())
 	}
 	rawArgs, _ := json.Marshal(a)
@@ -771,12 +780,12 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:
 		req.Via = v
-	case strings.HasPrefix(v, store.TransportRelay+"="):
-		u, err := url.Parse(strings.TrimPrefix(v, store.TransportRelay+"="))
+	case redirectPageVia(v) != "":
+		u, err := url.Parse(redirectPageVia(v))
 		if err != nil || u.Scheme != "https" || u.Host == "" {
 			return c.usageError(cmd, "the relay must be an https:// address, as Facebook requires for a published app: --via relay=https://...")
 		}
-		req.Via, req.RelayURL = store.TransportRelay, u.String()
+		req.Via, req.RedirectPageURL = store.TransportRedirectPage, u.String()
 	default:
 		return c.usageError(cmd, "that --via is not known; use loopback, paste or relay=https://...")
 	}

@@ -75,7 +75,7 @@
 //	 "destination_problems": [                                          // check only, optional
 //	   {"destination_id": "...", "name": "...", "reason": "..."}]}
 //
-// check also runs on a stopped app (Backend.Check, from app/service): it
+// check also runs on a stopped app (App.CheckSetup, from app/service): it
 // asks Facebook about the saved connection and answers in the same shape.
 //
 // pages add and groups add: one PageData; groups list: an array of them:

@@ -1,7 +1,10 @@
 package control
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +24,10 @@ type fakeEngine struct {
 	live []string
 	// problems are the sources the engine cannot watch.
 	problems []SourceProblem
+	// addPage and checkSetup stand in for the service's AddPage and
+	// CheckSetup (the Graph lookups), on the fake's database.
+	addPage    func(db *store.DB, ref string) (store.Destination, error)
+	checkSetup func(ctx context.Context, db *store.DB) (Health, error)
 
 	mu            sync.Mutex
 	paused        bool
@@ -82,6 +89,49 @@ func (e *fakeEngine) Resume(context.Context) (Health, error) {
 	return e.health(), nil
 }
 
+// MarkGroupShared marks the group share done on db, as the service does
+// through the engine.
+func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
+	e.mu.Lock()
+	db := e.db
+	e.mu.Unlock()
+	entry, ok, err := db.LedgerGet(key)
+	if err != nil || !ok || entry.State != store.LedgerAssistedOpen {
+		return err
+	}
+	entry.State = store.LedgerAssistedDone
+	return db.LedgerPut(entry)
+}
+
+// AddGroup stores the group on db under the contract of service.AddGroup
+// (a known group keeps its name unless renamed; a known Page is refused),
+// and counts as a change the engine heard of.
+func (e *fakeEngine) AddGroup(_ context.Context, address, name string) (store.Destination, error) {
+	g, err := groupDestination(address, name)
+	if err != nil {
+		return g, err
+	}
+	db := e.database()
+	old, known, err := db.Destination(g.ID)
+	switch {
+	case err != nil:
+		return g, err
+	case known && old.Kind != store.KindGroup:
+		return g, errors.New("LiveRoute already knows " + nameOrID(old.Name, old.ID) + " as a Page; check the group's address")
+	case known && strings.TrimSpace(name) == "":
+		g.Name = old.Name
+	}
+	return g, e.heard(db.PutDestination(g))
+}
+
+func (e *fakeEngine) AddPage(_ context.Context, ref string) (store.Destination, error) {
+	return e.addPage(e.database(), ref)
+}
+
+func (e *fakeEngine) CheckSetup(ctx context.Context) (Health, error) {
+	return e.checkSetup(ctx, e.database())
+}
+
 // ResolveShare settles the share on db, as the engine does.
 func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
 	e.mu.Lock()
@@ -92,9 +142,34 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	return err
 }
 
-func (e *fakeEngine) RoutesChanged(context.Context) error {
+// database is the database the fake engine writes to.
+func (e *fakeEngine) database() *store.DB {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.routesChanged++
-	return nil
+	return e.db
+}
+
+// heard counts a write the engine heard of (it reloads after each); a
+// failed write changes nothing, so it tells nothing.
+func (e *fakeEngine) heard(err error) error {
+	if err == nil {
+		e.mu.Lock()
+		e.routesChanged++
+		e.mu.Unlock()
+	}
+	return err
+}
+
+func (e *fakeEngine) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
+	saved, err := e.database().PutRoute(r)
+	return saved, e.heard(err)
+}
+
+func (e *fakeEngine) DeleteRoute(_ context.Context, id string) error {
+	return e.heard(e.database().DeleteRoute(id))
+}
+
+func (e *fakeEngine) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+	res, err := e.database().ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+	return res, e.heard(err)
 }

@@ -186,10 +186,27 @@ func hasTarget(r store.Route, destID string) bool {
 	return false
 }
 
+// destName names a destination for the activity log: from the engine's
+// own copy, or, when it has none (an engine not started, which the
+// command line on a stopped app drives), from the database, so the log
+// reads the same whichever ran the command.
 func (e *Engine) destName(id string) string {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.destNameLocked(id)
+	d, ok := e.dests[id]
+	e.mu.Unlock()
+	if ok {
+		return nameOf(d)
+	}
+	dests, err := e.cfg.Store.Destinations()
+	if err != nil {
+		return id
+	}
+	for _, d := range dests {
+		if d.ID == id {
+			return nameOf(d)
+		}
+	}
+	return id
 }
 
 // storedDestName is destName, asking the database when the engine has

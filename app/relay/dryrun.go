@@ -90,7 +90,7 @@ func (e *Engine) DryRun(ctx context.Context, routeID string) (Plan, error) {
 		case !known:
 			st.Name = t.DestinationID
 			st.Problem = "This destination is no longer known; reconnect or remove it from the route."
-		case d.Status != "":
+		case d.Status != store.StatusOK:
 			st.Problem = flagSentence(d)
 		case !r.Enabled:
 			st.Problem = "The route is turned off."

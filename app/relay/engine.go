@@ -86,10 +86,10 @@ type Engine struct {
 	dests     map[string]store.Destination
 	sources   map[string]*source
 	jobs      map[store.LedgerKey]*job
-	tokens    map[string]fbclient.Token // keychain key → token, read once per bind
-	dead      map[string]string         // keychain key → why Facebook refused the token
-	rebinding bool                      // a Rebind is checking tokens: valid ones lift old flags
-	suspect   bool                      // an auth error came back; hold shares until debug_token says which token died
+	tokens    tokenCache        // keychain key → token, read once per bind
+	dead      map[string]string // keychain key → why Facebook refused the token
+	rebinding bool              // a Rebind is checking tokens: valid ones lift old flags
+	suspect   bool              // an auth error came back; hold shares until debug_token says which token died
 	netFails  int
 	partners  partnerCache // source Page → crossposting partners
 	counts    Counts
@@ -184,7 +184,6 @@ func New(cfg Config) *Engine {
 		changed:    make(chan struct{}),
 		sources:    map[string]*source{},
 		jobs:       map[store.LedgerKey]*job{},
-		tokens:     map[string]fbclient.Token{},
 		dead:       map[string]string{},
 		refused:    map[string]bool{},
 		vouched:    map[string]int{},
@@ -300,7 +299,7 @@ func (e *Engine) Rebind(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	e.tokens = map[string]fbclient.Token{}
+	e.tokens.forget()
 	e.dead = map[string]string{}
 	e.partners.forget()
 	e.machine.dead = false
@@ -346,7 +345,7 @@ func (e *Engine) Status() Status {
 		st.Sources = append(st.Sources, ss)
 	}
 	for _, d := range e.dests {
-		if d.Status != "" {
+		if d.Status != store.StatusOK {
 			st.Flagged = append(st.Flagged, DestinationFlagged{DestinationID: d.ID, Flag: d.Status, Reason: d.StatusReason})
 		}
 	}
@@ -374,7 +373,7 @@ func (e *Engine) load() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if acct.UserID != e.account.UserID {
-		e.tokens = map[string]fbclient.Token{}
+		e.tokens.forget()
 	}
 	e.account, e.settings, e.routes = acct, settings, routes
 	e.dests = map[string]store.Destination{}
@@ -450,19 +449,5 @@ func (e *Engine) activity(kind, msg string, key store.LedgerKey) {
 
 // token returns the token under key, reading the keychain once per bind.
 func (e *Engine) token(key string) (fbclient.Token, error) {
-	e.mu.Lock()
-	tok, ok := e.tokens[key]
-	e.mu.Unlock()
-	if ok {
-		return tok, nil
-	}
-	raw, err := e.cfg.Secrets.Get(key)
-	if err != nil {
-		return "", err
-	}
-	tok = fbclient.Token(raw)
-	e.mu.Lock()
-	e.tokens[key] = tok
-	e.mu.Unlock()
-	return tok, nil
+	return e.tokens.get(key, e.cfg.Secrets.Get)
 }

@@ -346,7 +346,7 @@ func TestAnUnknownOutcomeOnAPageFlaggedMeanwhileEndsUnconfirmedNotFailed(t *test
 			break
 		}
 	}
-	d.Status, d.StatusReason = "blocked", "Facebook blocked posting to "+d.Name+" for a while."
+	d.Status, d.StatusReason = store.StatusBlocked, "Facebook blocked posting to "+d.Name+" for a while."
 	must(t, w.db.PutDestination(d))
 	w.engine.ReloadRoutes()
 	w.advance(time.Hour)

@@ -207,10 +207,10 @@ func TestShareSkipsDestinationWhoseRoleWasLost(t *testing.T) {
 		t.Fatalf("share to the lost Page is %s, want failed", e.State)
 	}
 	flags := w.eventsOf(func(ev Event) bool { f, ok := ev.(DestinationFlagged); return ok && f.DestinationID == w.dests[1] })
-	if len(flags) != 1 || flags[0].(DestinationFlagged).Flag != "role_lost" {
+	if len(flags) != 1 || flags[0].(DestinationFlagged).Flag != store.StatusRoleLost {
 		t.Fatalf("flag events %+v, want one role_lost", flags)
 	}
-	if d, _, _ := w.dbDest(w.dests[1]); d.Status != "role_lost" {
+	if d, _, _ := w.dbDest(w.dests[1]); d.Status != store.StatusRoleLost {
 		t.Fatalf("stored destination status %q", d.Status)
 	}
 	for _, c := range w.stateChanges() {

@@ -57,7 +57,7 @@ type AssistedSharesPending struct {
 // the other destinations carry on. Flag "" clears an earlier flag.
 type DestinationFlagged struct {
 	DestinationID string
-	Flag          string // a store.Destination Status: "role_lost", "permission", "blocked", "missing", or ""
+	Flag          string // a store.Destination Status: store.StatusRoleLost, … or StatusOK
 	Reason        string
 }
 

@@ -215,7 +215,7 @@ func (e *Engine) checkTokens(ctx context.Context, full bool) {
 		}
 		if !pi.Valid {
 			if pi.Error != nil && pi.Error.Subcode == 492 {
-				e.flag(destID, "role_lost", pi.Error.Reason())
+				e.flag(destID, store.StatusRoleLost, pi.Error.Reason())
 				continue
 			}
 			pageDead[key] = tokenReason(pi)
@@ -350,7 +350,7 @@ func (e *Engine) pageKeysLocked() map[string]string {
 func (e *Engine) clearTokenFlag(destID string) {
 	e.mu.Lock()
 	d, ok := e.dests[destID]
-	lift := ok && (d.Status == "role_lost" || d.Status == "missing") && e.rebinding
+	lift := ok && (d.Status == store.StatusRoleLost || d.Status == store.StatusMissing) && e.rebinding
 	e.mu.Unlock()
 	if lift {
 		e.flag(destID, "", "")

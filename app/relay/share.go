@@ -222,7 +222,7 @@ func (e *Engine) ready(ctx context.Context, j *job) (fbclient.Token, bool) {
 		e.reopenAssisted(j)
 		return "", false
 	}
-	if j.dest.Status != "" {
+	if j.dest.Status != store.StatusOK {
 		e.settleUnusable(j, flagSentence(j.dest))
 		return "", false
 	}
@@ -283,7 +283,7 @@ func (e *Engine) pageToken(j *job) (fbclient.Token, bool) {
 		return "", false
 	}
 	if err != nil {
-		e.flag(j.key.DestinationID, "missing", "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
+		e.flag(j.key.DestinationID, store.StatusMissing, "LiveRoute has no access to "+nameOf(j.dest)+" in the keychain; use Add Pages… to grant it again.")
 		e.settleUnusable(j, "LiveRoute has no access to "+nameOf(j.dest)+".")
 		return "", false
 	}
@@ -509,15 +509,15 @@ func (e *Engine) failed(ctx context.Context, j *job, err error, wrote bool) {
 		e.waitOutRateLimit(j)
 		return
 	case fbclient.ClassPageRoleLost:
-		e.flag(j.key.DestinationID, "role_lost", "You are no longer an admin of "+nameOf(j.dest)+".")
+		e.flag(j.key.DestinationID, store.StatusRoleLost, "You are no longer an admin of "+nameOf(j.dest)+".")
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassPermissionMissing:
-		e.flag(j.key.DestinationID, "permission", reasonOf(err))
+		e.flag(j.key.DestinationID, store.StatusPermission, reasonOf(err))
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassBlocked:
-		e.flag(j.key.DestinationID, "blocked", reasonOf(err))
+		e.flag(j.key.DestinationID, store.StatusBlocked, reasonOf(err))
 		e.finish(j, store.LedgerFailed, "", reasonOf(err))
 		return
 	case fbclient.ClassInvalid:
@@ -739,11 +739,16 @@ func (e *Engine) MarkAssistedDone(key store.LedgerKey) error {
 	if err := e.cfg.Store.LedgerPut(entry); err != nil {
 		return err
 	}
-	e.activity("assisted-done", "You shared to "+e.storedDestName(key.DestinationID), key)
+	e.activity(ActivityAssistedDone, "You shared to "+e.storedDestName(key.DestinationID), key)
 	// Every face hears it: a mark from the command line reaches the window.
 	e.publish(ShareResult{Key: key, State: store.LedgerAssistedDone})
 	return nil
 }
+
+// ActivityAssistedDone is the kind of the activity line MarkAssistedDone
+// writes; the ledger's own entry says the same with the video's title, so
+// a history that lists both skips this one.
+const ActivityAssistedDone = "assisted-done"
 
 func nameOf(d store.Destination) string {
 	if d.Name != "" {

@@ -18,10 +18,10 @@ func (s *Service) CheckSetup(ctx context.Context) (control.Health, error) {
 	if err != nil {
 		return control.Health{}, err
 	}
-	h := control.Health{State: connectionState(conn), Reason: conn.Reason}
 	if !conn.Connected {
-		return h, nil // no token to check the Pages with
+		return control.NotConnectedHealth(false), nil // no token to check the Pages with
 	}
+	h := control.Health{State: connectionState(conn), Reason: conn.Reason}
 	h.DestinationProblems, err = s.destinationProblems(ctx)
 	return h, err
 }

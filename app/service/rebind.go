@@ -83,7 +83,7 @@ func (s *Service) RouteBindings() ([]RouteBinding, error) {
 				return nil, err
 			}
 			tb := TargetBinding{ID: t.DestinationID, Name: d.Name, Group: d.Kind == store.KindGroup,
-				Flagged: !ok || d.Status != "", Reason: d.StatusReason}
+				Flagged: !ok || d.Status != store.StatusOK, Reason: d.StatusReason}
 			if tb.Name == "" {
 				tb.Name = t.DestinationID
 			}

@@ -195,7 +195,7 @@ func (s *Service) Binder() account.Binder {
 type ConnectRequest struct {
 	AppID, ConfigID string
 	Secret          fbclient.Token // empty: reuse the secret saved for AppID
-	Transport       string         // store.TransportLoopback, TransportPaste or TransportRelay
+	Transport       string         // store.TransportLoopback, TransportPaste or TransportRedirectPage
 	RelayURL        string
 	Rerequest       bool // ask again for declined permissions and new Pages ("Add Pages…")
 	// Port is the loopback redirect URI's port (loopback and relay); 0
@@ -251,7 +251,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 	}
 
 	opts := fbclient.DefaultLoginOptions(transportOf(req.Transport))
-	opts.ConfigID, opts.RelayURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
+	opts.ConfigID, opts.RedirectPageURL, opts.Rerequest = req.ConfigID, req.RelayURL, req.Rerequest
 	opts.PKCE, opts.Port = next.PKCE, next.LoginPort()
 	s.registerDemoRedirect(req.AppID, opts.Port)
 	opts.Progress = req.Progress
@@ -379,8 +379,8 @@ func transportOf(name string) fbclient.Transport {
 	switch name {
 	case store.TransportPaste:
 		return fbclient.PasteBack
-	case store.TransportRelay:
-		return fbclient.Relay
+	case store.TransportRedirectPage:
+		return fbclient.RedirectPage
 	}
 	return fbclient.Loopback
 }

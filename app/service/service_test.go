@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/liveroute/liveroute/app/control"
 	"io"
 	"net"
 	"net/url"
@@ -347,7 +348,7 @@ func TestConnectOnABusyPortSaysWhichAndChangesNothing(t *testing.T) {
 
 func TestADamagedDatabaseIsNamedInTheHealthTheCLIReads(t *testing.T) {
 	reason := "The database is damaged: quit and restart LiveRoute to restore the newest backup."
-	h := healthOf(relay.Status{Running: true, State: relay.State{Kind: relay.DatabaseDamaged, Reason: reason}})
+	h := control.HealthOf(relay.Status{Running: true, State: relay.State{Kind: relay.DatabaseDamaged, Reason: reason}}, true)
 	if h.State != "database_damaged" || h.Reason != reason {
 		t.Errorf("health %+v, want database_damaged with the store's sentence", h)
 	}

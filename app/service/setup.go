@@ -32,7 +32,7 @@ func (s *Service) Pages() ([]store.Destination, error) {
 	}
 	var pages []store.Destination
 	for _, d := range all {
-		if d.Kind == store.KindPage && d.Status == "" {
+		if d.Kind == store.KindPage && d.Status == store.StatusOK {
 			pages = append(pages, d)
 		}
 	}

@@ -1,6 +1,11 @@
 package service
 
-import "github.com/liveroute/liveroute/store"
+import (
+	"context"
+
+	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/store"
+)
 
 // ResolveShare settles a share the engine could not confirm, as the person
 // decided after looking at the Page: shared records it as done; otherwise
@@ -13,4 +18,41 @@ func (s *Service) ResolveShare(key store.LedgerKey, shared bool) error {
 		return s.Engine.MarkShared(key)
 	}
 	return s.Engine.ShareAgain(key)
+}
+
+// ControlApp is this service as the control socket's App: the same use
+// cases the window calls, for the running app and for the command line on
+// a stopped one (a Service opened but not started).
+func (s *Service) ControlApp() control.App { return controlApp{s} }
+
+type controlApp struct{ s *Service }
+
+func (a controlApp) ResolveShare(_ context.Context, key store.LedgerKey, shared bool) error {
+	return a.s.ResolveShare(key, shared)
+}
+
+func (a controlApp) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
+	return a.s.MarkAssistedDone(key)
+}
+
+func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Destination, error) {
+	return a.s.AddGroup(address, name)
+}
+
+func (a controlApp) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
+	return a.s.SaveRoute(r)
+}
+
+func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s.DeleteRoute(id) }
+
+func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+	return a.s.Import(data, withLoginSettings)
+}
+
+func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
+	return a.s.AddPage(ctx, ref)
+}
+
+func (a controlApp) CheckSetup(ctx context.Context) (control.Health, error) {
+	return a.s.CheckSetup(ctx)
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
-	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -58,13 +60,43 @@ func (s *Service) DryRun(ctx context.Context, routeID string) (relay.Plan, error
 // Destinations are every Page and group LiveRoute knows.
 func (s *Service) Destinations() ([]store.Destination, error) { return s.DB.Destinations() }
 
-// AddGroup reads a group's facebook.com address and stores the group.
+// AddGroup reads a group's facebook.com address and stores the group,
+// for the window's "Add a group…" and `liveroute groups add` alike. Adding
+// a known group again renames it when name is given and otherwise keeps
+// it as it is; an address whose ID LiveRoute knows as a Page is refused.
+// The engine reloads, as it reads destinations with the routes.
 func (s *Service) AddGroup(address, name string) (store.Destination, error) {
-	g, err := control.ParseGroupAddress(address, name)
+	ref, err := fbclient.ParseGroupAddress(address)
 	if err != nil {
-		return g, err
+		return store.Destination{}, err
 	}
-	return g, s.DB.PutDestination(g)
+	g := store.GroupDestination(ref.ID, ref.URL, name)
+	old, known, err := s.DB.Destination(g.ID)
+	if err != nil {
+		return store.Destination{}, err
+	}
+	if known && old.Kind != store.KindGroup {
+		return store.Destination{}, fmt.Errorf("LiveRoute already knows %s as a Page; check the group's address", nameAndID(old))
+	}
+	if known {
+		if strings.TrimSpace(name) == "" {
+			g.Name = old.Name
+		}
+		g.Status, g.StatusReason = old.Status, old.StatusReason
+	}
+	if err := s.DB.PutDestination(g); err != nil {
+		return store.Destination{}, err
+	}
+	s.Engine.ReloadRoutes()
+	return g, nil
+}
+
+// nameAndID names a destination as the command line does: "Name (ID)".
+func nameAndID(d store.Destination) string {
+	if d.Name == "" {
+		return d.ID
+	}
+	return d.Name + " (" + d.ID + ")"
 }
 
 // Activities are the newest n lines of the activity log.

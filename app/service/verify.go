@@ -111,7 +111,7 @@ func (s *Service) verifyDestination(ctx context.Context, id string) (Destination
 		// The Groups API was removed on 2024-04-22: the person shares by hand.
 		h.Group, h.OK = true, true
 		return h, nil
-	case d.Status != "":
+	case d.Status != store.StatusOK:
 		h.Problem = d.StatusReason
 		if h.Problem == "" {
 			h.Problem = "Facebook did not grant this Page in the last login: press “Add Pages…” and tick it."

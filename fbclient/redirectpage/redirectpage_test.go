@@ -1,4 +1,4 @@
-package relaypage
+package redirectpage
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestShippedPageIsTheRepositoryFile(t *testing.T) {
-	want, err := os.ReadFile("relay.html")
+	want, err := os.ReadFile("redirect.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -17,7 +17,7 @@ func TestShippedPageIsTheRepositoryFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), want) || !bytes.Equal(HTML(), want) {
-		t.Fatal("the embedded relay page differs from relay.html")
+		t.Fatal("the embedded relay page differs from redirect.html")
 	}
 }
 

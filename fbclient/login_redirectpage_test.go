@@ -13,8 +13,8 @@ import (
 )
 
 func relayOptions(relayURL string) fbclient.LoginOptions {
-	opts := fbclient.DefaultLoginOptions(fbclient.Relay)
-	opts.RelayURL = relayURL
+	opts := fbclient.DefaultLoginOptions(fbclient.RedirectPage)
+	opts.RedirectPageURL = relayURL
 	return opts
 }
 
@@ -124,7 +124,7 @@ func TestRelayNeedsAnHTTPSAddress(t *testing.T) {
 	env := newLoginEnv(t, envOptions{})
 	for _, relay := range []string{"", "http://example.com/relay.html", "relay.html", "https://"} {
 		_, err := env.client.StartLogin(context.Background(), relayOptions(relay))
-		wantErr(t, err, fbclient.ErrRelayURL)
+		wantErr(t, err, fbclient.ErrRedirectPageURL)
 	}
 }
 
