@@ -37,6 +37,9 @@ type resetWizard struct {
 
 	why   *widget.Label
 	cause *widget.Label
+	// kept promises what the next steps do; hidden when there is nothing
+	// to reset.
+	kept *widget.Label
 
 	businessDone *widget.Check
 
@@ -86,13 +89,14 @@ func (r *resetWizard) whyStep() fyne.CanvasObject {
 	r.why = wrapLabel("Asking Facebook about your connection…")
 	r.why.TextStyle.Bold = true
 	r.cause = wrapLabel("")
-	return container.NewVBox(r.why, r.cause,
-		wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them."))
+	r.kept = wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them.")
+	return container.NewVBox(r.why, r.cause, r.kept)
 }
 
 // checkWhy asks Facebook now rather than trusting the last check: the
 // person may have fixed it already, and then there is nothing to reset.
 func (r *resetWizard) checkWhy() {
+	r.kept.Show()
 	var check service.ConnectionCheck
 	r.w.work(func(ctx context.Context) error {
 		var err error
@@ -108,6 +112,7 @@ func (r *resetWizard) checkWhy() {
 		case check.Healthy:
 			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")
 			r.cause.SetText("")
+			r.kept.Hide()
 			r.w.stop()
 		default:
 			r.why.SetText(check.Reason)
@@ -237,7 +242,7 @@ func (r *resetWizard) reconnected(res account.Result, err error) {
 		r.showBindings()
 		return
 	}
-	r.w.setReady(true)
+	r.w.setStepReady(resetReconnect, true)
 }
 
 func (r *resetWizard) rebindStep() fyne.CanvasObject {
