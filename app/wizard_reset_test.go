@@ -94,6 +94,9 @@ func TestResetWizardSaysAHealthyConnectionIsFineAndStops(t *testing.T) {
 	if got := wizardText(r); !strings.Contains(got, "Step 1 of 5 — Why sharing stopped") || !strings.Contains(got, "Your connection is fine") {
 		t.Fatalf("step 1 says:\n%s", got)
 	}
+	if got := allText(r.w.body); r.kept.Visible() || !strings.Contains(got, "nothing to reset") {
+		t.Fatalf("a fine connection still promises reconnect steps:\n%s", got)
+	}
 	if r.w.next.Text != "Close" || r.w.next.Disabled() || !r.w.back.Disabled() {
 		t.Fatalf("buttons: next %q (disabled %v), back disabled %v; want Close only", r.w.next.Text, r.w.next.Disabled(), r.w.back.Disabled())
 	}
