@@ -63,7 +63,7 @@ func openReset(t *testing.T, g *GUI, step int) *resetWizard {
 	r := g.newResetWizard()
 	r.w.show(step)
 	r.w.wait()
-	t.Cleanup(r.w.close)
+	t.Cleanup(func() { closeAndSettle(r.w) })
 	return r
 }
 
@@ -201,10 +201,14 @@ func TestExpiryWarningOpensTheReconnectStep(t *testing.T) {
 		t.Fatalf("banner button: %q hidden %v", g.view.connectBt.Text, g.view.connectBt.Hidden)
 	}
 	test.Tap(g.view.connectBt)
-	if g.resetWiz == nil || !strings.Contains(g.resetWiz.w.indicator.Text, "Step 3 of 5 — Reconnect") {
+	if g.resetWiz == nil {
+		t.Fatal("the renewal opened no reset wizard")
+	}
+	defer closeAndSettle(g.resetWiz.w)
+	g.resetWiz.w.wait() // the step reads the saved app in the background
+	if !strings.Contains(g.resetWiz.w.indicator.Text, "Step 3 of 5 — Reconnect") {
 		t.Fatal("the renewal did not open the reset wizard's reconnect step")
 	}
-	g.resetWiz.w.close()
 }
 
 func TestDemoTraySimulatesAPasswordChangeForTheResetWizard(t *testing.T) {

@@ -19,7 +19,7 @@ func openSetup(t *testing.T, step int) (*setupWizard, *service.Service) {
 	g, svc := newDemoGUI(t, nil)
 	s := g.newSetupWizard()
 	s.w.show(step)
-	t.Cleanup(s.w.close)
+	t.Cleanup(func() { closeAndSettle(s.w) })
 	return s, svc
 }
 

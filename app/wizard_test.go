@@ -19,7 +19,7 @@ func newBareWizard(t *testing.T) *wizard {
 		{title: "Three", content: widget.NewLabel("three")},
 	})
 	w.show(0)
-	t.Cleanup(w.close)
+	t.Cleanup(func() { closeAndSettle(w) })
 	return w
 }
 
@@ -100,4 +100,12 @@ func TestClosedWizardStartsNoWork(t *testing.T) {
 	if ran {
 		t.Fatal("work ran after the wizard closed")
 	}
+}
+
+// closeAndSettle closes w and waits for the work it cancelled, so that no
+// worker outlives its test (the test driver delivers a result on the
+// worker's goroutine).
+func closeAndSettle(w *wizard) {
+	w.close()
+	w.wait()
 }
