@@ -181,6 +181,37 @@ func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
 	}
 }
 
+func TestResetWizardVerifyStepOffersAddPagesAndChecksAgain(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	fake := svc.Fake()
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{"200000000000001", "200000000000003"}})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	next(t, r, resetRebind)
+	if !r.w.body.Visible() || !isShownIn(r.loginBox, r.loginSlots[resetRebind]) {
+		t.Fatal("the routes step does not show the login its “Add Pages…” runs")
+	}
+	next(t, r, resetVerify)
+	if r.addPagesToo.Hidden || !isShownIn(r.loginBox, r.loginSlots[resetVerify]) {
+		t.Fatalf("a lost Page on the verify step, and no “Add Pages…” there:\n%s", allText(r.checks))
+	}
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	test.Tap(r.addPagesToo)
+	r.login.wait()
+	r.w.wait() // the check runs again
+	if got := allText(r.checks); strings.Contains(got, "✗") || !r.addPagesToo.Hidden {
+		t.Fatalf("after Add Pages… on the verify step:\n%s", got)
+	}
+}
+
+// isShownIn reports whether o is the content of slot.
+func isShownIn(o fyne.CanvasObject, slot *fyne.Container) bool {
+	return len(slot.Objects) == 1 && slot.Objects[0] == o
+}
+
 func TestResetWizardSaysWhyADeniedLoginStoppedAndAllowsAnotherTry(t *testing.T) {
 	g, svc := newDemoGUI(t, nil)
 	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoDeny: true})
