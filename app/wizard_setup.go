@@ -51,6 +51,9 @@ type setupWizard struct {
 	appID, secret, configID          *widget.Entry
 	appIDErr, secretErr, configIDErr *widget.Label
 	checkApp                         *widget.Button
+	// secretSaved: a connect saved the secret to the keychain; an empty
+	// field then means that one (service.AppCheck's rule).
+	secretSaved bool
 
 	connect  *widget.Button
 	askAgain *widget.Button
@@ -228,7 +231,7 @@ func (s *setupWizard) check() {
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
 		showNote(l, "")
 	}
-	if strings.TrimSpace(s.secret.Text) == "" {
+	if strings.TrimSpace(s.secret.Text) == "" && !s.secretSaved {
 		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
 		return
 	}
@@ -307,7 +310,12 @@ func (s *setupWizard) connected(res account.Result, err error) {
 	if err != nil {
 		return
 	}
+	// The secret now lives in the keychain only. Going Back to the keys
+	// must not ask for it again: an empty field means the saved one.
 	s.secret.SetText("")
+	s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
+	s.secretSaved = true
+	s.w.setStepReady(setupCredentials, true)
 	s.g.connected()
 	s.granted.SetText(grantText(res))
 	setVisible(s.askAgain, len(res.Declined) > 0)

@@ -324,3 +324,20 @@ func TestOnlyTheDemoConnectionTabOffersToBreakTheConnection(t *testing.T) {
 		}
 	}
 }
+
+func TestSetupWizardKeepsTheKeysStepDoneAfterConnecting(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	connectWith(t, s)
+	if s.secret.Text != "" {
+		t.Fatal("the App secret stays in the window after the connect saved it")
+	}
+	test.Tap(s.w.back)
+	if s.w.current != setupCredentials || s.w.next.Disabled() {
+		t.Fatalf("Back to the keys: step %q, Next disabled %v; the saved secret should do", s.w.indicator.Text, s.w.next.Disabled())
+	}
+	test.Tap(s.checkApp) // checks the saved secret again
+	s.w.wait()
+	if s.secretErr.Visible() || s.w.next.Disabled() {
+		t.Fatalf("checking with the saved secret: %q, Next disabled %v", s.secretErr.Text, s.w.next.Disabled())
+	}
+}
