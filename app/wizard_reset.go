@@ -117,6 +117,12 @@ func (r *resetWizard) checkWhy() {
 			r.why.SetText(r.g.Health().Detail)
 			r.cause.SetText("LiveRoute could not ask Facebook just now (" + connectProblem(err) + ") You can still reconnect.")
 			r.w.setReady(true)
+		case !check.Connected:
+			// Nothing to reset: the setup connects for the first time.
+			r.why.SetText(check.Reason)
+			r.cause.SetText("Close this window and press “Set up step by step…” in the Connection tab: it creates the connection your routes will use.")
+			r.kept.Hide()
+			r.w.stop()
 		case check.Healthy:
 			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")
 			r.cause.SetText("")

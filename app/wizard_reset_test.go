@@ -106,6 +106,20 @@ func TestResetWizardSaysAHealthyConnectionIsFineAndStops(t *testing.T) {
 	}
 }
 
+func TestResetWizardSendsSomeoneNeverConnectedToTheSetup(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.Disconnect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetWhy)
+	if got := wizardText(r); !strings.Contains(got, "Set up step by step…") || r.kept.Visible() {
+		t.Fatalf("step 1 with nothing connected:\n%s", got)
+	}
+	if r.w.next.Text != "Close" || !r.w.back.Disabled() {
+		t.Fatalf("buttons: next %q, back disabled %v; want Close only", r.w.next.Text, r.w.back.Disabled())
+	}
+}
+
 func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *testing.T) {
 	g, svc := newDemoGUI(t, nil)
 	if err := svc.SimulatePasswordChange(); err != nil {

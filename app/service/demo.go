@@ -79,9 +79,10 @@ func (s *Service) seedDemo(ctx context.Context) error {
 // change does (error subcode 460), so the reset wizard can be tried. Only in
 // the demo: there is no fake Facebook otherwise.
 //
-// Facebook never tells an app that a token died, so the engine is made to
-// ask now, as `liveroute check` does (debug_token of every token:
-// https://developers.facebook.com/docs/graph-api/reference/debug_token):
+// Facebook never tells an app that a token died
+// (https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging),
+// so the engine is made to ask now, as `liveroute check` does (debug_token
+// of every token: https://developers.facebook.com/docs/graph-api/reference/debug_token):
 // a newcomer sees the connection lost at once, not at the next scheduled
 // check hours later. The demo's Facebook runs in this process, so the
 // check takes milliseconds.
