@@ -262,7 +262,8 @@ func TestSetupWizardSavesItsRouteOnceHoweverOftenSaveIsPressed(t *testing.T) {
 		t.Fatal("going Back to the route step lost the ticks")
 	}
 	s.checks[1].SetChecked(true) // and Demo Youth Group
-	for range 2 { // "Save this route" pressed twice
+	// "Save this route" pressed twice.
+	for range 2 {
 		if !s.saveRoute() {
 			t.Fatalf("save: %q", s.saveNote.Text)
 		}
