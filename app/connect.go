@@ -115,8 +115,15 @@ func newConnectForm(g *GUI) *connectForm {
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
 	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
 	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
+	wizards := container.NewHBox(setupWizard, resetWizard)
+	if g.svc.IsDemo() {
+		// The tray offers this too, but a desktop without a tray host
+		// (GNOME without an extension) shows no tray: the demo's reset must
+		// be reachable from the window as well.
+		wizards.Add(widget.NewButton("Simulate a password change (demo)", g.simulatePasswordChange))
+	}
 	steps := container.NewVBox(
-		container.NewHBox(setupWizard, resetWizard),
+		wizards,
 		widget.NewAccordion(widget.NewAccordionItem("How to create your Meta app (once, about ten minutes)", f.setup)),
 		f.forget)
 	f.root = container.NewVBox(f.summary, steps, widget.NewSeparator(), help, form, advanced,

@@ -21,6 +21,10 @@ type wizardStep struct {
 	// blocking steps keep Next disabled until the step calls
 	// wizard.setReady(true).
 	blocking bool
+	// leave, when set, runs as Next (or Finish) is pressed on the step; it
+	// returns false to stay, having said why (say, what the step holds
+	// could not be saved).
+	leave func() bool
 }
 
 // wizard is a window of steps with Back, Next (Finish on the last step)
@@ -35,6 +39,7 @@ type wizard struct {
 	ready     []bool
 	indicator *widget.Label
 	body      *fyne.Container
+	scroll    *container.Scroll
 	progress  *widget.ProgressBarInfinite
 	back      *widget.Button
 	next      *widget.Button
@@ -48,6 +53,9 @@ type wizard struct {
 	// Finish, the window's own close): it ends a login still waiting.
 	onClose func()
 
+	// run counts the work started or cancelled (UI goroutine only): an
+	// answer is shown only if no newer run began since its own.
+	run     int
 	mu      sync.Mutex
 	stopRun context.CancelFunc // cancels the work in progress
 	running sync.WaitGroup
@@ -65,8 +73,9 @@ func newWizard(a fyne.App, title string, steps []*wizardStep) *wizard {
 	w.next.Importance = widget.HighImportance
 	w.cancel = widget.NewButton("Cancel", w.close)
 	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.back, w.next)
+	w.scroll = container.NewVScroll(container.NewPadded(w.body))
 	w.win.SetContent(container.NewBorder(container.NewPadded(w.indicator), container.NewVBox(w.progress, buttons),
-		nil, nil, container.NewVScroll(container.NewPadded(w.body))))
+		nil, nil, w.scroll))
 	w.win.Resize(fyne.NewSize(640, 520))
 	w.win.SetCloseIntercept(w.close)
 	return w
@@ -90,6 +99,9 @@ func (w *wizard) goTo(i int) {
 	w.indicator.SetText(fmt.Sprintf("Step %d of %d — %s", i+1, len(w.steps), step.title))
 	w.body.Objects = []fyne.CanvasObject{step.content}
 	w.body.Refresh()
+	// A step starts at its top: the scroll offset of a long step before it
+	// would otherwise hide a short step's first lines.
+	w.scroll.ScrollToTop()
 	if !step.blocking {
 		w.ready[i] = true
 	}
@@ -134,6 +146,7 @@ func (w *wizard) forward() {
 	case w.stopped:
 		w.close()
 	case !w.ready[w.current]:
+	case w.steps[w.current].leave != nil && !w.steps[w.current].leave():
 	case w.current == len(w.steps)-1:
 		w.close()
 		if w.onFinish != nil {
@@ -145,44 +158,69 @@ func (w *wizard) forward() {
 }
 
 // work runs job off the UI goroutine with the progress bar showing, then
-// done on the UI goroutine. Leaving the step or closing the window cancels
-// job's context, and then done does not run: its step is gone.
+// done on the UI goroutine. Leaving the step, starting other work or
+// closing the window cancels job's context, and then done does not run:
+// its step is gone. UI goroutine only.
+//
+// The result comes back with fyne.Do, never fyne.DoAndWait: a worker that
+// waits for the UI goroutine deadlocks the moment the UI goroutine waits
+// for it, and blocks forever once the driver has stopped. Whether done
+// still belongs to the step shown is decided on the UI goroutine, by
+// comparing runs, so a late answer (the real driver runs fyne.Do after
+// the current event) is shown exactly when it is still wanted.
 func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
+	if w.closed {
+		return
+	}
 	w.stopWork()
 	ctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.stopRun = cancel
 	w.running.Add(1)
 	w.mu.Unlock()
+	w.run++
+	run := w.run
 	w.progress.Show()
 	w.progress.Start()
 	go func() {
-		defer w.running.Done()
 		err := job(ctx)
-		// DoAndWait, not Do: the real driver runs Do later, after the
-		// cancel below, and done would then never run.
-		fyne.DoAndWait(func() {
-			w.progress.Stop()
-			w.progress.Hide()
-			if ctx.Err() == nil {
-				done(err)
+		fyne.Do(func() {
+			defer w.running.Done()
+			cancel()
+			if run != w.run || w.closed {
+				return // superseded: a newer run owns the progress bar
 			}
+			w.mu.Lock()
+			w.stopRun = nil
+			w.mu.Unlock()
+			w.hideProgress()
+			done(err)
 		})
-		cancel()
 	}()
 }
 
 // wait blocks until the work in progress has ended and shown its result.
+// Tests only, never on the real driver's UI goroutine (the result is
+// delivered there).
 func (w *wizard) wait() { w.running.Wait() }
 
+// stopWork cancels the work in progress, whose result will not be shown.
+// UI goroutine only.
 func (w *wizard) stopWork() {
 	w.mu.Lock()
 	cancel := w.stopRun
 	w.stopRun = nil
 	w.mu.Unlock()
 	if cancel != nil {
+		w.run++ // before cancel: the cancelled job then sees it is stale
 		cancel()
+		w.hideProgress()
 	}
+}
+
+func (w *wizard) hideProgress() {
+	w.progress.Stop()
+	w.progress.Hide()
 }
 
 // close closes the window once; pressing Close after Finish, or the

@@ -37,6 +37,9 @@ type resetWizard struct {
 
 	why   *widget.Label
 	cause *widget.Label
+	// kept promises what the next steps do; hidden when there is nothing
+	// to reset.
+	kept *widget.Label
 
 	businessDone *widget.Check
 
@@ -44,6 +47,11 @@ type resetWizard struct {
 	secret    *widget.Entry // shown only when no secret is saved
 	reconnect *widget.Button
 	login     *loginPanel
+	// loginBox is the login's Cancel, progress and problem. "Add Pages…"
+	// runs a login from the routes and verify steps too, so the box moves
+	// to a slot of whichever of those steps is shown.
+	loginBox   *fyne.Container
+	loginSlots map[int]*fyne.Container
 	// saved is the reconnect with the saved Meta app, read when the step
 	// opens (the keychain may be slow: never on the UI goroutine);
 	// savedErr says what is missing from it.
@@ -55,6 +63,9 @@ type resetWizard struct {
 	lastRes  account.Result
 
 	checks *fyne.Container
+	// addPagesToo is "Add Pages…" on the verify step, shown when a Page
+	// there cannot be posted to: the fix is one click away, not a step back.
+	addPagesToo *widget.Button
 }
 
 // showResetWizard opens the reset wizard on step (resetWhy, or
@@ -74,8 +85,8 @@ func (g *GUI) newResetWizard() *resetWizard {
 		{title: "Why sharing stopped", content: r.whyStep(), enter: r.checkWhy, blocking: true},
 		{title: "Business Integrations", content: r.businessStep(), blocking: true},
 		{title: "Reconnect", content: r.reconnectStep(), enter: r.prepareReconnect, blocking: true},
-		{title: "Your routes", content: r.rebindStep(), enter: r.showBindings},
-		{title: "Check every destination", content: r.verifyStep(), enter: r.verify},
+		{title: "Your routes", content: r.rebindStep(), enter: r.enterBindings},
+		{title: "Check every destination", content: r.verifyStep(), enter: r.enterVerify},
 	})
 	r.w.onFinish = g.connected
 	r.w.onClose = r.login.cancelLogin
@@ -86,13 +97,14 @@ func (r *resetWizard) whyStep() fyne.CanvasObject {
 	r.why = wrapLabel("Asking Facebook about your connection…")
 	r.why.TextStyle.Bold = true
 	r.cause = wrapLabel("")
-	return container.NewVBox(r.why, r.cause,
-		wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them."))
+	r.kept = wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them.")
+	return container.NewVBox(r.why, r.cause, r.kept)
 }
 
 // checkWhy asks Facebook now rather than trusting the last check: the
 // person may have fixed it already, and then there is nothing to reset.
 func (r *resetWizard) checkWhy() {
+	r.kept.Show()
 	var check service.ConnectionCheck
 	r.w.work(func(ctx context.Context) error {
 		var err error
@@ -105,9 +117,16 @@ func (r *resetWizard) checkWhy() {
 			r.why.SetText(r.g.Health().Detail)
 			r.cause.SetText("LiveRoute could not ask Facebook just now (" + connectProblem(err) + ") You can still reconnect.")
 			r.w.setReady(true)
+		case !check.Connected:
+			// Nothing to reset: the setup connects for the first time.
+			r.why.SetText(check.Reason)
+			r.cause.SetText("Close this window and press “Set up step by step…” in the Connection tab: it creates the connection your routes will use.")
+			r.kept.Hide()
+			r.w.stop()
 		case check.Healthy:
 			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")
 			r.cause.SetText("")
+			r.kept.Hide()
 			r.w.stop()
 		default:
 			r.why.SetText(check.Reason)
@@ -160,16 +179,38 @@ func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.secret.SetPlaceHolder("App secret — App settings → Basic → Show")
 	r.secret.Hide()
 	r.login = newLoginPanel(r.g)
+	r.loginBox = container.NewVBox(container.NewHBox(r.login.stop), r.login.root)
+	r.loginSlots = map[int]*fyne.Container{}
 	r.reconnect = widget.NewButton("Reconnect", r.startReconnect)
 	r.reconnect.Importance = widget.HighImportance
-	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect, r.login.stop), r.login.root,
+	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.loginSlot(resetReconnect),
 		wrapLabel("Facebook's dialog opens in your browser. If it offers Edit settings, tick every Page LiveRoute should share to."))
+}
+
+// loginSlot is where step shows the login while it is the step shown.
+func (r *resetWizard) loginSlot(step int) *fyne.Container {
+	slot := container.NewVBox()
+	r.loginSlots[step] = slot
+	return slot
+}
+
+// placeLogin moves the login's box to step's slot.
+func (r *resetWizard) placeLogin(step int) {
+	for i, slot := range r.loginSlots {
+		if i == step {
+			slot.Objects = []fyne.CanvasObject{r.loginBox}
+		} else {
+			slot.Objects = nil
+		}
+		slot.Refresh()
+	}
 }
 
 // prepareReconnect says which Meta app reconnects; without its saved
 // secret the person types it once. The saved app is read off the UI
 // goroutine (its secret is in the keychain), with Reconnect off meanwhile.
 func (r *resetWizard) prepareReconnect() {
+	r.placeLogin(resetReconnect)
 	r.secret.Hide()
 	r.reconnect.Disable()
 	var req service.ConnectRequest
@@ -214,17 +255,22 @@ func (r *resetWizard) runLogin(rerequest bool) {
 		return
 	}
 	req.Rerequest = rerequest
-	r.reconnect.Disable()
-	r.addPages.Disable()
+	r.enableLogins(false)
 	if !r.login.start(req, r.reconnected) {
-		r.reconnect.Enable()
-		r.addPages.Enable()
+		r.enableLogins(true)
+	}
+}
+
+// enableLogins lets the buttons that start a login be pressed, or not
+// while one runs.
+func (r *resetWizard) enableLogins(on bool) {
+	for _, b := range []*widget.Button{r.reconnect, r.addPages, r.addPagesToo} {
+		setEnabled(b, on)
 	}
 }
 
 func (r *resetWizard) reconnected(res account.Result, err error) {
-	r.reconnect.Enable()
-	r.addPages.Enable()
+	r.enableLogins(true)
 	if err != nil {
 		return
 	}
@@ -233,11 +279,13 @@ func (r *resetWizard) reconnected(res account.Result, err error) {
 	r.secret.SetText("")
 	r.secret.Hide()
 	r.g.connected()
-	if r.w.current == resetRebind {
+	r.w.setStepReady(resetReconnect, true)
+	switch r.w.current {
+	case resetRebind:
 		r.showBindings()
-		return
+	case resetVerify:
+		r.verify()
 	}
-	r.w.setReady(true)
 }
 
 func (r *resetWizard) rebindStep() fyne.CanvasObject {
@@ -245,7 +293,13 @@ func (r *resetWizard) rebindStep() fyne.CanvasObject {
 	r.addPages = widget.NewButton("Add Pages…", func() { r.runLogin(true) })
 	return container.NewVBox(
 		wrapLabel("Routes are bound to your Pages' IDs, so they resume where they were. A Page this login did not grant is kept and flagged, never deleted."),
-		r.bindings, r.addPages)
+		r.bindings, r.addPages, r.loginSlot(resetRebind))
+}
+
+// enterBindings shows the routes as bound, with the login of "Add Pages…".
+func (r *resetWizard) enterBindings() {
+	r.placeLogin(resetRebind)
+	r.showBindings()
 }
 
 // showBindings lists every route with its destinations as re-bound.
@@ -301,9 +355,17 @@ func routeTitle(name, sourceName, sourceID string) string {
 
 func (r *resetWizard) verifyStep() fyne.CanvasObject {
 	r.checks = container.NewVBox()
+	r.addPagesToo = widget.NewButton("Add Pages…", func() { r.runLogin(true) })
+	r.addPagesToo.Hide()
 	return container.NewVBox(
 		wrapLabel("LiveRoute checks each destination with Facebook: the access is valid, it may post, and it is not being slowed down. Nothing is posted."),
-		r.checks)
+		r.checks, r.addPagesToo, r.loginSlot(resetVerify))
+}
+
+// enterVerify checks every destination, with the login of "Add Pages…".
+func (r *resetWizard) enterVerify() {
+	r.placeLogin(resetVerify)
+	r.verify()
 }
 
 func (r *resetWizard) verify() {
@@ -317,7 +379,19 @@ func (r *resetWizard) verify() {
 	}, func(err error) {
 		r.checks.Objects = healthLines(list, err)
 		r.checks.Refresh()
+		setVisible(r.addPagesToo, anyPageProblem(list))
 	})
+}
+
+// anyPageProblem: a Page cannot be posted to, which "Add Pages…" may fix
+// (a group never has a problem: the person shares it).
+func anyPageProblem(list []service.DestinationHealth) bool {
+	for _, h := range list {
+		if !h.OK && !h.Group {
+			return true
+		}
+	}
+	return false
 }
 
 func healthLines(list []service.DestinationHealth, err error) []fyne.CanvasObject {

@@ -63,7 +63,7 @@ func openReset(t *testing.T, g *GUI, step int) *resetWizard {
 	r := g.newResetWizard()
 	r.w.show(step)
 	r.w.wait()
-	t.Cleanup(r.w.close)
+	t.Cleanup(func() { closeAndSettle(r.w) })
 	return r
 }
 
@@ -94,12 +94,29 @@ func TestResetWizardSaysAHealthyConnectionIsFineAndStops(t *testing.T) {
 	if got := wizardText(r); !strings.Contains(got, "Step 1 of 5 — Why sharing stopped") || !strings.Contains(got, "Your connection is fine") {
 		t.Fatalf("step 1 says:\n%s", got)
 	}
+	if got := allText(r.w.body); r.kept.Visible() || !strings.Contains(got, "nothing to reset") {
+		t.Fatalf("a fine connection still promises reconnect steps:\n%s", got)
+	}
 	if r.w.next.Text != "Close" || r.w.next.Disabled() || !r.w.back.Disabled() {
 		t.Fatalf("buttons: next %q (disabled %v), back disabled %v; want Close only", r.w.next.Text, r.w.next.Disabled(), r.w.back.Disabled())
 	}
 	test.Tap(r.w.next)
 	if windowOpen(r.w.win) {
 		t.Fatal("Close left the wizard open")
+	}
+}
+
+func TestResetWizardSendsSomeoneNeverConnectedToTheSetup(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.Disconnect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetWhy)
+	if got := wizardText(r); !strings.Contains(got, "Set up step by step…") || r.kept.Visible() {
+		t.Fatalf("step 1 with nothing connected:\n%s", got)
+	}
+	if r.w.next.Text != "Close" || !r.w.back.Disabled() {
+		t.Fatalf("buttons: next %q, back disabled %v; want Close only", r.w.next.Text, r.w.back.Disabled())
 	}
 }
 
@@ -178,6 +195,37 @@ func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
 	}
 }
 
+func TestResetWizardVerifyStepOffersAddPagesAndChecksAgain(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	fake := svc.Fake()
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{"200000000000001", "200000000000003"}})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	next(t, r, resetRebind)
+	if !r.w.body.Visible() || !isShownIn(r.loginBox, r.loginSlots[resetRebind]) {
+		t.Fatal("the routes step does not show the login its “Add Pages…” runs")
+	}
+	next(t, r, resetVerify)
+	if r.addPagesToo.Hidden || !isShownIn(r.loginBox, r.loginSlots[resetVerify]) {
+		t.Fatalf("a lost Page on the verify step, and no “Add Pages…” there:\n%s", allText(r.checks))
+	}
+	fake.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	test.Tap(r.addPagesToo)
+	r.login.wait()
+	r.w.wait() // the check runs again
+	if got := allText(r.checks); strings.Contains(got, "✗") || !r.addPagesToo.Hidden {
+		t.Fatalf("after Add Pages… on the verify step:\n%s", got)
+	}
+}
+
+// isShownIn reports whether o is the content of slot.
+func isShownIn(o fyne.CanvasObject, slot *fyne.Container) bool {
+	return len(slot.Objects) == 1 && slot.Objects[0] == o
+}
+
 func TestResetWizardSaysWhyADeniedLoginStoppedAndAllowsAnotherTry(t *testing.T) {
 	g, svc := newDemoGUI(t, nil)
 	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoDeny: true})
@@ -198,10 +246,14 @@ func TestExpiryWarningOpensTheReconnectStep(t *testing.T) {
 		t.Fatalf("banner button: %q hidden %v", g.view.connectBt.Text, g.view.connectBt.Hidden)
 	}
 	test.Tap(g.view.connectBt)
-	if g.resetWiz == nil || !strings.Contains(g.resetWiz.w.indicator.Text, "Step 3 of 5 — Reconnect") {
+	if g.resetWiz == nil {
+		t.Fatal("the renewal opened no reset wizard")
+	}
+	defer closeAndSettle(g.resetWiz.w)
+	g.resetWiz.w.wait() // the step reads the saved app in the background
+	if !strings.Contains(g.resetWiz.w.indicator.Text, "Step 3 of 5 — Reconnect") {
 		t.Fatal("the renewal did not open the reset wizard's reconnect step")
 	}
-	g.resetWiz.w.close()
 }
 
 func TestDemoTraySimulatesAPasswordChangeForTheResetWizard(t *testing.T) {

@@ -51,6 +51,9 @@ type setupWizard struct {
 	appID, secret, configID          *widget.Entry
 	appIDErr, secretErr, configIDErr *widget.Label
 	checkApp                         *widget.Button
+	// secretSaved: a connect saved the secret to the keychain; an empty
+	// field then means that one (service.AppCheck's rule).
+	secretSaved bool
 
 	connect  *widget.Button
 	askAgain *widget.Button
@@ -64,6 +67,10 @@ type setupWizard struct {
 	message  *widget.Entry
 	preview  *widget.Label
 	saveNote *widget.Label
+	// savedRouteID is the route this step saved, updated (never doubled)
+	// by another save; routeChanged: the form differs from what was saved.
+	savedRouteID string
+	routeChanged bool
 
 	autostart     *widget.Check
 	notifications *widget.Check
@@ -99,7 +106,7 @@ func (g *GUI) newSetupWizard() *setupWizard {
 		{title: "Create your Meta app", content: s.metaAppStep()},
 		{title: "Your app's keys", content: s.credentialsStep(), blocking: true},
 		{title: "Connect to Facebook", content: s.connectStep(), blocking: true},
-		{title: "Your first route", content: s.routeStep(), enter: s.loadPages},
+		{title: "Your first route", content: s.routeStep(), enter: s.loadPages, leave: s.keepRoute},
 		{title: "Starting LiveRoute", content: s.startStep()},
 	})
 	s.w.onFinish = s.finish
@@ -116,7 +123,7 @@ func (s *setupWizard) welcomeStep() fyne.CanvasObject {
 	return container.NewVBox(wrapLabel(
 		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. " +
 			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. " +
-			"Creating it takes about ten minutes; the next step walks you through it with buttons to every page. " +
+			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. " +
 			"Your App secret and tokens stay in this computer's keychain, and nothing is posted until you make a route."))
 }
 
@@ -224,7 +231,7 @@ func (s *setupWizard) check() {
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
 		showNote(l, "")
 	}
-	if strings.TrimSpace(s.secret.Text) == "" {
+	if strings.TrimSpace(s.secret.Text) == "" && !s.secretSaved {
 		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
 		return
 	}
@@ -303,11 +310,18 @@ func (s *setupWizard) connected(res account.Result, err error) {
 	if err != nil {
 		return
 	}
+	// The secret now lives in the keychain only. Going Back to the keys
+	// must not ask for it again: an empty field means the saved one.
 	s.secret.SetText("")
+	s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
+	s.secretSaved = true
+	s.w.setStepReady(setupCredentials, true)
 	s.g.connected()
 	s.granted.SetText(grantText(res))
 	setVisible(s.askAgain, len(res.Declined) > 0)
-	s.w.setReady(true)
+	// The person may have gone Back while Facebook's dialog was open: it is
+	// the connect step that is done, not the one shown.
+	s.w.setStepReady(setupConnect, true)
 }
 
 // grantText lists the Pages that can be posted to and why not for the rest.
@@ -332,18 +346,24 @@ func grantText(res account.Result) string {
 }
 
 func (s *setupWizard) routeStep() fyne.CanvasObject {
-	s.source = widget.NewSelect(nil, func(string) { s.showTargets() })
+	s.source = widget.NewSelect(nil, func(string) {
+		s.routeChanged = true
+		s.showTargets()
+	})
 	s.source.PlaceHolder = "The Page you go live on"
 	s.targets = container.NewVBox()
 	s.message = widget.NewMultiLineEntry()
 	s.message.SetText("We're live on {source}: {title} — {url}")
-	s.message.OnChanged = func(string) { s.showPreview() }
+	s.message.OnChanged = func(string) {
+		s.routeChanged = true
+		s.showPreview()
+	}
 	s.preview = wrapLabel("")
 	s.saveNote = wrapLabel("")
-	save := widget.NewButton("Save this route", s.saveRoute)
+	save := widget.NewButton("Save this route", func() { s.saveRoute() })
 	save.Importance = widget.HighImportance
 	return container.NewVBox(
-		wrapLabel("A route shares the live videos of one source to the Pages you tick. Make one now, or press Next to skip: the Routes tab makes more."),
+		wrapLabel("A route shares the live videos of one source to the Pages you tick. Choose them and press Next to save it, or tick no Page and press Next to skip: the Routes tab makes more."),
 		widget.NewLabel("Source"), s.source,
 		widget.NewLabel("Share to"), s.targets,
 		widget.NewLabel("Message ({title}, {url}, {source}, {page}, {description})"), s.message,
@@ -367,12 +387,21 @@ func (s *setupWizard) loadPages() {
 	s.showPreview()
 }
 
+// showTargets lists the Pages to tick, keeping the ticks already made:
+// the step is shown again after Back, and the source may change.
 func (s *setupWizard) showTargets() {
+	ticked := s.tickedIDs()
 	s.checks = nil
 	var objs []fyne.CanvasObject
 	for _, p := range s.pages {
-		c := widget.NewCheck(p.Name, func(bool) { s.showPreview() })
-		if p.Name == s.source.Selected {
+		c := widget.NewCheck(p.Name, nil)
+		isSource := p.Name == s.source.Selected
+		c.SetChecked(ticked[p.ID] && !isSource)
+		c.OnChanged = func(bool) {
+			s.routeChanged = true
+			s.showPreview()
+		}
+		if isSource {
 			c.Disable() // a Page does not share to itself
 		}
 		s.checks = append(s.checks, c)
@@ -380,6 +409,16 @@ func (s *setupWizard) showTargets() {
 	}
 	s.targets.Objects = objs
 	s.targets.Refresh()
+}
+
+func (s *setupWizard) tickedIDs() map[string]bool {
+	ticked := map[string]bool{}
+	for i, c := range s.checks {
+		if c.Checked && !c.Disabled() && i < len(s.pages) {
+			ticked[s.pages[i].ID] = true
+		}
+	}
+	return ticked
 }
 
 // showPreview renders the message as the first ticked Page would post it.
@@ -403,14 +442,16 @@ func (s *setupWizard) showPreview() {
 		URL: "https://www.facebook.com/watch/live/?v=123", Page: page, Source: source}))
 }
 
-func (s *setupWizard) saveRoute() {
+// saveRoute saves the route as the step shows it — the same route again
+// on a second save — and says whether it was saved.
+func (s *setupWizard) saveRoute() bool {
 	i := s.source.SelectedIndex()
 	if i < 0 {
 		s.saveNote.SetText("Choose the source: the Page you go live on.")
-		return
+		return false
 	}
 	src := s.pages[i]
-	r := store.Route{SourceID: src.ID, SourceName: src.Name, SourceKind: store.SourcePage, Enabled: true}
+	r := store.Route{ID: s.savedRouteID, SourceID: src.ID, SourceName: src.Name, SourceKind: store.SourcePage, Enabled: true}
 	for j, c := range s.checks {
 		if c.Checked && !c.Disabled() {
 			r.Targets = append(r.Targets, store.Target{DestinationID: s.pages[j].ID, Mode: store.ModePost, Message: s.message.Text})
@@ -418,14 +459,28 @@ func (s *setupWizard) saveRoute() {
 	}
 	if len(r.Targets) == 0 {
 		s.saveNote.SetText("Tick at least one Page to share to.")
-		return
+		return false
 	}
-	if _, err := s.g.svc.SaveRoute(r); err != nil {
+	saved, err := s.g.svc.SaveRoute(r)
+	if err != nil {
 		s.saveNote.SetText(capitalise(err.Error()))
-		return
+		return false
 	}
+	s.savedRouteID, s.routeChanged = saved.ID, false
 	s.saveNote.SetText("✓ Saved: live videos on " + src.Name + " will be shared to " + plural(len(r.Targets), "Page", "Pages") + ". Press Next.")
 	s.g.view.refresh()
+	return true
+}
+
+// keepRoute runs as Next leaves the route step: a route chosen but not
+// saved is saved (a newcomer expects Next to keep what they chose); with
+// no Page ticked the step is skipped. If the save fails, the step stays
+// with the reason under the button.
+func (s *setupWizard) keepRoute() bool {
+	if len(s.tickedIDs()) == 0 || !s.routeChanged {
+		return true
+	}
+	return s.saveRoute()
 }
 
 func (s *setupWizard) startStep() fyne.CanvasObject {

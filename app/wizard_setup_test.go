@@ -1,11 +1,13 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
@@ -17,7 +19,7 @@ func openSetup(t *testing.T, step int) (*setupWizard, *service.Service) {
 	g, svc := newDemoGUI(t, nil)
 	s := g.newSetupWizard()
 	s.w.show(step)
-	t.Cleanup(s.w.close)
+	t.Cleanup(func() { closeAndSettle(s.w) })
 	return s, svc
 }
 
@@ -212,5 +214,133 @@ func TestConnectionTabOpensBothWizards(t *testing.T) {
 			t.Errorf("%s opened on %q", tc.title, w.indicator.Text)
 		}
 		w.close()
+	}
+}
+
+// onRouteStep connects and shows the route step, with the demo's route
+// deleted: the person starts with none.
+func onRouteStep(t *testing.T) (*setupWizard, *service.Service) {
+	t.Helper()
+	s, svc := openSetup(t, setupWelcome)
+	if err := svc.DB.DeleteRoute(firstRouteID(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	connectWith(t, s)
+	test.Tap(s.w.next)
+	if s.w.current != setupRoute {
+		t.Fatalf("step %q", s.w.indicator.Text)
+	}
+	return s, svc
+}
+
+func routeCount(t *testing.T, svc *service.Service) int {
+	t.Helper()
+	routes, err := svc.DB.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(routes)
+}
+
+func TestSetupWizardNextSavesTheRouteChosenButNotSaved(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.source.SetSelected("Demo Church Live")
+	s.checks[2].SetChecked(true) // Demo Choir
+	test.Tap(s.w.next)
+	if s.w.current != setupStart || routeCount(t, svc) != 1 {
+		t.Fatalf("after Next: step %q, %d routes; want the chosen route saved", s.w.indicator.Text, routeCount(t, svc))
+	}
+}
+
+func TestSetupWizardSavesItsRouteOnceHoweverOftenSaveIsPressed(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.source.SetSelected("Demo Church Live")
+	s.checks[2].SetChecked(true)
+	test.Tap(s.w.next) // saved on the way out
+	test.Tap(s.w.back)
+	if !s.checks[2].Checked {
+		t.Fatal("going Back to the route step lost the ticks")
+	}
+	s.checks[1].SetChecked(true) // and Demo Youth Group
+	// "Save this route" pressed twice.
+	for range 2 {
+		if !s.saveRoute() {
+			t.Fatalf("save: %q", s.saveNote.Text)
+		}
+	}
+	test.Tap(s.w.next)
+	routes, _ := svc.DB.Routes()
+	if len(routes) != 1 || len(routes[0].Targets) != 2 {
+		t.Fatalf("routes: %+v, want the one route, now to two Pages", routes)
+	}
+}
+
+func TestSetupWizardSkipsTheRouteWhenNoPageIsTicked(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.source.SetSelected("Demo Church Live") // chosen, then thought better of
+	test.Tap(s.w.next)
+	if s.w.current != setupStart || routeCount(t, svc) != 0 {
+		t.Fatalf("after Next: step %q, %d routes; want the step skipped", s.w.indicator.Text, routeCount(t, svc))
+	}
+}
+
+func TestSetupWizardStaysOnTheRouteStepWhenItCannotBeSaved(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.checks[2].SetChecked(true) // a Page ticked, no source chosen
+	test.Tap(s.w.next)
+	if s.w.current != setupRoute || routeCount(t, svc) != 0 || !strings.Contains(s.saveNote.Text, "Choose the source") {
+		t.Fatalf("step %q, %d routes, note %q", s.w.indicator.Text, routeCount(t, svc), s.saveNote.Text)
+	}
+}
+
+func TestSetupWizardNeverOffersTheSourceAsATickedDestination(t *testing.T) {
+	s, _ := onRouteStep(t)
+	s.checks[0].SetChecked(true)             // Demo Church Live ticked…
+	s.source.SetSelected("Demo Church Live") // …then chosen as the source
+	if s.checks[0].Checked || !s.checks[0].Disabled() {
+		t.Fatal("the source stays ticked as its own destination, a tick no one can undo")
+	}
+}
+
+func TestDemoConnectionTabSimulatesAPasswordChange(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	var simulate bool
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Simulate a password change (demo)" {
+			test.Tap(b)
+			simulate = true
+		}
+	}
+	if !simulate {
+		t.Fatal("the demo's Connection tab offers no way to try the reset without a tray")
+	}
+	if check, err := svc.CheckConnection(context.Background()); err != nil || check.Healthy || check.Subcode != 460 {
+		t.Fatalf("after the simulated change: %+v %v", check, err)
+	}
+}
+
+func TestOnlyTheDemoConnectionTabOffersToBreakTheConnection(t *testing.T) {
+	g, _ := newTestGUI(t, connectedFake(relay.State{Kind: relay.Healthy}), true)
+	for _, b := range buttons(g.view.connect.root) {
+		if strings.Contains(b.Text, "Simulate") {
+			t.Fatalf("outside the demo the Connection tab offers %q", b.Text)
+		}
+	}
+}
+
+func TestSetupWizardKeepsTheKeysStepDoneAfterConnecting(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	connectWith(t, s)
+	if s.secret.Text != "" {
+		t.Fatal("the App secret stays in the window after the connect saved it")
+	}
+	test.Tap(s.w.back)
+	if s.w.current != setupCredentials || s.w.next.Disabled() {
+		t.Fatalf("Back to the keys: step %q, Next disabled %v; the saved secret should do", s.w.indicator.Text, s.w.next.Disabled())
+	}
+	test.Tap(s.checkApp) // checks the saved secret again
+	s.w.wait()
+	if s.secretErr.Visible() || s.w.next.Disabled() {
+		t.Fatalf("checking with the saved secret: %q, Next disabled %v", s.secretErr.Text, s.w.next.Disabled())
 	}
 }

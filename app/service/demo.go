@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/fbclient"
@@ -77,14 +78,27 @@ func (s *Service) seedDemo(ctx context.Context) error {
 // SimulatePasswordChange ends the demo person's every token as a password
 // change does (error subcode 460), so the reset wizard can be tried. Only in
 // the demo: there is no fake Facebook otherwise.
+//
+// Facebook never tells an app that a token died
+// (https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging),
+// so the engine is made to ask now, as `liveroute check` does (debug_token
+// of every token: https://developers.facebook.com/docs/graph-api/reference/debug_token):
+// a newcomer sees the connection lost at once, not at the next scheduled
+// check hours later. The demo's Facebook runs in this process, so the
+// check takes milliseconds.
 func (s *Service) SimulatePasswordChange() error {
 	if s.fake == nil {
 		return errors.New("only the demo can simulate a password change")
 	}
 	s.fake.InvalidateUser(s.demoInfo.UserID, 460)
-	s.Engine.CheckNow()
-	return nil
+	ctx, cancel := context.WithTimeout(context.Background(), demoCheckTimeout)
+	defer cancel()
+	return s.Engine.Rebind(ctx)
 }
+
+// demoCheckTimeout bounds the demo's check after a simulated password
+// change; its Facebook is in this process.
+const demoCheckTimeout = 10 * time.Second
 
 // registerDemoRedirect registers the loopback redirect URI of port with the
 // demo's fake, as the person would in their Meta app: the demo may change

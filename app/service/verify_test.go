@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
 )
 
@@ -94,6 +95,18 @@ func TestVerifyDestinationsFlagsALostRoleAndPassesTheRest(t *testing.T) {
 	}
 	if posts := fake.Posts(lost); len(posts) != 0 {
 		t.Fatal("verifying posted something")
+	}
+}
+
+// A newcomer trying the reset must see the connection lost at once, not at
+// the engine's next scheduled check hours later.
+func TestSimulatedPasswordChangeEndsTheEnginesConnectionAtOnce(t *testing.T) {
+	svc := openDemo(t)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	if st := svc.Engine.Status().State; st.Kind != relay.NeedsReconnect {
+		t.Fatalf("the engine says %+v after the simulated password change, want needs reconnect", st)
 	}
 }
 

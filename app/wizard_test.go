@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newBareWizard is a three-step wizard of plain labels, the second one
+// tall enough to scroll.
+func newBareWizard(t *testing.T) *wizard {
+	t.Helper()
+	w := newWizard(test.NewTempApp(t), "Bare", []*wizardStep{
+		{title: "One", content: widget.NewLabel("one")},
+		{title: "Two", content: &minSize{CanvasObject: widget.NewLabel("tall"), min: fyne.NewSize(100, 4000)}},
+		{title: "Three", content: widget.NewLabel("three")},
+	})
+	w.show(0)
+	t.Cleanup(func() { closeAndSettle(w) })
+	return w
+}
+
+// minSize is an object that asks for at least min.
+type minSize struct {
+	fyne.CanvasObject
+	min fyne.Size
+}
+
+func (m *minSize) MinSize() fyne.Size { return m.min }
+
+func TestWizardShowsEachStepFromItsTop(t *testing.T) {
+	w := newBareWizard(t)
+	test.Tap(w.next)
+	w.scroll.ScrollToBottom()
+	if w.scroll.Offset.Y == 0 {
+		t.Fatal("the tall step does not scroll; the test proves nothing")
+	}
+	test.Tap(w.next)
+	if w.scroll.Offset.Y != 0 {
+		t.Fatalf("step 3 opens scrolled down by %v: its first lines are hidden", w.scroll.Offset.Y)
+	}
+}
+
+func TestWizardShowsOnlyTheAnswerOfTheNewestWork(t *testing.T) {
+	w := newBareWizard(t)
+	releaseOld, releaseNew := make(chan struct{}), make(chan struct{})
+	var answers []string
+	w.work(func(context.Context) error { <-releaseOld; return nil }, func(error) { answers = append(answers, "old") })
+	w.work(func(context.Context) error { <-releaseNew; return nil }, func(error) { answers = append(answers, "new") })
+	if w.progress.Hidden {
+		t.Fatal("no progress shown while the work runs")
+	}
+	close(releaseNew)
+	close(releaseOld)
+	w.wait()
+	if len(answers) != 1 || answers[0] != "new" {
+		t.Fatalf("answers shown: %v, want only the newest", answers)
+	}
+	if !w.progress.Hidden {
+		t.Fatal("the progress bar stays after the work ended")
+	}
+}
+
+func TestWizardDropsTheAnswerOfAStepLeftOrAWindowClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		leave func(*wizard)
+	}{
+		{"step left", func(w *wizard) { test.Tap(w.next) }},
+		{"window closed", func(w *wizard) { test.Tap(w.cancel) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newBareWizard(t)
+			canceled := make(chan struct{})
+			shown := false
+			w.work(func(ctx context.Context) error {
+				<-ctx.Done()
+				close(canceled)
+				return ctx.Err()
+			}, func(error) { shown = true })
+			tc.leave(w)
+			<-canceled // leaving cancels the work: a hung job would hang here
+			w.wait()
+			if shown || !w.progress.Hidden {
+				t.Fatalf("answer shown %v, progress hidden %v", shown, w.progress.Hidden)
+			}
+		})
+	}
+}
+
+func TestClosedWizardStartsNoWork(t *testing.T) {
+	w := newBareWizard(t)
+	w.close()
+	ran := false
+	w.work(func(context.Context) error { ran = true; return nil }, func(error) {})
+	w.wait()
+	if ran {
+		t.Fatal("work ran after the wizard closed")
+	}
+}
+
+// closeAndSettle closes w and waits for the work it cancelled, so that no
+// worker outlives its test (the test driver delivers a result on the
+// worker's goroutine).
+func closeAndSettle(w *wizard) {
+	w.close()
+	w.wait()
+}
