@@ -170,6 +170,14 @@ func (f *connectForm) loadSummary() {
 			f.forget.Disable()
 		}
 		f.connect.SetText("Connect")
+	case f.g.current().health.Reconnect:
+		// The banner says why; the summary must not still say "Connected".
+		f.summary.SetText("Facebook ended the connection of " + acct.Name + " with Meta app " + acct.AppID + ". Reconnect to resume sharing: your routes are kept.")
+		f.addPages.Enable()
+		if f.forget != nil {
+			f.forget.Enable()
+		}
+		f.connect.SetText("Reconnect")
 	default:
 		text := "Connected as " + acct.Name + " with Meta app " + acct.AppID + "."
 		if !acct.ExpiresAt.IsZero() {

@@ -116,6 +116,9 @@ func (v *mainView) showHealth(s shown) {
 	default:
 		v.connectBt.Hide()
 	}
+	if v.connect != nil {
+		v.connect.loadSummary() // the Connection tab follows the banner
+	}
 }
 
 // closeDialog closes the route editor or the add-group dialog, if open
