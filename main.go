@@ -252,8 +252,14 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 	// go build embeds no FyneApp.toml: name the app.
 	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
 	fy := fyneapp.NewWithID("com.liveroute.app")
+	exit := func() {
+		// Closed (or told to end): leave at once, with a clean status the
+		// agent reads as "closed by the person".
+		client.Close()
+		os.Exit(0)
+	}
 	gui := app.New(app.Options{App: fy, Service: client, NoTray: true, NoNotifications: true,
-		Logger: logger, Autostart: autostart})
+		Logger: logger, Autostart: autostart, Exit: exit})
 	go gui.Watch(ctx)
 	fy.Lifecycle().SetOnStarted(func() {
 		if *open == agent.ShowReconnect {

@@ -37,6 +37,12 @@ type Options struct {
 	// NoNotifications keeps the window from notifying: in the window
 	// process the agent says every notification, once.
 	NoNotifications bool
+	// Exit, when set, ends the process at once where the window would
+	// otherwise quit Fyne: the window process keeps nothing to save (the
+	// agent owns every byte), and Fyne 2.7.1 can crash tearing a window
+	// down under a moving pointer (a nil GLFW window in
+	// processMouseMoved), which the agent would take for a crash.
+	Exit func()
 	// Problem is something found at start that stops LiveRoute from working
 	// (no keychain); the window and tray show it until it is fixed.
 	Problem error
@@ -56,6 +62,7 @@ type GUI struct {
 	log       *slog.Logger
 	view      *mainView
 	quiet     bool // NoNotifications
+	exit      func()
 
 	// The wizards open now, if any (UI goroutine only): opening one again
 	// brings it to the front instead of starting a second.
@@ -91,6 +98,7 @@ func New(opts Options) *GUI {
 		tray:      trayOf(opts.App, opts.NoTray),
 		log:       opts.Logger,
 		quiet:     opts.NoNotifications,
+		exit:      opts.Exit,
 	}
 	g.hasTray.Store(g.trayHost())
 	g.fyne.SetIcon(assets.Icon)
@@ -187,7 +195,13 @@ func (g *GUI) ShowAndRun(startMinimised bool) {
 }
 
 // Quit ends the app.
-func (g *GUI) Quit() { fyne.Do(g.fyne.Quit) }
+func (g *GUI) Quit() {
+	if g.exit != nil {
+		g.exit()
+		return
+	}
+	fyne.Do(g.fyne.Quit)
+}
 
 func (g *GUI) handle(ev relay.Event) {
 	switch ev := ev.(type) {
@@ -272,6 +286,10 @@ func (g *GUI) closeWindow() {
 		return
 	}
 	g.log.Info("window closed with no system tray: quitting")
+	if g.exit != nil {
+		g.exit()
+		return
+	}
 	g.fyne.Quit()
 }
 

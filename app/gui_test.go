@@ -176,6 +176,21 @@ func TestClosingTheWindowQuitsWhenNoTrayExists(t *testing.T) {
 	}
 }
 
+// The window process leaves at once through Exit, never through Fyne's
+// teardown (which can crash under a moving pointer and would read as a
+// crash to the agent).
+func TestTheWindowProcessClosesThroughExit(t *testing.T) {
+	a := &desktopApp{App: test.NewTempApp(t)}
+	exits := 0
+	g := New(Options{App: a, Service: connectedFake(relay.State{Kind: relay.Healthy}), NoTray: true, Exit: func() { exits++ }})
+	g.win.Show()
+	g.closeWindow()
+	g.Quit()
+	if exits != 2 || a.quits != 0 {
+		t.Errorf("close and Quit: %d exits and %d Fyne quits, want 2 and 0", exits, a.quits)
+	}
+}
+
 func TestNotConnectedOffersToConnect(t *testing.T) {
 	g, a := newTestGUI(t, newFakeService(relay.State{Kind: relay.Healthy}), true)
 	if h := g.Health(); h.Headline != "Not connected" || !h.Reconnect {
