@@ -131,7 +131,7 @@ func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 		dests = 51 + rng.IntN(10) // more than one batch request
 	}
 	r := &faultRun{t: t, rng: rng, tally: faultTally{schedules: 1}, ended: map[string]bool{},
-		w: newWorld(t, worldOpts{dests: dests, timeout: 150 * time.Millisecond, seed: seed})}
+		w: newWorld(t, worldOpts{dests: dests, timeout: time.Minute, seed: seed})}
 	defer r.w.stop()
 	r.w.start()
 	videos := 1 + rng.IntN(3)
@@ -184,7 +184,7 @@ func (r *faultRun) step(videos int) {
 		r.tally.kills++
 	case 7:
 		if rng.IntN(3) == 0 {
-			w.fake.FailNext(1, fakefb.FailTimeout)
+			w.faults.timeoutNext(1)
 			r.tally.timeouts++
 		}
 	case 8, 9:
@@ -354,6 +354,16 @@ func (r *faultRun) count(seed uint64) {
 			r.tally.posted++
 			if !linksAny(p, r.lives) {
 				r.tally.stray++
+			}
+		}
+	}
+	if r.tally.duplicates > 0 || os.Getenv("RELAY_TRACE") != "" {
+		for _, l := range w.faults.traceLines() {
+			t.Logf("seed %d trace: %s", seed, l)
+		}
+		for _, id := range w.dests {
+			for _, p := range w.fake.Posts(id) {
+				t.Logf("seed %d post on %s: %+v", seed, id, p)
 			}
 		}
 	}

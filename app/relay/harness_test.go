@@ -232,10 +232,27 @@ func (w *world) kill(rng *rand.Rand, interval time.Duration) {
 	for i := rng.IntN(200); i > 0; i-- {
 		runtime.Gosched()
 	}
+	w.restart(interval)
+}
+
+// restart stops the engine wherever it is, without letting it finish
+// its work, and runs a new one on the reopened file.
+func (w *world) restart(interval time.Duration) {
+	if w.faults != nil {
+		w.faults.note("engine stopped")
+	}
 	w.stop()
+	w.reopen(interval)
+}
+
+// reopen runs a new engine on the reopened file, after stop.
+func (w *world) reopen(interval time.Duration) {
 	must(w.t, w.db.Close())
 	w.openDB()
 	w.engine = w.newEngine(interval)
+	if w.faults != nil {
+		w.faults.note("new engine")
+	}
 	w.start()
 }
 
