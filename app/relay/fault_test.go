@@ -104,6 +104,9 @@ func TestFaultSchedulesShareEveryLiveExactlyOnce(t *testing.T) {
 		if got.duplicates > 0 || got.missed > 0 || got.stray > 0 || got.unseen > 0 || got.maxCalls > maxCallsPerShare {
 			t.Errorf("seed %d: %s", seed, got)
 		}
+		if testing.Verbose() {
+			t.Logf("seed %d: %s", seed, got)
+		}
 		total.add(got)
 		if t.Failed() && seed > 20 {
 			break
@@ -131,7 +134,7 @@ func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 		dests = 51 + rng.IntN(10) // more than one batch request
 	}
 	r := &faultRun{t: t, rng: rng, tally: faultTally{schedules: 1}, ended: map[string]bool{},
-		w: newWorld(t, worldOpts{dests: dests, timeout: time.Minute, seed: seed})}
+		w: newWorld(t, worldOpts{dests: dests, timeout: time.Minute, seed: seed, crashes: true})}
 	defer r.w.stop()
 	r.w.start()
 	videos := 1 + rng.IntN(3)

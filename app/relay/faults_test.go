@@ -48,8 +48,9 @@ type graphFaults struct {
 	// post identical to the one just before it:
 	// https://developers.facebook.com/docs/graph-api/guides/error-handling).
 	identical int
-	debugs    int // debug_token calls
-	timeouts  int // Graph calls still to time out (timeoutNext)
+	debugs    int          // debug_token calls
+	timeouts  int          // Graph calls still to time out (timeoutNext)
+	crash     *crashPoints // nil: no crashes
 	// trace is every look and batch request in order, with what it met:
 	// printed when a schedule ends with a duplicate.
 	trace []string
@@ -154,6 +155,13 @@ func (g *graphFaults) callsOf(pageID string) (looks, posts int) {
 }
 
 func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
+	proceed, crashedHere := g.crash.step(req.Method + " " + req.URL.Path)
+	if !proceed {
+		return nil, context.Canceled // the process is dead: nothing leaves it
+	}
+	if crashedHere {
+		return g.sendAndDie(req)
+	}
 	pages, isBatch := batchPosts(req)
 	if !isBatch && g.takeTimeouts(1) > 0 {
 		g.note("%s %s timed out", req.Method, req.URL.Path)
@@ -223,6 +231,25 @@ func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	resp.ContentLength = int64(len(raw))
 	return resp, nil
+}
+
+// sendAndDie sends the request the engine crashed just after sending: it
+// reaches Facebook, and its answer reaches no one.
+func (g *graphFaults) sendAndDie(req *http.Request) (*http.Response, error) {
+	if pages, ok := batchPosts(req); ok {
+		g.mu.Lock()
+		g.seen++
+		for _, p := range pages {
+			g.posts[p]++
+		}
+		g.mu.Unlock()
+	}
+	_, raw, err := g.sendSettled(req)
+	if err == nil {
+		g.countIdentical(raw)
+	}
+	g.note("%s %s reached the fake as the engine crashed", req.Method, req.URL.Path)
+	return nil, context.Canceled
 }
 
 // sendSettled sends a write to the fake and reads the whole answer, whether

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +36,7 @@ type world struct {
 	fake    *fakefb.Server
 	client  *fbclient.Client
 	faults  *graphFaults // faults fakefb has no switch for; nil with worldOpts.httpClient
+	crash   *crashPoints // with worldOpts.crashes
 	graph   Graph        // what the engine calls: client, or a test's wrapper of it
 	dbPath  string
 	db      *store.DB
@@ -68,6 +68,7 @@ type worldOpts struct {
 	pollInterval time.Duration
 	start        time.Time // the clock's start; default t0
 	wrapGraph    func(Graph) Graph
+	crashes      bool // crash points at every Graph request and ledger write (world.kill)
 }
 
 // memSecrets is a keychain in memory.
@@ -159,6 +160,10 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	if interval == 0 {
 		interval = 15 * time.Second
 	}
+	if o.crashes {
+		w.crash = &crashPoints{}
+		w.faults.crash = w.crash
+	}
 	w.engine = w.newEngine(interval)
 	return w
 }
@@ -183,7 +188,11 @@ func (w *world) mintTokens() {
 }
 
 func (w *world) newEngine(interval time.Duration) *Engine {
-	return New(Config{Graph: w.graph, Store: w.db, Secrets: w.secrets, Clock: w.clock,
+	var db Store = w.db
+	if w.crash != nil {
+		db = crashStore{Store: w.db, crash: w.crash}
+	}
+	return New(Config{Graph: w.graph, Store: db, Secrets: w.secrets, Clock: w.clock,
 		Rand: w.rng.Float64, Logger: testLogger(),
 		PollInterval: interval, Jitter: -1, RetryBase: time.Second, RetryMax: 30 * time.Second})
 }
@@ -223,25 +232,23 @@ func (w *world) stop() {
 	}
 }
 
-// kill ends the engine in the middle of whatever it is doing, as a crash
-// would: time moves so timers fire, and the engine is cancelled without
-// waiting for it to finish. A new engine then runs on the reopened file.
+// kill crashes the engine at a step rng chooses, as a crash of the process
+// would: time moves, and the n-th Graph request or ledger write from now
+// finds the process dead, before or just after it took effect (at rest
+// when the engine takes fewer steps). A new engine then runs on the
+// reopened file. Needs worldOpts.crashes.
 func (w *world) kill(rng *rand.Rand, interval time.Duration) {
 	w.idle()
-	w.clock.Advance(time.Duration(rng.IntN(20)) * time.Second)
-	for i := rng.IntN(200); i > 0; i-- {
-		runtime.Gosched()
-	}
-	w.restart(interval)
-}
-
-// restart stops the engine wherever it is, without letting it finish
-// its work, and runs a new one on the reopened file.
-func (w *world) restart(interval time.Duration) {
-	if w.faults != nil {
-		w.faults.note("engine stopped")
-	}
+	d := time.Duration(rng.IntN(20)) * time.Second
+	point := rng.IntN(200) // one draw, as before, so each seed keeps its schedule
+	w.crash.arm(1+point%12, point/12%2 == 0, w.cancel)
+	w.advance(d)
 	w.stop()
+	hit := w.crash.revive()
+	if hit == "" {
+		hit = "rest"
+	}
+	w.faults.note("crashed at %s", hit)
 	w.reopen(interval)
 }
 
