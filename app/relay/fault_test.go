@@ -183,8 +183,7 @@ func (r *faultRun) step(videos int) {
 			r.reconnect()
 		}
 	case 6:
-		w.kill(rng, 15*time.Second)
-		r.tally.kills++
+		w.kill(rng)
 	case 7:
 		if rng.IntN(3) == 0 {
 			w.faults.timeoutNext(1)
@@ -330,6 +329,7 @@ func (r *faultRun) settleUnconfirmed() {
 // count fills the tally's outcome and cost figures.
 func (r *faultRun) count(seed uint64) {
 	w, t := r.w, r.t
+	r.tally.kills = w.crashes
 	identical, debugs := w.faults.graphCalls()
 	r.tally.duplicates += identical
 	r.tally.calls += debugs

@@ -155,14 +155,18 @@ func (g *graphFaults) callsOf(pageID string) (looks, posts int) {
 }
 
 func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
-	proceed, crashedHere := g.crash.step(req.Method + " " + req.URL.Path)
+	pages, isBatch := batchPosts(req)
+	what := req.Method + " " + req.URL.Path
+	if isBatch {
+		what = fmt.Sprintf("batch of posts to %v", pages)
+	}
+	proceed, crashedHere := g.crash.step(what, isBatch)
 	if !proceed {
 		return nil, context.Canceled // the process is dead: nothing leaves it
 	}
 	if crashedHere {
 		return g.sendAndDie(req)
 	}
-	pages, isBatch := batchPosts(req)
 	if !isBatch && g.takeTimeouts(1) > 0 {
 		g.note("%s %s timed out", req.Method, req.URL.Path)
 		return nil, errInjectedTimeout

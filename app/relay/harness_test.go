@@ -31,23 +31,25 @@ const (
 var testScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
 
 type world struct {
-	t       testing.TB
-	clock   *ManualClock
-	fake    *fakefb.Server
-	client  *fbclient.Client
-	faults  *graphFaults // faults fakefb has no switch for; nil with worldOpts.httpClient
-	crash   *crashPoints // with worldOpts.crashes
-	graph   Graph        // what the engine calls: client, or a test's wrapper of it
-	dbPath  string
-	db      *store.DB
-	secrets *memSecrets
-	dests   []string // destination Page IDs
-	route   store.Route
-	engine  *Engine
-	events  <-chan Event
-	unsub   func()
-	cancel  context.CancelFunc
-	rng     *rand.Rand
+	t        testing.TB
+	clock    *ManualClock
+	fake     *fakefb.Server
+	client   *fbclient.Client
+	faults   *graphFaults  // faults fakefb has no switch for; nil with worldOpts.httpClient
+	crash    *crashPoints  // with worldOpts.crashes
+	crashes  int           // engines crashed so far
+	interval time.Duration // the engine's poll interval
+	graph    Graph         // what the engine calls: client, or a test's wrapper of it
+	dbPath   string
+	db       *store.DB
+	secrets  *memSecrets
+	dests    []string // destination Page IDs
+	route    store.Route
+	engine   *Engine
+	events   <-chan Event
+	unsub    func()
+	cancel   context.CancelFunc
+	rng      *rand.Rand
 
 	received uint64
 	cleanup  bool
@@ -164,6 +166,7 @@ func newWorld(t testing.TB, o worldOpts) *world {
 		w.crash = &crashPoints{}
 		w.faults.crash = w.crash
 	}
+	w.interval = interval
 	w.engine = w.newEngine(interval)
 	return w
 }
@@ -232,24 +235,35 @@ func (w *world) stop() {
 	}
 }
 
-// kill crashes the engine at a step rng chooses, as a crash of the process
-// would: time moves, and the n-th Graph request or ledger write from now
-// finds the process dead, before or just after it took effect (at rest
-// when the engine takes fewer steps). A new engine then runs on the
-// reopened file. Needs worldOpts.crashes.
-func (w *world) kill(rng *rand.Rand, interval time.Duration) {
-	w.idle()
+// kill arms a crash at a step rng chooses, as a crash of the process
+// would: the n-th Graph request or ledger write the engine makes while
+// the test moves time finds the process dead, before or just after it
+// took effect; advance then runs a new engine on the reopened file (see
+// recoverFromCrash). Time moves as before. Needs worldOpts.crashes.
+func (w *world) kill(rng *rand.Rand) {
 	d := time.Duration(rng.IntN(20)) * time.Second
-	point := rng.IntN(200) // one draw, as before, so each seed keeps its schedule
-	w.crash.arm(1+point%12, point/12%2 == 0, w.cancel)
-	w.advance(d)
-	w.stop()
-	hit := w.crash.revive()
-	if hit == "" {
-		hit = "rest"
+	// One draw, as before, so each seed keeps its schedule: a third of the
+	// crashes hit one of the next two batch requests (the posts), the rest
+	// any of the next 12 steps.
+	point := rng.IntN(200)
+	n, batches := 1+point%12, point%3 == 0
+	if batches {
+		n = 1 + point/3%2
 	}
-	w.faults.note("crashed at %s", hit)
-	w.reopen(interval)
+	w.crash.arm(n, point/12%2 == 0, batches)
+	w.advance(d)
+}
+
+// recoverFromCrash stops an engine that crashed and runs a new one on the
+// reopened file, as the person restarting LiveRoute would.
+func (w *world) recoverFromCrash() {
+	if w.crash == nil || !w.crash.crashed() {
+		return
+	}
+	w.stop()
+	w.faults.note("crashed at %s", w.crash.revive())
+	w.crashes++
+	w.reopen(w.interval)
 }
 
 // reopen runs a new engine on the reopened file, after stop.
@@ -286,12 +300,16 @@ func (w *world) drain() {
 }
 
 // advance moves time by d in steps small enough that each timer's work
-// finishes before the next fires, waiting for the engine in between.
+// finishes before the next fires, waiting for the engine in between. An
+// armed crash (kill) counts the engine's steps only meanwhile.
 func (w *world) advance(d time.Duration) {
 	w.t.Helper()
 	end := w.clock.Now().Add(d)
+	w.idle()
+	w.countCrashSteps(true)
 	for {
 		w.idle()
+		w.recoverFromCrash()
 		next, ok := w.clock.NextDeadline()
 		if !ok || next.After(end) {
 			break
@@ -300,6 +318,14 @@ func (w *world) advance(d time.Duration) {
 	}
 	w.clock.Set(end)
 	w.idle()
+	w.recoverFromCrash()
+	w.countCrashSteps(false)
+}
+
+func (w *world) countCrashSteps(on bool) {
+	if w.crash != nil {
+		w.crash.count(on, w.cancel)
+	}
 }
 
 // live starts a live video on the source.
