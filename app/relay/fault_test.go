@@ -104,6 +104,9 @@ func TestFaultSchedulesShareEveryLiveExactlyOnce(t *testing.T) {
 		if got.duplicates > 0 || got.missed > 0 || got.stray > 0 || got.unseen > 0 || got.maxCalls > maxCallsPerShare {
 			t.Errorf("seed %d: %s", seed, got)
 		}
+		if testing.Verbose() {
+			t.Logf("seed %d: %s", seed, got)
+		}
 		total.add(got)
 		if t.Failed() && seed > 20 {
 			break
@@ -131,7 +134,7 @@ func runFaultSchedule(t *testing.T, seed uint64) faultTally {
 		dests = 51 + rng.IntN(10) // more than one batch request
 	}
 	r := &faultRun{t: t, rng: rng, tally: faultTally{schedules: 1}, ended: map[string]bool{},
-		w: newWorld(t, worldOpts{dests: dests, timeout: 150 * time.Millisecond, seed: seed})}
+		w: newWorld(t, worldOpts{dests: dests, timeout: time.Minute, seed: seed, crashes: true})}
 	defer r.w.stop()
 	r.w.start()
 	videos := 1 + rng.IntN(3)
@@ -180,11 +183,10 @@ func (r *faultRun) step(videos int) {
 			r.reconnect()
 		}
 	case 6:
-		w.kill(rng, 15*time.Second)
-		r.tally.kills++
+		w.kill(rng)
 	case 7:
 		if rng.IntN(3) == 0 {
-			w.fake.FailNext(1, fakefb.FailTimeout)
+			w.faults.timeoutNext(1)
 			r.tally.timeouts++
 		}
 	case 8, 9:
@@ -327,6 +329,7 @@ func (r *faultRun) settleUnconfirmed() {
 // count fills the tally's outcome and cost figures.
 func (r *faultRun) count(seed uint64) {
 	w, t := r.w, r.t
+	r.tally.kills = w.crashes
 	identical, debugs := w.faults.graphCalls()
 	r.tally.duplicates += identical
 	r.tally.calls += debugs
@@ -354,6 +357,16 @@ func (r *faultRun) count(seed uint64) {
 			r.tally.posted++
 			if !linksAny(p, r.lives) {
 				r.tally.stray++
+			}
+		}
+	}
+	if r.tally.duplicates > 0 || os.Getenv("RELAY_TRACE") != "" {
+		for _, l := range w.faults.traceLines() {
+			t.Logf("seed %d trace: %s", seed, l)
+		}
+		for _, id := range w.dests {
+			for _, p := range w.fake.Posts(id) {
+				t.Logf("seed %d post on %s: %+v", seed, id, p)
 			}
 		}
 	}

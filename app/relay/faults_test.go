@@ -2,7 +2,9 @@ package relay
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +17,21 @@ import (
 // after Facebook applied it, and looks at a Page's posts refused. It also
 // counts every Graph call each Page's shares cost (looks, batch items), to
 // catch request storms. A real HTTP answer, as the client would get it.
+//
+// It keeps wall time and goroutine scheduling out of every outcome (a
+// fault test that passed or failed with the machine's load found
+// duplicates no real run makes):
+//   - a batch request, once sent, is answered by the fake before the
+//     client hears anything, even when the engine gives up meanwhile
+//     (stopped, as a crash): whether its posts landed is settled before
+//     the next engine looks for them. Unsettled, the fake applied an
+//     abandoned batch whenever the scheduler ran its handler, sometimes
+//     between the new engine's looks, which then missed posts and sent
+//     them again; a restarted LiveRoute looks seconds after a crash, not
+//     the microseconds the test takes;
+//   - timeouts are injected here (timeoutNext), with fakefb's FailTimeout
+//     meaning, instead of by a wall-clock HTTP timeout that a slow
+//     machine also hits on ordinary requests.
 type graphFaults struct {
 	next http.RoundTripper
 
@@ -31,8 +48,59 @@ type graphFaults struct {
 	// post identical to the one just before it:
 	// https://developers.facebook.com/docs/graph-api/guides/error-handling).
 	identical int
-	debugs    int // debug_token calls
+	debugs    int          // debug_token calls
+	timeouts  int          // Graph calls still to time out (timeoutNext)
+	crash     *crashPoints // nil: no crashes
+	// trace is every look and batch request in order, with what it met:
+	// printed when a schedule ends with a duplicate.
+	trace []string
+	// beforeBatch, when set, runs before each batch request goes to the
+	// fake: a test holds a batch there to stop the engine mid-request.
+	beforeBatch func(ctx context.Context)
 }
+
+// note adds one line to the trace.
+func (g *graphFaults) note(format string, args ...any) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.trace = append(g.trace, fmt.Sprintf("%d ", len(g.trace)+1)+fmt.Sprintf(format, args...))
+}
+
+func (g *graphFaults) traceLines() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.trace...)
+}
+
+// timeoutNext makes the next n Graph calls time out, as fakefb's
+// FailTimeout does but without waiting on the wall clock: a plain request
+// is not applied and the client gets a timeout; a batch item is applied
+// and answered null (each item is a call; the batch request is not).
+// An item that timed out may have landed:
+// https://developers.facebook.com/docs/graph-api/batch-requests/
+func (g *graphFaults) timeoutNext(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.timeouts += n
+}
+
+// takeTimeouts takes up to n of the timeouts still to inject.
+func (g *graphFaults) takeTimeouts(n int) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	k := min(n, g.timeouts)
+	g.timeouts -= k
+	return k
+}
+
+// errInjectedTimeout is what the client gets for a call timeoutNext times out.
+var errInjectedTimeout error = injectedTimeout{}
+
+type injectedTimeout struct{}
+
+func (injectedTimeout) Error() string   { return "graph call timed out (injected)" }
+func (injectedTimeout) Timeout() bool   { return true }
+func (injectedTimeout) Temporary() bool { return true }
 
 // batchFault is what one batch request meets.
 type batchFault struct {
@@ -87,6 +155,22 @@ func (g *graphFaults) callsOf(pageID string) (looks, posts int) {
 }
 
 func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
+	pages, isBatch := batchPosts(req)
+	what := req.Method + " " + req.URL.Path
+	if isBatch {
+		what = fmt.Sprintf("batch of posts to %v", pages)
+	}
+	proceed, crashedHere := g.crash.step(what, isBatch)
+	if !proceed {
+		return nil, context.Canceled // the process is dead: nothing leaves it
+	}
+	if crashedHere {
+		return g.sendAndDie(req)
+	}
+	if !isBatch && g.takeTimeouts(1) > 0 {
+		g.note("%s %s timed out", req.Method, req.URL.Path)
+		return nil, errInjectedTimeout
+	}
 	if page, ok := lookedAtPage(req); ok {
 		g.mu.Lock()
 		g.looks[page]++
@@ -96,9 +180,16 @@ func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		g.mu.Unlock()
 		if refuse {
+			g.note("look on %s refused", page)
 			return answer(req, http.StatusBadRequest, refusedLook), nil
 		}
-		return g.next.RoundTrip(req)
+		resp, err := g.next.RoundTrip(req)
+		if err != nil {
+			g.note("look on %s: %v", page, err)
+		} else {
+			g.note("look on %s: HTTP %d", page, resp.StatusCode)
+		}
+		return resp, err
 	}
 	if strings.HasSuffix(req.URL.Path, "/debug_token") {
 		g.mu.Lock()
@@ -106,9 +197,11 @@ func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 		g.mu.Unlock()
 		return g.next.RoundTrip(req)
 	}
-	pages, ok := batchPosts(req)
-	if !ok {
+	if !isBatch {
 		return g.next.RoundTrip(req)
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, err // the engine stopped before sending it
 	}
 	g.mu.Lock()
 	g.seen++
@@ -116,25 +209,87 @@ func (g *graphFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 	for _, p := range pages {
 		g.posts[p]++
 	}
+	n := g.seen
 	g.mu.Unlock()
+	g.note("batch %d of posts to %v (fault %v)", n, pages, fail)
 	if fail && !f.applied {
 		return answer(req, f.status, f.body), nil
 	}
-	resp, err := g.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
+	if g.beforeBatch != nil {
+		g.beforeBatch(req.Context())
 	}
-	raw, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, raw, err := g.sendSettled(req)
 	if err != nil {
 		return nil, err
 	}
 	g.countIdentical(raw)
+	g.note("batch %d: HTTP %d %.200s", n, resp.StatusCode, raw)
+	if ctxErr := req.Context().Err(); ctxErr != nil {
+		g.note("batch %d: the engine had stopped; it hears nothing", n)
+		return nil, ctxErr // the engine stopped meanwhile: it hears nothing
+	}
 	if fail {
 		return answer(req, f.status, f.body), nil
 	}
+	raw = nullItems(raw, g.takeTimeouts(len(pages)))
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	resp.ContentLength = int64(len(raw))
 	return resp, nil
+}
+
+// sendAndDie sends the request the engine crashed just after sending: it
+// reaches Facebook, and its answer reaches no one.
+func (g *graphFaults) sendAndDie(req *http.Request) (*http.Response, error) {
+	if pages, ok := batchPosts(req); ok {
+		g.mu.Lock()
+		g.seen++
+		for _, p := range pages {
+			g.posts[p]++
+		}
+		g.mu.Unlock()
+	}
+	_, raw, err := g.sendSettled(req)
+	if err == nil {
+		g.countIdentical(raw)
+	}
+	g.note("%s %s reached the fake as the engine crashed", req.Method, req.URL.Path)
+	return nil, context.Canceled
+}
+
+// sendSettled sends a write to the fake and reads the whole answer, whether
+// or not the engine gives up meanwhile: only the answer tells that the fake
+// is done with the request (see graphFaults).
+func (g *graphFaults) sendSettled(req *http.Request) (*http.Response, []byte, error) {
+	resp, err := g.next.RoundTrip(req.Clone(context.WithoutCancel(req.Context())))
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, raw, nil
+}
+
+// nullItems answers the first n items of a batch answer null, as Facebook
+// answers items that timed out (they were applied all the same).
+func nullItems(raw []byte, n int) []byte {
+	if n == 0 {
+		return raw
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return raw
+	}
+	for i := 0; i < n && i < len(items); i++ {
+		items[i] = json.RawMessage("null")
+	}
+	out, err := json.Marshal(items)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 // countIdentical counts the items of a batch answer refused as identical

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -32,22 +31,25 @@ const (
 var testScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "pages_read_user_content", "publish_video", "pages_manage_engagement"}
 
 type world struct {
-	t       testing.TB
-	clock   *ManualClock
-	fake    *fakefb.Server
-	client  *fbclient.Client
-	faults  *graphFaults // faults fakefb has no switch for; nil with worldOpts.httpClient
-	graph   Graph        // what the engine calls: client, or a test's wrapper of it
-	dbPath  string
-	db      *store.DB
-	secrets *memSecrets
-	dests   []string // destination Page IDs
-	route   store.Route
-	engine  *Engine
-	events  <-chan Event
-	unsub   func()
-	cancel  context.CancelFunc
-	rng     *rand.Rand
+	t        testing.TB
+	clock    *ManualClock
+	fake     *fakefb.Server
+	client   *fbclient.Client
+	faults   *graphFaults  // faults fakefb has no switch for; nil with worldOpts.httpClient
+	crash    *crashPoints  // with worldOpts.crashes
+	crashes  int           // engines crashed so far
+	interval time.Duration // the engine's poll interval
+	graph    Graph         // what the engine calls: client, or a test's wrapper of it
+	dbPath   string
+	db       *store.DB
+	secrets  *memSecrets
+	dests    []string // destination Page IDs
+	route    store.Route
+	engine   *Engine
+	events   <-chan Event
+	unsub    func()
+	cancel   context.CancelFunc
+	rng      *rand.Rand
 
 	received uint64
 	cleanup  bool
@@ -68,6 +70,7 @@ type worldOpts struct {
 	pollInterval time.Duration
 	start        time.Time // the clock's start; default t0
 	wrapGraph    func(Graph) Graph
+	crashes      bool // crash points at every Graph request and ledger write (world.kill)
 }
 
 // memSecrets is a keychain in memory.
@@ -159,6 +162,11 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	if interval == 0 {
 		interval = 15 * time.Second
 	}
+	if o.crashes {
+		w.crash = &crashPoints{}
+		w.faults.crash = w.crash
+	}
+	w.interval = interval
 	w.engine = w.newEngine(interval)
 	return w
 }
@@ -183,7 +191,11 @@ func (w *world) mintTokens() {
 }
 
 func (w *world) newEngine(interval time.Duration) *Engine {
-	return New(Config{Graph: w.graph, Store: w.db, Secrets: w.secrets, Clock: w.clock,
+	var db Store = w.db
+	if w.crash != nil {
+		db = crashStore{Store: w.db, crash: w.crash}
+	}
+	return New(Config{Graph: w.graph, Store: db, Secrets: w.secrets, Clock: w.clock,
 		Rand: w.rng.Float64, Logger: testLogger(),
 		PollInterval: interval, Jitter: -1, RetryBase: time.Second, RetryMax: 30 * time.Second})
 }
@@ -223,19 +235,45 @@ func (w *world) stop() {
 	}
 }
 
-// kill ends the engine in the middle of whatever it is doing, as a crash
-// would: time moves so timers fire, and the engine is cancelled without
-// waiting for it to finish. A new engine then runs on the reopened file.
-func (w *world) kill(rng *rand.Rand, interval time.Duration) {
-	w.idle()
-	w.clock.Advance(time.Duration(rng.IntN(20)) * time.Second)
-	for i := rng.IntN(200); i > 0; i-- {
-		runtime.Gosched()
+// kill arms a crash at a step rng chooses, as a crash of the process
+// would: the n-th Graph request or ledger write the engine makes while
+// the test moves time finds the process dead, before or just after it
+// took effect; advance then runs a new engine on the reopened file (see
+// recoverFromCrash). Time moves as before. Needs worldOpts.crashes.
+func (w *world) kill(rng *rand.Rand) {
+	d := time.Duration(rng.IntN(20)) * time.Second
+	// One draw, as before, so each seed keeps its schedule: a third of the
+	// crashes hit one of the next two batch requests (the posts), the rest
+	// any of the next 12 steps.
+	point := rng.IntN(200)
+	n, batches := 1+point%12, point%3 == 0
+	if batches {
+		n = 1 + point/3%2
+	}
+	w.crash.arm(n, point/12%2 == 0, batches)
+	w.advance(d)
+}
+
+// recoverFromCrash stops an engine that crashed and runs a new one on the
+// reopened file, as the person restarting LiveRoute would.
+func (w *world) recoverFromCrash() {
+	if w.crash == nil || !w.crash.crashed() {
+		return
 	}
 	w.stop()
+	w.faults.note("crashed at %s", w.crash.revive())
+	w.crashes++
+	w.reopen(w.interval)
+}
+
+// reopen runs a new engine on the reopened file, after stop.
+func (w *world) reopen(interval time.Duration) {
 	must(w.t, w.db.Close())
 	w.openDB()
 	w.engine = w.newEngine(interval)
+	if w.faults != nil {
+		w.faults.note("new engine")
+	}
 	w.start()
 }
 
@@ -262,12 +300,16 @@ func (w *world) drain() {
 }
 
 // advance moves time by d in steps small enough that each timer's work
-// finishes before the next fires, waiting for the engine in between.
+// finishes before the next fires, waiting for the engine in between. An
+// armed crash (kill) counts the engine's steps only meanwhile.
 func (w *world) advance(d time.Duration) {
 	w.t.Helper()
 	end := w.clock.Now().Add(d)
+	w.idle()
+	w.countCrashSteps(true)
 	for {
 		w.idle()
+		w.recoverFromCrash()
 		next, ok := w.clock.NextDeadline()
 		if !ok || next.After(end) {
 			break
@@ -276,6 +318,14 @@ func (w *world) advance(d time.Duration) {
 	}
 	w.clock.Set(end)
 	w.idle()
+	w.recoverFromCrash()
+	w.countCrashSteps(false)
+}
+
+func (w *world) countCrashSteps(on bool) {
+	if w.crash != nil {
+		w.crash.count(on, w.cancel)
+	}
 }
 
 // live starts a live video on the source.
