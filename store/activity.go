@@ -22,30 +22,37 @@ type Activity struct {
 // AddActivity appends a to the log (Time defaults to now) and trims the log
 // to Options.ActivityMaxCount entries and Options.ActivityMaxAge.
 func (db *DB) AddActivity(a Activity) error {
-	if a.Time.IsZero() {
-		a.Time = db.now()
-	}
-	if err := validText("activity kind", a.Kind, 100); err != nil {
+	if err := validActivity(&a); err != nil {
 		return err
 	}
-	if err := validText("activity message", a.Message, 4000); err != nil {
-		return err
-	}
-	err := db.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketActivity)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := putJSON(b, binary.BigEndian.AppendUint64(nil, seq), a); err != nil {
-			return err
-		}
-		return db.trimActivity(b, seq)
-	})
+	err := db.update(func(tx *bolt.Tx) error { return db.addActivityTx(tx, a) })
 	if err != nil {
 		return fmt.Errorf("add to the activity log: %w", err)
 	}
 	return nil
+}
+
+// validActivity checks what an activity line may hold.
+func validActivity(a *Activity) error {
+	if err := validText("activity kind", a.Kind, 100); err != nil {
+		return err
+	}
+	return validText("activity message", a.Message, 4000)
+}
+
+func (db *DB) addActivityTx(tx *bolt.Tx, a Activity) error {
+	if a.Time.IsZero() {
+		a.Time = db.now()
+	}
+	b := tx.Bucket(bucketActivity)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := putJSON(b, binary.BigEndian.AppendUint64(nil, seq), a); err != nil {
+		return err
+	}
+	return db.trimActivity(b, seq)
 }
 
 // Activities returns up to limit entries, newest first; limit ≤ 0 means all.

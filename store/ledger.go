@@ -97,8 +97,24 @@ func (db *DB) LedgerBegin(e LedgerEntry) (stored LedgerEntry, created bool, err 
 // becomes done or assisted-done without one; Attempts is stored as given.
 // An entry that was never begun is created.
 func (db *DB) LedgerPut(e LedgerEntry) error {
+	return db.ledgerPut(e, nil)
+}
+
+// LedgerPutNoted writes e and the activity line that tells the person
+// about it in one transaction: a crash can never leave an entry the
+// person must act on (unconfirmed, missed) without its line.
+func (db *DB) LedgerPutNoted(e LedgerEntry, note Activity) error {
+	return db.ledgerPut(e, &note)
+}
+
+func (db *DB) ledgerPut(e LedgerEntry, note *Activity) error {
 	if err := validLedgerEntry(e); err != nil {
 		return err
+	}
+	if note != nil {
+		if err := validActivity(note); err != nil {
+			return err
+		}
 	}
 	err := db.update(func(tx *bolt.Tx) error {
 		var old LedgerEntry
@@ -117,7 +133,13 @@ func (db *DB) LedgerPut(e LedgerEntry) error {
 		if (e.State == LedgerDone || e.State == LedgerAssistedDone) && e.DoneAt.IsZero() {
 			e.DoneAt = now
 		}
-		return putLedger(tx, e, prev)
+		if err := putLedger(tx, e, prev); err != nil {
+			return err
+		}
+		if note != nil {
+			return db.addActivityTx(tx, *note)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("record share %s as %s: %w", e.LedgerKey, e.State, err)

@@ -210,3 +210,34 @@ func TestLedgerResolveSettlesOnlyAnUnconfirmedShare(t *testing.T) {
 		t.Errorf("marking shared twice: %v", err)
 	}
 }
+
+// An entry the person must act on and the line that tells them are one
+// write: both land, or (a bad line) neither does.
+func TestLedgerPutNotedWritesTheEntryAndItsLineTogether(t *testing.T) {
+	db := openTest(t, newClock())
+	k := key("r1", "v1", "p1")
+	if _, _, err := db.LedgerBegin(LedgerEntry{LedgerKey: k}); err != nil {
+		t.Fatal(err)
+	}
+	bad := Activity{Kind: "unconfirmed", Message: strings.Repeat("x", 5000)}
+	if err := db.LedgerPutNoted(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}, bad); err == nil {
+		t.Fatal("a line too long was accepted")
+	}
+	if got, _, _ := db.LedgerGet(k); got.State != LedgerPending {
+		t.Errorf("after a refused line the entry is %s, want still pending", got.State)
+	}
+	line := Activity{Kind: "unconfirmed", Message: "Could not confirm the share to Choir", RouteID: "r1", VideoID: "v1", DestinationID: "p1"}
+	if err := db.LedgerPutNoted(LedgerEntry{LedgerKey: k, State: LedgerUnconfirmed}, line); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := db.LedgerGet(k); got.State != LedgerUnconfirmed {
+		t.Errorf("entry %s, want unconfirmed", got.State)
+	}
+	acts, err := db.Activities(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != 1 || acts[0].Message != line.Message || acts[0].Time.IsZero() {
+		t.Errorf("activity %+v, want the one line, timed", acts)
+	}
+}

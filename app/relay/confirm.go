@@ -79,8 +79,10 @@ func (e *Engine) checkBackoff(failures int) time.Duration {
 // in the ledger, the activity log and an event, never retried by itself.
 func (e *Engine) unconfirm(j *job) {
 	why := UnconfirmedSentence(nameOf(j.dest))
-	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerUnconfirmed, Reason: why,
-		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title})
+	// One transaction: a crash can never leave the person untold of a
+	// share only they can settle.
+	err := e.cfg.Store.LedgerPutNoted(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerUnconfirmed, Reason: why,
+		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title}, e.note("unconfirmed", why, j.key))
 	if err != nil {
 		e.saveFailed(j, err, true)
 		return
@@ -89,7 +91,6 @@ func (e *Engine) unconfirm(j *job) {
 	delete(e.jobs, j.id())
 	e.counts.Unconfirmed++
 	e.mu.Unlock()
-	e.activity("unconfirmed", why, j.key)
 	e.publish(ShareResult{Key: j.key, State: store.LedgerUnconfirmed, Reason: why})
 }
 

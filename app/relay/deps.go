@@ -31,6 +31,9 @@ type Store interface {
 	PutDestination(store.Destination) error
 	LedgerBegin(store.LedgerEntry) (store.LedgerEntry, bool, error)
 	LedgerPut(store.LedgerEntry) error
+	// LedgerPutNoted writes an entry and the activity line telling the
+	// person about it in one transaction.
+	LedgerPutNoted(store.LedgerEntry, store.Activity) error
 	LedgerGet(store.LedgerKey) (store.LedgerEntry, bool, error)
 	LedgerPending() ([]store.LedgerEntry, error)
 	LedgerResolve(k store.LedgerKey, shared bool) (store.LedgerEntry, error)

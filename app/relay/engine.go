@@ -440,11 +440,15 @@ func (e *Engine) checkNowLocked() {
 }
 
 func (e *Engine) activity(kind, msg string, key store.LedgerKey) {
-	err := e.cfg.Store.AddActivity(store.Activity{Time: e.cfg.Clock.Now(), Kind: kind, Message: msg,
-		RouteID: key.RouteID, VideoID: key.VideoID, DestinationID: key.DestinationID})
-	if err != nil {
+	if err := e.cfg.Store.AddActivity(e.note(kind, msg, key)); err != nil {
 		e.cfg.Logger.Warn("activity log", "err", err)
 	}
+}
+
+// note is the activity line of one share, now.
+func (e *Engine) note(kind, msg string, key store.LedgerKey) store.Activity {
+	return store.Activity{Time: e.cfg.Clock.Now(), Kind: kind, Message: msg,
+		RouteID: key.RouteID, VideoID: key.VideoID, DestinationID: key.DestinationID}
 }
 
 // token returns the token under key, reading the keychain once per bind.

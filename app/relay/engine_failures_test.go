@@ -204,7 +204,7 @@ func TestARateLimitedBatchRequestIsNotCountedAsATry(t *testing.T) {
 	}
 }
 
-// ledgerWrites fails LedgerPut (after the shares began) with err.
+// ledgerWrites fails LedgerPut and LedgerPutNoted (after the shares began) with err.
 type ledgerWrites struct {
 	*store.DB
 	mu    sync.Mutex
@@ -219,6 +219,15 @@ func (s *ledgerWrites) LedgerPut(e store.LedgerEntry) error {
 		return s.err
 	}
 	return s.DB.LedgerPut(e)
+}
+
+func (s *ledgerWrites) LedgerPutNoted(e store.LedgerEntry, note store.Activity) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	return s.DB.LedgerPutNoted(e, note)
 }
 
 func (s *ledgerWrites) LedgerBegin(e store.LedgerEntry) (store.LedgerEntry, bool, error) {

@@ -319,15 +319,15 @@ func (e *Engine) settleEnded(s *source, r store.Route, v fbclient.LiveVideo, sta
 // missed records and announces a share that will not happen because the
 // live ended. On error nothing was recorded: the caller keeps the share.
 func (e *Engine) missed(key store.LedgerKey, v fbclient.LiveVideo, why string) error {
-	err := e.cfg.Store.LedgerPut(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
-		VideoURL: v.PermalinkURL, VideoTitle: v.Title})
+	// One transaction: a crash can never leave a missed share unsaid.
+	err := e.cfg.Store.LedgerPutNoted(store.LedgerEntry{LedgerKey: key, State: store.LedgerMissed, Reason: why,
+		VideoURL: v.PermalinkURL, VideoTitle: v.Title}, e.note("missed", why, key))
 	if err != nil {
 		return err
 	}
 	e.mu.Lock()
 	e.counts.Missed++
 	e.mu.Unlock()
-	e.activity("missed", why, key)
 	e.publish(Missed{Key: key, Video: v})
 	return nil
 }
