@@ -120,11 +120,14 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		return 1
 	}
 	defer svc.Close()
-	if problem := svc.KeychainProblem(); problem != nil {
+	// The keychain is checked once: the tray and the window show its
+	// problem until LiveRoute is restarted, as its sentence asks.
+	problem := svc.KeychainProblem()
+	if problem != nil {
 		logger.Error("the keychain does not work", "err", problem)
 	}
 
-	windows := remote.NewServer(svc)
+	windows := remote.NewServer(keychainAtStart{Service: svc, problem: problem})
 	supervisor := agent.NewSupervisor(ctx, windowLauncher(demo, logger), windows.Show, logger)
 	defer supervisor.Wait() // after cancel: the window ends with the agent
 	notifier, err := agent.NewSessionNotifier()
@@ -142,7 +145,7 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	ag := agent.New(agent.Options{Service: svc, Notifier: notifier, Windows: supervisor,
-		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, Logger: logger})
+		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, KeychainProblem: problem, Logger: logger})
 
 	backend := svc.ControlBackend(func() error { ag.Open(agent.ShowMain); return nil })
 	backend.Session = supervisor.Sessions(windows.Serve)
@@ -165,6 +168,18 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	srv.Close()
 	return 0
 }
+
+// keychainAtStart is the agent's service as the window sees it: the
+// keychain's problem is the one found at start, not a new probe secret
+// written for each window.
+type keychainAtStart struct {
+	*service.Service
+	problem error
+}
+
+func (k keychainAtStart) KeychainProblem() error { return k.problem }
+
+var _ remote.KeychainChecker = keychainAtStart{}
 
 // openWindowAtStart: a plain start opens the window; --minimised and the
 // "start minimised" setting do not, unless the window is the only way in
@@ -253,7 +268,7 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
 	fy := fyneapp.NewWithID("com.liveroute.app")
 	gui := app.New(app.Options{App: fy, Service: client, NoTray: true, NoNotifications: true,
-		Logger: logger, Autostart: autostart})
+		Problem: client.KeychainProblem(), Logger: logger, Autostart: autostart})
 	go gui.Watch(ctx)
 	fy.Lifecycle().SetOnStarted(func() {
 		if *open == agent.ShowReconnect {
