@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -202,7 +203,7 @@ func openWindowAtStart(svc *service.Service, minimised, trayShown bool) bool {
 // output goes to the agent's log.
 func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 	return func(ctx context.Context, what string) (agent.Process, error) {
-		exe, err := os.Executable()
+		exe, err := ownProgram()
 		if err != nil {
 			return nil, fmt.Errorf("find LiveRoute's own program to open the window: %w", err)
 		}
@@ -215,6 +216,7 @@ func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 			args = append(args, "--open", what)
 		}
 		cmd := exec.CommandContext(ctx, exe, args...)
+		cmd.Args[0] = os.Args[0] // what ps shows, not /proc/self/exe
 		// Quitting asks the window to close; a window that does not within
 		// a few seconds is ended.
 		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -226,6 +228,21 @@ func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 		}
 		return cmd, nil
 	}
+}
+
+// ownProgram is the program the window process runs: the agent's own.
+// On Linux that is /proc/self/exe, which still runs this build after an
+// upgrade replaced the file on disk; the new build's window would not
+// speak to this agent, and the person would click "Open LiveRoute" and
+// see nothing.
+func ownProgram() (string, error) {
+	const self = "/proc/self/exe"
+	if runtime.GOOS == "linux" {
+		if _, err := os.Stat(self); err == nil {
+			return self, nil
+		}
+	}
+	return os.Executable()
 }
 
 // windowCommand is the hidden sub-command of the window process.
