@@ -129,7 +129,11 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	}
 
 	windows := remote.NewServer(keychainAtStart{Service: svc, problem: problem})
-	supervisor := agent.NewSupervisor(ctx, windowLauncher(demo, logger), windows.Show, logger)
+	launch := windowLauncher(demo, logger)
+	supervisor := agent.NewSupervisor(ctx, func(ctx context.Context, what string) (agent.Process, error) {
+		windows.ForgetMissedShow() // the new window opens what
+		return launch(ctx, what)
+	}, windows.Show, logger)
 	defer supervisor.Wait() // after cancel: the window ends with the agent
 	notifier, err := agent.NewSessionNotifier()
 	if err != nil {

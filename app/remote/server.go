@@ -17,7 +17,7 @@ type Server struct {
 	api service.API
 
 	mu       sync.Mutex
-	sessions map[*session]struct{}
+	sessions map[*session]bool // true once the window is greeted
 	// unseen is the last Show that found no window attached: a window
 	// process still starting gets it once it attaches, so a "Reset
 	// connection…" clicked while the window starts is not lost.
@@ -28,7 +28,7 @@ type Server struct {
 
 // NewServer serves api (the agent's *service.Service).
 func NewServer(api service.API) *Server {
-	return &Server{api: api, sessions: map[*session]struct{}{}}
+	return &Server{api: api, sessions: map[*session]bool{}}
 }
 
 // ErrServerClosed is Serve's answer after Close.
@@ -56,19 +56,35 @@ func (s *Server) Serve(ctx context.Context, conn net.Conn) error {
 func (s *Server) Show(what string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.sessions) == 0 {
+	seen := false
+	for ss, greeted := range s.sessions {
+		// A window still greeting must read the hello first: it gets
+		// the request once greeted (attached).
+		if greeted {
+			ss.show(what)
+			seen = true
+		}
+	}
+	if !seen {
 		s.unseen = &what
-		return
 	}
-	for ss := range s.sessions {
-		ss.show(what)
-	}
+}
+
+// ForgetMissedShow drops a Show no window has seen yet: the agent calls
+// it as it starts a new window process, which is told what to open on
+// its command line (a window that crashed before attaching must not pass
+// its request on to the next).
+func (s *Server) ForgetMissedShow() {
+	s.mu.Lock()
+	s.unseen = nil
+	s.mu.Unlock()
 }
 
 // attached hands a window that has just attached the Show it missed.
 func (s *Server) attached(ss *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.sessions[ss] = true
 	if s.unseen != nil {
 		ss.show(*s.unseen)
 		s.unseen = nil
@@ -101,7 +117,7 @@ func (s *Server) open(conn net.Conn) (*session, error) {
 		return nil, ErrServerClosed
 	}
 	ss := newSession(s.api, conn)
-	s.sessions[ss] = struct{}{}
+	s.sessions[ss] = false
 	s.running.Add(1)
 	return ss, nil
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -339,6 +340,18 @@ func TestAShowAskedWhileTheWindowStartsReachesItWhenItAttaches(t *testing.T) {
 	}
 }
 
+func TestAShowMissedByAWindowThatNeverAttachedIsForgottenForTheNext(t *testing.T) {
+	paths := testPaths(t)
+	a := startAgent(t, paths, openDemo(t, paths))
+	a.server.Show("reconnect")  // asked of a window that then crashed
+	a.server.ForgetMissedShow() // the next window process starts
+	w := a.window(t)
+	a.server.Show("")
+	if what := <-w.ShowRequests(); what != "" {
+		t.Errorf("the new window was first asked to show %q, want only the main window asked after it attached", what)
+	}
+}
+
 func TestTheWindowsKeychainProblemIsTheAgents(t *testing.T) {
 	paths := testPaths(t)
 	svc := openDemo(t, paths)
@@ -373,3 +386,26 @@ type keychainOf struct {
 }
 
 func (k keychainOf) KeychainProblem() error { return k.problem }
+
+func TestAShowDuringTheGreetingComesAfterTheHello(t *testing.T) {
+	paths := testPaths(t)
+	a := startAgent(t, paths, openDemo(t, paths))
+	conn, err := control.DialSession(context.Background(), a.paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for a.server.Windows() == 0 {
+		runtime.Gosched() // the session is being set up; it has not said hello
+	}
+	a.server.Show("reconnect")
+	w := newWire(conn)
+	if err := w.send(message{Kind: kindHello, Body: mustJSON(version)}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{kindHello, kindShow} {
+		if m, err := w.receive(); err != nil || m.Kind != want {
+			t.Fatalf("message %d: %+v %v, want %s", i, m, err, want)
+		}
+	}
+}
