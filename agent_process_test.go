@@ -273,3 +273,41 @@ func rssKiB(t *testing.T, pid int) int {
 	t.Fatal("no VmRSS")
 	return 0
 }
+
+// TestAnUpgradeWhileLiveRouteRunsStillOpensItsWindow replaces the program
+// on disk, as a package upgrade does, while LiveRoute runs in the tray:
+// "Open LiveRoute" must still open the running build's window, not start
+// the new file (a window the agent cannot talk to, or, here, no window).
+func TestAnUpgradeWhileLiveRouteRunsStillOpensItsWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the GUI binary")
+	}
+	dir := t.TempDir()
+	program := filepath.Join(dir, "liveroute")
+	data, err := os.ReadFile(binary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(program, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := newDesktopSession(t)
+	env := d.env(t)
+	app := startProgram(t, program, env, "--demo", "--minimised")
+	menu := app.trayMenu(t, d)
+
+	// The upgrade: a new file renamed over the old one.
+	upgrade := filepath.Join(dir, "liveroute.new")
+	if err := os.WriteFile(upgrade, []byte("#!/bin/sh\necho 'the new build' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(upgrade, program); err != nil {
+		t.Fatal(err)
+	}
+	menu.click(t, "Open LiveRoute")
+	app.waitForWindowProcess(t)
+	waitForWindow(t, "LiveRoute (demo)", app)
+	if strings.Contains(app.output.String(), "the new build") {
+		t.Errorf("the window was started from the replaced file\n%s", app.output.String())
+	}
+}

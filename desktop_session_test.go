@@ -153,7 +153,13 @@ type appProcess struct {
 
 func startApp(tb testing.TB, env []string, args ...string) *appProcess {
 	tb.Helper()
-	p := &appProcess{cmd: exec.Command(binary(tb), args...), output: &syncBuffer{}, exited: make(chan struct{})}
+	return startProgram(tb, binary(tb), env, args...)
+}
+
+// startProgram starts the LiveRoute program at path.
+func startProgram(tb testing.TB, path string, env []string, args ...string) *appProcess {
+	tb.Helper()
+	p := &appProcess{cmd: exec.Command(path, args...), output: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	if err := p.cmd.Start(); err != nil {

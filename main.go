@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -120,12 +121,19 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 		return 1
 	}
 	defer svc.Close()
-	if problem := svc.KeychainProblem(); problem != nil {
+	// The keychain is checked once: the tray and the window show its
+	// problem until LiveRoute is restarted, as its sentence asks.
+	problem := svc.KeychainProblem()
+	if problem != nil {
 		logger.Error("the keychain does not work", "err", problem)
 	}
 
-	windows := remote.NewServer(svc)
-	supervisor := agent.NewSupervisor(ctx, windowLauncher(demo, logger), windows.Show, logger)
+	windows := remote.NewServer(keychainAtStart{Service: svc, problem: problem})
+	launch := windowLauncher(demo, logger)
+	supervisor := agent.NewSupervisor(ctx, func(ctx context.Context, what string) (agent.Process, error) {
+		windows.ForgetMissedShow() // the new window opens what
+		return launch(ctx, what)
+	}, windows.Show, logger)
 	defer supervisor.Wait() // after cancel: the window ends with the agent
 	notifier, err := agent.NewSessionNotifier()
 	if err != nil {
@@ -142,7 +150,7 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	ag := agent.New(agent.Options{Service: svc, Notifier: notifier, Windows: supervisor,
-		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, Logger: logger})
+		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, KeychainProblem: problem, Logger: logger})
 
 	backend := svc.ControlBackend(func() error { ag.Open(agent.ShowMain); return nil })
 	backend.Session = supervisor.Sessions(windows.Serve)
@@ -166,6 +174,18 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	return 0
 }
 
+// keychainAtStart is the agent's service as the window sees it: the
+// keychain's problem is the one found at start, not a new probe secret
+// written for each window.
+type keychainAtStart struct {
+	*service.Service
+	problem error
+}
+
+func (k keychainAtStart) KeychainProblem() error { return k.problem }
+
+var _ remote.KeychainChecker = keychainAtStart{}
+
 // openWindowAtStart: a plain start opens the window; --minimised and the
 // "start minimised" setting do not, unless the window is the only way in
 // (no tray host), there is nothing connected yet (the setup comes first)
@@ -187,7 +207,7 @@ func openWindowAtStart(svc *service.Service, minimised, trayShown bool) bool {
 // output goes to the agent's log.
 func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 	return func(ctx context.Context, what string) (agent.Process, error) {
-		exe, err := os.Executable()
+		exe, err := ownProgram()
 		if err != nil {
 			return nil, fmt.Errorf("find LiveRoute's own program to open the window: %w", err)
 		}
@@ -200,6 +220,7 @@ func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 			args = append(args, "--open", what)
 		}
 		cmd := exec.CommandContext(ctx, exe, args...)
+		cmd.Args[0] = os.Args[0] // what ps shows, not /proc/self/exe
 		// Quitting asks the window to close; a window that does not within
 		// a few seconds is ended.
 		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -211,6 +232,21 @@ func windowLauncher(demo bool, logger *slog.Logger) agent.Launch {
 		}
 		return cmd, nil
 	}
+}
+
+// ownProgram is the program the window process runs: the agent's own.
+// On Linux that is /proc/self/exe, which still runs this build after an
+// upgrade replaced the file on disk; the new build's window would not
+// speak to this agent, and the person would click "Open LiveRoute" and
+// see nothing.
+func ownProgram() (string, error) {
+	const self = "/proc/self/exe"
+	if runtime.GOOS == "linux" {
+		if _, err := os.Stat(self); err == nil {
+			return self, nil
+		}
+	}
+	return os.Executable()
 }
 
 // windowCommand is the hidden sub-command of the window process.
@@ -259,7 +295,7 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 		os.Exit(0)
 	}
 	gui := app.New(app.Options{App: fy, Service: client, NoTray: true, NoNotifications: true,
-		Logger: logger, Autostart: autostart, Exit: exit})
+		Problem: client.KeychainProblem(), Logger: logger, Autostart: autostart, Exit: exit})
 	go gui.Watch(ctx)
 	fy.Lifecycle().SetOnStarted(func() {
 		if *open == agent.ShowReconnect {

@@ -20,8 +20,8 @@ const (
 
 // Service is what the agent needs of app/service (*service.Service).
 type Service interface {
-	Health() service.Health
 	Status() relay.Status
+	Account() (store.Account, bool, error)
 	Subscribe(buffer int) (<-chan relay.Event, func())
 	Pause(d time.Duration)
 	Resume()
@@ -54,7 +54,12 @@ type Options struct {
 	Tick <-chan time.Time
 	// AtStart is said once when Run starts (the database was recovered).
 	AtStart []Note
-	Logger  *slog.Logger
+	// KeychainProblem is the keychain's problem found at start (nil: it
+	// works). The tray shows it until LiveRoute is restarted, as the
+	// window does; asking the keychain again on every render would write
+	// a probe secret every 30 seconds all day.
+	KeychainProblem error
+	Logger          *slog.Logger
 }
 
 // Agent runs the tray, the notifications and the window process.
@@ -67,6 +72,7 @@ type Agent struct {
 	hasTray  atomic.Bool
 	tick     <-chan time.Time
 	atStart  []Note
+	problem  error
 	log      *slog.Logger
 }
 
@@ -79,7 +85,7 @@ func New(opts Options) *Agent {
 		opts.TrayHost = func() bool { return false }
 	}
 	return &Agent{svc: opts.Service, notifier: opts.Notifier, windows: opts.Windows,
-		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, log: opts.Logger}
+		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, problem: opts.KeychainProblem, log: opts.Logger}
 }
 
 // Open brings what to the front ("" the main window): from a second start
@@ -218,9 +224,24 @@ func (a *Agent) render() {
 	if a.tray == nil {
 		return
 	}
-	h := a.svc.Health()
-	expiring := h.Connected && a.svc.Status().State.Kind == relay.Expiring
+	st := a.svc.Status()
+	h := a.health(st)
+	expiring := h.Connected && st.State.Kind == relay.Expiring
 	a.tray.Show(MenuFor(h, expiring, a.svc.IsDemo()))
+}
+
+// health is what the tray shows of st: the keychain's problem first,
+// nothing to watch before an account is connected, else the engine's
+// state (service.Health without probing the keychain again).
+func (a *Agent) health(st relay.Status) service.Health {
+	if a.problem != nil {
+		return service.KeychainHealth(a.problem)
+	}
+	_, connected, err := a.svc.Account()
+	if err != nil {
+		a.log.Error("read the account", "err", err)
+	}
+	return service.HealthOf(st, connected || err != nil)
 }
 
 // notify shows n unless the person turned notifications off.

@@ -8,6 +8,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
 )
 
 func TestMenuFollowsTheHealth(t *testing.T) {
@@ -178,5 +179,29 @@ func TestATickReRendersTheTray(t *testing.T) {
 	r.tick <- time.Now()
 	if menu := r.tray.last(t); menu.Status != "LiveRoute — Offline" {
 		t.Errorf("tray after a tick: %q", menu.Status)
+	}
+}
+
+func TestTheTraySaysNothingIsWatchedBeforeAnAccountIsConnected(t *testing.T) {
+	svc := newFakeService()
+	svc.connected = false
+	r := startAgent(t, svc, true)
+	r.tick <- time.Now()
+	if menu := r.tray.last(t); menu.Status != "LiveRoute — Not connected" || menu.PauseEnabled {
+		t.Errorf("tray with no account: %+v", menu)
+	}
+}
+
+func TestAKeychainProblemFoundAtStartStaysInTheTray(t *testing.T) {
+	svc := newFakeService()
+	svc.keychainProblem = store.ErrNoKeychain
+	r := startAgent(t, svc, true)
+	// A healthy engine does not hide it: nothing can connect until the
+	// keychain is fixed and LiveRoute restarted.
+	r.publish(t, relay.StateChanged{From: relay.State{Kind: relay.Offline}, To: relay.State{Kind: relay.Healthy}})
+	r.tick <- time.Now()
+	want := MenuFor(service.KeychainHealth(store.ErrNoKeychain), false, false)
+	if menu := r.tray.last(t); menu != want {
+		t.Errorf("tray with no keychain:\n got %+v\nwant %+v", menu, want)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/relay"
-	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -20,10 +19,13 @@ type fakeService struct {
 	events        chan relay.Event
 	notifications bool
 	demo          bool
+	// keychainProblem is what main found at start; startAgent hands it
+	// to the agent's Options.
+	keychainProblem error
 
 	mu        sync.Mutex
-	health    service.Health
-	kind      relay.StateKind
+	state     relay.State
+	connected bool
 	paused    int
 	resumed   int
 	checked   int
@@ -32,25 +34,25 @@ type fakeService struct {
 
 func newFakeService() *fakeService {
 	return &fakeService{events: make(chan relay.Event), notifications: true,
-		health: service.StateHealth(relay.State{Kind: relay.Healthy})}
-}
-
-func (f *fakeService) Health() service.Health {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.health
+		state: relay.State{Kind: relay.Healthy}, connected: true}
 }
 
 func (f *fakeService) setState(s relay.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.health, f.kind = service.StateHealth(s), s.Kind
+	f.state = s
 }
 
 func (f *fakeService) Status() relay.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return relay.Status{Running: true, State: relay.State{Kind: f.kind}}
+	return relay.Status{Running: true, State: f.state}
+}
+
+func (f *fakeService) Account() (store.Account, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return store.Account{}, f.connected, nil
 }
 
 func (f *fakeService) Subscribe(int) (<-chan relay.Event, func()) { return f.events, func() {} }
@@ -149,7 +151,8 @@ func startAgent(t *testing.T, svc *fakeService, trayHost bool, atStart ...Note) 
 	r := &running{svc: svc, tray: newFakeTray(), notifier: newFakeNotifier(), windows: newFakeWindows(),
 		tick: make(chan time.Time), done: make(chan struct{})}
 	a := New(Options{Service: svc, Notifier: r.notifier, Windows: r.windows,
-		TrayHost: func() bool { return trayHost }, Tick: r.tick, AtStart: atStart, Logger: quietLogger()})
+		TrayHost: func() bool { return trayHost }, Tick: r.tick, AtStart: atStart,
+		KeychainProblem: svc.keychainProblem, Logger: quietLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() { defer close(r.done); a.Run(ctx, r.tray) }()

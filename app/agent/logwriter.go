@@ -8,8 +8,13 @@ import (
 )
 
 // LogWriter logs each line written to it at Info: the window process's
-// output, in the agent's log.
+// output, in the agent's log. A line longer than maxLogLine is logged in
+// pieces, so a window writing without newlines cannot grow the agent's
+// memory without end.
 func LogWriter(log *slog.Logger) io.Writer { return &lineLogger{log: log} }
+
+// maxLogLine bounds one logged line (a panic's lines are far shorter).
+const maxLogLine = 8 << 10
 
 type lineLogger struct {
 	log *slog.Logger
@@ -24,12 +29,22 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 	for {
 		i := bytes.IndexByte(l.buf, '\n')
 		if i < 0 {
-			break
+			if len(l.buf) < maxLogLine {
+				break
+			}
+			i = maxLogLine
 		}
-		if line := bytes.TrimSpace(l.buf[:i]); len(line) > 0 {
-			l.log.Info(string(line))
-		}
-		l.buf = l.buf[i+1:]
+		l.logLine(l.buf[:i])
+		l.buf = bytes.TrimPrefix(l.buf[i:], []byte("\n"))
+	}
+	if len(l.buf) == 0 {
+		l.buf = nil // let a burst's buffer go
 	}
 	return len(p), nil
+}
+
+func (l *lineLogger) logLine(line []byte) {
+	if line = bytes.TrimSpace(line); len(line) > 0 {
+		l.log.Info(string(line))
+	}
 }

@@ -45,6 +45,10 @@ type Supervisor struct {
 
 	mu      sync.Mutex
 	running bool
+	// window counts the window processes started; a session belongs to
+	// the one running when it attached, so the late end of an old
+	// window's session cannot mark a newer window as closing.
+	window uint64
 	// ending: the running window's session has ended, so it is closing
 	// and can show nothing more; pending is what was asked of it since,
 	// which a new window shows once it has gone.
@@ -72,7 +76,7 @@ func (s *Supervisor) Open(what string) {
 		return
 	}
 	if s.running {
-		s.show(what) // a window still starting gets it when it connects
+		s.show(what) // a window still starting gets it when it attaches (remote.Server.Show)
 		return
 	}
 	s.start(what)
@@ -83,9 +87,14 @@ func (s *Supervisor) Open(what string) {
 // closing then, and a request must wait for a new one.
 func (s *Supervisor) Sessions(serve func(context.Context, net.Conn) error) func(context.Context, net.Conn) error {
 	return func(ctx context.Context, conn net.Conn) error {
+		s.mu.Lock()
+		window := s.window
+		s.mu.Unlock()
 		defer func() {
 			s.mu.Lock()
-			s.ending = s.running
+			if s.window == window {
+				s.ending = s.running
+			}
 			s.mu.Unlock()
 		}()
 		return serve(ctx, conn)
@@ -103,6 +112,7 @@ func (s *Supervisor) start(what string) {
 		return
 	}
 	s.running, s.ending = true, false
+	s.window++
 	s.wg.Add(1)
 	go s.watch(p)
 }

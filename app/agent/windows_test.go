@@ -143,3 +143,26 @@ func TestAnOpenWhileTheWindowClosesOpensANewOne(t *testing.T) {
 		t.Errorf("window processes started: %q, want a second one at the reconnect wizard", l.started)
 	}
 }
+
+func TestAnOldWindowsLateSessionEndDoesNotHideTheNewWindow(t *testing.T) {
+	s, l, shows := newTestSupervisor(t)
+	session, attached := make(chan struct{}), make(chan struct{})
+	serve := s.Sessions(func(context.Context, net.Conn) error { close(attached); <-session; return nil })
+	s.Open(ShowMain)
+	<-l.launched
+	served := make(chan struct{})
+	go func() { defer close(served); serve(context.Background(), nil) }()
+	<-attached
+	// The first window's process ends before its session is seen to end
+	// (a call still in flight), and the person opens the window again.
+	l.procs[0].end <- nil
+	<-s.Exits()
+	s.Open(ShowMain)
+	<-l.launched
+	close(session)
+	<-served
+	s.Open(ShowReconnect)
+	if l.count() != 2 || len(*shows) != 1 || (*shows)[0] != ShowReconnect {
+		t.Errorf("windows started %q, shown %q: want the second window asked to show the reconnect wizard", l.started, *shows)
+	}
+}

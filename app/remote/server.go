@@ -17,14 +17,18 @@ type Server struct {
 	api service.API
 
 	mu       sync.Mutex
-	sessions map[*session]struct{}
-	closed   bool
-	running  sync.WaitGroup
+	sessions map[*session]bool // true once the window is greeted
+	// unseen is the last Show that found no window attached: a window
+	// process still starting gets it once it attaches, so a "Reset
+	// connection…" clicked while the window starts is not lost.
+	unseen  *string
+	closed  bool
+	running sync.WaitGroup
 }
 
 // NewServer serves api (the agent's *service.Service).
 func NewServer(api service.API) *Server {
-	return &Server{api: api, sessions: map[*session]struct{}{}}
+	return &Server{api: api, sessions: map[*session]bool{}}
 }
 
 // ErrServerClosed is Serve's answer after Close.
@@ -41,18 +45,49 @@ func (s *Server) Serve(ctx context.Context, conn net.Conn) error {
 		return err
 	}
 	defer s.forget(ss)
-	return ss.run(ctx)
+	return ss.run(ctx, func() { s.attached(ss) })
 }
 
 // Show asks every window to come to the front: "" the main window,
 // "reconnect" the reset wizard (the tray's "Reset connection…", a
-// notification's action). It does not wait for the windows.
+// notification's action). It does not wait for the windows. With no
+// window attached, the next window to attach is asked instead (call
+// Show only when a window process runs or is starting).
 func (s *Server) Show(what string) {
-	body := mustJSON(what)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for ss := range s.sessions {
-		ss.goSend(message{Kind: kindShow, Body: body})
+	seen := false
+	for ss, greeted := range s.sessions {
+		// A window still greeting must read the hello first: it gets
+		// the request once greeted (attached).
+		if greeted {
+			ss.show(what)
+			seen = true
+		}
+	}
+	if !seen {
+		s.unseen = &what
+	}
+}
+
+// ForgetMissedShow drops a Show no window has seen yet: the agent calls
+// it as it starts a new window process, which is told what to open on
+// its command line (a window that crashed before attaching must not pass
+// its request on to the next).
+func (s *Server) ForgetMissedShow() {
+	s.mu.Lock()
+	s.unseen = nil
+	s.mu.Unlock()
+}
+
+// attached hands a window that has just attached the Show it missed.
+func (s *Server) attached(ss *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[ss] = true
+	if s.unseen != nil {
+		ss.show(*s.unseen)
+		s.unseen = nil
 	}
 }
 
@@ -82,7 +117,7 @@ func (s *Server) open(conn net.Conn) (*session, error) {
 		return nil, ErrServerClosed
 	}
 	ss := newSession(s.api, conn)
-	s.sessions[ss] = struct{}{}
+	s.sessions[ss] = false
 	s.running.Add(1)
 	return ss, nil
 }
@@ -118,8 +153,9 @@ func newSession(api service.API, conn net.Conn) *session {
 }
 
 // run reads the window's messages until it leaves or ctx ends; then it
-// cancels every call and subscription and waits for them.
-func (ss *session) run(ctx context.Context) error {
+// cancels every call and subscription and waits for them. greeted runs
+// once the window has said it speaks this protocol.
+func (ss *session) run(ctx context.Context, greeted func()) error {
 	stop := context.AfterFunc(ctx, ss.end)
 	defer func() {
 		stop()
@@ -127,8 +163,12 @@ func (ss *session) run(ctx context.Context) error {
 		ss.wg.Wait()
 	}()
 	if err := ss.greet(); err != nil {
+		if errors.Is(err, errLeft) {
+			return nil
+		}
 		return err
 	}
+	greeted()
 	for {
 		m, err := ss.wire.receive()
 		if err != nil {
@@ -150,12 +190,15 @@ func (ss *session) end() {
 	ss.wire.conn.Close()
 }
 
+// errLeft: the window left (or the agent quit) before it said hello.
+var errLeft = errors.New("the window left before attaching")
+
 // greet checks the window speaks this protocol version.
 func (ss *session) greet() error {
 	m, err := ss.wire.receive()
 	if err != nil {
 		if ended(err) || ss.ctx.Err() != nil {
-			return nil
+			return errLeft
 		}
 		return fmt.Errorf("window session: %w", err)
 	}
@@ -236,9 +279,17 @@ func (ss *session) startCall(m message) {
 func (ss *session) handle(ctx context.Context, m message) (any, error) {
 	h, ok := handlers[m.Method]
 	if !ok {
+		h, ok = agentHandlers[m.Method]
+	}
+	if !ok {
 		return nil, fmt.Errorf("the running LiveRoute does not know %q: %w", m.Method, errVersion)
 	}
 	return h(ctx, ss, m)
+}
+
+// show asks the window to come to the front with what.
+func (ss *session) show(what string) {
+	ss.goSend(message{Kind: kindShow, Body: mustJSON(what)})
 }
 
 // goSend sends m without making the caller wait for a slow window.

@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -314,6 +316,96 @@ func waitClosed[E any](t *testing.T, events <-chan E) {
 			}
 		case <-timeout:
 			t.Fatal("the channel is still open a minute later")
+		}
+	}
+}
+
+func TestAShowAskedWhileTheWindowStartsReachesItWhenItAttaches(t *testing.T) {
+	paths := testPaths(t)
+	a := startAgent(t, paths, openDemo(t, paths))
+	// The tray's "Reset connection…" clicked after "Open LiveRoute"
+	// started the window process, before it attached.
+	a.server.Show("reconnect")
+	w := a.window(t)
+	if what := <-w.ShowRequests(); what != "reconnect" {
+		t.Errorf("the window attached after the request was asked to show %q", what)
+	}
+	// Said once: a second window is not asked again.
+	second := a.window(t)
+	a.server.Show("")
+	for i, c := range []*Client{w, second} {
+		if what := <-c.ShowRequests(); what != "" {
+			t.Errorf("window %d: next show %q, want the main window", i, what)
+		}
+	}
+}
+
+func TestAShowMissedByAWindowThatNeverAttachedIsForgottenForTheNext(t *testing.T) {
+	paths := testPaths(t)
+	a := startAgent(t, paths, openDemo(t, paths))
+	a.server.Show("reconnect")  // asked of a window that then crashed
+	a.server.ForgetMissedShow() // the next window process starts
+	w := a.window(t)
+	a.server.Show("")
+	if what := <-w.ShowRequests(); what != "" {
+		t.Errorf("the new window was first asked to show %q, want only the main window asked after it attached", what)
+	}
+}
+
+func TestTheWindowsKeychainProblemIsTheAgents(t *testing.T) {
+	paths := testPaths(t)
+	svc := openDemo(t, paths)
+	for _, c := range []struct {
+		name    string
+		api     service.API
+		problem error
+	}{
+		{"no keychain", keychainOf{svc, store.ErrNoKeychain}, store.ErrNoKeychain},
+		{"keychain works", keychainOf{svc, nil}, nil},
+		{"the demo keeps its secrets in memory", svc, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sub := paths
+			sub.Runtime = filepath.Join(paths.Runtime, strings.ReplaceAll(c.name, " ", ""))
+			w := startAgent(t, sub, c.api).window(t)
+			got := w.KeychainProblem()
+			if !errors.Is(got, c.problem) || (c.problem == nil) != (got == nil) {
+				t.Fatalf("keychain problem %v, want %v", got, c.problem)
+			}
+			if got != nil && got.Error() != c.problem.Error() {
+				t.Errorf("sentence %q, want %q", got, c.problem)
+			}
+		})
+	}
+}
+
+// keychainOf is a service whose keychain problem is set by the test.
+type keychainOf struct {
+	*service.Service
+	problem error
+}
+
+func (k keychainOf) KeychainProblem() error { return k.problem }
+
+func TestAShowDuringTheGreetingComesAfterTheHello(t *testing.T) {
+	paths := testPaths(t)
+	a := startAgent(t, paths, openDemo(t, paths))
+	conn, err := control.DialSession(context.Background(), a.paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for a.server.Windows() == 0 {
+		runtime.Gosched() // the session is being set up; it has not said hello
+	}
+	a.server.Show("reconnect")
+	w := newWire(conn)
+	if err := w.send(message{Kind: kindHello, Body: mustJSON(version)}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{kindHello, kindShow} {
+		if m, err := w.receive(); err != nil || m.Kind != want {
+			t.Fatalf("message %d: %+v %v, want %s", i, m, err, want)
 		}
 	}
 }
