@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
@@ -163,8 +164,9 @@ func (s *Service) MarkAssistedDone(key store.LedgerKey) error {
 }
 
 // ErrNoGroupShareWaiting: no share to that group of that video waits for
-// the person.
-var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
+// the person. The same value as the protocol's, so the command line
+// answers "not found" for it.
+var ErrNoGroupShareWaiting = control.ErrNoGroupShareWaiting
 
 // Settings are the profile's settings.
 func (s *Service) Settings() (store.Settings, error) { return s.DB.Settings() }
