@@ -128,6 +128,8 @@ var handlers = map[string]handler{
 	CmdHistory: withArgs(Backend.history),
 	CmdExport:  noArgs(Backend.export),
 	CmdImport:  withArgs(Backend.importData),
+
+	CmdImportLoginChanges: withArgs(Backend.importLoginChanges),
 }
 
 // noArgs makes a handler of a method that takes no arguments.
@@ -207,6 +209,17 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 	}
 	return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
 		LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
+}
+
+// importLoginChanges lists the login settings importing a.Data with its
+// login settings would change; it writes nothing (store.ImportLoginChanges
+// is the one comparison, the window's too).
+func (b Backend) importLoginChanges(_ context.Context, a ImportArgs) ([]SettingChange, error) {
+	changes, err := b.DB.ImportLoginChanges(bytes.NewReader(a.Data))
+	if err != nil {
+		return nil, errorf(CodeInvalid, err.Error())
+	}
+	return settingChanges(changes), nil
 }
 
 // check asks Facebook now: through the running engine, which also acts
