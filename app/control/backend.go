@@ -44,7 +44,7 @@ type App interface {
 	ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error
 	// MarkGroupShared records that the person shared to a group by hand,
 	// in the ledger and the activity log; a finished share stays as it is.
-	// ErrNoGroupShareWaiting when no such share was ever offered.
+	// An *Error coded CodeNotFound when no such share was ever offered.
 	MarkGroupShared(ctx context.Context, key store.LedgerKey) error
 	// AddGroup stores the group at its facebook.com address (renaming a
 	// known one when name is given) and has a running engine reload.
@@ -669,11 +669,7 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 	if b.App == nil {
 		return HistoryEntry{}, errNeedsApp
 	}
-	err := b.App.MarkGroupShared(ctx, key)
-	if errors.Is(err, ErrNoGroupShareWaiting) {
-		return HistoryEntry{}, errorf(CodeNotFound, err.Error())
-	}
-	if err != nil {
+	if err := b.App.MarkGroupShared(ctx, key); err != nil {
 		return HistoryEntry{}, err
 	}
 	e, _, err := b.DB.LedgerGet(key)

@@ -91,7 +91,7 @@ func (e *fakeEngine) Resume(context.Context) (Health, error) {
 
 // MarkGroupShared marks the group share done on db under the contract of
 // service.MarkAssistedDone: a finished share stays as it is, one never
-// offered is ErrNoGroupShareWaiting.
+// offered is not found.
 func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
 	e.mu.Lock()
 	db := e.db
@@ -103,7 +103,7 @@ func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) err
 	case ok && entry.State == store.LedgerAssistedDone:
 		return nil
 	case !ok || entry.State != store.LedgerAssistedOpen:
-		return ErrNoGroupShareWaiting
+		return errorf(CodeNotFound, "no group share is waiting for that route, video and group")
 	}
 	entry.State = store.LedgerAssistedDone
 	return db.LedgerPut(entry)

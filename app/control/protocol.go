@@ -77,11 +77,6 @@ func (e *Error) Error() string { return e.Message }
 
 func errorf(code, msg string) *Error { return &Error{Code: code, Message: msg} }
 
-// ErrNoGroupShareWaiting is App.MarkGroupShared's answer when no share of
-// that video to that group was ever offered to the person (app/service
-// returns it; declared here so the protocol can answer "not found").
-var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
-
 // errNeedsApp is the answer to an engine command when the app is stopped.
 var errNeedsApp = errorf(CodeNotRunning, "LiveRoute is not running; start it with `liveroute` (or `liveroute run --headless`) and try again")
 

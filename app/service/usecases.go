@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
@@ -164,9 +163,8 @@ func (s *Service) MarkAssistedDone(key store.LedgerKey) error {
 }
 
 // ErrNoGroupShareWaiting: no share to that group of that video waits for
-// the person. The same value as the protocol's, so the command line
-// answers "not found" for it.
-var ErrNoGroupShareWaiting = control.ErrNoGroupShareWaiting
+// the person.
+var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
 
 // Settings are the profile's settings.
 func (s *Service) Settings() (store.Settings, error) { return s.DB.Settings() }
