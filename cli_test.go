@@ -21,8 +21,15 @@ type cliResult struct {
 
 func runCLIBinary(t *testing.T, env []string, args ...string) cliResult {
 	t.Helper()
+	return runCLIBinaryWithInput(t, env, "", args...)
+}
+
+// runCLIBinaryWithInput runs the binary with stdin, what the person types.
+func runCLIBinaryWithInput(t *testing.T, env []string, stdin string, args ...string) cliResult {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -198,6 +198,7 @@ type readmeProfile struct {
 	logs     chan string
 	exited   chan error
 	routeIDs map[string]string // route ID → a name stable across profiles
+	stopped  bool              // its app was stopped: status must say so
 }
 
 func newReadmeProfile(t *testing.T) *readmeProfile {
@@ -286,6 +287,7 @@ func (p *readmeProfile) stop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("headless run exited with %v after SIGTERM", err)
 		}
+		p.stopped = true
 	case <-time.After(30 * time.Second):
 		t.Fatal("headless run did not stop on SIGTERM")
 	}
@@ -461,7 +463,9 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 	var lines []string
 	for _, l := range strings.Split(text, "\n") {
 		switch {
-		case strings.HasPrefix(l, "LiveRoute is running: "), l == "LiveRoute is not running.":
+		// Each profile must say what it is: a running app that said "not
+		// running" (or the reverse) is left as it is, and the two differ.
+		case !p.stopped && strings.HasPrefix(l, "LiveRoute is running: "), p.stopped && l == "LiveRoute is not running.":
 			l = "LiveRoute: RUNNING OR NOT"
 		case strings.HasPrefix(l, "Live now on "):
 			continue
@@ -474,11 +478,20 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 	if c.words[0] == "history" {
 		sort.Strings(lines)
 	}
-	return normaliseJSON(strings.Join(lines, "\n"))
+	if c.words[0] != "status" {
+		return strings.Join(lines, "\n")
+	}
+	wantState := "healthy"
+	if p.stopped {
+		wantState = "stopped"
+	}
+	return normaliseStatusJSON(strings.Join(lines, "\n"), wantState)
 }
 
-// normaliseJSON drops the running-only JSON fields from a JSON stdout.
-func normaliseJSON(text string) string {
+// normaliseStatusJSON drops the running-only fields from `status --json`
+// and its state when it is the one this profile must report (wantState):
+// any other state is kept, so the profiles differ.
+func normaliseStatusJSON(text, wantState string) string {
 	start, end := strings.Index(text, "stdout:\n")+len("stdout:\n"), strings.Index(text, "stderr:\n")
 	body := strings.TrimSpace(text[start:end])
 	var obj map[string]any
@@ -488,7 +501,7 @@ func normaliseJSON(text string) string {
 	for _, k := range []string{"running", "live_sources"} {
 		delete(obj, k)
 	}
-	if s, ok := obj["state"].(string); ok && (s == "stopped" || s == "healthy") {
+	if s, ok := obj["state"].(string); ok && s == wantState {
 		obj["state"] = "RUNNING OR NOT"
 	}
 	out, _ := json.MarshalIndent(obj, "", "  ")

@@ -181,7 +181,8 @@ func (e *wizardE2E) setLoginPort(dir string, port int) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		e.t.Fatal(err)
 	}
-	if r := runCLIBinary(e.t, e.env, "import", path, "--with-login-settings"); r.code != 0 {
+	// The person confirms the login setting the file changes.
+	if r := runCLIBinaryWithInput(e.t, e.env, "yes\n", "import", path, "--with-login-settings"); r.code != 0 {
 		e.t.Fatalf("import the login port: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 }

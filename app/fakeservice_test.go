@@ -47,6 +47,9 @@ type fakeService struct {
 	// lookupGate, when set, holds HasSavedSecret until it is closed, so a
 	// test can see the window while the keychain is slow.
 	lookupGate chan struct{}
+	// keychain, when set, is the agent's keychain problem: Health says it
+	// first, as service.Service.Health does.
+	keychain error
 }
 
 var _ service.API = (*fakeService)(nil)
@@ -113,6 +116,12 @@ func (f *fakeService) Status() relay.Status {
 }
 
 func (f *fakeService) Health() service.Health {
+	f.mu.Lock()
+	keychain := f.keychain
+	f.mu.Unlock()
+	if keychain != nil {
+		return service.KeychainHealth(keychain)
+	}
 	_, ok, _ := f.Account()
 	return service.HealthOf(f.Status(), ok)
 }

@@ -242,6 +242,11 @@ func (g *GUI) shownOf(st relay.Status) shown {
 	account := ok && err == nil
 	s := shown{health: service.HealthOf(st, ok || err != nil), account: account,
 		expiring: account && st.State.Kind == relay.Expiring}
+	// The keychain is the agent's (the window may be another process):
+	// the service says when it cannot keep secrets, as the tray does.
+	if h := g.svc.Health(); h.KeychainBroken {
+		s.health = h
+	}
 	if g.problem != nil {
 		s.health = service.KeychainHealth(g.problem)
 	}

@@ -309,6 +309,24 @@ func TestRouteCardsSayHowTheLastShareWent(t *testing.T) {
 	}
 }
 
+// The window runs in its own process and never probes the keychain: the
+// agent's service says it cannot keep secrets, and the window says so as
+// the tray does, whatever the engine's state.
+func TestTheWindowShowsTheAgentsKeychainProblem(t *testing.T) {
+	a := &desktopApp{App: test.NewTempApp(t)}
+	f := newFakeService(relay.State{Kind: relay.Healthy})
+	f.account = &store.Account{UserID: "1", Name: "Ann"}
+	f.keychain = store.ErrNoKeychain
+	g := New(Options{App: a, Service: f, NoTray: true})
+	if h := g.Health(); !h.KeychainBroken || h.Headline != "LiveRoute cannot keep your secrets" {
+		t.Errorf("window health with the agent's keychain broken: %+v", h)
+	}
+	g.handle(relay.StateChanged{From: relay.State{Kind: relay.Healthy}, To: relay.State{Kind: relay.Paused}})
+	if h := g.Health(); !h.KeychainBroken {
+		t.Errorf("after a state change the window forgot the keychain problem: %+v", h)
+	}
+}
+
 func TestAMissingKeychainIsShownWithItsFix(t *testing.T) {
 	a := &desktopApp{App: test.NewTempApp(t)}
 	g := New(Options{App: a, Service: newFakeService(relay.State{Kind: relay.Healthy}), Problem: fmt.Errorf("save probe: %w (dial unix /nonexistent)", store.ErrNoKeychain)})

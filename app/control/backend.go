@@ -44,6 +44,7 @@ type App interface {
 	ResolveShare(ctx context.Context, key store.LedgerKey, shared bool) error
 	// MarkGroupShared records that the person shared to a group by hand,
 	// in the ledger and the activity log; a finished share stays as it is.
+	// An *Error coded CodeNotFound when no such share was ever offered.
 	MarkGroupShared(ctx context.Context, key store.LedgerKey) error
 	// AddGroup stores the group at its facebook.com address (renaming a
 	// known one when name is given) and has a running engine reload.
@@ -127,6 +128,8 @@ var handlers = map[string]handler{
 	CmdHistory: withArgs(Backend.history),
 	CmdExport:  noArgs(Backend.export),
 	CmdImport:  withArgs(Backend.importData),
+
+	CmdImportLoginChanges: withArgs(Backend.importLoginChanges),
 }
 
 // noArgs makes a handler of a method that takes no arguments.
@@ -206,6 +209,17 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 	}
 	return ImportData{Routes: res.Routes, Destinations: res.Destinations, Settings: res.Settings,
 		LoginSettingsKept: settingChanges(res.LoginSettingsKept), LoginSettingsChanged: settingChanges(res.LoginSettingsChanged)}, nil
+}
+
+// importLoginChanges lists the login settings importing a.Data with its
+// login settings would change; it writes nothing (store.ImportLoginChanges
+// is the one comparison, the window's too).
+func (b Backend) importLoginChanges(_ context.Context, a ImportArgs) ([]SettingChange, error) {
+	changes, err := b.DB.ImportLoginChanges(bytes.NewReader(a.Data))
+	if err != nil {
+		return nil, errorf(CodeInvalid, err.Error())
+	}
+	return settingChanges(changes), nil
 }
 
 // check asks Facebook now: through the running engine, which also acts
@@ -483,12 +497,11 @@ func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData
 // addGroup stores the group at a.Address through the application layer
 // (service.AddGroup, the window's rule too).
 func (b Backend) addGroup(ctx context.Context, a GroupsAddArgs) (PageData, error) {
-	if _, err := groupDestination(a.Address, a.Name); err != nil {
-		return PageData{}, errorf(CodeInvalid, err.Error())
-	}
 	if b.App == nil {
 		return PageData{}, errNeedsApp
 	}
+	// The service reads the address (fbclient.ParseGroupAddress) and says
+	// what is wrong with it; every refusal of AddGroup is the caller's.
 	g, err := b.App.AddGroup(ctx, a.Address, a.Name)
 	if err != nil {
 		return PageData{}, errorf(CodeInvalid, err.Error())
@@ -648,27 +661,20 @@ func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry 
 }
 
 // groupShared records that the person finished a waiting group share.
+// Whether that share waits, and that marking it twice is no error, is
+// the application layer's rule (service.MarkAssistedDone), not decided
+// here again.
 func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEntry, error) {
 	key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
-	e, ok, err := b.DB.LedgerGet(key)
-	if err != nil {
+	if b.App == nil {
+		return HistoryEntry{}, errNeedsApp
+	}
+	if err := b.App.MarkGroupShared(ctx, key); err != nil {
 		return HistoryEntry{}, err
 	}
-	if !ok || (e.State != store.LedgerAssistedOpen && e.State != store.LedgerAssistedDone) {
-		return HistoryEntry{}, errorf(CodeNotFound, "no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
-	}
-	// Marking a finished share again is not an error: the person may have
-	// clicked "Mark shared" in the window as well.
-	if e.State == store.LedgerAssistedOpen {
-		if b.App == nil {
-			return HistoryEntry{}, errNeedsApp
-		}
-		if err := b.App.MarkGroupShared(ctx, key); err != nil {
-			return HistoryEntry{}, err
-		}
-		if e, _, err = b.DB.LedgerGet(key); err != nil {
-			return HistoryEntry{}, err
-		}
+	e, _, err := b.DB.LedgerGet(key)
+	if err != nil {
+		return HistoryEntry{}, err
 	}
 	names, err := b.destinationNames()
 	if err != nil {

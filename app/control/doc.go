@@ -26,8 +26,11 @@
 // (RoutesAddArgs), routes.remove (RoutesRemoveArgs), check, pause
 // (PauseArgs), resume, pages.add (PagesAddArgs), groups.add
 // (GroupsAddArgs), groups.list, groups.shared (GroupsSharedArgs),
-// shares.shared and shares.again (SharesArgs), history (HistoryArgs).
-// Codes: invalid, not_found, not_running, failed.
+// shares.shared and shares.again (SharesArgs), history (HistoryArgs),
+// export, import (ImportArgs) and import.login_changes (ImportArgs: the
+// login settings the import would change, an array of SettingChange,
+// nothing written; `import --with-login-settings` shows them and asks
+// before importing). Codes: invalid, not_found, not_running, failed.
 //
 // # JSON output
 //

@@ -89,15 +89,21 @@ func (e *fakeEngine) Resume(context.Context) (Health, error) {
 	return e.health(), nil
 }
 
-// MarkGroupShared marks the group share done on db, as the service does
-// through the engine.
+// MarkGroupShared marks the group share done on db under the contract of
+// service.MarkAssistedDone: a finished share stays as it is, one never
+// offered is not found.
 func (e *fakeEngine) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
 	e.mu.Lock()
 	db := e.db
 	e.mu.Unlock()
 	entry, ok, err := db.LedgerGet(key)
-	if err != nil || !ok || entry.State != store.LedgerAssistedOpen {
+	switch {
+	case err != nil:
 		return err
+	case ok && entry.State == store.LedgerAssistedDone:
+		return nil
+	case !ok || entry.State != store.LedgerAssistedOpen:
+		return errorf(CodeNotFound, "no group share is waiting for that route, video and group")
 	}
 	entry.State = store.LedgerAssistedDone
 	return db.LedgerPut(entry)

@@ -46,7 +46,11 @@ func TestImportKeepsTheLoginSettingsAndSaysSo(t *testing.T) {
 				}
 			})
 			var res ImportData
-			must(t, json.Unmarshal([]byte(h.ok("import", file, "--with-login-settings", "--json")), &res))
+			code, out, errOut := h.run("yes\n", "import", file, "--with-login-settings", "--json")
+			if code != ExitOK || !strings.Contains(errOut, "App ID: 1001 → 4242") {
+				t.Fatalf("import --with-login-settings, confirmed: exit %d, stderr %q", code, errOut)
+			}
+			must(t, json.Unmarshal([]byte(out), &res))
 			if len(res.LoginSettingsChanged) != 1 || res.LoginSettingsChanged[0] != (SettingChange{Name: "App ID", From: "1001", To: "4242"}) {
 				t.Errorf("import --with-login-settings answered %+v", res)
 			}
@@ -64,5 +68,47 @@ func TestImportOfAFileWithTheSameLoginSettingsSaysNothingOfThem(t *testing.T) {
 	h := newHarness(t, false)
 	if out := h.ok("import", file); strings.Contains(out, "login settings") {
 		t.Errorf("import says:\n%s", out)
+	}
+}
+
+// --with-login-settings alone is not enough: the person sees the login
+// settings the file would change and types yes, or nothing is imported.
+func TestImportWithLoginSettingsShowsThemAndImportsNothingUnconfirmed(t *testing.T) {
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			file := exportFileWithAppID(t, "4242")
+			h := newHarness(t, running)
+			h.withDB(func(db *store.DB) {
+				s := store.DefaultSettings()
+				s.AppID = "1001"
+				must(t, db.PutSettings(s))
+			})
+			for _, answer := range []string{"", "no\n"} {
+				code, out, errOut := h.run(answer, "import", file, "--with-login-settings")
+				if code != ExitError || out != "" {
+					t.Errorf("answer %q: exit %d, stdout %q; want exit %d and nothing imported", answer, code, out, ExitError)
+				}
+				for _, want := range []string{"App ID: 1001 → 4242", "Type yes", "nothing was imported"} {
+					if !strings.Contains(errOut, want) {
+						t.Errorf("answer %q: stderr %q, want %q", answer, errOut, want)
+					}
+				}
+			}
+			h.withDB(func(db *store.DB) {
+				if s, _ := db.Settings(); s.AppID != "1001" {
+					t.Errorf("an unconfirmed import changed the App ID to %q", s.AppID)
+				}
+			})
+		})
+	}
+}
+
+// A file with this computer's login settings asks nothing.
+func TestImportWithLoginSettingsAsksNothingWhenTheyAreTheSame(t *testing.T) {
+	file := exportFileWithAppID(t, "")
+	h := newHarness(t, false)
+	code, _, errOut := h.run("", "import", file, "--with-login-settings")
+	if code != ExitOK || strings.Contains(errOut, "Type yes") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

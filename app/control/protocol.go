@@ -44,11 +44,15 @@ const (
 	CmdHistory      = "history"
 	CmdExport       = "export"
 	CmdImport       = "import"
-	CmdGroupsAdd    = "groups.add"
-	CmdGroupsList   = "groups.list"
-	CmdGroupsShared = "groups.shared"
-	CmdSharesShared = "shares.shared"
-	CmdSharesAgain  = "shares.again"
+	// CmdImportLoginChanges lists, without writing, the login settings an
+	// import of the file would change (ImportArgs.Data; answers
+	// []SettingChange), so the person sees them before taking them.
+	CmdImportLoginChanges = "import.login_changes"
+	CmdGroupsAdd          = "groups.add"
+	CmdGroupsList         = "groups.list"
+	CmdGroupsShared       = "groups.shared"
+	CmdSharesShared       = "shares.shared"
+	CmdSharesAgain        = "shares.again"
 	// CmdWindowSession turns the connection into a window session: after
 	// an OK response the connection belongs to Backend.Session (package
 	// app/remote speaks on it) until either end closes it.

@@ -22,6 +22,9 @@ type Health struct {
 	Paused    bool
 	Reconnect bool // the person must reconnect for sharing to resume
 	Connected bool
+	// KeychainBroken: the keychain cannot keep secrets, so nothing can
+	// connect, whatever the engine says; this health comes first.
+	KeychainBroken bool
 }
 
 // NotConnected is the health before any account is connected.
@@ -37,7 +40,7 @@ func NotConnected() Health {
 // KeychainHealth is the health when the keychain cannot keep secrets:
 // nothing can connect until it is fixed.
 func KeychainHealth(problem error) Health {
-	return Health{Tray: assets.TrayReconnect, Headline: "LiveRoute cannot keep your secrets",
+	return Health{Tray: assets.TrayReconnect, KeychainBroken: true, Headline: "LiveRoute cannot keep your secrets",
 		Detail: capitalise(KeychainSentence(problem)) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
 }
 

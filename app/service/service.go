@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/liveroute/liveroute/app/account"
@@ -51,6 +52,13 @@ type Service struct {
 	fake        *fakefb.Server
 	demoInfo    fakefb.DemoInfo
 	log         *slog.Logger
+
+	// keychainOnce probes the keychain once per process: Health asks on
+	// every tray and window refresh, and a probe writes to the keychain
+	// (a locked one may prompt each time). The fix it names ends with a
+	// restart anyway.
+	keychainOnce    sync.Once
+	keychainProblem error
 }
 
 // Open opens the profile's database and secrets and builds the engine;
@@ -171,15 +179,17 @@ func (s *Service) AssistedShareURL(videoURL string) string {
 	return s.graph.AssistedShareURL(videoURL)
 }
 
-// KeychainProblem checks the keychain once with a probe value; nil when it
-// works. Without a keychain LiveRoute keeps no secret at all (there is no
-// plaintext fallback), so the window shows this and how to fix it.
+// KeychainProblem checks the keychain with a probe value, once per
+// process; nil when it works. Without a keychain LiveRoute keeps no secret
+// at all (there is no plaintext fallback), so the window and the tray show
+// this and how to fix it (then restart LiveRoute).
 func (s *Service) KeychainProblem() error {
-	k, ok := s.Secrets.(store.Keychain)
-	if !ok {
-		return nil // the demo keeps its fake tokens in memory
-	}
-	return k.Check()
+	s.keychainOnce.Do(func() {
+		if k, ok := s.Secrets.(store.Keychain); ok { // the demo keeps its fake tokens in memory
+			s.keychainProblem = k.Check()
+		}
+	})
+	return s.keychainProblem
 }
 
 // Fake is the demo's fake Facebook; nil outside the demo.

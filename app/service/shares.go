@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 
 	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/store"
@@ -31,8 +32,14 @@ func (a controlApp) ResolveShare(_ context.Context, key store.LedgerKey, shared 
 	return a.s.ResolveShare(key, shared)
 }
 
+// MarkGroupShared is MarkAssistedDone, the window's rule too; a share
+// never offered is the protocol's "not found".
 func (a controlApp) MarkGroupShared(_ context.Context, key store.LedgerKey) error {
-	return a.s.MarkAssistedDone(key)
+	err := a.s.MarkAssistedDone(key)
+	if errors.Is(err, ErrNoGroupShareWaiting) {
+		return &control.Error{Code: control.CodeNotFound, Message: err.Error()}
+	}
+	return err
 }
 
 func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Destination, error) {

@@ -140,6 +140,24 @@ func TestAGroupShareMarkedFromTheCommandLineIsRecordedOnceAndHeard(t *testing.T)
 	}
 }
 
+// Whether a group share waits is decided once, by MarkAssistedDone: the
+// command line asking for a share never offered gets its sentence as
+// "not found" and nothing is written.
+func TestTheCommandLineMarkingAShareNeverOfferedIsNotFound(t *testing.T) {
+	svc := openDemo(t)
+	key := openGroupShare(t, svc, "{url}")
+	backend := svc.ControlBackend(nil)
+	unknown := control.GroupsSharedArgs{RouteID: key.RouteID, VideoID: "v2", DestinationID: key.DestinationID}
+	args, _ := json.Marshal(unknown)
+	resp := backend.Execute(context.Background(), control.Request{Cmd: control.CmdGroupsShared, Args: args})
+	if resp.OK || resp.Code != control.CodeNotFound || resp.Error != ErrNoGroupShareWaiting.Error() {
+		t.Errorf("groups shared on a share never offered: %+v, want not found with %q", resp, ErrNoGroupShareWaiting)
+	}
+	if n := groupMarks(t, svc); n != 0 {
+		t.Errorf("%d activity lines recorded for a share never offered", n)
+	}
+}
+
 // The message the person pastes into a group is rendered with every
 // variable the engine's post has: title, description, address, the
 // group's name and the source's.
