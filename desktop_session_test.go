@@ -118,13 +118,24 @@ type notifyCall struct {
 	id      uint32
 	summary string
 	actions []string
+	sender  dbus.Sender // the bus name that sent it: senderPID says whose
 }
 
-func (n *notificationDaemon) Notify(_ string, _ uint32, _, summary, _ string, actions []string,
+func (n *notificationDaemon) Notify(sender dbus.Sender, _ string, _ uint32, _, summary, _ string, actions []string,
 	_ map[string]dbus.Variant, _ int32) (uint32, *dbus.Error) {
 	n.next++
-	n.calls <- notifyCall{id: n.next, summary: summary, actions: actions}
+	n.calls <- notifyCall{id: n.next, summary: summary, actions: actions, sender: sender}
 	return n.next, nil
+}
+
+// senderPID is the process that sent c, as the bus knows it.
+func (d *desktopSession) senderPID(tb testing.TB, c notifyCall) int {
+	tb.Helper()
+	var pid uint32
+	if err := d.conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, string(c.sender)).Store(&pid); err != nil {
+		tb.Fatalf("who sent %q: %v", c.summary, err)
+	}
+	return int(pid)
 }
 
 // waitFor returns the first notification whose summary is want.

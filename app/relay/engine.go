@@ -302,8 +302,9 @@ func (e *Engine) Rebind(ctx context.Context) error {
 	e.tokens.forget()
 	e.dead = map[string]string{}
 	e.partners.forget()
-	e.machine.dead = false
-	e.machine.deadReason = ""
+	// machine.dead stays as it is until the check below answers: cleared
+	// here, any step meanwhile (a watcher's, a share's) would announce
+	// "sharing again" for a token about to be found dead once more.
 	e.suspect = true // hold shares until the new tokens are checked
 	e.refused = map[string]bool{}
 	e.vouched = map[string]int{} // new tokens: earlier false alarms say nothing of them
