@@ -54,8 +54,14 @@ func TestKillingTheWindowMidShareLosesAndDuplicatesNothing(t *testing.T) {
 	if !app.running() {
 		t.Fatalf("the agent ended with its window: %v\n%s", app.waitErr, app.output.String())
 	}
-	if !strings.Contains(app.output.String(), "the window ended unexpectedly; LiveRoute keeps sharing") {
-		t.Errorf("the agent did not log the window's crash\n%s", app.output.String())
+	// The agent reaps the killed window on its own goroutine: wait for the
+	// line (the deadline is a failsafe, not a timing claim).
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(app.output.String(), "the window ended unexpectedly; LiveRoute keeps sharing"); {
+		if time.Now().After(deadline) {
+			t.Errorf("the agent did not log the window's crash\n%s", app.output.String())
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	// A second start brings a window back: a new process, only one.
