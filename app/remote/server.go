@@ -21,14 +21,17 @@ type Server struct {
 	// unseen is the last Show that found no window attached: a window
 	// process still starting gets it once it attaches, so a "Reset
 	// connection…" clicked while the window starts is not lost.
-	unseen  *string
+	unseen *string
+	// early holds the Show asked of a window still greeting, delivered
+	// once it is greeted (a Show must reach every window it counted).
+	early   map[*session]string
 	closed  bool
 	running sync.WaitGroup
 }
 
 // NewServer serves api (the agent's *service.Service).
 func NewServer(api service.API) *Server {
-	return &Server{api: api, sessions: map[*session]bool{}}
+	return &Server{api: api, sessions: map[*session]bool{}, early: map[*session]string{}}
 }
 
 // ErrServerClosed is Serve's answer after Close.
@@ -62,8 +65,10 @@ func (s *Server) Show(what string) {
 		// the request once greeted (attached).
 		if greeted {
 			ss.show(what)
-			seen = true
+		} else {
+			s.early[ss] = what
 		}
+		seen = true
 	}
 	if !seen {
 		s.unseen = &what
@@ -85,7 +90,11 @@ func (s *Server) attached(ss *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sessions[ss] = true
-	if s.unseen != nil {
+	if what, ok := s.early[ss]; ok {
+		delete(s.early, ss)
+		ss.show(what)
+		s.unseen = nil
+	} else if s.unseen != nil {
 		ss.show(*s.unseen)
 		s.unseen = nil
 	}
@@ -125,6 +134,7 @@ func (s *Server) open(conn net.Conn) (*session, error) {
 func (s *Server) forget(ss *session) {
 	s.mu.Lock()
 	delete(s.sessions, ss)
+	delete(s.early, ss)
 	s.mu.Unlock()
 	s.running.Done()
 }
