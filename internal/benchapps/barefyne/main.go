@@ -1,7 +1,10 @@
+//go:build cgo
+
 // Command barefyne is baseline A of the desktop benchmark
 // (scripts/bench-desktop): the least a Fyne 2.7.1 app with a window and a
 // tray menu can cost. It does nothing else, so whatever LiveRoute costs
 // above it is LiveRoute's own, and whatever it costs is Fyne's driver.
+// It builds only with cgo, as Fyne's GL driver does.
 package main
 
 import (
