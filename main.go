@@ -29,13 +29,17 @@ import (
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/redirectpage"
+	"github.com/liveroute/liveroute/internal/quietlocale"
 	"github.com/liveroute/liveroute/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	quietlocale.Restore() // Fyne's init has read the locale; children get the person's
+	os.Exit(run(os.Args[1:]))
+}
 
 func run(args []string) int {
 	flags := flag.NewFlagSet("liveroute", flag.ContinueOnError)
