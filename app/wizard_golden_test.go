@@ -50,6 +50,14 @@ func TestSetupWizardStepsLookAsDesigned(t *testing.T) {
 	s.port = store.DefaultLoopbackPort // the image names the default address
 	s.showRedirectURI()
 	assertStepImages(t, "setup", s.w, nil)
+	// The Meta app step is taller than the window: its end too, with the
+	// buttons to the app's own pages.
+	s.w.goTo(setupMetaApp)
+	s.w.scroll.ScrollToBottom()
+	for _, v := range goldenVariants {
+		fyne.CurrentApp().Settings().SetTheme(variantTheme{theme.DefaultTheme(), v.variant})
+		test.AssertImageMatches(t, "wizard/setup_step2_end_"+v.name+".png", s.w.win.Canvas().Capture())
+	}
 }
 
 func TestResetWizardStepsLookAsDesigned(t *testing.T) {
