@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/liveroute/liveroute/fbclient/fakefb"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -74,4 +75,21 @@ func TestResetWizardStepsLookAsDesigned(t *testing.T) {
 			reconnectNow(t, r)
 		}
 	})
+}
+
+// A Page the reconnect did not grant: the routes step flags it, keeps it.
+func TestResetWizardLostPageLooksAsDesigned(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{"200000000000001", "200000000000003"}})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	r.w.goTo(resetRebind)
+	r.w.wait()
+	for _, v := range goldenVariants {
+		fyne.CurrentApp().Settings().SetTheme(variantTheme{theme.DefaultTheme(), v.variant})
+		test.AssertImageMatches(t, "wizard/reset_step4_lost_"+v.name+".png", r.w.win.Canvas().Capture())
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
@@ -176,6 +177,9 @@ func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
 	if !strings.Contains(got, "⚠ Demo Youth Group") || !strings.Contains(got, "No longer granted (kept, flagged on their routes): Demo Youth Group") {
 		t.Fatalf("routes after a login without the Youth Group:\n%s", got)
 	}
+	if l := labelStartingWith(r.bindings, "⚠ Demo Youth Group"); l == nil || l.Importance != widget.WarningImportance {
+		t.Error("the lost Page's line is not in the warning colour")
+	}
 	routes, _ := svc.DB.Routes()
 	if len(routes) != 1 || len(routes[0].Targets) != 3 {
 		t.Fatalf("routes changed: %+v", routes)
@@ -324,4 +328,26 @@ func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
 	if after, _, _ := svc.DB.Account(); !after.ExpiresAt.Equal(before.ExpiresAt) || after.UserID != before.UserID {
 		t.Fatalf("a canceled login changed the account: %+v → %+v", before, after)
 	}
+}
+
+// labelStartingWith is the first label inside o (cards included) whose
+// text starts with prefix.
+func labelStartingWith(o fyne.CanvasObject, prefix string) *widget.Label {
+	switch o := o.(type) {
+	case *widget.Label:
+		if strings.HasPrefix(o.Text, prefix) {
+			return o
+		}
+	case *widget.Card:
+		if o.Content != nil {
+			return labelStartingWith(o.Content, prefix)
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if l := labelStartingWith(c, prefix); l != nil {
+				return l
+			}
+		}
+	}
+	return nil
 }
