@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -332,18 +331,20 @@ func (r *resetWizard) showBindings() {
 }
 
 // bindingList shows a route's destinations one a line, a flagged one in
-// the warning colour: the eye finds the Page that needs "Add Pages…".
+// the warning colour: the eye finds the Page that needs "Add Pages…". One
+// rich text, wrapped as one label is, with a paragraph per destination.
 func bindingList(b service.RouteBinding) fyne.CanvasObject {
-	// Lines as close as a multi-line label's: each label pads itself.
-	box := container.New(layout.NewCustomPaddedVBoxLayout(theme.LineSpacing() - 2*theme.InnerPadding()))
+	var lines []widget.RichTextSegment
 	for _, t := range b.Targets {
-		l := wrapLabel(bindingLine(t))
+		style := widget.RichTextStyleParagraph
 		if t.Flagged {
-			l.Importance = widget.WarningImportance
+			style.ColorName = theme.ColorNameWarning
 		}
-		box.Add(l)
+		lines = append(lines, &widget.TextSegment{Text: bindingLine(t), Style: style})
 	}
-	return box
+	text := widget.NewRichText(lines...)
+	text.Wrapping = fyne.TextWrapWord
+	return text
 }
 
 func bindingLine(t service.TargetBinding) string {

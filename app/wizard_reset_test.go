@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/relay"
@@ -177,7 +178,7 @@ func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
 	if !strings.Contains(got, "⚠ Demo Youth Group") || !strings.Contains(got, "No longer granted (kept, flagged on their routes): Demo Youth Group") {
 		t.Fatalf("routes after a login without the Youth Group:\n%s", got)
 	}
-	if l := labelStartingWith(r.bindings, "⚠ Demo Youth Group"); l == nil || l.Importance != widget.WarningImportance {
+	if l := segmentStartingWith(r.bindings, "⚠ Demo Youth Group"); l == nil || l.Style.ColorName != theme.ColorNameWarning {
 		t.Error("the lost Page's line is not in the warning colour")
 	}
 	routes, _ := svc.DB.Routes()
@@ -330,22 +331,24 @@ func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
 	}
 }
 
-// labelStartingWith is the first label inside o (cards included) whose
-// text starts with prefix.
-func labelStartingWith(o fyne.CanvasObject, prefix string) *widget.Label {
+// segmentStartingWith is the first text segment of a rich text inside o
+// (cards included) whose text starts with prefix.
+func segmentStartingWith(o fyne.CanvasObject, prefix string) *widget.TextSegment {
 	switch o := o.(type) {
-	case *widget.Label:
-		if strings.HasPrefix(o.Text, prefix) {
-			return o
+	case *widget.RichText:
+		for _, seg := range o.Segments {
+			if t, ok := seg.(*widget.TextSegment); ok && strings.HasPrefix(t.Text, prefix) {
+				return t
+			}
 		}
 	case *widget.Card:
 		if o.Content != nil {
-			return labelStartingWith(o.Content, prefix)
+			return segmentStartingWith(o.Content, prefix)
 		}
 	case *fyne.Container:
 		for _, c := range o.Objects {
-			if l := labelStartingWith(c, prefix); l != nil {
-				return l
+			if t := segmentStartingWith(c, prefix); t != nil {
+				return t
 			}
 		}
 	}
