@@ -167,9 +167,13 @@ func startApp(tb testing.TB, env []string, args ...string) *appProcess {
 	return startProgram(tb, binary(tb), env, args...)
 }
 
-// startProgram starts the LiveRoute program at path.
+// startProgram starts the LiveRoute program at path. A desktop start of
+// the demo starts from a demo already set up (see setUpDemo).
 func startProgram(tb testing.TB, path string, env []string, args ...string) *appProcess {
 	tb.Helper()
+	if isDesktopDemo(args) {
+		setUpDemo(tb, path, env)
+	}
 	p := &appProcess{cmd: exec.Command(path, args...), output: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
@@ -334,5 +338,36 @@ func waitForWindow(tb testing.TB, title string, app *appProcess) string {
 			tb.Fatalf("no window titled %q appeared\n%s", title, app.output.String())
 		}
 		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// isDesktopDemo: args start the demo at the desktop (the agent and its
+// window), not a command.
+func isDesktopDemo(args []string) bool {
+	if !slices.Contains(args, "--demo") {
+		return false
+	}
+	for _, a := range args {
+		if !strings.HasPrefix(a, "--") {
+			return false // a command, such as run --headless
+		}
+	}
+	return true
+}
+
+// setUpDemo gives env's demo profile its person connected and its route,
+// as a demo whose setup wizard was walked once: the first desktop start of
+// a new demo profile walks the setup wizard instead (service.Options.DemoSetup).
+// A command on the stopped demo connects it, as the command line's demo
+// always is; `check` is one that opens the demo's Facebook.
+func setUpDemo(tb testing.TB, path string, env []string) {
+	tb.Helper()
+	for _, args := range [][]string{{"--demo", "check", "--json"}, {"--demo", "status", "--json"}} {
+		cmd := exec.Command(path, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if args[1] == "status" && (err != nil || !strings.Contains(string(out), `"user_id"`)) {
+			tb.Fatalf("set up the demo profile: %v\n%s", err, out)
+		}
 	}
 }

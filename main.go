@@ -118,7 +118,9 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	}
 	defer srv.Close()
 
-	svc, err := service.Open(ctx, service.Options{Paths: paths, Demo: demo, Logger: logger})
+	// The demo's first start at the desktop walks the setup wizard, as a
+	// real first start does.
+	svc, err := service.Open(ctx, service.Options{Paths: paths, Demo: demo, DemoSetup: demo, Logger: logger})
 	if err != nil {
 		logger.Error("open LiveRoute", "err", err)
 		fmt.Fprintln(os.Stderr, "liveroute:", err)

@@ -37,6 +37,7 @@ func TestDesktopSmoke(t *testing.T) {
 	offersBefore := strings.Count(dunstHistory(context.Background()), offer)
 
 	dir := t.TempDir()
+	setUpDemo(t, binary(t), isolatedEnv(dir))
 	cmd := exec.Command(binary(t), "--demo")
 	cmd.Env = isolatedEnv(dir)
 	var output bytes.Buffer

@@ -85,6 +85,7 @@ func TestTrayMenuDrivesTheRealApp(t *testing.T) {
 	}
 
 	env := append(isolatedEnv(t.TempDir()), "DBUS_SESSION_BUS_ADDRESS="+address)
+	setUpDemo(t, binary(t), env)
 	app := exec.Command(binary(t), "--demo")
 	app.Env = env
 	var output syncBuffer

@@ -42,18 +42,22 @@ var e2ePages = []fakefb.Page{
 // browser and a strict fake Facebook: the setup wizard takes Ada from
 // nothing to a working route; a password change ends her connection; the
 // reset wizard, opened from the tray, brings her back with every route
-// kept and re-bound. Each wizard is driven with the keyboard and the
-// mouse through the X display; each step's effect is checked where a
-// person would see it (the window, the browser) and with the CLI.
+// kept and re-bound — and the one Page she leaves unticked in Facebook's
+// dialog this time kept on its route, flagged, not deleted. Each wizard is
+// driven with the keyboard and the mouse through the X display; each
+// step's effect is checked where a person would see it (the window, the
+// browser) and with the CLI.
 func TestSetupAndResetWizardsEndToEnd(t *testing.T) {
 	requireDesktop(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	e := startWizardE2E(ctx, t)
 
-	routeID := e.walkSetup()
+	route := e.walkSetup()
 	e.endConnectionAsAPasswordChangeDoes()
-	e.walkReset(routeID)
+	lost := route.Targets[len(route.Targets)-1].DestinationID
+	e.grantAllPagesBut(lost)
+	e.walkReset(route, lost)
 	e.quit()
 	e.assertNoSecretOutsideTheKeychain()
 }
@@ -208,23 +212,34 @@ func (e *wizardE2E) startApp() {
 }
 
 // walkSetup walks the setup wizard from the first start to a route, and
-// returns the route's ID.
-func (e *wizardE2E) walkSetup() string {
+// returns the route.
+func (e *wizardE2E) walkSetup() e2eRoute {
 	t := e.t
 	w := e.wizard("Set up LiveRoute")
 	if s := e.status(); s.Account != nil || s.State != "not_connected" {
 		t.Fatalf("before the setup the app says %+v, want nothing connected", s)
 	}
 
-	// 1 Welcome → 2 Create your Meta app.
+	// 1 Welcome → 2 Create your Meta app: My Apps, then the new app's ID
+	// pasted right there, and each later step's button opens that app's
+	// own page.
 	w.next()
+	skip := len(e.opener.opened())
+	w.focusFirst()         // Open developers.facebook.com → My Apps
+	w.keys("Tab")          // the App ID
+	w.typeText(e2eAppID)   // the buttons to the app's pages work from now on
+	w.keys("Tab", "space") // Open your app's dashboard → Use cases
+	if u, _ := e.opener.waitOpened(e.ctx, t, skip, "https://developers.facebook.com/"); u != "https://developers.facebook.com/apps/"+e2eAppID+"/dashboard/" {
+		t.Errorf("the Use cases step's button opened %q, want Ada's app's dashboard", u)
+	}
+	w.unfocus()
 	w.shot("setup-step2")
 
-	// 3 The app's keys, checked with Facebook before Next.
+	// 3 The app's keys, checked with Facebook before Next; the App ID is
+	// the one given on step 2.
 	w.next()
 	w.wantNext(false, "the keys step holds Next until Facebook has checked the keys")
-	w.focusFirst() // App ID
-	w.typeText(e2eAppID)
+	w.focusFirst() // App ID, filled in
 	w.keys("Tab")
 	w.typeText(e2eSecret)
 	w.keys("Tab")
@@ -238,7 +253,7 @@ func (e *wizardE2E) walkSetup() string {
 	// 4 Connect: Facebook's dialog in the browser, back to the app.
 	w.next()
 	w.wantNext(false, "the connect step holds Next until connected")
-	skip := len(e.opener.opened())
+	skip = len(e.opener.opened())
 	w.focusFirst()
 	w.keys("space") // Connect
 	e.completeLoginInBrowser(skip)
@@ -271,7 +286,7 @@ func (e *wizardE2E) walkSetup() string {
 	if s := e.status(); s.State != "healthy" || s.Routes != 1 || s.DestinationsWithProblems != 0 {
 		t.Errorf("after the setup the app says %+v, want healthy with 1 route", s)
 	}
-	return route.ID
+	return route
 }
 
 // endConnectionAsAPasswordChangeDoes ends every token of Ada's, as
@@ -289,9 +304,23 @@ func (e *wizardE2E) endConnectionAsAPasswordChangeDoes() {
 	e.waitState("needs_reconnect")
 }
 
+// grantAllPagesBut makes Facebook's dialog grant each of Ada's Pages but
+// lost: this time she leaves it unticked ("Edit settings" lets a person
+// choose the Pages an app gets).
+func (e *wizardE2E) grantAllPagesBut(lost string) {
+	var pages []string
+	for _, p := range e2ePages {
+		if p.ID != lost {
+			pages = append(pages, p.ID)
+		}
+	}
+	e.fb.SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: pages})
+}
+
 // walkReset opens the reset wizard from the tray and walks its five
-// steps; routeID must come out of it re-bound and healthy.
-func (e *wizardE2E) walkReset(routeID string) {
+// steps; the route must come out of it re-bound, with lost (a Page the
+// reconnect did not grant) kept on it and flagged.
+func (e *wizardE2E) walkReset(route e2eRoute, lost string) {
 	t := e.t
 	menu := e.session.trayMenu(e.ctx, t)
 	clickTray(e.ctx, t, menu, "Reset connection…", func() bool { return findWindow(e.ctx, "Reset the Facebook connection") != "" })
@@ -325,53 +354,72 @@ func (e *wizardE2E) walkReset(routeID string) {
 	e.waitState("healthy")
 	w.wantNext(true, "the reconnect step lets Next through once reconnected")
 
-	// 4 Your routes, re-bound; 5 every destination checked.
+	// 4 Your routes, re-bound: the lost Page is listed, in the warning
+	// colour, on its route and under "No longer granted".
 	w.next()
+	w.waitStill()
 	w.shot("reset-step4-routes")
-	// The check asks debug_token about each destination's Page token:
-	// https://developers.facebook.com/docs/graph-api/reference/debug_token
+	if orange := w.warningPixels(); orange == 0 {
+		t.Errorf("the routes step shows no line in the warning colour, want the Page Ada did not grant flagged")
+	}
+	// 5 Every destination checked. The check asks debug_token about each
+	// granted destination's Page token
+	// (https://developers.facebook.com/docs/graph-api/reference/debug_token);
+	// the lost Page has none to ask about.
 	checksBefore := e.fbCount("/debug_token")
 	w.next()
 	// Wait on what the step does, not on time: Facebook asked about every
-	// destination, then the window settled on the answer.
-	want := len(e2ePages) - 1
-	waitFor(t, e.ctx, 30*time.Second, "the verify step to ask Facebook about every destination", func() bool {
+	// granted destination, then the window settled on the answer.
+	want := len(route.Targets) - 1
+	waitFor(t, e.ctx, 30*time.Second, "the verify step to ask Facebook about every granted destination", func() bool {
 		return e.fbCount("/debug_token")-checksBefore >= want
 	})
 	w.waitStill()
 	w.shot("reset-step5-verify")
 	// Each destination is a line, green when it can be shared to and red
-	// with its problem otherwise: Ada's must all be green.
-	if green, red := w.lineColours(); green == 0 || red > 0 {
-		t.Errorf("the verify step shows %d green and %d red pixels of text, want every destination green", green, red)
+	// with its problem otherwise: the re-bound one green, the lost one red.
+	if green, red := w.lineColours(); green == 0 || red == 0 {
+		t.Errorf("the verify step shows %d green and %d red pixels of text, want the re-bound destination green and the lost Page red", green, red)
 	}
 	w.finish()
 
-	e.assertRouteReboundAndHealthy(routeID)
+	e.assertRouteRebound(route, lost)
 }
 
-// assertRouteReboundAndHealthy checks with the CLI that the setup's route
-// is still there under its ID, its destinations unflagged, and that
-// Facebook accepts the connection and every destination.
-func (e *wizardE2E) assertRouteReboundAndHealthy(routeID string) {
+// assertRouteRebound checks with the CLI that the setup's route is still
+// there under its ID with every destination, lost among them and the only
+// one flagged, and that Facebook accepts the connection and every other
+// destination.
+func (e *wizardE2E) assertRouteRebound(route e2eRoute, lost string) {
 	t := e.t
 	var routes []e2eRoute
 	decodeJSON(t, runCLIBinary(t, e.env, "routes", "list", "--json"), &routes)
-	if len(routes) != 1 || routes[0].ID != routeID || len(routes[0].Targets) != len(e2ePages)-1 {
-		t.Fatalf("after the reset the routes are %+v, want route %s with its %d destinations", routes, routeID, len(e2ePages)-1)
+	if len(routes) != 1 || routes[0].ID != route.ID || !slices.Equal(targetIDs(routes[0]), targetIDs(route)) {
+		t.Fatalf("after the reset the routes are %+v, want route %s with its destinations %v, the lost Page kept", routes, route.ID, targetIDs(route))
 	}
 	s := e.status()
-	if s.State != "healthy" || s.Account == nil || s.Account.Name != e2eUserName || s.DestinationsWithProblems != 0 {
-		t.Errorf("after the reset the app says %+v, want healthy, Ada connected, no destination flagged", s)
+	if s.State != "healthy" || s.Account == nil || s.Account.Name != e2eUserName || s.DestinationsWithProblems != 1 {
+		t.Errorf("after the reset the app says %+v, want healthy, Ada connected, one destination flagged", s)
 	}
 	var health struct {
-		State               string            `json:"state"`
-		DestinationProblems []json.RawMessage `json:"destination_problems"`
+		State               string `json:"state"`
+		DestinationProblems []struct {
+			DestinationID string `json:"destination_id"`
+		} `json:"destination_problems"`
 	}
 	decodeJSON(t, runCLIBinary(t, e.env, "check", "--json"), &health)
-	if health.State != "healthy" || len(health.DestinationProblems) > 0 {
-		t.Errorf("liveroute check after the reset: %+v", health)
+	if health.State != "healthy" || len(health.DestinationProblems) != 1 || health.DestinationProblems[0].DestinationID != lost {
+		t.Errorf("liveroute check after the reset: %+v, want healthy with only Page %s flagged", health, lost)
 	}
+}
+
+func targetIDs(r e2eRoute) []string {
+	var ids []string
+	for _, t := range r.Targets {
+		ids = append(ids, t.DestinationID)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // completeLoginInBrowser takes the login address the app opened after the
@@ -662,6 +710,24 @@ func (w *wizardWindow) lineColours() (green, red int) {
 	return green, red
 }
 
+// warningPixels counts the pixels of the step's text in the theme's
+// warning orange, above the buttons.
+func (w *wizardWindow) warningPixels() int {
+	img := w.look()
+	b := img.Bounds()
+	n := 0
+	for y := b.Min.Y; y < b.Max.Y-60; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			if r > g+40 && g > bl+60 && r > 200 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // unfocus clicks the step's title line, which takes the keyboard from
 // whatever field or button had it.
 func (w *wizardWindow) unfocus() {
@@ -684,4 +750,50 @@ func lastLinesOf(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestDemoFirstStartOpensTheSetupWizard: the demo's first start at the
+// desktop is a newcomer's — nothing connected and the setup wizard open,
+// its keys those of the demo's app (app/'s tests check them) — while the
+// command line's demo stays connected for it.
+func TestDemoFirstStartOpensTheSetupWizard(t *testing.T) {
+	requireDesktop(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	env := isolatedEnv(t.TempDir())
+	app := exec.Command(binary(t), "--demo")
+	app.Env = env
+	output := &syncBuffer{}
+	app.Stdout, app.Stderr = output, output
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		app.Process.Kill() // harmless once it quit
+		<-exited
+		if t.Failed() {
+			t.Logf("the app's output:\n%s", lastLinesOf(output.String(), 40))
+		}
+	}()
+
+	waitWindow(ctx, t, "Set up LiveRoute", screenshotDir(t))
+	var s e2eStatus
+	decodeJSON(t, runCLIBinary(t, env, "--demo", "status", "--json"), &s)
+	if !s.Running || s.State != "not_connected" || s.Account != nil {
+		t.Errorf("the demo's first start says %+v, want running with nothing connected", s)
+	}
+	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		exited <- err // for the deferred wait
+		if err != nil {
+			t.Errorf("the demo exited with %v after SIGTERM", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Errorf("the demo did not quit within 20 s of SIGTERM")
+	}
 }

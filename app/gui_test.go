@@ -238,6 +238,8 @@ func allText(o fyne.CanvasObject) string {
 		switch o := o.(type) {
 		case *widget.Label:
 			b.WriteString(o.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(o.String() + "\n")
 		case *widget.Card:
 			b.WriteString(o.Title + "\n" + o.Subtitle + "\n")
 			if o.Content != nil {

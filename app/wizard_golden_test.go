@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/liveroute/liveroute/fbclient/fakefb"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -50,6 +51,14 @@ func TestSetupWizardStepsLookAsDesigned(t *testing.T) {
 	s.port = store.DefaultLoopbackPort // the image names the default address
 	s.showRedirectURI()
 	assertStepImages(t, "setup", s.w, nil)
+	// The Meta app step is taller than the window: its end too, with the
+	// buttons to the app's own pages.
+	s.w.goTo(setupMetaApp)
+	s.w.scroll.ScrollToBottom()
+	for _, v := range goldenVariants {
+		fyne.CurrentApp().Settings().SetTheme(variantTheme{theme.DefaultTheme(), v.variant})
+		test.AssertImageMatches(t, "wizard/setup_step2_end_"+v.name+".png", s.w.win.Canvas().Capture())
+	}
 }
 
 func TestResetWizardStepsLookAsDesigned(t *testing.T) {
@@ -66,4 +75,21 @@ func TestResetWizardStepsLookAsDesigned(t *testing.T) {
 			reconnectNow(t, r)
 		}
 	})
+}
+
+// A Page the reconnect did not grant: the routes step flags it, keeps it.
+func TestResetWizardLostPageLooksAsDesigned(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{"200000000000001", "200000000000003"}})
+	r := openReset(t, g, resetReconnect)
+	reconnectNow(t, r)
+	r.w.goTo(resetRebind)
+	r.w.wait()
+	for _, v := range goldenVariants {
+		fyne.CurrentApp().Settings().SetTheme(variantTheme{theme.DefaultTheme(), v.variant})
+		test.AssertImageMatches(t, "wizard/reset_step4_lost_"+v.name+".png", r.w.win.Canvas().Capture())
+	}
 }

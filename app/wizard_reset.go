@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
@@ -315,10 +316,12 @@ func (r *resetWizard) showBindings() {
 		rows = append(rows, emptyNote("You have no routes yet; make one in the Routes tab."))
 	}
 	for _, b := range list {
-		rows = append(rows, widget.NewCard(routeTitle(b.Route.Name, b.Route.SourceName, b.Route.SourceID), "", wrapLabel(bindingLines(b))))
+		rows = append(rows, widget.NewCard(routeTitle(b.Route.Name, b.Route.SourceName, b.Route.SourceID), "", bindingList(b)))
 	}
 	if len(r.lastRes.Lost) > 0 {
-		rows = append(rows, wrapLabel("No longer granted (kept, flagged on their routes): "+strings.Join(r.lastRes.Lost, ", ")+". Press “Add Pages…” and tick them in Facebook's dialog."))
+		lost := wrapLabel("No longer granted (kept, flagged on their routes): " + strings.Join(r.lastRes.Lost, ", ") + ". Press “Add Pages…” and tick them in Facebook's dialog.")
+		lost.Importance = widget.WarningImportance
+		rows = append(rows, lost)
 	}
 	if len(r.lastRes.Added) > 0 {
 		rows = append(rows, wrapLabel("New Pages you can share to: "+strings.Join(r.lastRes.Added, ", ")+". Add them to a route in the Routes tab."))
@@ -327,19 +330,31 @@ func (r *resetWizard) showBindings() {
 	r.bindings.Refresh()
 }
 
-func bindingLines(b service.RouteBinding) string {
-	var lines []string
+// bindingList shows a route's destinations one a line, a flagged one in
+// the warning colour: the eye finds the Page that needs "Add Pages…". One
+// rich text, wrapped as one label is, with a paragraph per destination.
+func bindingList(b service.RouteBinding) fyne.CanvasObject {
+	var lines []widget.RichTextSegment
 	for _, t := range b.Targets {
-		switch {
-		case t.Flagged:
-			lines = append(lines, "⚠ "+t.Name+" — "+t.Reason)
-		case t.Group:
-			lines = append(lines, "✓ "+t.Name+" (group: you share it)")
-		default:
-			lines = append(lines, "✓ "+t.Name)
+		style := widget.RichTextStyleParagraph
+		if t.Flagged {
+			style.ColorName = theme.ColorNameWarning
 		}
+		lines = append(lines, &widget.TextSegment{Text: bindingLine(t), Style: style})
 	}
-	return strings.Join(lines, "\n")
+	text := widget.NewRichText(lines...)
+	text.Wrapping = fyne.TextWrapWord
+	return text
+}
+
+func bindingLine(t service.TargetBinding) string {
+	switch {
+	case t.Flagged:
+		return "⚠ " + t.Name + " — " + t.Reason
+	case t.Group:
+		return "✓ " + t.Name + " (group: you share it)"
+	}
+	return "✓ " + t.Name
 }
 
 func routeTitle(name, sourceName, sourceID string) string {

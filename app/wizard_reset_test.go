@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
@@ -176,6 +178,9 @@ func TestResetWizardKeepsAndFlagsAPageTheLoginNoLongerGrants(t *testing.T) {
 	if !strings.Contains(got, "⚠ Demo Youth Group") || !strings.Contains(got, "No longer granted (kept, flagged on their routes): Demo Youth Group") {
 		t.Fatalf("routes after a login without the Youth Group:\n%s", got)
 	}
+	if l := segmentStartingWith(r.bindings, "⚠ Demo Youth Group"); l == nil || l.Style.ColorName != theme.ColorNameWarning {
+		t.Error("the lost Page's line is not in the warning colour")
+	}
 	routes, _ := svc.DB.Routes()
 	if len(routes) != 1 || len(routes[0].Targets) != 3 {
 		t.Fatalf("routes changed: %+v", routes)
@@ -324,4 +329,28 @@ func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
 	if after, _, _ := svc.DB.Account(); !after.ExpiresAt.Equal(before.ExpiresAt) || after.UserID != before.UserID {
 		t.Fatalf("a canceled login changed the account: %+v → %+v", before, after)
 	}
+}
+
+// segmentStartingWith is the first text segment of a rich text inside o
+// (cards included) whose text starts with prefix.
+func segmentStartingWith(o fyne.CanvasObject, prefix string) *widget.TextSegment {
+	switch o := o.(type) {
+	case *widget.RichText:
+		for _, seg := range o.Segments {
+			if t, ok := seg.(*widget.TextSegment); ok && strings.HasPrefix(t.Text, prefix) {
+				return t
+			}
+		}
+	case *widget.Card:
+		if o.Content != nil {
+			return segmentStartingWith(o.Content, prefix)
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if t := segmentStartingWith(c, prefix); t != nil {
+				return t
+			}
+		}
+	}
+	return nil
 }

@@ -31,6 +31,17 @@ const (
 // Facebook's pages the setup sends the person to.
 const (
 	metaAppsURL = "https://developers.facebook.com/apps/"
+	// An app's own pages on developers.facebook.com, by the path after
+	// metaAppsURL+"{app-id}/". Verified (seen in public code and guides):
+	// dashboard/, settings/basic/, business-login/settings/ and
+	// app-review/permissions/. The use cases' permissions and Login for
+	// Business configurations have best-known shapes only
+	// (use-cases/…, business-login/configurations/), so their steps open the
+	// nearest verified page: the dashboard (which lists the use cases) and
+	// Login for Business settings (whose menu holds Configurations).
+	appDashboardPath     = "dashboard/"
+	appBasicSettingsPath = "settings/basic/"
+	appLoginSettingsPath = "business-login/settings/"
 	// Meta's own redirect for desktop apps, for a published app's paste-back:
 	// https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 	loginSuccessURL = "https://www.facebook.com/connect/login_success.html"
@@ -47,6 +58,13 @@ type setupWizard struct {
 	relayURL    *widget.Entry
 	redirectURI *widget.Label
 	port        int
+	// metaAppID is the App ID pasted as the app is created, the same value
+	// as the keys step's appID (either field edits both); appPages are the
+	// buttons to the app's own pages, enabled once it is an App ID, and
+	// appPagesWhy says why they are not.
+	metaAppID   *widget.Entry
+	appPages    []*widget.Button
+	appPagesWhy *widget.Label
 
 	appID, secret, configID          *widget.Entry
 	appIDErr, secretErr, configIDErr *widget.Label
@@ -111,6 +129,7 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	})
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
+	s.appIDTyped("") // the buttons to the app's pages wait for an App ID
 	if id, secret, ok := g.svc.DemoApp(); ok {
 		// The demo's keys are public: a newcomer can walk every step.
 		s.appID.SetText(id)
@@ -128,9 +147,6 @@ func (s *setupWizard) welcomeStep() fyne.CanvasObject {
 }
 
 func (s *setupWizard) metaAppStep() fyne.CanvasObject {
-	open := func(label, address string) *widget.Button {
-		return widget.NewButton(label, func() { s.openURL(address) })
-	}
 	scopes := strings.Join(fbclient.DefaultScopes(), ", ")
 	s.redirectURI = wrapLabel("")
 	s.redirectURI.TextStyle.Monospace = true
@@ -153,18 +169,67 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	})
 	s.transport.Required = true
 	s.transport.SetSelected(setupTransports[0].label)
+	s.metaAppID = widget.NewEntry()
+	s.metaAppID.SetPlaceHolder("App ID, e.g. 1234567890123456")
+	s.metaAppID.OnChanged = func(id string) { s.appIDTyped(id) }
+	s.appPagesWhy = wrapLabel("")
+	s.appPagesWhy.Importance = widget.WarningImportance
 	return container.NewVBox(
 		wrapLabel("1. Create the app: Create app → any name (“LiveRoute – your name”) → use case “Manage everything on your Page” → “I don't want to connect a business portfolio yet” → Go to dashboard."),
-		open("Open developers.facebook.com → My Apps", metaAppsURL),
+		widget.NewButton("Open developers.facebook.com → My Apps", func() { s.openURL(metaAppsURL) }),
+		wrapLabel("Paste your new app's App ID here (the number at the top of its dashboard): the buttons below then open your app's own pages."),
+		s.metaAppID, s.appPagesWhy,
 		wrapLabel("2. Use cases → Manage everything on your Page → Customize → Permissions: add each of these until it says “Ready for testing”:"),
+		s.appPage("Open your app's dashboard → Use cases", appDashboardPath),
 		copyRow(s.g, scopes),
 		widget.NewLabelWithStyle("Which way back from Facebook?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.transport, why, s.relayURL,
 		wrapLabel("3. Facebook Login for Business → Settings: Client and Web OAuth login on; under Valid OAuth Redirect URIs add exactly this address (Facebook compares it letter for letter), then Save changes:"),
+		s.appPage("Open your app's Login for Business settings", appLoginSettingsPath),
 		container.NewBorder(nil, nil, nil, widget.NewButton("Copy", func() { s.g.fyne.Clipboard().SetContent(s.redirectURI.Text) }), s.redirectURI),
 		wrapLabel("4. Facebook Login for Business → Configurations → Create configuration: name “LiveRoute”, token type “User access token”, the permissions above. Copy its Configuration ID."),
-		wrapLabel("5. App settings → Basic: copy the App ID; press Show next to App secret and copy it. Treat the secret like a password."),
+		s.appPage("Open your app's Facebook Login for Business", appLoginSettingsPath),
+		wrapLabel("5. App settings → Basic: press Show next to App secret and copy it. Treat the secret like a password."),
+		s.appPage("Open your app's settings → Basic", appBasicSettingsPath),
 	)
+}
+
+// appPage is a button to one of the app's own pages (path after
+// developers.facebook.com/apps/{app-id}/), enabled once an App ID is given.
+func (s *setupWizard) appPage(label, path string) *widget.Button {
+	b := widget.NewButton(label, func() { s.openURL(s.appPageURL(path)) })
+	b.Disable()
+	s.appPages = append(s.appPages, b)
+	return b
+}
+
+func (s *setupWizard) appPageURL(path string) string {
+	return metaAppsURL + url.PathEscape(strings.TrimSpace(s.metaAppID.Text)) + "/" + path
+}
+
+// appIDTyped follows an App ID typed on either step: both fields show it,
+// a change needs a new check of the keys, and the buttons to the app's
+// pages work only for what can be an App ID (service.CheckIDForms, the
+// rule the keys step and the connect form use).
+func (s *setupWizard) appIDTyped(id string) {
+	for _, e := range []*widget.Entry{s.metaAppID, s.appID} {
+		if e != nil && e.Text != id {
+			e.SetText(id) // its OnChanged comes back here with nothing left to do
+		}
+	}
+	if s.w != nil {
+		s.w.setStepReady(setupCredentials, false)
+	}
+	why := ""
+	if strings.TrimSpace(id) == "" {
+		why = "The buttons to your app's pages work once you paste its App ID above."
+	} else if err := service.CheckIDForms(strings.TrimSpace(id), ""); err != nil {
+		why = capitalise(err.Error()) + ". The buttons to your app's pages wait for it."
+	}
+	showNote(s.appPagesWhy, why)
+	for _, b := range s.appPages {
+		setEnabled(b, why == "")
+	}
 }
 
 // copyRow shows text with a Copy button.
@@ -208,12 +273,13 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 		return e, problem
 	}
 	s.appID, s.appIDErr = field(widget.NewEntry(), "App ID, e.g. 1234567890123456")
+	s.appID.OnChanged = s.appIDTyped // the same App ID as the Meta app step's
 	s.secret, s.secretErr = field(widget.NewPasswordEntry(), "App secret — kept in your system keychain only")
 	s.configID, s.configIDErr = field(widget.NewEntry(), "Configuration ID (Facebook Login for Business)")
 	s.checkApp = widget.NewButton("Check with Facebook", s.check)
 	s.checkApp.Importance = widget.HighImportance
 	return container.NewVBox(
-		wrapLabel("Paste the three values from your Meta app. LiveRoute checks them with Facebook before going on; nothing is saved until you connect."),
+		wrapLabel("Paste the three values from your Meta app (the App ID given on the previous step is here already). LiveRoute checks them with Facebook before going on; nothing is saved until you connect."),
 		widget.NewLabel("App ID"), s.appID, s.appIDErr,
 		widget.NewLabel("App secret"), s.secret, s.secretErr,
 		widget.NewLabel("Configuration ID (leave empty for classic Facebook Login)"), s.configID, s.configIDErr,

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
@@ -342,5 +344,64 @@ func TestSetupWizardKeepsTheKeysStepDoneAfterConnecting(t *testing.T) {
 	s.w.wait()
 	if s.secretErr.Visible() || s.w.next.Disabled() {
 		t.Fatalf("checking with the saved secret: %q, Next disabled %v", s.secretErr.Text, s.w.next.Disabled())
+	}
+}
+
+// The Meta app step: My Apps first, then the App ID pasted right there,
+// then each numbered step opens the app's own page on Facebook's
+// developer site; before a valid App ID, those buttons say why they wait.
+func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
+	s, _ := openSetup(t, setupMetaApp)
+	a := &recordingApp{desktopApp: s.g.fyne.(*desktopApp)}
+	s.g.fyne = a
+	press := func(label string) *widget.Button {
+		t.Helper()
+		for _, b := range buttons(s.w.body) {
+			if b.Text == label {
+				test.Tap(b)
+				return b
+			}
+		}
+		t.Fatalf("the step has no %q button:\n%s", label, allText(s.w.body))
+		return nil
+	}
+	appPages := []string{"Open your app's dashboard → Use cases", "Open your app's Facebook Login for Business", "Open your app's settings → Basic"}
+	for _, tc := range []struct{ typed, why string }{
+		{"", "work once you paste its App ID"},
+		{"LiveRoute", "The App ID is the number at the top of your app's dashboard"},
+	} {
+		s.metaAppID.SetText(tc.typed)
+		press("Open developers.facebook.com → My Apps") // never waits
+		for _, label := range appPages {
+			if b := press(label); !b.Disabled() {
+				t.Errorf("App ID %q: %q is enabled", tc.typed, label)
+			}
+		}
+		if !s.appPagesWhy.Visible() || !strings.Contains(s.appPagesWhy.Text, tc.why) {
+			t.Errorf("App ID %q: the step says %q (shown %v), want %q", tc.typed, s.appPagesWhy.Text, s.appPagesWhy.Visible(), tc.why)
+		}
+	}
+	if want := []string{metaAppsURL, metaAppsURL}; !slices.Equal(a.opened, want) {
+		t.Fatalf("before an App ID the step opened %v, want only My Apps", a.opened)
+	}
+
+	a.opened = nil
+	s.metaAppID.SetText(" 1234567890123456 ")
+	if s.appPagesWhy.Visible() {
+		t.Errorf("with an App ID the step still says %q", s.appPagesWhy.Text)
+	}
+	for _, label := range appPages {
+		press(label)
+	}
+	app := "https://developers.facebook.com/apps/1234567890123456/"
+	if want := []string{app + "dashboard/", app + "business-login/settings/", app + "settings/basic/"}; !slices.Equal(a.opened, want) {
+		t.Errorf("the app's pages opened %v, want %v", a.opened, want)
+	}
+	if s.appID.Text != " 1234567890123456 " {
+		t.Errorf("the keys step's App ID is %q, want the one pasted on the Meta app step", s.appID.Text)
+	}
+	s.appID.SetText("42") // edited on the keys step
+	if s.metaAppID.Text != "42" {
+		t.Errorf("the Meta app step's App ID is %q after an edit on the keys step", s.metaAppID.Text)
 	}
 }

@@ -40,8 +40,15 @@ func (s *Service) startFake() error {
 
 // seedDemo connects the demo person (the fake is new every run, so its
 // tokens are too) and, on a profile without routes, adds one: the live Page
-// to the other two Pages.
+// to the other two Pages. With DemoSetup, a profile never connected is
+// left for the setup wizard.
 func (s *Service) seedDemo(ctx context.Context) error {
+	if s.opts.DemoSetup {
+		_, connected, err := s.DB.Account()
+		if err != nil || !connected {
+			return err
+		}
+	}
 	info := s.demoInfo
 	binder := account.Binder{Graph: s.graph, DB: s.DB, Secrets: s.Secrets, AppID: info.AppID}
 	if _, err := binder.Connect(ctx, fbclient.Token(info.UserToken), nil); err != nil {

@@ -35,6 +35,12 @@ type Options struct {
 	Getenv func(string) string
 	// OpenBrowser shows the login dialog; default the system browser.
 	OpenBrowser func(url string) error
+	// DemoSetup leaves a demo profile that was never connected unconnected,
+	// so the desktop's first start walks the setup wizard (DemoApp offers
+	// the demo's keys); once connected, the demo reconnects itself as
+	// without it. The command line and `run --headless` leave it off: their
+	// demo is connected for them.
+	DemoSetup bool
 }
 
 // Service is one open profile.
