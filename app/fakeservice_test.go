@@ -284,13 +284,20 @@ func (f *fakeService) AddGroup(address, name string) (store.Destination, error) 
 
 // Shares and the record of what happened.
 
-func (f *fakeService) Activities(n int) ([]store.Activity, error) {
+// History lists the activity log alone, newest first: the merge with the
+// ledger is relay.History's, tested on a real database.
+func (f *fakeService) History(n int) ([]relay.HistoryLine, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := slices.Clone(f.activity)
-	slices.Reverse(out) // newest first
-	if n > 0 && len(out) > n {
-		out = out[:n]
+	acts := slices.Clone(f.activity)
+	slices.Reverse(acts) // newest first
+	if n > 0 && len(acts) > n {
+		acts = acts[:n]
+	}
+	out := make([]relay.HistoryLine, 0, len(acts))
+	for _, a := range acts {
+		out = append(out, relay.HistoryLine{Time: a.Time, Kind: a.Kind, Message: a.Message,
+			RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID})
 	}
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +58,9 @@ type App interface {
 	// AddPage finds the Page ref (an ID or a username) on Facebook with the
 	// connected account and stores it as a destination.
 	AddPage(ctx context.Context, ref string) (store.Destination, error)
+	// History is what happened, newest first, at most n entries (0: all):
+	// the window's Activity lines (service.API.History).
+	History(ctx context.Context, n int) ([]HistoryEntry, error)
 	// CheckSetup asks Facebook about the saved connection and the routes'
 	// destinations without the engine, for `check` on a stopped app.
 	CheckSetup(ctx context.Context) (Health, error)
@@ -524,75 +526,15 @@ func (b Backend) groups(context.Context) ([]PageData, error) {
 	return out, nil
 }
 
-// history merges the activity log with the group shares, which the
-// engine records only in the ledger, newest first.
-func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
+// history answers what the window's Activity tab lists (App.History).
+func (b Backend) history(ctx context.Context, a HistoryArgs) ([]HistoryEntry, error) {
 	if a.Limit < 0 {
 		return nil, errorf(CodeInvalid, "the limit cannot be negative")
 	}
-	acts, err := b.DB.Activities(a.Limit)
-	if err != nil {
-		return nil, err
+	if b.App == nil {
+		return nil, errNeedsApp
 	}
-	shares, err := b.waitingShares()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]HistoryEntry, 0, len(acts))
-	for _, act := range acts {
-		if act.Kind == relay.ActivityAssistedDone {
-			continue // the group share's own entry below says it, with the video's title
-		}
-		out = append(out, HistoryEntry{
-			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
-			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
-		})
-	}
-	out = append(out, shares...)
-	slices.SortStableFunc(out, func(x, y HistoryEntry) int { return y.Time.Compare(x.Time) })
-	if a.Limit > 0 && len(out) > a.Limit {
-		out = out[:a.Limit]
-	}
-	return out, nil
-}
-
-// waitingShares returns, as history entries, the group shares waiting for
-// the person and those they finished, and the shares LiveRoute could not
-// confirm that wait for them to check the Page.
-func (b Backend) waitingShares() ([]HistoryEntry, error) {
-	names, err := b.destinationNames()
-	if err != nil {
-		return nil, err
-	}
-	var out []HistoryEntry
-	for _, state := range []store.LedgerState{store.LedgerAssistedOpen, store.LedgerAssistedDone, store.LedgerUnconfirmed} {
-		entries, err := b.DB.LedgerInState(state)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if state == store.LedgerUnconfirmed {
-				out = append(out, unconfirmedEntry(e, names))
-				continue
-			}
-			out = append(out, groupShareEntry(e, names))
-		}
-	}
-	return out, nil
-}
-
-// unconfirmedEntry describes a share LiveRoute could not confirm.
-func unconfirmedEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
-	msg := e.Reason
-	if msg == "" {
-		page := names[e.DestinationID]
-		if page == "" {
-			page = e.DestinationID
-		}
-		msg = "Could not confirm the share to " + page + ": open the Page to check."
-	}
-	return HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "unconfirmed", State: string(e.State), Message: msg,
-		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
+	return b.App.History(ctx, a.Limit)
 }
 
 // resolveShare settles a share LiveRoute could not confirm: through the
@@ -638,28 +580,6 @@ func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (H
 	return h, nil
 }
 
-// groupShareEntry describes one group share of the ledger for the history.
-func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
-	title := "your live video"
-	if e.VideoTitle != "" {
-		title = "“" + e.VideoTitle + "”"
-	}
-	group := names[e.DestinationID]
-	if group == "" {
-		group = e.DestinationID
-	}
-	h := HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "waiting", State: string(e.State),
-		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID,
-		Message: "Waiting for you to share " + title + " to the group " + group}
-	if e.State == store.LedgerAssistedDone {
-		h.Kind, h.Message = "shared", "You shared "+title+" to the group "+group
-		if !e.DoneAt.IsZero() {
-			h.Time = e.DoneAt.UTC()
-		}
-	}
-	return h
-}
-
 // groupShared records that the person finished a waiting group share.
 // Whether that share waits, and that marking it twice is no error, is
 // the application layer's rule (service.MarkAssistedDone), not decided
@@ -680,7 +600,7 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 	if err != nil {
 		return HistoryEntry{}, err
 	}
-	return groupShareEntry(e, names), nil
+	return HistoryEntry(relay.GroupShareLine(e, names)), nil
 }
 
 func (b Backend) destinationNames() (map[string]string, error) {

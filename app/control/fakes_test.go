@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -146,6 +147,17 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	e.mu.Unlock()
 	_, err := db.LedgerResolve(key, shared)
 	return err
+}
+
+// History is the application layer's history of the fake's database:
+// relay.History, which service.History is too.
+func (e *fakeEngine) History(_ context.Context, n int) ([]HistoryEntry, error) {
+	lines, err := relay.History(e.database(), n)
+	out := make([]HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, HistoryEntry(l))
+	}
+	return out, err
 }
 
 // database is the database the fake engine writes to.

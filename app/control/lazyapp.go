@@ -89,6 +89,14 @@ func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, e
 	return app.AddPage(ctx, ref)
 }
 
+func (l *lazyApp) History(ctx context.Context, n int) ([]HistoryEntry, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return app.History(ctx, n)
+}
+
 func (l *lazyApp) CheckSetup(ctx context.Context) (Health, error) {
 	app, err := l.get(ctx)
 	if err != nil {

@@ -64,7 +64,7 @@ func apiCases(svc *service.Service) []apiCase {
 		{method: "AddGroup", call: func(a service.API) (any, error) {
 			return a.AddGroup("https://www.facebook.com/groups/remotechoir", "Remote choir")
 		}},
-		{method: "Activities", call: func(a service.API) (any, error) { return a.Activities(50) }},
+		{method: "History", call: func(a service.API) (any, error) { return a.History(50) }},
 		{method: "LedgerByDestination", call: func(a service.API) (any, error) { return a.LedgerByDestination(pages[0].ID, 10) }},
 		{method: "LedgerInState", call: func(a service.API) (any, error) { return a.LedgerInState(store.LedgerUnconfirmed) }},
 		{method: "AssistedShareURL", call: func(a service.API) (any, error) { return a.AssistedShareURL(group.VideoURL), nil }},

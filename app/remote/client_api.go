@@ -105,8 +105,8 @@ func (c *Client) AddGroup(address, name string) (store.Destination, error) {
 	return call[store.Destination](c, bg, "AddGroup", groupArgs{address, name})
 }
 
-func (c *Client) Activities(n int) ([]store.Activity, error) {
-	return call[[]store.Activity](c, bg, "Activities", n)
+func (c *Client) History(n int) ([]relay.HistoryLine, error) {
+	return call[[]relay.HistoryLine](c, bg, "History", n)
 }
 
 func (c *Client) LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error) {

@@ -46,6 +46,7 @@ var sentinels = map[string]error{
 	"fbclient.ErrBatchWithoutToken":   fbclient.ErrBatchWithoutToken,
 	"fbclient.ErrGroupAddressForPage": fbclient.ErrGroupAddressForPage,
 	"relay.ErrRunning":                relay.ErrRunning,
+	"relay.ErrNegativeLimit":          relay.ErrNegativeLimit,
 	"control.ErrNotRunning":           control.ErrNotRunning,
 	"control.ErrAlreadyRunning":       control.ErrAlreadyRunning,
 }

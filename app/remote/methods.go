@@ -59,7 +59,7 @@ var handlers = map[string]handler{
 		return a.AddGroup(g.Address, g.Name)
 	}),
 
-	"Activities": with(func(_ context.Context, a service.API, n int) (any, error) { return a.Activities(n) }),
+	"History": with(func(_ context.Context, a service.API, n int) (any, error) { return a.History(n) }),
 	"LedgerByDestination": with(func(_ context.Context, a service.API, l ledgerArgs) (any, error) {
 		return a.LedgerByDestination(l.DestinationID, l.N)
 	}),

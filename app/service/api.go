@@ -47,7 +47,7 @@ type API interface {
 	AddGroup(address, name string) (store.Destination, error)
 
 	// Shares and the record of what happened.
-	Activities(n int) ([]store.Activity, error)
+	History(n int) ([]relay.HistoryLine, error) // the Activity tab's lines, `liveroute history`'s too
 	LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error)
 	LedgerInState(state store.LedgerState) ([]store.LedgerEntry, error)
 	AssistedShareURL(videoURL string) string

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -54,6 +55,20 @@ func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s
 
 func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
 	return a.s.Import(data, withLoginSettings)
+}
+
+// History is the window's Activity lines in the protocol's shape (the
+// same fields, so a conversion).
+func (a controlApp) History(_ context.Context, n int) ([]control.HistoryEntry, error) {
+	lines, err := a.s.History(n)
+	if errors.Is(err, relay.ErrNegativeLimit) {
+		return nil, &control.Error{Code: control.CodeInvalid, Message: err.Error()}
+	}
+	out := make([]control.HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, control.HistoryEntry(l))
+	}
+	return out, err
 }
 
 func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {

@@ -100,7 +100,7 @@ func nameAndID(d store.Destination) string {
 }
 
 // Activities are the newest n lines of the activity log.
-func (s *Service) Activities(n int) ([]store.Activity, error) { return s.DB.Activities(n) }
+func (s *Service) History(n int) ([]relay.HistoryLine, error) { return relay.History(s.DB, n) }
 
 // LedgerByDestination is the newest n shares to one destination.
 func (s *Service) LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error) {
