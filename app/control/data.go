@@ -23,6 +23,9 @@ const (
 	// StateDatabaseDamaged: sharing stopped until LiveRoute is started
 	// again (which restores the newest good backup); Reason says so.
 	StateDatabaseDamaged = "database_damaged"
+	// StateKeychainBroken: the keychain cannot keep secrets, so nothing
+	// can connect; it comes before every other state, as in the window.
+	StateKeychainBroken = "keychain_broken"
 )
 
 // Health is the running engine's view of the account.

@@ -150,6 +150,8 @@ func stateText(s string) string {
 		return "needs reconnecting"
 	case StateNotConnected:
 		return "not connected"
+	case StateKeychainBroken:
+		return "LiveRoute cannot keep your secrets"
 	case "":
 		return "unknown"
 	}
