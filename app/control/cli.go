@@ -367,8 +367,6 @@ func sentence(err error) string {
 	return msg
 }
 
-var digits = regexp.MustCompile(`^[0-9]{1,32}$`)
-
 // secretFlags are the ways people try to pass a secret as an argument.
 var secretFlags = regexp.MustCompile(`^--?(app-?)?secret(=|$)`)
 
@@ -441,7 +439,7 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	// A source is a Page or a profile, whose IDs are digits (or "me", the
 	// connected profile); destinations may be groups, known by the name in
 	// their address.
-	if a.SourceID != sourceMe && !digits.MatchString(a.SourceID) {
+	if a.SourceID != sourceMe && !store.IsDigitsID(a.SourceID) {
 		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)
@@ -800,12 +798,12 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "connect takes no positional arguments (the App secret is read from standard input)")
 	case req.AppID == "":
 		return c.usageError(cmd, "say which Meta app to log in with: --app-id ID (App settings → Basic on developers.facebook.com)")
-	case !digits.MatchString(req.AppID):
+	case !store.IsDigitsID(req.AppID):
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
-	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
+	case req.ConfigID != "" && !store.IsDigitsID(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
-	case req.PKCE && req.ConfigID != "":
-		return c.usageError(cmd, "--pkce does not work with --config-id: a Facebook Login for Business login is never OpenID Connect, so Facebook drops PKCE and refuses the login; leave out one of them")
+	case fbclient.CheckPKCE(req.PKCE, req.ConfigID) != nil:
+		return c.usageError(cmd, fbclient.CheckPKCE(req.PKCE, req.ConfigID).Error())
 	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
 		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}
@@ -881,8 +879,8 @@ func checkSecret(s string) (string, error) {
 	if s == "" {
 		return "", errors.New("no App secret was given: pipe it on standard input, or type it when asked (App settings → Basic → App secret → Show)")
 	}
-	if len(s) < 16 || len(s) > 64 || strings.ContainsAny(s, " \t") {
-		return "", errors.New("that does not look like an App secret (32 letters and digits); copy it again from App settings → Basic")
+	if err := fbclient.CheckAppSecretForm(s); err != nil {
+		return "", err
 	}
 	return s, nil
 }

@@ -40,6 +40,7 @@ var sentinels = map[string]error{
 	"service.ErrNoSavedSecret":        service.ErrNoSavedSecret,
 	"service.ErrNoGroupShareWaiting":  service.ErrNoGroupShareWaiting,
 	"fbclient.ErrAmbiguous":           fbclient.ErrAmbiguous,
+	"fbclient.ErrSecretFormat":        fbclient.ErrSecretFormat, // service.ErrSecretFormat too
 	"fbclient.ErrCannotVerify":        fbclient.ErrCannotVerify,
 	"fbclient.ErrNotCrossposted":      fbclient.ErrNotCrossposted,
 	"fbclient.ErrBadNextPage":         fbclient.ErrBadNextPage,
