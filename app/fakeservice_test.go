@@ -450,12 +450,17 @@ func (f *fakeService) ImportLoginChanges(data []byte) ([]store.SettingChange, er
 	return []store.SettingChange{{Name: "App ID", From: st.AppID, To: file.Settings.AppID}}, nil
 }
 
-func (f *fakeService) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
+// Import takes the file's App ID only when the change is the one
+// confirmed, as store.ImportWith does.
+func (f *fakeService) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
 	file, err := readFakeExport(data)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
 	changes, _ := f.ImportLoginChanges(data)
+	if opts.WithLoginSettings && !slices.Equal(changes, opts.Confirmed) {
+		return store.ImportResult{}, store.ErrLoginChangesMoved
+	}
 	res := store.ImportResult{Routes: len(file.Routes), Destinations: len(file.Dests), Settings: true}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -463,7 +468,7 @@ func (f *fakeService) Import(data []byte, withLoginSettings bool) (store.ImportR
 		f.dests[d.ID] = d
 	}
 	f.routes = append(f.routes, file.Routes...)
-	if withLoginSettings {
+	if opts.WithLoginSettings {
 		f.settings.AppID = file.Settings.AppID
 		res.LoginSettingsChanged = changes
 	} else {

@@ -256,6 +256,34 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 	}
 }
 
+// The dialog's "Use the file's" takes the changes it showed, no others:
+// when the settings change while it is open, nothing is imported and the
+// window says why.
+func TestImportRefusesLoginChangesOtherThanThoseShown(t *testing.T) {
+	file := exportWithAppID(t, "4242")
+	to, _ := newSettingsGUI(t)
+	settings, err := fakeOf(to).Settings()
+	must(t, err)
+	settings.AppID = "1001"
+	must(t, fakeOf(to).PutSettings(settings))
+
+	to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
+	if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
+		t.Fatalf("the confirmation says:\n%s", asked)
+	}
+	settings.AppID = "2002" // changed elsewhere while the dialog is open
+	must(t, fakeOf(to).PutSettings(settings))
+	if !tapOverlayButton(to.win, "Use the file's") {
+		t.Fatal("no \"Use the file's\" button")
+	}
+	if got, _ := fakeOf(to).Settings(); got.AppID != "2002" {
+		t.Errorf("App ID %q after a refused import, want 2002", got.AppID)
+	}
+	if moved := to.view.settings.moved.Text; !strings.Contains(moved, "was not imported") || !strings.Contains(moved, "import the file again") {
+		t.Errorf("the window says %q", moved)
+	}
+}
+
 func TestImportWithTheSameLoginSettingsAsksNothing(t *testing.T) {
 	file := exportWithAppID(t, "")
 	to, _ := newSettingsGUI(t)

@@ -53,8 +53,9 @@ type App interface {
 	SaveRoute(ctx context.Context, r store.Route) (store.Route, error)
 	DeleteRoute(ctx context.Context, id string) error
 	// Import brings in an export; its login settings only with
-	// withLoginSettings, which the person asked for.
-	Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error)
+	// opts.WithLoginSettings, the changes the person confirmed in
+	// opts.Confirmed (store.ImportWith).
+	Import(ctx context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error)
 	// AddPage finds the Page ref (an ID or a username) on Facebook with the
 	// connected account and stores it as a destination.
 	AddPage(ctx context.Context, ref string) (store.Destination, error)
@@ -205,7 +206,7 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 	if b.App == nil {
 		return ImportData{}, errNeedsApp
 	}
-	res, err := b.App.Import(ctx, a.Data, a.WithLoginSettings)
+	res, err := b.App.Import(ctx, a.Data, store.ImportOptions{WithLoginSettings: a.WithLoginSettings, Confirmed: storeSettingChanges(a.LoginChanges)})
 	if err != nil {
 		return ImportData{}, errorf(CodeInvalid, err.Error())
 	}

@@ -723,12 +723,13 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !json.Valid(data) {
 		return c.fail(cmd, fmt.Errorf("%s is not a LiveRoute export (not JSON); nothing was changed", pos[0]))
 	}
-	rawArgs, _ := json.Marshal(ImportArgs{Data: data, WithLoginSettings: *withLogin})
+	importArgs := ImportArgs{Data: data, WithLoginSettings: *withLogin}
 	if *withLogin {
-		if err := c.confirmLoginChanges(ctx, rawArgs); err != nil {
+		if importArgs.LoginChanges, err = c.confirmLoginChanges(ctx, importArgs); err != nil {
 			return c.fail(cmd, err)
 		}
 	}
+	rawArgs, _ := json.Marshal(importArgs)
 	raw, err := c.call(ctx, Request{Cmd: CmdImport, Args: rawArgs}, false)
 	if err != nil {
 		return c.fail(cmd, err)
@@ -749,19 +750,21 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 
 // confirmLoginChanges shows the login settings an import would take from
 // the file and asks the person to confirm them on stdin: a file must never
-// move the login to another Meta app unseen, flag or not. Nil when the
-// file changes none of them or the person typed yes.
-func (c *cli) confirmLoginChanges(ctx context.Context, importArgs json.RawMessage) error {
-	raw, err := c.call(ctx, Request{Cmd: CmdImportLoginChanges, Args: importArgs}, false)
+// move the login to another Meta app unseen, flag or not. It returns the
+// changes confirmed (none when the file changes none), which the import
+// then takes only if they are still the file's.
+func (c *cli) confirmLoginChanges(ctx context.Context, args ImportArgs) ([]SettingChange, error) {
+	rawArgs, _ := json.Marshal(args)
+	raw, err := c.call(ctx, Request{Cmd: CmdImportLoginChanges, Args: rawArgs}, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var changes []SettingChange
 	if err := json.Unmarshal(raw, &changes); err != nil {
-		return fmt.Errorf("read the login settings the file would change: %w", err)
+		return nil, fmt.Errorf("read the login settings the file would change: %w", err)
 	}
 	if len(changes) == 0 {
-		return nil
+		return nil, nil
 	}
 	// The question goes to stderr, so --json output stays one JSON value.
 	fmt.Fprintln(c.stderr, "The file's login settings differ from this computer's. Taking them changes how LiveRoute logs in to Facebook:")
@@ -769,9 +772,9 @@ func (c *cli) confirmLoginChanges(ctx context.Context, importArgs json.RawMessag
 	fmt.Fprint(c.stderr, "Type yes to take them: ")
 	answer, _ := c.stdin.ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a == "yes" || a == "y" {
-		return nil
+		return changes, nil
 	}
-	return errors.New("nothing was imported: the file's login settings were not confirmed. Type yes when asked, or import without --with-login-settings to keep this computer's")
+	return nil, errors.New("nothing was imported: the file's login settings were not confirmed. Type yes when asked, or import without --with-login-settings to keep this computer's")
 }
 
 func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {

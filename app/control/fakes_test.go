@@ -187,7 +187,7 @@ func (e *fakeEngine) DeleteRoute(_ context.Context, id string) error {
 	return e.heard(e.database().DeleteRoute(id))
 }
 
-func (e *fakeEngine) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	res, err := e.database().ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+func (e *fakeEngine) Import(_ context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	res, err := e.database().ImportWith(bytes.NewReader(data), opts)
 	return res, e.heard(err)
 }

@@ -73,12 +73,12 @@ func (l *lazyApp) DeleteRoute(ctx context.Context, id string) error {
 	return app.DeleteRoute(ctx, id)
 }
 
-func (l *lazyApp) Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+func (l *lazyApp) Import(ctx context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
 	app, err := l.get(ctx)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	return app.Import(ctx, data, withLoginSettings)
+	return app.Import(ctx, data, opts)
 }
 
 func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {

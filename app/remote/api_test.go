@@ -88,7 +88,7 @@ func apiCases(svc *service.Service) []apiCase {
 			return string(buf.data), err
 		}, norm: withoutExportTime},
 		{method: "ImportLoginChanges", call: func(a service.API) (any, error) { return a.ImportLoginChanges(export) }},
-		{method: "Import", call: func(a service.API) (any, error) { return a.Import(export, false) }},
+		{method: "Import", call: func(a service.API) (any, error) { return a.Import(export, store.ImportOptions{}) }},
 		{method: "IsDemo", call: func(a service.API) (any, error) { return a.IsDemo(), nil }},
 		{method: "DemoApp", call: func(a service.API) (any, error) { id, secret, ok := a.DemoApp(); return []any{id, secret, ok}, nil }},
 		{method: "SimulatePasswordChange", call: func(a service.API) (any, error) { return nil, a.SimulatePasswordChange() }},

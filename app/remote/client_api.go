@@ -166,8 +166,8 @@ func (c *Client) ImportLoginChanges(data []byte) ([]store.SettingChange, error) 
 	return call[[]store.SettingChange](c, bg, "ImportLoginChanges", data)
 }
 
-func (c *Client) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	return call[store.ImportResult](c, bg, "Import", importArgs{data, withLoginSettings})
+func (c *Client) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	return call[store.ImportResult](c, bg, "Import", importArgs{data, opts})
 }
 
 func (c *Client) IsDemo() bool {

@@ -29,6 +29,7 @@ var sentinels = map[string]error{
 	"store.ErrKeychainTimeout":        store.ErrKeychainTimeout,
 	"store.ErrSecretTooLong":          store.ErrSecretTooLong,
 	"store.ErrDamaged":                store.ErrDamaged,
+	"store.ErrLoginChangesMoved":      store.ErrLoginChangesMoved,
 	"store.ErrAlreadyRunning":         store.ErrAlreadyRunning,
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,

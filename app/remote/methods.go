@@ -91,7 +91,7 @@ var handlers = map[string]handler{
 		return a.ImportLoginChanges(data)
 	}),
 	"Import": with(func(_ context.Context, a service.API, i importArgs) (any, error) {
-		return a.Import(i.Data, i.WithLoginSettings)
+		return a.Import(i.Data, i.Options)
 	}),
 
 	"IsDemo": with(func(_ context.Context, a service.API, _ none) (any, error) { return a.IsDemo(), nil }),
@@ -148,8 +148,8 @@ type (
 	}
 	startChoices struct{ Autostart, Notifications bool }
 	importArgs   struct {
-		Data              []byte
-		WithLoginSettings bool
+		Data    []byte
+		Options store.ImportOptions
 	}
 	subscribeArgs struct {
 		Sub    uint64 // the subscription's ID: its events carry it

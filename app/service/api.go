@@ -61,7 +61,7 @@ type API interface {
 	SetStartChoices(autostart, notifications bool) error
 	Export(w io.Writer) error
 	ImportLoginChanges(data []byte) ([]store.SettingChange, error)
-	Import(data []byte, withLoginSettings bool) (store.ImportResult, error)
+	Import(data []byte, opts store.ImportOptions) (store.ImportResult, error)
 
 	// The demo (false, and errors, outside --demo).
 	IsDemo() bool

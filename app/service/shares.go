@@ -53,8 +53,8 @@ func (a controlApp) SaveRoute(_ context.Context, r store.Route) (store.Route, er
 
 func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s.DeleteRoute(id) }
 
-func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	return a.s.Import(data, withLoginSettings)
+func (a controlApp) Import(_ context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	return a.s.Import(data, opts)
 }
 
 // History is the window's Activity lines in the protocol's shape (the

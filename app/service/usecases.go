@@ -188,9 +188,10 @@ func (s *Service) ImportLoginChanges(data []byte) ([]store.SettingChange, error)
 }
 
 // Import brings in an export; its login settings only when the person
-// saw and took them (withLoginSettings).
-func (s *Service) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	res, err := s.DB.ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+// saw and took them (opts.WithLoginSettings, with the changes shown in
+// opts.Confirmed: store.ErrLoginChangesMoved if they are no longer those).
+func (s *Service) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	res, err := s.DB.ImportWith(bytes.NewReader(data), opts)
 	if err != nil {
 		return res, err
 	}
