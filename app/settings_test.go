@@ -220,6 +220,22 @@ func overlayText(w fyne.Window) string {
 	return b.String()
 }
 
+// askToImportAppID4242 opens the import of a file with the App ID 4242 on
+// a computer with 1001, and checks the dialog asks about that change.
+func askToImportAppID4242(t *testing.T) *GUI {
+	t.Helper()
+	to, _ := newSettingsGUI(t)
+	settings, err := fakeOf(to).Settings()
+	must(t, err)
+	settings.AppID = "1001"
+	must(t, fakeOf(to).PutSettings(settings))
+	to.view.settings.importFrom(bytes.NewReader(exportWithAppID(t, "4242")), "routes.json")
+	if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
+		t.Fatalf("the confirmation says:\n%s", asked)
+	}
+	return to
+}
+
 func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 	for _, tc := range []struct {
 		answer    string
@@ -229,19 +245,9 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 		{"Use the file's", "4242"},
 	} {
 		t.Run(tc.answer, func(t *testing.T) {
-			file := exportWithAppID(t, "4242")
-			to, _ := newSettingsGUI(t)
-			settings, err := fakeOf(to).Settings()
-			must(t, err)
-			settings.AppID = "1001"
-			must(t, fakeOf(to).PutSettings(settings))
-
-			to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
+			to := askToImportAppID4242(t)
 			if got, _ := fakeOf(to).Settings(); got.AppID != "1001" {
 				t.Fatalf("the App ID changed to %q before the person answered", got.AppID)
-			}
-			if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
-				t.Fatalf("the confirmation says:\n%s", asked)
 			}
 			if !tapOverlayButton(to.win, tc.answer) {
 				t.Fatalf("no %q button", tc.answer)
@@ -260,17 +266,9 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 // when the settings change while it is open, nothing is imported and the
 // window says why.
 func TestImportRefusesLoginChangesOtherThanThoseShown(t *testing.T) {
-	file := exportWithAppID(t, "4242")
-	to, _ := newSettingsGUI(t)
+	to := askToImportAppID4242(t)
 	settings, err := fakeOf(to).Settings()
 	must(t, err)
-	settings.AppID = "1001"
-	must(t, fakeOf(to).PutSettings(settings))
-
-	to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
-	if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
-		t.Fatalf("the confirmation says:\n%s", asked)
-	}
 	settings.AppID = "2002" // changed elsewhere while the dialog is open
 	must(t, fakeOf(to).PutSettings(settings))
 	if !tapOverlayButton(to.win, "Use the file's") {
