@@ -197,6 +197,24 @@ func (f *fakeService) Routes() ([]store.Route, error) {
 
 // SaveRoute keeps the service's rules the editor shows: a valid message
 // and at least one destination.
+// RouteFrom gives groups their assisted mode and Pages a link post by
+// default, the part of relay.RouteFrom the editor leaves to the service;
+// the source is taken as chosen (relay's tests read it).
+func (f *fakeService) RouteFrom(r store.Route) (store.Route, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.Targets = slices.Clone(r.Targets)
+	for i, t := range r.Targets {
+		switch {
+		case f.dests[t.DestinationID].Kind == store.KindGroup:
+			r.Targets[i].Mode = store.ModeAssisted
+		case t.Mode == "":
+			r.Targets[i].Mode = store.ModePost
+		}
+	}
+	return r, nil
+}
+
 func (f *fakeService) SaveRoute(r store.Route) (store.Route, error) {
 	if len(r.Targets) == 0 {
 		return r, errors.New("a route needs at least one destination")

@@ -48,6 +48,9 @@ type App interface {
 	// AddGroup stores the group at its facebook.com address (renaming a
 	// known one when name is given) and has a running engine reload.
 	AddGroup(ctx context.Context, address, name string) (store.Destination, error)
+	// RouteFrom completes a route as described: its source's kind and
+	// name, its targets' modes (relay.RouteFrom, the window's reading too).
+	RouteFrom(ctx context.Context, r store.Route) (store.Route, error)
 	// SaveRoute stores a route (the store checks it) and has a running
 	// engine reload; DeleteRoute removes one the same way.
 	SaveRoute(ctx context.Context, r store.Route) (store.Route, error)
@@ -382,17 +385,16 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	if err := a.validate(); err != nil {
 		return RouteData{}, errorf(CodeInvalid, err.Error())
 	}
-	r := store.Route{Name: strings.TrimSpace(a.Name), SourceID: a.SourceID, Enabled: true}
-	if err := b.resolveSource(&r); err != nil {
-		return RouteData{}, err
-	}
-	targets, err := b.targets(a)
-	if err != nil {
-		return RouteData{}, err
-	}
-	r.Targets = targets
 	if b.App == nil {
 		return RouteData{}, errNeedsApp
+	}
+	r := store.Route{Name: strings.TrimSpace(a.Name), SourceID: a.SourceID, Enabled: true}
+	for _, id := range a.To {
+		r.Targets = append(r.Targets, store.Target{DestinationID: id, Mode: store.Mode(a.Mode), Message: a.Message})
+	}
+	r, err := b.App.RouteFrom(ctx, r)
+	if err != nil {
+		return RouteData{}, err
 	}
 	stored, err := b.App.SaveRoute(ctx, r)
 	if err != nil {
@@ -406,74 +408,17 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	return routeData(stored, names), nil
 }
 
-// resolveSource sets r's source kind and name from what LiveRoute knows:
-// a route can only watch a Page it has as a destination or the connected
-// account's own profile; anything else would fail silently at the next live.
-func (b Backend) resolveSource(r *store.Route) error {
-	acct, connected, err := b.DB.Account()
-	if err != nil {
-		return err
-	}
-	if connected && (acct.UserID == r.SourceID || r.SourceID == sourceMe) {
-		r.SourceID, r.SourceKind, r.SourceName = acct.UserID, store.SourceProfile, acct.Name
-		return nil
-	}
-	if r.SourceID == sourceMe {
-		return errorf(CodeNotFound, "LiveRoute has no profile to watch: connect your Facebook account first (`liveroute connect`)")
-	}
-	d, known, err := b.DB.Destination(r.SourceID)
-	if err != nil {
-		return err
-	}
+// RouteErrorCode gives a relay.RouteError its protocol code: "not found"
+// for what LiveRoute does not know, else "invalid".
+func RouteErrorCode(err error) error {
+	var re *relay.RouteError
 	switch {
-	case known && d.Kind == store.KindPage:
-		r.SourceKind, r.SourceName = store.SourcePage, d.Name
-		return nil
-	case known:
-		return errorf(CodeInvalid, fmt.Sprintf("%s is a group: a route watches a Page or your profile, and shares to groups", nameOrID(d.Name, d.ID)))
-	case !connected:
-		return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect your Facebook account first (`liveroute connect`)", r.SourceID))
+	case !errors.As(err, &re):
+		return err
+	case re.NotFound:
+		return errorf(CodeNotFound, re.Message)
 	}
-	return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add it with `liveroute pages add %s`", r.SourceID, r.SourceID))
-}
-
-// sourceMe names the connected account's own profile as a route's source,
-// as Graph's /me does.
-const sourceMe = "me"
-
-// targets builds a route's targets. Every destination must be known;
-// groups are always assisted shares (no app may post to them), so --mode
-// applies to the Pages only.
-func (b Backend) targets(a RoutesAddArgs) ([]store.Target, error) {
-	pageMode := store.Mode(a.Mode)
-	if pageMode == "" {
-		pageMode = store.ModePost
-	}
-	var out []store.Target
-	var groups []string
-	for _, id := range a.To {
-		d, ok, err := b.DB.Destination(id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the destination %s: add a Page with `liveroute pages add %s`, or a group with `liveroute groups add URL`", id, id))
-		}
-		mode := pageMode
-		if d.Kind == store.KindGroup {
-			mode = store.ModeAssisted
-			groups = append(groups, nameOrID(d.Name, d.ID))
-		}
-		out = append(out, store.Target{DestinationID: id, Mode: mode, Message: a.Message})
-	}
-	if a.Mode != "" && len(groups) == len(out) {
-		are := " is a group"
-		if len(groups) > 1 {
-			are = " are groups"
-		}
-		return nil, errorf(CodeInvalid, strings.Join(groups, ", ")+are+": no app may post to Facebook groups, so a group is always an assisted share; leave out --mode, which applies to Pages")
-	}
-	return out, nil
+	return errorf(CodeInvalid, re.Message)
 }
 
 func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData, error) {

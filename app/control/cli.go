@@ -439,7 +439,7 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	// A source is a Page or a profile, whose IDs are digits (or "me", the
 	// connected profile); destinations may be groups, known by the name in
 	// their address.
-	if a.SourceID != sourceMe && !store.IsDigitsID(a.SourceID) {
+	if a.SourceID != relay.SourceMe && !store.IsDigitsID(a.SourceID) {
 		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)

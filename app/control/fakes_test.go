@@ -178,6 +178,13 @@ func (e *fakeEngine) heard(err error) error {
 	return err
 }
 
+// RouteFrom is the application layer's reading of a described route:
+// relay.RouteFrom, which service.RouteFrom is too.
+func (e *fakeEngine) RouteFrom(_ context.Context, r store.Route) (store.Route, error) {
+	r, err := relay.RouteFrom(e.database(), r)
+	return r, RouteErrorCode(err)
+}
+
 func (e *fakeEngine) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
 	saved, err := e.database().PutRoute(r)
 	return saved, e.heard(err)

@@ -57,6 +57,14 @@ func (l *lazyApp) AddGroup(ctx context.Context, address, name string) (store.Des
 	return app.AddGroup(ctx, address, name)
 }
 
+func (l *lazyApp) RouteFrom(ctx context.Context, r store.Route) (store.Route, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return r, err
+	}
+	return app.RouteFrom(ctx, r)
+}
+
 func (l *lazyApp) SaveRoute(ctx context.Context, r store.Route) (store.Route, error) {
 	app, err := l.get(ctx)
 	if err != nil {

@@ -55,6 +55,9 @@ func apiCases(svc *service.Service) []apiCase {
 		{method: "RouteBindings", call: func(a service.API) (any, error) { return a.RouteBindings() }},
 		{method: "VerifyDestinations", call: func(a service.API) (any, error) { return a.VerifyDestinations(ctx) }},
 		{method: "Routes", call: func(a service.API) (any, error) { return a.Routes() }},
+		{method: "RouteFrom", call: func(a service.API) (any, error) {
+			return a.RouteFrom(store.Route{SourceID: "me", Targets: []store.Target{{DestinationID: "demo-prayer-circle"}}})
+		}},
 		{method: "SaveRoute", call: func(a service.API) (any, error) { return a.SaveRoute(route) }, norm: withoutTimes},
 		{method: "DeleteRoute", call: func(a service.API) (any, error) { return nil, a.DeleteRoute("no-such-route") }},
 		{method: "DryRun", call: func(a service.API) (any, error) { return a.DryRun(ctx, route.ID) }},

@@ -76,6 +76,10 @@ func (c *Client) Routes() ([]store.Route, error) {
 	return call[[]store.Route](c, bg, "Routes", nil)
 }
 
+func (c *Client) RouteFrom(r store.Route) (store.Route, error) {
+	return call[store.Route](c, bg, "RouteFrom", r)
+}
+
 func (c *Client) SaveRoute(r store.Route) (store.Route, error) {
 	return call[store.Route](c, bg, "SaveRoute", r)
 }

@@ -49,6 +49,7 @@ var handlers = map[string]handler{
 	"VerifyDestinations": with(func(ctx context.Context, a service.API, _ none) (any, error) { return a.VerifyDestinations(ctx) }),
 
 	"Routes":       with(func(_ context.Context, a service.API, _ none) (any, error) { return a.Routes() }),
+	"RouteFrom":    with(func(_ context.Context, a service.API, r store.Route) (any, error) { return a.RouteFrom(r) }),
 	"SaveRoute":    with(func(_ context.Context, a service.API, r store.Route) (any, error) { return a.SaveRoute(r) }),
 	"DeleteRoute":  with(func(_ context.Context, a service.API, id string) (any, error) { return nil, a.DeleteRoute(id) }),
 	"DryRun":       with(func(ctx context.Context, a service.API, id string) (any, error) { return a.DryRun(ctx, id) }),

@@ -38,6 +38,7 @@ type API interface {
 
 	// Routes, Pages and groups.
 	Routes() ([]store.Route, error)
+	RouteFrom(r store.Route) (store.Route, error) // the source's kind and name, the targets' modes
 	SaveRoute(r store.Route) (store.Route, error)
 	DeleteRoute(id string) error
 	DryRun(ctx context.Context, routeID string) (relay.Plan, error)

@@ -47,6 +47,13 @@ func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Des
 	return a.s.AddGroup(address, name)
 }
 
+// RouteFrom reads a described route as the window's editor does; what
+// LiveRoute does not know is the protocol's "not found".
+func (a controlApp) RouteFrom(_ context.Context, r store.Route) (store.Route, error) {
+	r, err := a.s.RouteFrom(r)
+	return r, control.RouteErrorCode(err)
+}
+
 func (a controlApp) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
 	return a.s.SaveRoute(r)
 }
