@@ -256,11 +256,8 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 }
 
 func (b Backend) storedSourceProblems() ([]SourceProblem, error) {
-	routes, err := b.DB.Routes()
-	if err != nil {
-		return nil, err
-	}
-	return sourceProblemsOf(routes), nil
+	sum, err := relay.Summarize(b.DB)
+	return sourceProblems(sum.UnsupportedSources), err
 }
 
 func (b Backend) now() time.Time {
@@ -294,56 +291,24 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 			DataAccessExpiresAt: timePtr(acct.DataAccessExpiresAt),
 		}
 	}
-	routes, err := b.DB.Routes()
+	sum, err := relay.Summarize(b.DB)
 	if err != nil {
 		return s, err
 	}
-	s.Routes = len(routes)
-	for _, r := range routes {
-		if r.Enabled {
-			s.RoutesEnabled++
-		}
-	}
+	s.Routes, s.RoutesEnabled, s.Destinations, s.DestinationsWithProblems = sum.Routes, sum.RoutesEnabled, sum.Destinations, sum.DestinationsWithProblems
+	s.Pages, s.Groups, s.GroupSharesWaiting = sum.Pages, sum.Groups, sum.GroupSharesWaiting
 	if !s.Running {
-		s.SourceProblems = sourceProblemsOf(routes)
+		s.SourceProblems = sourceProblems(sum.UnsupportedSources)
 	}
-	dests, err := b.DB.Destinations()
-	if err != nil {
-		return s, err
-	}
-	s.Destinations = len(dests)
-	for _, d := range dests {
-		if d.Status != store.StatusOK {
-			s.DestinationsWithProblems++
-		}
-		switch d.Kind {
-		case store.KindPage:
-			s.Pages++
-		case store.KindGroup:
-			s.Groups++
-		}
-	}
-	waiting, err := b.DB.LedgerInState(store.LedgerAssistedOpen)
-	if err != nil {
-		return s, err
-	}
-	s.GroupSharesWaiting = len(waiting)
 	return s, nil
 }
 
-// sourceProblemsOf names the sources of enabled routes that can never
-// start a share, for a status read while the engine is not running (the
-// running engine says it from what it watches).
-func sourceProblemsOf(routes []store.Route) []SourceProblem {
+// sourceProblems are the sources that cannot start a share, in the
+// protocol's words.
+func sourceProblems(sources []relay.SourceStatus) []SourceProblem {
 	var out []SourceProblem
-	seen := map[string]bool{}
-	for _, r := range routes {
-		why := relay.UnsupportedSourceReason(r.SourceKind)
-		if !r.Enabled || why == "" || seen[r.SourceID] {
-			continue
-		}
-		seen[r.SourceID] = true
-		out = append(out, SourceProblem{SourceID: r.SourceID, Name: r.SourceName, State: SourceUnsupported, Reason: why})
+	for _, src := range sources {
+		out = append(out, SourceProblem{SourceID: src.SourceID, Name: src.Name, State: SourceUnsupported, Reason: src.Reason})
 	}
 	return out
 }
@@ -550,15 +515,7 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 }
 
 func (b Backend) destinationNames() (map[string]string, error) {
-	dests, err := b.DB.Destinations()
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(dests))
-	for _, d := range dests {
-		names[d.ID] = d.Name
-	}
-	return names, nil
+	return relay.DestinationNames(b.DB)
 }
 
 func decodeArgs(raw json.RawMessage, v any) error {
