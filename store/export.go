@@ -47,7 +47,7 @@ type ImportOptions struct {
 
 // ErrLoginChangesMoved: the login settings an import would change are no
 // longer those the person confirmed.
-var ErrLoginChangesMoved = errors.New("this computer's login settings changed after the file's were shown, so the file would now change others; nothing was imported: import the file again to see what it would change")
+var ErrLoginChangesMoved = errors.New("this computer's login settings changed after the file's were shown, so the file would now change others: import the file again to see what it would change")
 
 // SettingChange is one setting an import would change: its name for
 // people, this machine's value and the file's. No login setting is a
