@@ -311,9 +311,10 @@ func (e *routeEditor) built() store.Route {
 			continue
 		}
 		// A group's mode, and a Page's default, are the service's
-		// reading (RouteFrom): only a Page's crosspost is the person's.
+		// reading (RouteFrom): only a Page's crosspost is the person's
+		// (only a Page's row has a mode).
 		t := store.Target{DestinationID: row.dest.ID, Message: e.message.Text}
-		if row.mode != nil && row.dest.Kind != store.KindGroup && row.mode.Selected == modeLabelCrosspost {
+		if row.mode != nil && row.mode.Selected == modeLabelCrosspost {
 			t.Mode = store.ModeCrosspost
 		}
 		for _, old := range e.route.Targets {
