@@ -65,6 +65,10 @@ type App interface {
 	// History is what happened, newest first, at most n entries (0: all):
 	// the window's Activity lines (service.API.History).
 	History(ctx context.Context, n int) ([]HistoryEntry, error)
+	// KeychainHealth is the health that comes before every other when the
+	// keychain cannot keep secrets, and true; false when it can. `status`
+	// on a stopped app asks it (a running engine's Health says it).
+	KeychainHealth(ctx context.Context) (Health, bool)
 	// CheckSetup asks Facebook about the saved connection and the routes'
 	// destinations without the engine, for `check` on a stopped app.
 	CheckSetup(ctx context.Context) (Health, error)
@@ -277,6 +281,11 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 		s.Running = true
 		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
 		s.SourceProblems = h.SourceProblems
+	}
+	if !s.Running && b.App != nil {
+		if h, broken := b.App.KeychainHealth(ctx); broken {
+			s.State, s.Reason = h.State, h.Reason
+		}
 	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {

@@ -160,6 +160,9 @@ func (e *fakeEngine) History(_ context.Context, n int) ([]HistoryEntry, error) {
 	return out, err
 }
 
+// KeychainHealth: the fake's keychain keeps secrets.
+func (e *fakeEngine) KeychainHealth(context.Context) (Health, bool) { return Health{}, false }
+
 // database is the database the fake engine writes to.
 func (e *fakeEngine) database() *store.DB {
 	e.mu.Lock()

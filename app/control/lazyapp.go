@@ -105,6 +105,16 @@ func (l *lazyApp) History(ctx context.Context, n int) ([]HistoryEntry, error) {
 	return app.History(ctx, n)
 }
 
+// KeychainHealth is false when the application layer cannot be opened:
+// status then answers from the database alone.
+func (l *lazyApp) KeychainHealth(ctx context.Context) (Health, bool) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return Health{}, false
+	}
+	return app.KeychainHealth(ctx)
+}
+
 func (l *lazyApp) CheckSetup(ctx context.Context) (Health, error) {
 	app, err := l.get(ctx)
 	if err != nil {

@@ -2,7 +2,7 @@ package service
 
 import (
 	"context"
-	"strings"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -76,8 +76,12 @@ func TestTheCommandLineSaysTheKeychainProblemFirst(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %s with %q", name, h, err, control.StateKeychainBroken, want)
 		}
 	}
-	resp := running.Execute(ctx, control.Request{Cmd: control.CmdStatus})
-	if !resp.OK || !strings.Contains(string(resp.Data), `"state":"keychain_broken"`) {
-		t.Errorf("status over the protocol: %+v %s", resp, resp.Data)
+	stopped := control.Backend{DB: svc.DB, App: svc.ControlApp()} // the CLI on a stopped app
+	for name, b := range map[string]control.Backend{"running": running, "stopped": stopped} {
+		resp := b.Execute(ctx, control.Request{Cmd: control.CmdStatus})
+		var st control.StatusData
+		if err := json.Unmarshal(resp.Data, &st); !resp.OK || err != nil || st.State != control.StateKeychainBroken || st.Reason != want {
+			t.Errorf("status (%s): %+v %s", name, resp, resp.Data)
+		}
 	}
 }

@@ -78,6 +78,16 @@ func (a controlApp) History(_ context.Context, n int) ([]control.HistoryEntry, e
 	return out, err
 }
 
+// KeychainHealth is the keychain's problem in the CLI's words, as the
+// window shows it first.
+func (a controlApp) KeychainHealth(context.Context) (control.Health, bool) {
+	err := a.s.KeychainProblem()
+	if err == nil {
+		return control.Health{}, false
+	}
+	return ControlHealthOf(KeychainHealth(err), a.s.Engine.Status()), true
+}
+
 func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
 	return a.s.AddPage(ctx, ref)
 }
