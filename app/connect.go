@@ -199,7 +199,7 @@ const pkceNeedsClassicLogin = "PKCE is off: with a Configuration ID Facebook nev
 // why: a Facebook Login for Business login is never OpenID Connect.
 // OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 func (f *connectForm) showPKCEChoice() {
-	if strings.TrimSpace(f.configID.Text) == "" {
+	if fbclient.CheckPKCE(true, f.configID.Text) == nil {
 		f.pkce.Enable()
 		f.pkceOff.Hide()
 		return
@@ -263,10 +263,7 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 	if req.Secret.IsZero() {
 		return req, nil
 	}
-	if n := len(req.Secret.Reveal()); n < 16 || n > 64 || strings.ContainsAny(req.Secret.Reveal(), " \t") {
-		return req, errors.New("that does not look like an App secret (32 letters and digits): copy it again from App settings → Basic")
-	}
-	return req, nil
+	return req, fbclient.CheckAppSecretForm(req.Secret.Reveal())
 }
 
 // errPasteSecret: the form's secret is empty and the keychain has none

@@ -197,6 +197,24 @@ func (f *fakeService) Routes() ([]store.Route, error) {
 
 // SaveRoute keeps the service's rules the editor shows: a valid message
 // and at least one destination.
+// RouteFrom gives groups their assisted mode and Pages a link post by
+// default, the part of relay.RouteFrom the editor leaves to the service;
+// the source is taken as chosen (relay's tests read it).
+func (f *fakeService) RouteFrom(r store.Route) (store.Route, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.Targets = slices.Clone(r.Targets)
+	for i, t := range r.Targets {
+		switch {
+		case f.dests[t.DestinationID].Kind == store.KindGroup:
+			r.Targets[i].Mode = store.ModeAssisted
+		case t.Mode == "":
+			r.Targets[i].Mode = store.ModePost
+		}
+	}
+	return r, nil
+}
+
 func (f *fakeService) SaveRoute(r store.Route) (store.Route, error) {
 	if len(r.Targets) == 0 {
 		return r, errors.New("a route needs at least one destination")
@@ -284,13 +302,20 @@ func (f *fakeService) AddGroup(address, name string) (store.Destination, error) 
 
 // Shares and the record of what happened.
 
-func (f *fakeService) Activities(n int) ([]store.Activity, error) {
+// History lists the activity log alone, newest first: the merge with the
+// ledger is relay.History's, tested on a real database.
+func (f *fakeService) History(n int) ([]relay.HistoryLine, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := slices.Clone(f.activity)
-	slices.Reverse(out) // newest first
-	if n > 0 && len(out) > n {
-		out = out[:n]
+	acts := slices.Clone(f.activity)
+	slices.Reverse(acts) // newest first
+	if n > 0 && len(acts) > n {
+		acts = acts[:n]
+	}
+	out := make([]relay.HistoryLine, 0, len(acts))
+	for _, a := range acts {
+		out = append(out, relay.HistoryLine{Time: a.Time, Kind: a.Kind, Message: a.Message,
+			RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID})
 	}
 	return out, nil
 }
@@ -443,12 +468,17 @@ func (f *fakeService) ImportLoginChanges(data []byte) ([]store.SettingChange, er
 	return []store.SettingChange{{Name: "App ID", From: st.AppID, To: file.Settings.AppID}}, nil
 }
 
-func (f *fakeService) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
+// Import takes the file's App ID only when the change is the one
+// confirmed, as store.ImportWith does.
+func (f *fakeService) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
 	file, err := readFakeExport(data)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
 	changes, _ := f.ImportLoginChanges(data)
+	if opts.WithLoginSettings && !slices.Equal(changes, opts.Confirmed) {
+		return store.ImportResult{}, store.ErrLoginChangesMoved
+	}
 	res := store.ImportResult{Routes: len(file.Routes), Destinations: len(file.Dests), Settings: true}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -456,7 +486,7 @@ func (f *fakeService) Import(data []byte, withLoginSettings bool) (store.ImportR
 		f.dests[d.ID] = d
 	}
 	f.routes = append(f.routes, file.Routes...)
-	if withLoginSettings {
+	if opts.WithLoginSettings {
 		f.settings.AppID = file.Settings.AppID
 		res.LoginSettingsChanged = changes
 	} else {

@@ -116,7 +116,7 @@ func TestAGroupShareMarkedElsewhereReachesTheWindowsActivity(t *testing.T) {
 	must(t, svc.MarkAssistedDone(key)) // not the window: another caller
 	g.handle(shareResultFor(t, events, key))
 
-	if n := strings.Count(allText(g.view.activity), "You shared to Choir friends"); n != 1 {
+	if n := strings.Count(allText(g.view.activity), "You shared “Sunday service” to the group Choir friends"); n != 1 {
 		t.Errorf("the Activity tab shows the mark %d times, want once:\n%s", n, allText(g.view.activity))
 	}
 	if strings.Contains(allText(g.view.routes), "Choir friends — Sunday service") {

@@ -310,10 +310,11 @@ func (e *routeEditor) built() store.Route {
 		if !row.check.Checked || row.dest.ID == src.id {
 			continue
 		}
-		t := store.Target{DestinationID: row.dest.ID, Mode: store.ModePost, Message: e.message.Text}
-		if row.dest.Kind == store.KindGroup {
-			t.Mode = store.ModeAssisted
-		} else if row.mode != nil && row.mode.Selected == modeLabelCrosspost {
+		// A group's mode, and a Page's default, are the service's
+		// reading (RouteFrom): only a Page's crosspost is the person's
+		// (only a Page's row has a mode).
+		t := store.Target{DestinationID: row.dest.ID, Message: e.message.Text}
+		if row.mode != nil && row.mode.Selected == modeLabelCrosspost {
 			t.Mode = store.ModeCrosspost
 		}
 		for _, old := range e.route.Targets {
@@ -327,8 +328,14 @@ func (e *routeEditor) built() store.Route {
 }
 
 func (e *routeEditor) submit() {
-	// The service validates, saves and tells the engine.
-	saved, err := e.v.g.svc.SaveRoute(e.built())
+	// The service reads the route as `routes add` does, then validates,
+	// saves and tells the engine.
+	r, err := e.v.g.svc.RouteFrom(e.built())
+	if err != nil {
+		e.problem.SetText(err.Error())
+		return
+	}
+	saved, err := e.v.g.svc.SaveRoute(r)
 	if err != nil {
 		e.problem.SetText(err.Error())
 		return

@@ -281,11 +281,15 @@ func (s *settingsTab) importFrom(r io.Reader, where string) {
 		return
 	}
 	if len(changes) == 0 {
-		s.importData(data, where, false)
+		s.importData(data, where, store.ImportOptions{})
 		return
 	}
+	// Taking the file's binds to the changes shown: should they move
+	// before the person answers, the service imports nothing.
 	d := dialog.NewCustomConfirm("Use the file's login settings?", "Use the file's", "Keep this computer's",
-		wrapLabel(loginChangesText(changes)), func(take bool) { s.importData(data, where, take) }, s.g.win)
+		wrapLabel(loginChangesText(changes)), func(take bool) {
+			s.importData(data, where, store.ImportOptions{WithLoginSettings: take, Confirmed: changes})
+		}, s.g.win)
 	d.Show()
 }
 
@@ -307,9 +311,9 @@ func noneIfEmpty(v string) string {
 	return v
 }
 
-// importData imports an export, with its login settings when withLogin.
-func (s *settingsTab) importData(data []byte, where string, withLogin bool) {
-	res, err := s.g.svc.Import(data, withLogin)
+// importData imports an export, with the login settings opts take.
+func (s *settingsTab) importData(data []byte, where string, opts store.ImportOptions) {
+	res, err := s.g.svc.Import(data, opts)
 	if err != nil {
 		s.moved.SetText(where + " was not imported: " + err.Error())
 		return

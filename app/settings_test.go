@@ -220,6 +220,22 @@ func overlayText(w fyne.Window) string {
 	return b.String()
 }
 
+// askToImportAppID4242 opens the import of a file with the App ID 4242 on
+// a computer with 1001, and checks the dialog asks about that change.
+func askToImportAppID4242(t *testing.T) *GUI {
+	t.Helper()
+	to, _ := newSettingsGUI(t)
+	settings, err := fakeOf(to).Settings()
+	must(t, err)
+	settings.AppID = "1001"
+	must(t, fakeOf(to).PutSettings(settings))
+	to.view.settings.importFrom(bytes.NewReader(exportWithAppID(t, "4242")), "routes.json")
+	if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
+		t.Fatalf("the confirmation says:\n%s", asked)
+	}
+	return to
+}
+
 func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 	for _, tc := range []struct {
 		answer    string
@@ -229,19 +245,9 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 		{"Use the file's", "4242"},
 	} {
 		t.Run(tc.answer, func(t *testing.T) {
-			file := exportWithAppID(t, "4242")
-			to, _ := newSettingsGUI(t)
-			settings, err := fakeOf(to).Settings()
-			must(t, err)
-			settings.AppID = "1001"
-			must(t, fakeOf(to).PutSettings(settings))
-
-			to.view.settings.importFrom(bytes.NewReader(file), "routes.json")
+			to := askToImportAppID4242(t)
 			if got, _ := fakeOf(to).Settings(); got.AppID != "1001" {
 				t.Fatalf("the App ID changed to %q before the person answered", got.AppID)
-			}
-			if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
-				t.Fatalf("the confirmation says:\n%s", asked)
 			}
 			if !tapOverlayButton(to.win, tc.answer) {
 				t.Fatalf("no %q button", tc.answer)
@@ -253,6 +259,26 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 				t.Errorf("after import: %q", to.view.settings.moved.Text)
 			}
 		})
+	}
+}
+
+// The dialog's "Use the file's" takes the changes it showed, no others:
+// when the settings change while it is open, nothing is imported and the
+// window says why.
+func TestImportRefusesLoginChangesOtherThanThoseShown(t *testing.T) {
+	to := askToImportAppID4242(t)
+	settings, err := fakeOf(to).Settings()
+	must(t, err)
+	settings.AppID = "2002" // changed elsewhere while the dialog is open
+	must(t, fakeOf(to).PutSettings(settings))
+	if !tapOverlayButton(to.win, "Use the file's") {
+		t.Fatal("no \"Use the file's\" button")
+	}
+	if got, _ := fakeOf(to).Settings(); got.AppID != "2002" {
+		t.Errorf("App ID %q after a refused import, want 2002", got.AppID)
+	}
+	if moved := to.view.settings.moved.Text; !strings.Contains(moved, "was not imported") || !strings.Contains(moved, "import the file again") {
+		t.Errorf("the window says %q", moved)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/store"
 )
@@ -260,7 +261,7 @@ func routeCard(r store.Route, dests map[string]store.Destination, last map[strin
 }
 
 func (v *mainView) activityRows() []fyne.CanvasObject {
-	items, err := v.g.svc.Activities(200)
+	items, err := v.g.svc.History(200)
 	if err != nil {
 		v.g.log.Error("list activity", "err", err)
 		return []fyne.CanvasObject{emptyNote("The activity log could not be read: " + err.Error())}
@@ -269,12 +270,17 @@ func (v *mainView) activityRows() []fyne.CanvasObject {
 		return []fyne.CanvasObject{emptyNote("Nothing has happened yet. Shares, live videos and connection changes appear here.")}
 	}
 	var rows []fyne.CanvasObject
-	for _, a := range items {
-		l := widget.NewLabel(a.Time.Local().Format("Jan 2 15:04:05") + "   " + a.Message)
+	for _, line := range items {
+		l := widget.NewLabel(activityText(line))
 		l.Wrapping = fyne.TextWrapWord
 		rows = append(rows, l)
 	}
 	return rows
+}
+
+// activityText is one line of the Activity tab: when, and what.
+func activityText(line relay.HistoryLine) string {
+	return line.Time.Local().Format("Jan 2 15:04:05") + "   " + line.Message
 }
 
 func (v *mainView) connectionTab() fyne.CanvasObject {

@@ -3,6 +3,7 @@
 package fbclient
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -87,3 +88,16 @@ func (c *Client) String() string {
 
 // GoString is String for %#v, which would otherwise show the secret too.
 func (c *Client) GoString() string { return c.String() }
+
+// ErrSecretFormat: what was typed cannot be an App secret.
+var ErrSecretFormat = errors.New("that does not look like an App secret (32 letters and digits): copy it again from App settings → Basic")
+
+// CheckAppSecretForm says whether secret has the form of an App secret
+// (Meta shows 32 hex digits; 16 to 64 characters without blanks is
+// accepted): ErrSecretFormat if not. The error never quotes the secret.
+func CheckAppSecretForm(secret string) error {
+	if len(secret) < 16 || len(secret) > 64 || strings.ContainsAny(secret, " \t") {
+		return ErrSecretFormat
+	}
+	return nil
+}

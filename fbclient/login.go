@@ -196,8 +196,8 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultLoginTimeout
 	}
-	if opts.PKCE && opts.ConfigID != "" {
-		return nil, ErrPKCEWithConfiguration
+	if err := CheckPKCE(opts.PKCE, opts.ConfigID); err != nil {
+		return nil, err
 	}
 	if opts.ConfigID == "" && len(opts.Scopes) == 0 {
 		opts.Scopes = DefaultScopes()
@@ -493,4 +493,14 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// CheckPKCE is the one rule for PKCE with a Configuration ID: a Facebook
+// Login for Business login is never OpenID Connect, so Facebook would drop
+// the challenge and refuse the login (ErrPKCEWithConfiguration).
+func CheckPKCE(pkce bool, configID string) error {
+	if pkce && strings.TrimSpace(configID) != "" {
+		return ErrPKCEWithConfiguration
+	}
+	return nil
 }

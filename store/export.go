@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,7 +38,16 @@ type ImportOptions struct {
 	// this machine's are kept: a file must not silently move the login to
 	// another Meta app or relay.
 	WithLoginSettings bool
+	// Confirmed are, with WithLoginSettings, the login setting changes
+	// the person saw and took (ImportLoginChanges). Should this machine's
+	// settings have moved since, the file would change others: nothing is
+	// imported (ErrLoginChangesMoved), so no change is taken unseen.
+	Confirmed []SettingChange
 }
+
+// ErrLoginChangesMoved: the login settings an import would change are no
+// longer those the person confirmed.
+var ErrLoginChangesMoved = errors.New("this computer's login settings changed after the file's were shown, so the file would now change others: import the file again to see what it would change")
 
 // SettingChange is one setting an import would change: its name for
 // people, this machine's value and the file's. No login setting is a
@@ -132,21 +142,31 @@ func (db *DB) ImportWith(r io.Reader, opts ImportOptions) (ImportResult, error) 
 	if err != nil {
 		return ImportResult{}, err
 	}
-	var res ImportResult
-	if f.Settings != nil {
-		current, err := db.Settings()
-		if err != nil {
-			return ImportResult{}, err
-		}
-		changes := loginChanges(current, *f.Settings)
-		if opts.WithLoginSettings {
-			res.LoginSettingsChanged = changes
-		} else {
-			res.LoginSettingsKept = changes
-			keepLoginSettings(f.Settings, current)
-		}
+	return db.importFile(f, opts)
+}
+
+// importLoginSettings decides, inside the import's transaction, which
+// login settings f brings: the file's when they are what the person
+// confirmed, else this machine's.
+func importLoginSettings(tx *bolt.Tx, f exportFile, opts ImportOptions, res *ImportResult) error {
+	if f.Settings == nil {
+		return nil
 	}
-	return db.importFile(f, res)
+	current := DefaultSettings()
+	if _, err := getJSON(tx.Bucket(bucketSettings), keySettings, &current); err != nil {
+		return err
+	}
+	changes := loginChanges(current, *f.Settings)
+	if !opts.WithLoginSettings {
+		res.LoginSettingsKept = changes
+		keepLoginSettings(f.Settings, current)
+		return nil
+	}
+	if !slices.Equal(changes, opts.Confirmed) {
+		return ErrLoginChangesMoved
+	}
+	res.LoginSettingsChanged = changes
+	return nil
 }
 
 // readExport decodes and checks an export file.
@@ -171,9 +191,14 @@ func readExport(r io.Reader) (exportFile, error) {
 	return f, nil
 }
 
-// importFile writes f in one transaction, counting into res.
-func (db *DB) importFile(f exportFile, res ImportResult) (ImportResult, error) {
+// importFile writes f in one transaction, with the login settings opts
+// allow.
+func (db *DB) importFile(f exportFile, opts ImportOptions) (ImportResult, error) {
+	var res ImportResult
 	err := db.update(func(tx *bolt.Tx) error {
+		if err := importLoginSettings(tx, f, opts, &res); err != nil {
+			return err
+		}
 		for _, d := range f.Destinations {
 			if err := validDestination(d); err != nil {
 				return err

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,9 @@ func TestExportThenImportMovesRoutesDestinationsAndSettings(t *testing.T) {
 	}
 
 	to := openTest(t, clock)
-	res, err := to.ImportWith(bytes.NewReader(file.Bytes()), ImportOptions{WithLoginSettings: true})
+	shown, err := to.ImportLoginChanges(bytes.NewReader(file.Bytes()))
+	must(t, err)
+	res, err := to.ImportWith(bytes.NewReader(file.Bytes()), ImportOptions{WithLoginSettings: true, Confirmed: shown})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +155,44 @@ func TestImportLoginChangesListsThemAndWritesNothing(t *testing.T) {
 
 func TestImportWithLoginSettingsTakesTheFiles(t *testing.T) {
 	to := openTest(t, newClock())
-	_, err := to.ImportWith(bytes.NewReader(exportWithLogin(t)), ImportOptions{WithLoginSettings: true})
+	shown, err := to.ImportLoginChanges(bytes.NewReader(exportWithLogin(t)))
+	must(t, err)
+	_, err = to.ImportWith(bytes.NewReader(exportWithLogin(t)), ImportOptions{WithLoginSettings: true, Confirmed: shown})
 	must(t, err)
 	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRedirectPage || !got.PKCE || got.LoopbackPort != 30000 {
 		t.Errorf("settings = %+v", got)
+	}
+}
+
+// Taking a file's login settings binds to the changes the person saw:
+// when this machine's settings moved in between (or none were shown), the
+// import refuses and writes nothing.
+func TestImportTakesOnlyTheLoginChangesThePersonSaw(t *testing.T) {
+	to := openTest(t, newClock())
+	file := exportWithLogin(t)
+	shown, err := to.ImportLoginChanges(bytes.NewReader(file))
+	must(t, err)
+	moved := DefaultSettings()
+	moved.AppID = "77" // another window, or the command line, between the question and the answer
+	must(t, to.PutSettings(moved))
+
+	for name, confirmed := range map[string][]SettingChange{"the changes shown before": shown, "none shown": nil} {
+		_, err := to.ImportWith(bytes.NewReader(file), ImportOptions{WithLoginSettings: true, Confirmed: confirmed})
+		if !errors.Is(err, ErrLoginChangesMoved) {
+			t.Errorf("%s: %v, want ErrLoginChangesMoved", name, err)
+		}
+	}
+	if got, _ := to.Settings(); got != moved {
+		t.Errorf("a refused import wrote settings: %+v", got)
+	}
+	if routes, _ := to.Routes(); len(routes) != 0 {
+		t.Errorf("a refused import wrote routes: %+v", routes)
+	}
+	// Shown again, the new changes are taken.
+	again, err := to.ImportLoginChanges(bytes.NewReader(file))
+	must(t, err)
+	if _, err := to.ImportWith(bytes.NewReader(file), ImportOptions{WithLoginSettings: true, Confirmed: again}); err != nil {
+		t.Errorf("the changes shown again: %v", err)
 	}
 }
 

@@ -84,6 +84,11 @@ var (
 	digitsOnlyRE = regexp.MustCompile(`^[0-9]{1,32}$`)
 )
 
+// IsDigitsID says whether id has the form of an ID Facebook gives as a
+// number — an App ID, a Configuration ID, a Page's or a profile's: 1 to 32
+// digits. Every face checks IDs with this one rule.
+func IsDigitsID(id string) bool { return digitsOnlyRE.MatchString(id) }
+
 // DefaultSettings are the settings of a fresh install.
 func DefaultSettings() Settings {
 	return Settings{
@@ -124,10 +129,10 @@ func ValidateSettings(s Settings) error {
 	if !apiVersionRE.MatchString(s.APIVersion) {
 		return fmt.Errorf("the Graph API version %q is not valid; write it like v27.0", s.APIVersion)
 	}
-	if s.AppID != "" && !digitsOnlyRE.MatchString(s.AppID) {
+	if s.AppID != "" && !IsDigitsID(s.AppID) {
 		return fmt.Errorf("the App ID %q is not valid: copy the number from your Meta app's dashboard", s.AppID)
 	}
-	if s.ConfigID != "" && !digitsOnlyRE.MatchString(s.ConfigID) {
+	if s.ConfigID != "" && !IsDigitsID(s.ConfigID) {
 		return fmt.Errorf("the Configuration ID %q is not valid: copy the number from Facebook Login for Business, Configurations", s.ConfigID)
 	}
 	if s.LoopbackPort != 0 && (s.LoopbackPort < MinLoopbackPort || s.LoopbackPort > MaxLoopbackPort) {

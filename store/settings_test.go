@@ -107,3 +107,12 @@ func TestARedirectPageTransportIsStillStoredAsRelay(t *testing.T) {
 		t.Errorf("a stored relay transport is refused: %v", err)
 	}
 }
+
+func TestIsDigitsIDIsOneToThirtyTwoDigits(t *testing.T) {
+	for id, ok := range map[string]bool{"1": true, strings.Repeat("9", 32): true, strings.Repeat("9", 33): false,
+		"": false, "12a": false, " 12": false, "١٢": false} {
+		if IsDigitsID(id) != ok {
+			t.Errorf("IsDigitsID(%q) = %v, want %v", id, !ok, ok)
+		}
+	}
+}

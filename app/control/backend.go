@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
@@ -49,16 +48,27 @@ type App interface {
 	// AddGroup stores the group at its facebook.com address (renaming a
 	// known one when name is given) and has a running engine reload.
 	AddGroup(ctx context.Context, address, name string) (store.Destination, error)
+	// RouteFrom completes a route as described: its source's kind and
+	// name, its targets' modes (relay.RouteFrom, the window's reading too).
+	RouteFrom(ctx context.Context, r store.Route) (store.Route, error)
 	// SaveRoute stores a route (the store checks it) and has a running
 	// engine reload; DeleteRoute removes one the same way.
 	SaveRoute(ctx context.Context, r store.Route) (store.Route, error)
 	DeleteRoute(ctx context.Context, id string) error
 	// Import brings in an export; its login settings only with
-	// withLoginSettings, which the person asked for.
-	Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error)
+	// opts.WithLoginSettings, the changes the person confirmed in
+	// opts.Confirmed (store.ImportWith).
+	Import(ctx context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error)
 	// AddPage finds the Page ref (an ID or a username) on Facebook with the
 	// connected account and stores it as a destination.
 	AddPage(ctx context.Context, ref string) (store.Destination, error)
+	// History is what happened, newest first, at most n entries (0: all):
+	// the window's Activity lines (service.API.History).
+	History(ctx context.Context, n int) ([]HistoryEntry, error)
+	// KeychainHealth is the health that comes before every other when the
+	// keychain cannot keep secrets, and true; false when it can. `status`
+	// on a stopped app asks it (a running engine's Health says it).
+	KeychainHealth(ctx context.Context) (Health, bool)
 	// CheckSetup asks Facebook about the saved connection and the routes'
 	// destinations without the engine, for `check` on a stopped app.
 	CheckSetup(ctx context.Context) (Health, error)
@@ -203,7 +213,7 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 	if b.App == nil {
 		return ImportData{}, errNeedsApp
 	}
-	res, err := b.App.Import(ctx, a.Data, a.WithLoginSettings)
+	res, err := b.App.Import(ctx, a.Data, store.ImportOptions{WithLoginSettings: a.WithLoginSettings, Confirmed: storeSettingChanges(a.LoginChanges)})
 	if err != nil {
 		return ImportData{}, errorf(CodeInvalid, err.Error())
 	}
@@ -250,11 +260,8 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 }
 
 func (b Backend) storedSourceProblems() ([]SourceProblem, error) {
-	routes, err := b.DB.Routes()
-	if err != nil {
-		return nil, err
-	}
-	return sourceProblemsOf(routes), nil
+	sum, err := relay.Summarize(b.DB)
+	return sourceProblems(sum.UnsupportedSources), err
 }
 
 func (b Backend) now() time.Time {
@@ -275,6 +282,11 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
 		s.SourceProblems = h.SourceProblems
 	}
+	if !s.Running && b.App != nil {
+		if h, broken := b.App.KeychainHealth(ctx); broken {
+			s.State, s.Reason = h.State, h.Reason
+		}
+	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {
 		return s, err
@@ -288,56 +300,24 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 			DataAccessExpiresAt: timePtr(acct.DataAccessExpiresAt),
 		}
 	}
-	routes, err := b.DB.Routes()
+	sum, err := relay.Summarize(b.DB)
 	if err != nil {
 		return s, err
 	}
-	s.Routes = len(routes)
-	for _, r := range routes {
-		if r.Enabled {
-			s.RoutesEnabled++
-		}
-	}
+	s.Routes, s.RoutesEnabled, s.Destinations, s.DestinationsWithProblems = sum.Routes, sum.RoutesEnabled, sum.Destinations, sum.DestinationsWithProblems
+	s.Pages, s.Groups, s.GroupSharesWaiting = sum.Pages, sum.Groups, sum.GroupSharesWaiting
 	if !s.Running {
-		s.SourceProblems = sourceProblemsOf(routes)
+		s.SourceProblems = sourceProblems(sum.UnsupportedSources)
 	}
-	dests, err := b.DB.Destinations()
-	if err != nil {
-		return s, err
-	}
-	s.Destinations = len(dests)
-	for _, d := range dests {
-		if d.Status != store.StatusOK {
-			s.DestinationsWithProblems++
-		}
-		switch d.Kind {
-		case store.KindPage:
-			s.Pages++
-		case store.KindGroup:
-			s.Groups++
-		}
-	}
-	waiting, err := b.DB.LedgerInState(store.LedgerAssistedOpen)
-	if err != nil {
-		return s, err
-	}
-	s.GroupSharesWaiting = len(waiting)
 	return s, nil
 }
 
-// sourceProblemsOf names the sources of enabled routes that can never
-// start a share, for a status read while the engine is not running (the
-// running engine says it from what it watches).
-func sourceProblemsOf(routes []store.Route) []SourceProblem {
+// sourceProblems are the sources that cannot start a share, in the
+// protocol's words.
+func sourceProblems(sources []relay.SourceStatus) []SourceProblem {
 	var out []SourceProblem
-	seen := map[string]bool{}
-	for _, r := range routes {
-		why := relay.UnsupportedSourceReason(r.SourceKind)
-		if !r.Enabled || why == "" || seen[r.SourceID] {
-			continue
-		}
-		seen[r.SourceID] = true
-		out = append(out, SourceProblem{SourceID: r.SourceID, Name: r.SourceName, State: SourceUnsupported, Reason: why})
+	for _, src := range sources {
+		out = append(out, SourceProblem{SourceID: src.SourceID, Name: src.Name, State: SourceUnsupported, Reason: src.Reason})
 	}
 	return out
 }
@@ -379,17 +359,16 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	if err := a.validate(); err != nil {
 		return RouteData{}, errorf(CodeInvalid, err.Error())
 	}
-	r := store.Route{Name: strings.TrimSpace(a.Name), SourceID: a.SourceID, Enabled: true}
-	if err := b.resolveSource(&r); err != nil {
-		return RouteData{}, err
-	}
-	targets, err := b.targets(a)
-	if err != nil {
-		return RouteData{}, err
-	}
-	r.Targets = targets
 	if b.App == nil {
 		return RouteData{}, errNeedsApp
+	}
+	r := store.Route{Name: strings.TrimSpace(a.Name), SourceID: a.SourceID, Enabled: true}
+	for _, id := range a.To {
+		r.Targets = append(r.Targets, store.Target{DestinationID: id, Mode: store.Mode(a.Mode), Message: a.Message})
+	}
+	r, err := b.App.RouteFrom(ctx, r)
+	if err != nil {
+		return RouteData{}, err
 	}
 	stored, err := b.App.SaveRoute(ctx, r)
 	if err != nil {
@@ -403,74 +382,17 @@ func (b Backend) addRoute(ctx context.Context, a RoutesAddArgs) (RouteData, erro
 	return routeData(stored, names), nil
 }
 
-// resolveSource sets r's source kind and name from what LiveRoute knows:
-// a route can only watch a Page it has as a destination or the connected
-// account's own profile; anything else would fail silently at the next live.
-func (b Backend) resolveSource(r *store.Route) error {
-	acct, connected, err := b.DB.Account()
-	if err != nil {
-		return err
-	}
-	if connected && (acct.UserID == r.SourceID || r.SourceID == sourceMe) {
-		r.SourceID, r.SourceKind, r.SourceName = acct.UserID, store.SourceProfile, acct.Name
-		return nil
-	}
-	if r.SourceID == sourceMe {
-		return errorf(CodeNotFound, "LiveRoute has no profile to watch: connect your Facebook account first (`liveroute connect`)")
-	}
-	d, known, err := b.DB.Destination(r.SourceID)
-	if err != nil {
-		return err
-	}
+// RouteErrorCode gives a relay.RouteError its protocol code: "not found"
+// for what LiveRoute does not know, else "invalid".
+func RouteErrorCode(err error) error {
+	var re *relay.RouteError
 	switch {
-	case known && d.Kind == store.KindPage:
-		r.SourceKind, r.SourceName = store.SourcePage, d.Name
-		return nil
-	case known:
-		return errorf(CodeInvalid, fmt.Sprintf("%s is a group: a route watches a Page or your profile, and shares to groups", nameOrID(d.Name, d.ID)))
-	case !connected:
-		return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect your Facebook account first (`liveroute connect`)", r.SourceID))
+	case !errors.As(err, &re):
+		return err
+	case re.NotFound:
+		return errorf(CodeNotFound, re.Message)
 	}
-	return errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add it with `liveroute pages add %s`", r.SourceID, r.SourceID))
-}
-
-// sourceMe names the connected account's own profile as a route's source,
-// as Graph's /me does.
-const sourceMe = "me"
-
-// targets builds a route's targets. Every destination must be known;
-// groups are always assisted shares (no app may post to them), so --mode
-// applies to the Pages only.
-func (b Backend) targets(a RoutesAddArgs) ([]store.Target, error) {
-	pageMode := store.Mode(a.Mode)
-	if pageMode == "" {
-		pageMode = store.ModePost
-	}
-	var out []store.Target
-	var groups []string
-	for _, id := range a.To {
-		d, ok, err := b.DB.Destination(id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errorf(CodeNotFound, fmt.Sprintf("LiveRoute does not know the destination %s: add a Page with `liveroute pages add %s`, or a group with `liveroute groups add URL`", id, id))
-		}
-		mode := pageMode
-		if d.Kind == store.KindGroup {
-			mode = store.ModeAssisted
-			groups = append(groups, nameOrID(d.Name, d.ID))
-		}
-		out = append(out, store.Target{DestinationID: id, Mode: mode, Message: a.Message})
-	}
-	if a.Mode != "" && len(groups) == len(out) {
-		are := " is a group"
-		if len(groups) > 1 {
-			are = " are groups"
-		}
-		return nil, errorf(CodeInvalid, strings.Join(groups, ", ")+are+": no app may post to Facebook groups, so a group is always an assisted share; leave out --mode, which applies to Pages")
-	}
-	return out, nil
+	return errorf(CodeInvalid, re.Message)
 }
 
 func (b Backend) removeRoute(ctx context.Context, a RoutesRemoveArgs) (RouteData, error) {
@@ -524,75 +446,15 @@ func (b Backend) groups(context.Context) ([]PageData, error) {
 	return out, nil
 }
 
-// history merges the activity log with the group shares, which the
-// engine records only in the ledger, newest first.
-func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
+// history answers what the window's Activity tab lists (App.History).
+func (b Backend) history(ctx context.Context, a HistoryArgs) ([]HistoryEntry, error) {
 	if a.Limit < 0 {
 		return nil, errorf(CodeInvalid, "the limit cannot be negative")
 	}
-	acts, err := b.DB.Activities(a.Limit)
-	if err != nil {
-		return nil, err
+	if b.App == nil {
+		return nil, errNeedsApp
 	}
-	shares, err := b.waitingShares()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]HistoryEntry, 0, len(acts))
-	for _, act := range acts {
-		if act.Kind == relay.ActivityAssistedDone {
-			continue // the group share's own entry below says it, with the video's title
-		}
-		out = append(out, HistoryEntry{
-			Time: act.Time.UTC(), Kind: act.Kind, Message: act.Message,
-			RouteID: act.RouteID, VideoID: act.VideoID, DestinationID: act.DestinationID,
-		})
-	}
-	out = append(out, shares...)
-	slices.SortStableFunc(out, func(x, y HistoryEntry) int { return y.Time.Compare(x.Time) })
-	if a.Limit > 0 && len(out) > a.Limit {
-		out = out[:a.Limit]
-	}
-	return out, nil
-}
-
-// waitingShares returns, as history entries, the group shares waiting for
-// the person and those they finished, and the shares LiveRoute could not
-// confirm that wait for them to check the Page.
-func (b Backend) waitingShares() ([]HistoryEntry, error) {
-	names, err := b.destinationNames()
-	if err != nil {
-		return nil, err
-	}
-	var out []HistoryEntry
-	for _, state := range []store.LedgerState{store.LedgerAssistedOpen, store.LedgerAssistedDone, store.LedgerUnconfirmed} {
-		entries, err := b.DB.LedgerInState(state)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if state == store.LedgerUnconfirmed {
-				out = append(out, unconfirmedEntry(e, names))
-				continue
-			}
-			out = append(out, groupShareEntry(e, names))
-		}
-	}
-	return out, nil
-}
-
-// unconfirmedEntry describes a share LiveRoute could not confirm.
-func unconfirmedEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
-	msg := e.Reason
-	if msg == "" {
-		page := names[e.DestinationID]
-		if page == "" {
-			page = e.DestinationID
-		}
-		msg = "Could not confirm the share to " + page + ": open the Page to check."
-	}
-	return HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "unconfirmed", State: string(e.State), Message: msg,
-		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
+	return b.App.History(ctx, a.Limit)
 }
 
 // resolveShare settles a share LiveRoute could not confirm: through the
@@ -638,28 +500,6 @@ func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (H
 	return h, nil
 }
 
-// groupShareEntry describes one group share of the ledger for the history.
-func groupShareEntry(e store.LedgerEntry, names map[string]string) HistoryEntry {
-	title := "your live video"
-	if e.VideoTitle != "" {
-		title = "“" + e.VideoTitle + "”"
-	}
-	group := names[e.DestinationID]
-	if group == "" {
-		group = e.DestinationID
-	}
-	h := HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "waiting", State: string(e.State),
-		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID,
-		Message: "Waiting for you to share " + title + " to the group " + group}
-	if e.State == store.LedgerAssistedDone {
-		h.Kind, h.Message = "shared", "You shared "+title+" to the group "+group
-		if !e.DoneAt.IsZero() {
-			h.Time = e.DoneAt.UTC()
-		}
-	}
-	return h
-}
-
 // groupShared records that the person finished a waiting group share.
 // Whether that share waits, and that marking it twice is no error, is
 // the application layer's rule (service.MarkAssistedDone), not decided
@@ -680,19 +520,11 @@ func (b Backend) groupShared(ctx context.Context, a GroupsSharedArgs) (HistoryEn
 	if err != nil {
 		return HistoryEntry{}, err
 	}
-	return groupShareEntry(e, names), nil
+	return HistoryEntry(relay.GroupShareLine(e, names)), nil
 }
 
 func (b Backend) destinationNames() (map[string]string, error) {
-	dests, err := b.DB.Destinations()
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(dests))
-	for _, d := range dests {
-		names[d.ID] = d.Name
-	}
-	return names, nil
+	return relay.DestinationNames(b.DB)
 }
 
 func decodeArgs(raw json.RawMessage, v any) error {

@@ -367,8 +367,6 @@ func sentence(err error) string {
 	return msg
 }
 
-var digits = regexp.MustCompile(`^[0-9]{1,32}$`)
-
 // secretFlags are the ways people try to pass a secret as an argument.
 var secretFlags = regexp.MustCompile(`^--?(app-?)?secret(=|$)`)
 
@@ -441,7 +439,7 @@ func runRoutesAdd(ctx context.Context, c *cli, cmd *command, args []string) int 
 	// A source is a Page or a profile, whose IDs are digits (or "me", the
 	// connected profile); destinations may be groups, known by the name in
 	// their address.
-	if a.SourceID != sourceMe && !digits.MatchString(a.SourceID) {
+	if a.SourceID != relay.SourceMe && !store.IsDigitsID(a.SourceID) {
 		return c.usageError(cmd, fmt.Sprintf("%q is not a Page's or profile's ID (digits only); `liveroute pages add URL` finds a Page's ID", a.SourceID))
 	}
 	rawArgs, _ := json.Marshal(a)
@@ -725,12 +723,13 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 	if !json.Valid(data) {
 		return c.fail(cmd, fmt.Errorf("%s is not a LiveRoute export (not JSON); nothing was changed", pos[0]))
 	}
-	rawArgs, _ := json.Marshal(ImportArgs{Data: data, WithLoginSettings: *withLogin})
+	importArgs := ImportArgs{Data: data, WithLoginSettings: *withLogin}
 	if *withLogin {
-		if err := c.confirmLoginChanges(ctx, rawArgs); err != nil {
+		if importArgs.LoginChanges, err = c.confirmLoginChanges(ctx, importArgs); err != nil {
 			return c.fail(cmd, err)
 		}
 	}
+	rawArgs, _ := json.Marshal(importArgs)
 	raw, err := c.call(ctx, Request{Cmd: CmdImport, Args: rawArgs}, false)
 	if err != nil {
 		return c.fail(cmd, err)
@@ -751,19 +750,21 @@ func runImport(ctx context.Context, c *cli, cmd *command, args []string) int {
 
 // confirmLoginChanges shows the login settings an import would take from
 // the file and asks the person to confirm them on stdin: a file must never
-// move the login to another Meta app unseen, flag or not. Nil when the
-// file changes none of them or the person typed yes.
-func (c *cli) confirmLoginChanges(ctx context.Context, importArgs json.RawMessage) error {
-	raw, err := c.call(ctx, Request{Cmd: CmdImportLoginChanges, Args: importArgs}, false)
+// move the login to another Meta app unseen, flag or not. It returns the
+// changes confirmed (none when the file changes none), which the import
+// then takes only if they are still the file's.
+func (c *cli) confirmLoginChanges(ctx context.Context, args ImportArgs) ([]SettingChange, error) {
+	rawArgs, _ := json.Marshal(args)
+	raw, err := c.call(ctx, Request{Cmd: CmdImportLoginChanges, Args: rawArgs}, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var changes []SettingChange
 	if err := json.Unmarshal(raw, &changes); err != nil {
-		return fmt.Errorf("read the login settings the file would change: %w", err)
+		return nil, fmt.Errorf("read the login settings the file would change: %w", err)
 	}
 	if len(changes) == 0 {
-		return nil
+		return nil, nil
 	}
 	// The question goes to stderr, so --json output stays one JSON value.
 	fmt.Fprintln(c.stderr, "The file's login settings differ from this computer's. Taking them changes how LiveRoute logs in to Facebook:")
@@ -771,9 +772,9 @@ func (c *cli) confirmLoginChanges(ctx context.Context, importArgs json.RawMessag
 	fmt.Fprint(c.stderr, "Type yes to take them: ")
 	answer, _ := c.stdin.ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a == "yes" || a == "y" {
-		return nil
+		return changes, nil
 	}
-	return errors.New("nothing was imported: the file's login settings were not confirmed. Type yes when asked, or import without --with-login-settings to keep this computer's")
+	return nil, errors.New("nothing was imported: the file's login settings were not confirmed. Type yes when asked, or import without --with-login-settings to keep this computer's")
 }
 
 func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
@@ -800,12 +801,12 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "connect takes no positional arguments (the App secret is read from standard input)")
 	case req.AppID == "":
 		return c.usageError(cmd, "say which Meta app to log in with: --app-id ID (App settings → Basic on developers.facebook.com)")
-	case !digits.MatchString(req.AppID):
+	case !store.IsDigitsID(req.AppID):
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
-	case req.ConfigID != "" && !digits.MatchString(req.ConfigID):
+	case req.ConfigID != "" && !store.IsDigitsID(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
-	case req.PKCE && req.ConfigID != "":
-		return c.usageError(cmd, "--pkce does not work with --config-id: a Facebook Login for Business login is never OpenID Connect, so Facebook drops PKCE and refuses the login; leave out one of them")
+	case fbclient.CheckPKCE(req.PKCE, req.ConfigID) != nil:
+		return c.usageError(cmd, fbclient.CheckPKCE(req.PKCE, req.ConfigID).Error())
 	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
 		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}
@@ -881,8 +882,8 @@ func checkSecret(s string) (string, error) {
 	if s == "" {
 		return "", errors.New("no App secret was given: pipe it on standard input, or type it when asked (App settings → Basic → App secret → Show)")
 	}
-	if len(s) < 16 || len(s) > 64 || strings.ContainsAny(s, " \t") {
-		return "", errors.New("that does not look like an App secret (32 letters and digits); copy it again from App settings → Basic")
+	if err := fbclient.CheckAppSecretForm(s); err != nil {
+		return "", err
 	}
 	return s, nil
 }

@@ -23,6 +23,9 @@ const (
 	// StateDatabaseDamaged: sharing stopped until LiveRoute is started
 	// again (which restores the newest good backup); Reason says so.
 	StateDatabaseDamaged = "database_damaged"
+	// StateKeychainBroken: the keychain cannot keep secrets, so nothing
+	// can connect; it comes before every other state, as in the window.
+	StateKeychainBroken = "keychain_broken"
 )
 
 // Health is the running engine's view of the account.
@@ -222,6 +225,10 @@ type ImportArgs struct {
 	// Configuration ID, transport, relay URL, PKCE, port); off, this
 	// machine's are kept.
 	WithLoginSettings bool `json:"with_login_settings,omitempty"`
+	// LoginChanges are, with WithLoginSettings, the changes the person was
+	// shown and confirmed (import.login_changes); should the file now
+	// change others, nothing is imported.
+	LoginChanges []SettingChange `json:"login_changes,omitempty"`
 }
 
 // ImportData answers import: what the file brought in.
@@ -242,6 +249,14 @@ type SettingChange struct {
 	Name string `json:"name"` // for people: "App ID", "login transport", ...
 	From string `json:"from"` // this machine's value before the import
 	To   string `json:"to"`   // the file's value
+}
+
+func storeSettingChanges(in []SettingChange) []store.SettingChange {
+	var out []store.SettingChange
+	for _, c := range in {
+		out = append(out, store.SettingChange(c))
+	}
+	return out
 }
 
 func settingChanges(in []store.SettingChange) []SettingChange {

@@ -43,7 +43,7 @@
 //
 //	{
 //	  "running": true,               // false: read from the database of a stopped app
-//	  "state": "healthy",            // stopped | healthy | expiring | needs_reconnect | paused | offline | database_damaged | not_connected
+//	  "state": "healthy",            // stopped | healthy | expiring | needs_reconnect | paused | offline | database_damaged | not_connected | keychain_broken
 //	  "reason": "...",               // optional: why, in words
 //	  "paused_until": "...",         // optional
 //	  "live_sources": ["..."],       // optional: names of the sources live right now
@@ -71,6 +71,10 @@
 //	  "created_at": "...", "updated_at": "..."
 //	}
 //
+// import: with_login_settings takes the file's login settings only when
+// login_changes, the changes the person confirmed (import.login_changes),
+// are still what the file would change; otherwise nothing is imported.
+//
 // check, pause, resume (Health):
 //
 //	{"state": "paused", "reason": "...", "paused_until": "...", "checked_at": "...", "live_sources": ["..."],
@@ -80,12 +84,16 @@
 //
 // check also runs on a stopped app (App.CheckSetup, from app/service): it
 // asks Facebook about the saved connection and answers in the same shape.
+// keychain_broken (the keychain cannot keep secrets, so nothing can
+// connect) comes before every other state, as in the window and the tray;
+// reason says how to fix it.
 //
 // pages add and groups add: one PageData; groups list: an array of them:
 //
 //	{"id": "...", "name": "...", "kind": "page" | "group", "status": "ok", "url": "..."}
 //
-// history: an array of HistoryEntry, newest first; groups shared, shares
+// history: an array of HistoryEntry, newest first — the lines of the
+// window's Activity tab (service.API.History); groups shared, shares
 // shared and shares again: one:
 //
 //	{"time": "...", "kind": "share", "message": "...",

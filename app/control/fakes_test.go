@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -148,6 +149,20 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	return err
 }
 
+// History is the application layer's history of the fake's database:
+// relay.History, which service.History is too.
+func (e *fakeEngine) History(_ context.Context, n int) ([]HistoryEntry, error) {
+	lines, err := relay.History(e.database(), n)
+	out := make([]HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, HistoryEntry(l))
+	}
+	return out, err
+}
+
+// KeychainHealth: the fake's keychain keeps secrets.
+func (e *fakeEngine) KeychainHealth(context.Context) (Health, bool) { return Health{}, false }
+
 // database is the database the fake engine writes to.
 func (e *fakeEngine) database() *store.DB {
 	e.mu.Lock()
@@ -166,6 +181,13 @@ func (e *fakeEngine) heard(err error) error {
 	return err
 }
 
+// RouteFrom is the application layer's reading of a described route:
+// relay.RouteFrom, which service.RouteFrom is too.
+func (e *fakeEngine) RouteFrom(_ context.Context, r store.Route) (store.Route, error) {
+	r, err := relay.RouteFrom(e.database(), r)
+	return r, RouteErrorCode(err)
+}
+
 func (e *fakeEngine) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
 	saved, err := e.database().PutRoute(r)
 	return saved, e.heard(err)
@@ -175,7 +197,7 @@ func (e *fakeEngine) DeleteRoute(_ context.Context, id string) error {
 	return e.heard(e.database().DeleteRoute(id))
 }
 
-func (e *fakeEngine) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	res, err := e.database().ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+func (e *fakeEngine) Import(_ context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	res, err := e.database().ImportWith(bytes.NewReader(data), opts)
 	return res, e.heard(err)
 }

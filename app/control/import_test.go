@@ -1,6 +1,8 @@
 package control
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -111,4 +113,55 @@ func TestImportWithLoginSettingsAsksNothingWhenTheyAreTheSame(t *testing.T) {
 	if code != ExitOK || strings.Contains(errOut, "Type yes") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
+}
+
+// answerAfter is the person typing their answer, after fn has run: what
+// happens elsewhere while the question is on the screen.
+type answerAfter struct {
+	fn     func()
+	answer *strings.Reader
+}
+
+func (a *answerAfter) Read(p []byte) (int, error) {
+	if a.fn != nil {
+		a.fn()
+		a.fn = nil
+	}
+	return a.answer.Read(p)
+}
+
+// The yes answers the changes shown: when the login settings change while
+// the question waits, nothing is imported.
+func TestImportWithLoginSettingsTakesOnlyTheChangesShown(t *testing.T) {
+	file := exportFileWithAppID(t, "4242")
+	h := newHarness(t, true)
+	setAppID := func(id string) {
+		h.withDB(func(db *store.DB) {
+			s := store.DefaultSettings()
+			s.AppID = id
+			must(t, db.PutSettings(s))
+		})
+	}
+	setAppID("1001")
+	var out, errOut bytes.Buffer
+	stdin := &answerAfter{fn: func() { setAppID("2002") }, answer: strings.NewReader("yes\n")}
+	code := RunCLI(context.Background(), []string{"import", file, "--with-login-settings"}, h.env, stdin, &out, &errOut)
+	if code != ExitError || !strings.Contains(errOut.String(), "App ID: 1001 → 4242") || !strings.Contains(errOut.String(), "import the file again") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the refusal", code, out.String(), errOut.String())
+	}
+	h.withDB(func(db *store.DB) {
+		if s, _ := db.Settings(); s.AppID != "2002" {
+			t.Errorf("the App ID is %q, want 2002 kept", s.AppID)
+		}
+	})
+
+	// Asked again, the yes takes the change now shown.
+	if code, _, errOut := h.run("yes\n", "import", file, "--with-login-settings"); code != ExitOK || !strings.Contains(errOut, "App ID: 2002 → 4242") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	h.withDB(func(db *store.DB) {
+		if s, _ := db.Settings(); s.AppID != "4242" {
+			t.Errorf("the App ID is %q after yes, want 4242", s.AppID)
+		}
+	})
 }

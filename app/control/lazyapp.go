@@ -57,6 +57,14 @@ func (l *lazyApp) AddGroup(ctx context.Context, address, name string) (store.Des
 	return app.AddGroup(ctx, address, name)
 }
 
+func (l *lazyApp) RouteFrom(ctx context.Context, r store.Route) (store.Route, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return r, err
+	}
+	return app.RouteFrom(ctx, r)
+}
+
 func (l *lazyApp) SaveRoute(ctx context.Context, r store.Route) (store.Route, error) {
 	app, err := l.get(ctx)
 	if err != nil {
@@ -73,12 +81,12 @@ func (l *lazyApp) DeleteRoute(ctx context.Context, id string) error {
 	return app.DeleteRoute(ctx, id)
 }
 
-func (l *lazyApp) Import(ctx context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
+func (l *lazyApp) Import(ctx context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
 	app, err := l.get(ctx)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	return app.Import(ctx, data, withLoginSettings)
+	return app.Import(ctx, data, opts)
 }
 
 func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
@@ -87,6 +95,24 @@ func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, e
 		return store.Destination{}, err
 	}
 	return app.AddPage(ctx, ref)
+}
+
+func (l *lazyApp) History(ctx context.Context, n int) ([]HistoryEntry, error) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return app.History(ctx, n)
+}
+
+// KeychainHealth is false when the application layer cannot be opened:
+// status then answers from the database alone.
+func (l *lazyApp) KeychainHealth(ctx context.Context) (Health, bool) {
+	app, err := l.get(ctx)
+	if err != nil {
+		return Health{}, false
+	}
+	return app.KeychainHealth(ctx)
 }
 
 func (l *lazyApp) CheckSetup(ctx context.Context) (Health, error) {

@@ -25,6 +25,8 @@ func writeStatus(w io.Writer, s StatusData, loc *time.Location) {
 		if len(s.LiveSources) > 0 {
 			fmt.Fprintf(w, "Live now on %s: sharing to every destination of its routes.\n", strings.Join(s.LiveSources, ", "))
 		}
+	} else if s.State == StateKeychainBroken {
+		fmt.Fprintf(w, "LiveRoute is not running: %s — %s.\n", stateText(s.State), strings.TrimRight(s.Reason, "."))
 	} else {
 		fmt.Fprintln(w, "LiveRoute is not running.")
 	}
@@ -150,6 +152,8 @@ func stateText(s string) string {
 		return "needs reconnecting"
 	case StateNotConnected:
 		return "not connected"
+	case StateKeychainBroken:
+		return "LiveRoute cannot keep your secrets"
 	case "":
 		return "unknown"
 	}

@@ -55,6 +55,9 @@ func apiCases(svc *service.Service) []apiCase {
 		{method: "RouteBindings", call: func(a service.API) (any, error) { return a.RouteBindings() }},
 		{method: "VerifyDestinations", call: func(a service.API) (any, error) { return a.VerifyDestinations(ctx) }},
 		{method: "Routes", call: func(a service.API) (any, error) { return a.Routes() }},
+		{method: "RouteFrom", call: func(a service.API) (any, error) {
+			return a.RouteFrom(store.Route{SourceID: "me", Targets: []store.Target{{DestinationID: "demo-prayer-circle"}}})
+		}},
 		{method: "SaveRoute", call: func(a service.API) (any, error) { return a.SaveRoute(route) }, norm: withoutTimes},
 		{method: "DeleteRoute", call: func(a service.API) (any, error) { return nil, a.DeleteRoute("no-such-route") }},
 		{method: "DryRun", call: func(a service.API) (any, error) { return a.DryRun(ctx, route.ID) }},
@@ -64,7 +67,7 @@ func apiCases(svc *service.Service) []apiCase {
 		{method: "AddGroup", call: func(a service.API) (any, error) {
 			return a.AddGroup("https://www.facebook.com/groups/remotechoir", "Remote choir")
 		}},
-		{method: "Activities", call: func(a service.API) (any, error) { return a.Activities(50) }},
+		{method: "History", call: func(a service.API) (any, error) { return a.History(50) }},
 		{method: "LedgerByDestination", call: func(a service.API) (any, error) { return a.LedgerByDestination(pages[0].ID, 10) }},
 		{method: "LedgerInState", call: func(a service.API) (any, error) { return a.LedgerInState(store.LedgerUnconfirmed) }},
 		{method: "AssistedShareURL", call: func(a service.API) (any, error) { return a.AssistedShareURL(group.VideoURL), nil }},
@@ -88,7 +91,7 @@ func apiCases(svc *service.Service) []apiCase {
 			return string(buf.data), err
 		}, norm: withoutExportTime},
 		{method: "ImportLoginChanges", call: func(a service.API) (any, error) { return a.ImportLoginChanges(export) }},
-		{method: "Import", call: func(a service.API) (any, error) { return a.Import(export, false) }},
+		{method: "Import", call: func(a service.API) (any, error) { return a.Import(export, store.ImportOptions{}) }},
 		{method: "IsDemo", call: func(a service.API) (any, error) { return a.IsDemo(), nil }},
 		{method: "DemoApp", call: func(a service.API) (any, error) { id, secret, ok := a.DemoApp(); return []any{id, secret, ok}, nil }},
 		{method: "SimulatePasswordChange", call: func(a service.API) (any, error) { return nil, a.SimulatePasswordChange() }},

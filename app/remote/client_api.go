@@ -76,6 +76,10 @@ func (c *Client) Routes() ([]store.Route, error) {
 	return call[[]store.Route](c, bg, "Routes", nil)
 }
 
+func (c *Client) RouteFrom(r store.Route) (store.Route, error) {
+	return call[store.Route](c, bg, "RouteFrom", r)
+}
+
 func (c *Client) SaveRoute(r store.Route) (store.Route, error) {
 	return call[store.Route](c, bg, "SaveRoute", r)
 }
@@ -105,8 +109,8 @@ func (c *Client) AddGroup(address, name string) (store.Destination, error) {
 	return call[store.Destination](c, bg, "AddGroup", groupArgs{address, name})
 }
 
-func (c *Client) Activities(n int) ([]store.Activity, error) {
-	return call[[]store.Activity](c, bg, "Activities", n)
+func (c *Client) History(n int) ([]relay.HistoryLine, error) {
+	return call[[]relay.HistoryLine](c, bg, "History", n)
 }
 
 func (c *Client) LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error) {
@@ -166,8 +170,8 @@ func (c *Client) ImportLoginChanges(data []byte) ([]store.SettingChange, error) 
 	return call[[]store.SettingChange](c, bg, "ImportLoginChanges", data)
 }
 
-func (c *Client) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	return call[store.ImportResult](c, bg, "Import", importArgs{data, withLoginSettings})
+func (c *Client) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	return call[store.ImportResult](c, bg, "Import", importArgs{data, opts})
 }
 
 func (c *Client) IsDemo() bool {

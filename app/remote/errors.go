@@ -29,6 +29,7 @@ var sentinels = map[string]error{
 	"store.ErrKeychainTimeout":        store.ErrKeychainTimeout,
 	"store.ErrSecretTooLong":          store.ErrSecretTooLong,
 	"store.ErrDamaged":                store.ErrDamaged,
+	"store.ErrLoginChangesMoved":      store.ErrLoginChangesMoved,
 	"store.ErrAlreadyRunning":         store.ErrAlreadyRunning,
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,
@@ -40,12 +41,14 @@ var sentinels = map[string]error{
 	"service.ErrNoSavedSecret":        service.ErrNoSavedSecret,
 	"service.ErrNoGroupShareWaiting":  service.ErrNoGroupShareWaiting,
 	"fbclient.ErrAmbiguous":           fbclient.ErrAmbiguous,
+	"fbclient.ErrSecretFormat":        fbclient.ErrSecretFormat, // service.ErrSecretFormat too
 	"fbclient.ErrCannotVerify":        fbclient.ErrCannotVerify,
 	"fbclient.ErrNotCrossposted":      fbclient.ErrNotCrossposted,
 	"fbclient.ErrBadNextPage":         fbclient.ErrBadNextPage,
 	"fbclient.ErrBatchWithoutToken":   fbclient.ErrBatchWithoutToken,
 	"fbclient.ErrGroupAddressForPage": fbclient.ErrGroupAddressForPage,
 	"relay.ErrRunning":                relay.ErrRunning,
+	"relay.ErrNegativeLimit":          relay.ErrNegativeLimit,
 	"control.ErrNotRunning":           control.ErrNotRunning,
 	"control.ErrAlreadyRunning":       control.ErrAlreadyRunning,
 }

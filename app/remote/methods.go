@@ -49,6 +49,7 @@ var handlers = map[string]handler{
 	"VerifyDestinations": with(func(ctx context.Context, a service.API, _ none) (any, error) { return a.VerifyDestinations(ctx) }),
 
 	"Routes":       with(func(_ context.Context, a service.API, _ none) (any, error) { return a.Routes() }),
+	"RouteFrom":    with(func(_ context.Context, a service.API, r store.Route) (any, error) { return a.RouteFrom(r) }),
 	"SaveRoute":    with(func(_ context.Context, a service.API, r store.Route) (any, error) { return a.SaveRoute(r) }),
 	"DeleteRoute":  with(func(_ context.Context, a service.API, id string) (any, error) { return nil, a.DeleteRoute(id) }),
 	"DryRun":       with(func(ctx context.Context, a service.API, id string) (any, error) { return a.DryRun(ctx, id) }),
@@ -59,7 +60,7 @@ var handlers = map[string]handler{
 		return a.AddGroup(g.Address, g.Name)
 	}),
 
-	"Activities": with(func(_ context.Context, a service.API, n int) (any, error) { return a.Activities(n) }),
+	"History": with(func(_ context.Context, a service.API, n int) (any, error) { return a.History(n) }),
 	"LedgerByDestination": with(func(_ context.Context, a service.API, l ledgerArgs) (any, error) {
 		return a.LedgerByDestination(l.DestinationID, l.N)
 	}),
@@ -91,7 +92,7 @@ var handlers = map[string]handler{
 		return a.ImportLoginChanges(data)
 	}),
 	"Import": with(func(_ context.Context, a service.API, i importArgs) (any, error) {
-		return a.Import(i.Data, i.WithLoginSettings)
+		return a.Import(i.Data, i.Options)
 	}),
 
 	"IsDemo": with(func(_ context.Context, a service.API, _ none) (any, error) { return a.IsDemo(), nil }),
@@ -148,8 +149,8 @@ type (
 	}
 	startChoices struct{ Autostart, Notifications bool }
 	importArgs   struct {
-		Data              []byte
-		WithLoginSettings bool
+		Data    []byte
+		Options store.ImportOptions
 	}
 	subscribeArgs struct {
 		Sub    uint64 // the subscription's ID: its events carry it

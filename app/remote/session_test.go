@@ -227,7 +227,7 @@ func TestLargeImportsAndExportsCross(t *testing.T) {
 	if len(data) < 2<<20 {
 		t.Fatalf("the import is only %d bytes", len(data))
 	}
-	res, err := window.Import(data, false)
+	res, err := window.Import(data, store.ImportOptions{})
 	if err != nil || res.Destinations < 1500 {
 		t.Fatalf("a %d-byte import through the window: %+v %v", len(data), res, err)
 	}

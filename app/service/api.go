@@ -38,6 +38,7 @@ type API interface {
 
 	// Routes, Pages and groups.
 	Routes() ([]store.Route, error)
+	RouteFrom(r store.Route) (store.Route, error) // the source's kind and name, the targets' modes
 	SaveRoute(r store.Route) (store.Route, error)
 	DeleteRoute(id string) error
 	DryRun(ctx context.Context, routeID string) (relay.Plan, error)
@@ -47,7 +48,7 @@ type API interface {
 	AddGroup(address, name string) (store.Destination, error)
 
 	// Shares and the record of what happened.
-	Activities(n int) ([]store.Activity, error)
+	History(n int) ([]relay.HistoryLine, error) // the Activity tab's lines, `liveroute history`'s too
 	LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error)
 	LedgerInState(state store.LedgerState) ([]store.LedgerEntry, error)
 	AssistedShareURL(videoURL string) string
@@ -61,7 +62,7 @@ type API interface {
 	SetStartChoices(autostart, notifications bool) error
 	Export(w io.Writer) error
 	ImportLoginChanges(data []byte) ([]store.SettingChange, error)
-	Import(data []byte, withLoginSettings bool) (store.ImportResult, error)
+	Import(data []byte, opts store.ImportOptions) (store.ImportResult, error)
 
 	// The demo (false, and errors, outside --demo).
 	IsDemo() bool

@@ -18,8 +18,9 @@ var (
 	ErrUnknownApp = errors.New("no Meta app has this App ID: copy it again from App settings → Basic on developers.facebook.com")
 	// ErrWrongSecret: the app exists, but this is not its secret.
 	ErrWrongSecret = errors.New("this App secret does not belong to this App ID: in App settings → Basic press Show next to App secret and copy it again")
-	// ErrSecretFormat: what was typed cannot be an App secret.
-	ErrSecretFormat = errors.New("that does not look like an App secret (32 letters and digits): copy it again from App settings → Basic")
+	// ErrSecretFormat: what was typed cannot be an App secret
+	// (fbclient.CheckAppSecretForm's sentence).
+	ErrSecretFormat = fbclient.ErrSecretFormat
 	// ErrConfigIDFormat: what was typed cannot be a Configuration ID.
 	ErrConfigIDFormat = errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
 	// ErrFacebookUnreachable: the check could not reach Facebook.
@@ -54,8 +55,8 @@ func (s *Service) CheckApp(ctx context.Context, check AppCheck) error {
 		}
 		secret = fbclient.Token(saved)
 	}
-	if !looksLikeSecret(secret.Reveal()) {
-		return ErrSecretFormat
+	if err := fbclient.CheckAppSecretForm(secret.Reveal()); err != nil {
+		return err
 	}
 	settings, err := s.DB.Settings()
 	if err != nil {
@@ -103,27 +104,11 @@ func appCheckProblem(err error) error {
 // for classic Facebook Login), before anything asks Facebook: the one rule
 // the connect form and the setup wizard share.
 func CheckIDForms(appID, configID string) error {
-	if !allDigits(appID) {
+	if !store.IsDigitsID(appID) {
 		return ErrAppIDFormat
 	}
-	if configID != "" && !allDigits(configID) {
+	if configID != "" && !store.IsDigitsID(configID) {
 		return ErrConfigIDFormat
 	}
 	return nil
-}
-
-func allDigits(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func looksLikeSecret(s string) bool {
-	return len(s) >= 16 && len(s) <= 64 && !strings.ContainsAny(s, " \t")
 }

@@ -14,6 +14,9 @@ import (
 // debug_token tells whether a token is valid, when it expires and what it
 // may do: https://developers.facebook.com/docs/graph-api/reference/debug_token
 func (s *Service) CheckSetup(ctx context.Context) (control.Health, error) {
+	if err := s.KeychainProblem(); err != nil {
+		return ControlHealthOf(KeychainHealth(err), s.Engine.Status()), nil // first, as in the window
+	}
 	conn, err := s.CheckConnection(ctx)
 	if err != nil {
 		return control.Health{}, err

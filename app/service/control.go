@@ -50,6 +50,9 @@ func (c controlEngine) Health(context.Context) (control.Health, error) {
 // Check asks Facebook now — debug_token for every token and the
 // destinations — and answers once it has.
 func (c controlEngine) Check(ctx context.Context) (control.Health, error) {
+	if c.s.KeychainProblem() != nil {
+		return c.s.controlHealth(), nil // nothing can connect: no token to ask Facebook about
+	}
 	if err := c.s.Engine.Rebind(ctx); err != nil {
 		return control.Health{}, err
 	}
@@ -69,12 +72,9 @@ func (c controlEngine) Resume(context.Context) (control.Health, error) {
 	return c.s.controlHealth(), nil
 }
 
-// controlHealth is the engine's status in the control protocol's words
-// (control.HealthOf), with whether an account is connected read as the
-// window's Health reads it.
+// controlHealth is the window's Health in the control protocol's words.
 func (s *Service) controlHealth() control.Health {
-	_, ok, err := s.DB.Account()
-	return control.HealthOf(s.Engine.Status(), ok || err != nil)
+	return ControlHealthOf(s.Health(), s.Engine.Status())
 }
 
 var errHeadless = errors.New("LiveRoute runs headless here: there is no window to show")

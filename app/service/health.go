@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/store"
@@ -25,11 +26,15 @@ type Health struct {
 	// KeychainBroken: the keychain cannot keep secrets, so nothing can
 	// connect, whatever the engine says; this health comes first.
 	KeychainBroken bool
+	// State names this health for programs: the control protocol's
+	// state (control.State…), which ControlHealthOf reports.
+	State string
 }
 
 // NotConnected is the health before any account is connected.
 func NotConnected() Health {
 	return Health{
+		State:     control.StateNotConnected,
 		Tray:      assets.TrayWarning,
 		Headline:  "Not connected",
 		Detail:    "Connect your Facebook account to start sharing your live videos.",
@@ -40,7 +45,7 @@ func NotConnected() Health {
 // KeychainHealth is the health when the keychain cannot keep secrets:
 // nothing can connect until it is fixed.
 func KeychainHealth(problem error) Health {
-	return Health{Tray: assets.TrayReconnect, KeychainBroken: true, Headline: "LiveRoute cannot keep your secrets",
+	return Health{State: control.StateKeychainBroken, Tray: assets.TrayReconnect, KeychainBroken: true, Headline: "LiveRoute cannot keep your secrets",
 		Detail: capitalise(KeychainSentence(problem)) + ", then restart LiveRoute. Without a keychain LiveRoute stores no token anywhere, so it cannot connect."}
 }
 
@@ -77,7 +82,7 @@ func HealthOf(st relay.Status, connected bool) Health {
 func StateHealth(s relay.State) Health {
 	switch s.Kind {
 	case relay.Expiring:
-		return Health{Tray: assets.TrayWarning, Connected: true,
+		return Health{State: control.StateExpiring, Tray: assets.TrayWarning, Connected: true,
 			Headline: "Connection ends " + untilText(s.Window),
 			Detail:   "Facebook ends LiveRoute's access on " + s.ExpiresAt.Local().Format("Mon 2 Jan at 15:04") + ". Reconnect now to keep sharing — your routes stay as they are."}
 	case relay.NeedsReconnect:
@@ -87,7 +92,7 @@ func StateHealth(s relay.State) Health {
 		}
 		// Page tokens may outlive the user token, so some shares can go on;
 		// the headline promises neither way.
-		return Health{Tray: assets.TrayReconnect, Reconnect: true,
+		return Health{State: control.StateNeedsReconnect, Tray: assets.TrayReconnect, Reconnect: true,
 			Headline: "Reconnect to Facebook",
 			Detail:   detail + " Until you reconnect, live videos may not be shared. Your routes are kept."}
 	case relay.Paused:
@@ -95,21 +100,21 @@ func StateHealth(s relay.State) Health {
 		if !s.PausedUntil.IsZero() {
 			detail = "Sharing resumes by itself at " + s.PausedUntil.Local().Format("15:04") + "."
 		}
-		return Health{Tray: assets.TrayPaused, Paused: true, Connected: true, Headline: "Paused", Detail: detail}
+		return Health{State: control.StatePaused, Tray: assets.TrayPaused, Paused: true, Connected: true, Headline: "Paused", Detail: detail}
 	case relay.DatabaseDamaged:
 		detail := s.Reason
 		if detail == "" {
 			detail = "LiveRoute's database is damaged. Quit and start LiveRoute again to restore the newest backup."
 		}
-		return Health{Tray: assets.TrayWarning, Connected: true, Headline: "Sharing stopped", Detail: detail}
+		return Health{State: control.StateDatabaseDamaged, Tray: assets.TrayWarning, Connected: true, Headline: "Sharing stopped", Detail: detail}
 	case relay.Offline:
 		detail := "Facebook cannot be reached. Sharing resumes when the connection is back."
 		if s.Reason != "" {
 			detail = s.Reason
 		}
-		return Health{Tray: assets.TrayWarning, Connected: true, Headline: "Offline", Detail: detail}
+		return Health{State: control.StateOffline, Tray: assets.TrayWarning, Connected: true, Headline: "Offline", Detail: detail}
 	}
-	return Health{Tray: assets.TrayHealthy, Connected: true, Headline: "Connected",
+	return Health{State: control.StateHealthy, Tray: assets.TrayHealthy, Connected: true, Headline: "Connected",
 		Detail: "Watching your sources. New live videos are shared the moment they start."}
 }
 
@@ -177,4 +182,32 @@ func (s *Service) Health() Health {
 	}
 	_, ok, err := s.DB.Account()
 	return HealthOf(s.Engine.Status(), ok || err != nil)
+}
+
+// ControlHealthOf is h, the health the window and the tray show, in the
+// control protocol's words, with what only the engine's status st knows
+// (a stopped engine, the pause's end, the sources that cannot share). The
+// CLI's status and check read every state from here, so a broken keychain
+// comes first for them too.
+func ControlHealthOf(h Health, st relay.Status) control.Health {
+	switch {
+	case h.KeychainBroken:
+		return control.Health{State: control.StateKeychainBroken, Reason: h.Detail}
+	case h.State == control.StateNotConnected:
+		return control.NotConnectedHealth(st.Running)
+	case !st.Running:
+		return control.Health{State: control.StateStopped, Reason: st.State.Reason}
+	}
+	out := control.Health{State: h.State, Reason: st.State.Reason}
+	if st.State.Kind == relay.Paused && !st.State.PausedUntil.IsZero() {
+		until := st.State.PausedUntil
+		out.PausedUntil = &until
+	}
+	for _, src := range st.Sources {
+		if src.State == relay.SourceUnsupported {
+			out.SourceProblems = append(out.SourceProblems, control.SourceProblem{SourceID: src.SourceID, Name: src.Name,
+				State: control.SourceUnsupported, Reason: src.Reason})
+		}
+	}
+	return out
 }

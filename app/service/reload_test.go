@@ -77,7 +77,7 @@ func TestWritesThroughTheAPIReloadTheEngine(t *testing.T) {
 	}
 	waitUntilWatched(t, svc, source.ID, false)
 
-	if _, err := svc.Import(export.Bytes(), false); err != nil {
+	if _, err := svc.Import(export.Bytes(), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	waitUntilWatched(t, svc, source.ID, true)

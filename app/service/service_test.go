@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/liveroute/liveroute/app/control"
 	"io"
 	"net"
 	"net/url"
@@ -348,7 +347,8 @@ func TestConnectOnABusyPortSaysWhichAndChangesNothing(t *testing.T) {
 
 func TestADamagedDatabaseIsNamedInTheHealthTheCLIReads(t *testing.T) {
 	reason := "The database is damaged: quit and restart LiveRoute to restore the newest backup."
-	h := control.HealthOf(relay.Status{Running: true, State: relay.State{Kind: relay.DatabaseDamaged, Reason: reason}}, true)
+	st := relay.Status{Running: true, State: relay.State{Kind: relay.DatabaseDamaged, Reason: reason}}
+	h := ControlHealthOf(HealthOf(st, true), st)
 	if h.State != "database_damaged" || h.Reason != reason {
 		t.Errorf("health %+v, want database_damaged with the store's sentence", h)
 	}

@@ -1,6 +1,9 @@
 package service
 
-import "github.com/liveroute/liveroute/store"
+import (
+	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/store"
+)
 
 // SaveRoute validates and stores a route, then tells the engine, which
 // starts watching its source at once.
@@ -38,3 +41,8 @@ func (s *Service) Pages() ([]store.Destination, error) {
 	}
 	return pages, nil
 }
+
+// RouteFrom completes a route as the person described it, by the one
+// reading of its source and targets (relay.RouteFrom): the window's route
+// editor and `routes add` both call it before SaveRoute.
+func (s *Service) RouteFrom(r store.Route) (store.Route, error) { return relay.RouteFrom(s.DB, r) }

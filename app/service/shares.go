@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -46,14 +47,45 @@ func (a controlApp) AddGroup(_ context.Context, address, name string) (store.Des
 	return a.s.AddGroup(address, name)
 }
 
+// RouteFrom reads a described route as the window's editor does; what
+// LiveRoute does not know is the protocol's "not found".
+func (a controlApp) RouteFrom(_ context.Context, r store.Route) (store.Route, error) {
+	r, err := a.s.RouteFrom(r)
+	return r, control.RouteErrorCode(err)
+}
+
 func (a controlApp) SaveRoute(_ context.Context, r store.Route) (store.Route, error) {
 	return a.s.SaveRoute(r)
 }
 
 func (a controlApp) DeleteRoute(_ context.Context, id string) error { return a.s.DeleteRoute(id) }
 
-func (a controlApp) Import(_ context.Context, data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	return a.s.Import(data, withLoginSettings)
+func (a controlApp) Import(_ context.Context, data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	return a.s.Import(data, opts)
+}
+
+// History is the window's Activity lines in the protocol's shape (the
+// same fields, so a conversion).
+func (a controlApp) History(_ context.Context, n int) ([]control.HistoryEntry, error) {
+	lines, err := a.s.History(n)
+	if errors.Is(err, relay.ErrNegativeLimit) {
+		return nil, &control.Error{Code: control.CodeInvalid, Message: err.Error()}
+	}
+	out := make([]control.HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, control.HistoryEntry(l))
+	}
+	return out, err
+}
+
+// KeychainHealth is the keychain's problem in the CLI's words, as the
+// window shows it first.
+func (a controlApp) KeychainHealth(context.Context) (control.Health, bool) {
+	err := a.s.KeychainProblem()
+	if err == nil {
+		return control.Health{}, false
+	}
+	return ControlHealthOf(KeychainHealth(err), a.s.Engine.Status()), true
 }
 
 func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {

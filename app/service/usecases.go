@@ -100,7 +100,7 @@ func nameAndID(d store.Destination) string {
 }
 
 // Activities are the newest n lines of the activity log.
-func (s *Service) Activities(n int) ([]store.Activity, error) { return s.DB.Activities(n) }
+func (s *Service) History(n int) ([]relay.HistoryLine, error) { return relay.History(s.DB, n) }
 
 // LedgerByDestination is the newest n shares to one destination.
 func (s *Service) LedgerByDestination(destinationID string, n int) ([]store.LedgerEntry, error) {
@@ -188,9 +188,10 @@ func (s *Service) ImportLoginChanges(data []byte) ([]store.SettingChange, error)
 }
 
 // Import brings in an export; its login settings only when the person
-// saw and took them (withLoginSettings).
-func (s *Service) Import(data []byte, withLoginSettings bool) (store.ImportResult, error) {
-	res, err := s.DB.ImportWith(bytes.NewReader(data), store.ImportOptions{WithLoginSettings: withLoginSettings})
+// saw and took them (opts.WithLoginSettings, with the changes shown in
+// opts.Confirmed: store.ErrLoginChangesMoved if they are no longer those).
+func (s *Service) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
+	res, err := s.DB.ImportWith(bytes.NewReader(data), opts)
 	if err != nil {
 		return res, err
 	}
