@@ -102,6 +102,9 @@ type Engine struct {
 	vouched            map[string]int  // token key → suspicion checks in a row that found it valid after a refusal
 	checking           *checkScope     // the token check under way: suspicions it covers collapse into it
 	lastSuspicionCheck time.Time       // when a suspicion last ran a check: the next waits (suspicionDueLocked)
+	checksBegun        uint64          // token checks begun so far (checkScope.seq)
+	answeredSeq        uint64          // the seq of the newest check whose answer was taken
+	answeredFull       bool            // whether that check asked about every token
 }
 
 // Counts are the engine's share outcomes since it was made.

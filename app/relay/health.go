@@ -26,6 +26,11 @@ const maxSuspicionGap = time.Hour
 type checkScope struct {
 	full bool
 	keys map[string]bool
+	// seq orders checks by their start. debug_token may vouch for a token
+	// just before Facebook ends it, so an answer from a check begun before
+	// the newest answer already taken is stale and changes nothing (else
+	// "sharing again" would follow "Reconnect" for a token that is dead).
+	seq uint64
 }
 
 // covers reports whether a refusal of key is answered by this check
@@ -163,14 +168,14 @@ func (e *Engine) checkTokens(ctx context.Context, full bool) {
 
 	if userID == "" {
 		ok = true // the answer needs no call
-		e.setDead("No Facebook account is connected. Connect one to start sharing.")
+		e.setDead(scope, "No Facebook account is connected. Connect one to start sharing.")
 		return
 	}
 	userKey := store.UserTokenKey(userID)
 	userTok, err := e.token(userKey)
 	if err != nil {
 		ok = true // the answer needs no call
-		e.setDead("LiveRoute's Facebook connection is missing from the keychain. Reconnect to resume sharing.")
+		e.setDead(scope, "LiveRoute's Facebook connection is missing from the keychain. Reconnect to resume sharing.")
 		e.cfg.Logger.Warn("user token", "err", err)
 		return
 	}
@@ -228,6 +233,13 @@ func (e *Engine) checkTokens(ctx context.Context, full bool) {
 
 	now := e.cfg.Clock.Now()
 	e.mu.Lock()
+	if e.staleLocked(scope) {
+		// The newer answer stands. It answered this check's refusals too
+		// if it asked about every token; else they wait for the next.
+		ok = e.answeredFull
+		e.mu.Unlock()
+		return
+	}
 	if complete {
 		for k := range e.dead {
 			delete(e.dead, k)
@@ -263,7 +275,8 @@ func (e *Engine) checkTokens(ctx context.Context, full bool) {
 // A partial check after the user token was found dead runs full: Page
 // tokens marked dead with it must be asked about again.
 func (e *Engine) beginCheckLocked(full bool) *checkScope {
-	scope := &checkScope{full: full || e.machine.dead, keys: e.refused}
+	e.checksBegun++
+	scope := &checkScope{full: full || e.machine.dead, keys: e.refused, seq: e.checksBegun}
 	if len(e.refused) > 0 {
 		now := e.cfg.Clock.Now()
 		if now.Sub(e.lastSuspicionCheck) > 2*maxSuspicionGap {
@@ -357,9 +370,23 @@ func (e *Engine) clearTokenFlag(destID string) {
 	}
 }
 
-func (e *Engine) setDead(reason string) {
+// staleLocked reports whether a newer check has answered since scope's
+// began; if not, scope's answer becomes the newest.
+func (e *Engine) staleLocked(scope *checkScope) bool {
+	if scope.seq <= e.answeredSeq {
+		return true
+	}
+	e.answeredSeq, e.answeredFull = scope.seq, scope.full
+	return false
+}
+
+func (e *Engine) setDead(scope *checkScope, reason string) {
 	now := e.cfg.Clock.Now()
 	e.mu.Lock()
+	if e.staleLocked(scope) {
+		e.mu.Unlock()
+		return
+	}
 	e.machine.dead, e.machine.deadReason = true, reason
 	e.suspect = false
 	e.stepLocked(now)
