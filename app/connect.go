@@ -658,6 +658,6 @@ func (p *loginPanel) submitPaste() {
 // connected shows a new connection everywhere: routes, health, the tab.
 func (g *GUI) connected() {
 	g.view.refresh()
-	g.view.connect.load()
+	g.view.reloadConnection()
 	g.show(g.shownOf(g.svc.Status()))
 }

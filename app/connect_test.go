@@ -68,7 +68,7 @@ func newConnectGUI(t *testing.T) (*GUI, *service.Service, *fakefb.Server) {
 		svc.Close()
 	})
 	a := &desktopApp{App: test.NewTempApp(t)}
-	g := New(Options{App: a, Service: svc, TrayHost: func() bool { return true }})
+	g := allTabsBuilt(New(Options{App: a, Service: svc, TrayHost: func() bool { return true }}))
 	g.view.connect.port.SetText(strconv.Itoa(port))
 	return g, svc, fb
 }

@@ -63,7 +63,7 @@ func connectedFake(state relay.State) *fakeService {
 func newTestGUI(t *testing.T, f *fakeService, trayHost bool) (*GUI, *desktopApp) {
 	t.Helper()
 	a := &desktopApp{App: test.NewTempApp(t)}
-	g := New(Options{App: a, Service: f, TrayHost: func() bool { return trayHost }})
+	g := allTabsBuilt(New(Options{App: a, Service: f, TrayHost: func() bool { return trayHost }}))
 	return g, a
 }
 

@@ -30,7 +30,7 @@ func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
 	db := newFakeService(relay.State{Kind: relay.Healthy})
 	// The test's binary sits in the temp dir; pretend builds go elsewhere.
 	auto := installAutostart{opts: install.Options{GOOS: "linux", Binary: bin}, tempDir: "/nonexistent-build-dir"}
-	g := New(Options{App: a, Service: db, Autostart: auto})
+	g := allTabsBuilt(New(Options{App: a, Service: db, Autostart: auto}))
 	s := g.view.settings
 	entry := filepath.Join(home, ".config", "autostart", install.AppID+".desktop")
 
@@ -59,7 +59,7 @@ func TestAutostartCheckboxWritesAndRemovesTheLoginEntry(t *testing.T) {
 func TestPollIntervalIsSavedThroughTheService(t *testing.T) {
 	a := &desktopApp{App: newTempApp(t)}
 	f := newFakeService(relay.State{Kind: relay.Healthy})
-	g := New(Options{App: a, Service: f})
+	g := allTabsBuilt(New(Options{App: a, Service: f}))
 	g.view.settings.poll.SetSelected("minute")
 	if st, _ := f.Settings(); st.PollInterval != time.Minute {
 		t.Errorf("poll interval saved as %v, want 1m", st.PollInterval)
@@ -86,7 +86,7 @@ func TestNotificationsOffMeansNone(t *testing.T) {
 func newSettingsGUI(t *testing.T) (*GUI, *fakeService) {
 	t.Helper()
 	f := newFakeService(relay.State{Kind: relay.Healthy})
-	return New(Options{App: &desktopApp{App: newTempApp(t)}, Service: f}), f
+	return allTabsBuilt(New(Options{App: &desktopApp{App: newTempApp(t)}, Service: f})), f
 }
 
 func TestAutostartRefusesATemporaryBuild(t *testing.T) {
@@ -95,8 +95,8 @@ func TestAutostartRefusesATemporaryBuild(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
 	bin := filepath.Join(home, "go-build123", "exe", "liveroute") // as `go run` leaves it
-	g := New(Options{App: &desktopApp{App: newTempApp(t)}, Service: newFakeService(relay.State{Kind: relay.Healthy}),
-		Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})})
+	g := allTabsBuilt(New(Options{App: &desktopApp{App: newTempApp(t)}, Service: newFakeService(relay.State{Kind: relay.Healthy}),
+		Autostart: InstallAutostart(install.Options{GOOS: "linux", Binary: bin})}))
 	s := g.view.settings
 	s.autostart.SetChecked(true)
 	if !strings.Contains(s.problem.Text, "temporary build") || s.autostart.Checked {
@@ -108,7 +108,7 @@ func TestAutostartRefusesATemporaryBuild(t *testing.T) {
 }
 
 func TestExportThenImportInTheSettingsTab(t *testing.T) {
-	from := editorGUI(t)
+	from := allTabsBuilt(editorGUI(t))
 	_, err := fakeOf(from).PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)
@@ -156,7 +156,7 @@ func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *tes
 	if err := db.PutSettings(st); err != nil {
 		t.Fatal(err)
 	}
-	g := New(Options{App: a, Service: db})
+	g := allTabsBuilt(New(Options{App: a, Service: db}))
 	s := g.view.settings
 	if s.poll.Selected != "15 seconds" || !s.pollWarning.Visible() ||
 		!strings.Contains(s.pollWarning.Text, "spends more than Facebook allows a Page in a day; LiveRoute will slow down by itself") {
@@ -174,7 +174,7 @@ func TestStoredFastPollIntervalIsShownWithAWarningUntilASlowerOneIsChosen(t *tes
 // exportWithAppID is an export made on a computer whose App ID is appID.
 func exportWithAppID(t *testing.T, appID string) []byte {
 	t.Helper()
-	from := editorGUI(t)
+	from := allTabsBuilt(editorGUI(t))
 	_, err := fakeOf(from).PutRoute(store.Route{Name: "Moving day", SourceID: "9001", SourceKind: store.SourcePage, Enabled: true,
 		Targets: []store.Target{{DestinationID: "9002", Mode: store.ModePost, Message: "{url}"}}})
 	must(t, err)

@@ -28,15 +28,19 @@ type mainView struct {
 	checkBtn  *widget.Button
 	connectBt *widget.Button
 
-	tabs     *container.AppTabs
-	connect  *connectForm
+	tabs *container.AppTabs
+	// unbuilt holds the tabs not shown yet and how to build each: the
+	// Connection and Settings tabs cost most of the window's widgets, and
+	// the window opens on Routes.
+	unbuilt  map[*container.TabItem]func() fyne.CanvasObject
+	connect  *connectForm // nil until the Connection tab is first shown
 	addGroup *addGroupDialog
 	editor   *routeEditor
 	// dryRun is the text of the last "Try it"; dryRunDone hears when one
 	// ends (tests).
 	dryRun     string
 	dryRunDone chan error
-	settings   *settingsTab
+	settings   *settingsTab // nil until the Settings tab is first shown
 	routes     *fyne.Container
 	activity   *fyne.Container
 }
@@ -77,12 +81,14 @@ func newMainView(g *GUI) *mainView {
 	addGroup := widget.NewButtonWithIcon("Add a group…", theme.ContentAddIcon(), v.showAddGroup)
 	routesTab := container.NewBorder(container.NewHBox(newRoute, addGroup), nil, nil, nil, container.NewVScroll(v.routes))
 	v.activity = container.NewVBox()
+	v.unbuilt = map[*container.TabItem]func() fyne.CanvasObject{}
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Routes", theme.MediaPlayIcon(), routesTab),
 		container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), container.NewVScroll(v.activity)),
-		container.NewTabItemWithIcon("Connection", theme.AccountIcon(), v.connectionTab()),
-		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), v.settingsTab()),
+		v.lazyTab("Connection", theme.AccountIcon(), v.connectionTab),
+		v.lazyTab("Settings", theme.SettingsIcon(), v.settingsTab),
 	)
+	v.tabs.OnSelected = v.buildTab
 	v.root = container.NewBorder(container.NewPadded(status), nil, nil, nil, v.tabs)
 	v.refresh()
 	return v
@@ -281,6 +287,34 @@ func (v *mainView) activityRows() []fyne.CanvasObject {
 // activityText is one line of the Activity tab: when, and what.
 func activityText(line relay.HistoryLine) string {
 	return line.Time.Local().Format("Jan 2 15:04:05") + "   " + line.Message
+}
+
+// lazyTab is a tab whose content build makes the first time it is shown.
+func (v *mainView) lazyTab(name string, icon fyne.Resource, build func() fyne.CanvasObject) *container.TabItem {
+	item := container.NewTabItemWithIcon(name, icon, container.NewStack())
+	v.unbuilt[item] = build
+	return item
+}
+
+// buildTab builds item's content if it is not built yet (AppTabs'
+// OnSelected). UI goroutine only.
+func (v *mainView) buildTab(item *container.TabItem) {
+	build, ok := v.unbuilt[item]
+	if !ok {
+		return
+	}
+	delete(v.unbuilt, item)
+	holder := item.Content.(*fyne.Container)
+	holder.Objects = []fyne.CanvasObject{build()}
+	holder.Refresh()
+}
+
+// reloadConnection reloads the Connection tab after a new connection, if
+// it was built (a tab built later loads itself).
+func (v *mainView) reloadConnection() {
+	if v.connect != nil {
+		v.connect.load()
+	}
 }
 
 func (v *mainView) connectionTab() fyne.CanvasObject {

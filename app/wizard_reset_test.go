@@ -43,7 +43,7 @@ func newDemoGUI(t *testing.T, wrap func(service.API) service.API) (*GUI, *servic
 	if wrap != nil {
 		api = wrap(svc)
 	}
-	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: api, TrayHost: func() bool { return true }})
+	g := allTabsBuilt(New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: api, TrayHost: func() bool { return true }}))
 	return g, svc
 }
 

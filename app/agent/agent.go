@@ -162,7 +162,7 @@ func (a *Agent) handle(ev relay.Event) {
 		if n := len(ev.Shares); n > 0 {
 			a.notify(Note{Title: "Share to " + plural(n, "group", "groups"),
 				Body:   "Facebook lets no app post to Groups. Open LiveRoute to share " + ev.Video.Title + " in one click each.",
-				Button: "Open LiveRoute"})
+				Button: "Open LiveRoute", TrayItem: LabelOpen})
 		}
 	}
 }
@@ -170,12 +170,12 @@ func (a *Agent) handle(ev relay.Event) {
 // noteFor offers the reset wizard on the notifications that ask for a
 // reconnect, and the window on the others.
 func noteFor(n service.Notification, to relay.StateKind) Note {
-	note := Note{Title: n.Title, Body: n.Body, Open: ShowMain}
+	note := Note{Title: n.Title, Body: n.Body, Open: ShowMain, TrayItem: LabelOpen}
 	switch to {
 	case relay.NeedsReconnect:
-		note.Open, note.Button = ShowReconnect, "Reconnect"
+		note.Open, note.Button, note.TrayItem = ShowReconnect, "Reconnect", LabelReset
 	case relay.Expiring:
-		note.Open, note.Button = ShowReconnect, "Renew"
+		note.Open, note.Button, note.TrayItem = ShowReconnect, "Renew", LabelRenew
 	}
 	return note
 }

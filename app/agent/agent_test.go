@@ -64,6 +64,10 @@ func TestATransitionIsNotifiedExactlyOnceWithItsReconnectAction(t *testing.T) {
 	if note.Title != "LiveRoute: Reconnect to Facebook" || note.Open != ShowReconnect || note.Button != "Reconnect" {
 		t.Errorf("notification: %+v", note)
 	}
+	// Where a notification has no button, its body names this tray item.
+	if note.TrayItem != menu.Reconnect {
+		t.Errorf("notification names the tray item %q; the tray has %q", note.TrayItem, menu.Reconnect)
+	}
 }
 
 func TestAnExpiringConnectionOffersToRenew(t *testing.T) {
@@ -75,8 +79,8 @@ func TestAnExpiringConnectionOffersToRenew(t *testing.T) {
 		t.Errorf("reconnect item while expiring: %q", menu.Reconnect)
 	}
 	r.stop()
-	if note := <-r.notifier.notes; note.Open != ShowReconnect || note.Button != "Renew" {
-		t.Errorf("expiry notification: %+v", note)
+	if note := <-r.notifier.notes; note.Open != ShowReconnect || note.Button != "Renew" || note.TrayItem != menu.Reconnect {
+		t.Errorf("expiry notification: %+v (tray item %q)", note, menu.Reconnect)
 	}
 }
 
@@ -114,7 +118,7 @@ func TestAGroupShareIsOfferedByNotification(t *testing.T) {
 	r := startAgent(t, newFakeService(), true)
 	r.events() <- relay.AssistedSharesPending{Video: fbclient.LiveVideo{Title: "Sunday service"}, Shares: make([]relay.AssistedShare, 2)}
 	note := <-r.notifier.notes
-	if note.Title != "Share to 2 groups" || note.Open != ShowMain {
+	if note.Title != "Share to 2 groups" || note.Open != ShowMain || note.TrayItem != LabelOpen {
 		t.Errorf("group share offer: %+v", note)
 	}
 }

@@ -44,6 +44,8 @@ const (
 	LabelCheck    = "Check now"
 	LabelSimulate = "Simulate a password change (demo)"
 	LabelQuit     = "Quit"
+	LabelReset    = "Reset connection…"
+	LabelRenew    = "Renew connection…" // the reset item during the warning days
 )
 
 // MenuFor is the tray for health h; expiring says the connection is in its
@@ -57,14 +59,14 @@ func MenuFor(h service.Health, expiring, demo bool) Menu {
 		PauseAction:  ActionPause,
 		PauseEnabled: h.Connected,
 		CheckEnabled: h.Connected && !h.Paused,
-		Reconnect:    "Reset connection…",
+		Reconnect:    LabelReset,
 		Simulate:     demo,
 	}
 	if h.Paused {
 		m.Pause, m.PauseAction, m.PauseEnabled = "Resume sharing", ActionResume, true
 	}
 	if expiring {
-		m.Reconnect = "Renew connection…"
+		m.Reconnect = LabelRenew
 	}
 	return m
 }

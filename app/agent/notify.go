@@ -10,6 +10,10 @@ type Note struct {
 	// notification server may show it or not; a click on the body does
 	// the same).
 	Button string
+	// TrayItem is the tray menu's item that does what the click does.
+	// Where a notification can carry no action (macOS, Windows), the body
+	// names it instead (withTrayHint).
+	TrayItem string
 }
 
 // Notifier shows desktop notifications and reports the ones clicked.

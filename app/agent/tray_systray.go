@@ -55,7 +55,7 @@ func (t *systemTray) build() {
 	})
 	t.check = t.item(LabelCheck, func() Action { return ActionCheck })
 	systray.AddSeparator()
-	t.reconnect = t.item("Reset connection…", func() Action { return ActionReconnect })
+	t.reconnect = t.item(LabelReset, func() Action { return ActionReconnect })
 	t.simulate = t.item(LabelSimulate, func() Action { return ActionSimulate })
 	t.simulate.Hide()
 	systray.AddSeparator()

@@ -38,8 +38,11 @@ func (s procStat) key() procKey { return procKey{PID: s.PID, Start: s.Start} }
 // procSample is one process of the measured tree at one moment.
 type procSample struct {
 	procStat
-	RSSKiB  uint64
-	PSSKiB  uint64         // 0 when smaps_rollup cannot be read
+	RSSKiB uint64
+	PSSKiB uint64 // 0 when smaps_rollup cannot be read
+	// AnonKiB is the RSS not backed by a file (heap, stacks); the rest is
+	// the program's and its libraries' pages. 0 without smaps_rollup.
+	AnonKiB uint64
 	Threads map[int]uint64 // thread ID → voluntary+nonvoluntary context switches
 }
 
@@ -169,8 +172,8 @@ func readDetails(proc fs.FS, st procStat) (procSample, error) {
 	dir := strconv.Itoa(st.PID)
 	s := procSample{procStat: st, Threads: make(map[int]uint64)}
 	if rollup, err := fs.ReadFile(proc, dir+"/smaps_rollup"); err == nil {
-		kib := parseNumberFields(string(rollup), "Rss", "Pss")
-		s.RSSKiB, s.PSSKiB = kib["Rss"], kib["Pss"]
+		kib := parseNumberFields(string(rollup), "Rss", "Pss", "Anonymous")
+		s.RSSKiB, s.PSSKiB, s.AnonKiB = kib["Rss"], kib["Pss"], kib["Anonymous"]
 	} else {
 		status, err := fs.ReadFile(proc, dir+"/status")
 		if err != nil {

@@ -78,7 +78,7 @@ func fakeProc() fstest.MapFS {
 		"self":                 {Data: []byte("not a process folder")},
 		"meminfo":              {Data: []byte("MemTotal: 1 kB\n")},
 		"100/stat":             {Data: []byte(statLine(100, "liveroute", 50, 100, 500, 100, 42) + "\n")},
-		"100/smaps_rollup":     {Data: []byte("00400000-7fff [rollup]\nRss:              150000 kB\nPss:              120000 kB\nPss_Anon:          80000 kB\n")},
+		"100/smaps_rollup":     {Data: []byte("00400000-7fff [rollup]\nRss:              150000 kB\nPss:              120000 kB\nPss_Anon:          80000 kB\nAnonymous:         90000 kB\n")},
 		"100/status":           {Data: []byte("Name:\tliveroute\nVmRSS:\t  150000 kB\n")},
 		"100/task/100/status":  {Data: []byte("Name:\tliveroute\nvoluntary_ctxt_switches:\t30\nnonvoluntary_ctxt_switches:\t4\n")},
 		"100/task/107/status":  {Data: []byte("Name:\tliveroute\nvoluntary_ctxt_switches:\t1000\nnonvoluntary_ctxt_switches:\t7\n")},
@@ -99,8 +99,8 @@ func TestSnapshotReadsMemoryAndEveryThreadsSwitchesOfTheTreeOnly(t *testing.T) {
 		t.Fatalf("snapshot holds %d processes, want only the run's one", len(snap.Procs))
 	}
 	p := snap.Procs[procKey{PID: 100, Start: 42}]
-	if p.RSSKiB != 150000 || p.PSSKiB != 120000 {
-		t.Errorf("RSS, PSS = %d, %d kB, want 150000, 120000 (smaps_rollup)", p.RSSKiB, p.PSSKiB)
+	if p.RSSKiB != 150000 || p.PSSKiB != 120000 || p.AnonKiB != 90000 {
+		t.Errorf("RSS, PSS, anonymous = %d, %d, %d kB, want 150000, 120000, 90000 (smaps_rollup)", p.RSSKiB, p.PSSKiB, p.AnonKiB)
 	}
 	if want := map[int]uint64{100: 34, 107: 1007}; !reflect.DeepEqual(p.Threads, want) {
 		t.Errorf("threads' switches = %v, want %v", p.Threads, want)

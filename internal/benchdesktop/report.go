@@ -108,11 +108,11 @@ func markdown(r results) string {
 		}
 		fmt.Fprintf(&b, "- %s %s\n", word, v.Text)
 	}
-	b.WriteString("\nEach process measured (RSS, CPU % of a core):\n\n")
+	b.WriteString("\nEach process measured (RSS and how much of it is anonymous — heap and stacks; the rest is the pages of the program and its libraries —, CPU % of a core):\n\n")
 	for _, x := range []row{r.Bare, r.Headless, r.Tray, r.Window} {
 		each := make([]string, len(x.Processes))
 		for i, p := range x.Processes {
-			each[i] = fmt.Sprintf("%s (PID %d): %.1f MiB, %.2f %%", p.Name, p.PID, p.RSSMiB, p.CPUPercent)
+			each[i] = fmt.Sprintf("%s (PID %d): %.1f MiB (%.1f anonymous), %.2f %%", p.Name, p.PID, p.RSSMiB, p.AnonMiB, p.CPUPercent)
 		}
 		fmt.Fprintf(&b, "- %s — %s; %d threads at most\n", x.Name, strings.Join(each, "; "), x.MaxThreads)
 	}

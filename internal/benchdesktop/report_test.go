@@ -93,7 +93,11 @@ func TestMarkdownGivesEveryRunsRatiosAgainstBothBaselines(t *testing.T) {
 		}
 	}
 	r.BareStarts = []time.Duration{200 * time.Millisecond}
+	r.Tray.Processes = []processFigures{{Name: "liveroute", PID: 7, RSSMiB: 50, AnonMiB: 6.25, CPUPercent: 0.04}}
 	md = markdown(r)
+	if !strings.Contains(md, "liveroute (PID 7): 50.0 MiB (6.2 anonymous), 0.04 %") {
+		t.Errorf("the tray's process line lacks its anonymous share:\n%s", md)
+	}
 	for _, want := range []string{"FAIL window closed: tree RSS ≤ 1.5× B", "PASS window closed: CPU ≤ 0.2 %", "median **300 ms**", "the open takes **1.50×** that"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)

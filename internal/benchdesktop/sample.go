@@ -51,6 +51,7 @@ type processFigures struct {
 	Name       string
 	PID        int
 	RSSMiB     float64 // mean over the snapshots that saw it
+	AnonMiB    float64 // of which anonymous (heap, stacks): the rest is file pages
 	CPUPercent float64 // of one core, over the whole sample
 }
 
@@ -74,7 +75,7 @@ func summarise(snaps []snapshot) (figures, error) {
 	}
 	f.WakeupsPerSec = float64(switches) / f.Seconds
 	var rss, pss uint64
-	procRSS := make(map[procKey]uint64)
+	procRSS, procAnon := make(map[procKey]uint64), make(map[procKey]uint64)
 	seen := make(map[procKey]int)
 	names := make(map[procKey]procStat)
 	for _, snap := range snaps {
@@ -84,6 +85,7 @@ func summarise(snaps []snapshot) (figures, error) {
 			pss += p.PSSKiB
 			threads += len(p.Threads)
 			procRSS[key] += p.RSSKiB
+			procAnon[key] += p.AnonKiB
 			seen[key]++
 			names[key] = p.procStat
 		}
@@ -97,6 +99,7 @@ func summarise(snaps []snapshot) (figures, error) {
 		allTicks += ticks[key]
 		f.Processes = append(f.Processes, processFigures{Name: st.Name, PID: st.PID,
 			RSSMiB:     float64(procRSS[key]) / 1024 / float64(seen[key]),
+			AnonMiB:    float64(procAnon[key]) / 1024 / float64(seen[key]),
 			CPUPercent: cpuPercent(ticks[key], f.Seconds)})
 	}
 	f.CPUPercent = cpuPercent(allTicks, f.Seconds)

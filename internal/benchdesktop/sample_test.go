@@ -13,7 +13,7 @@ var epoch = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 // thread's context switches.
 func proc(pid int, start, ticks, rssMiB uint64, threads map[int]uint64) procSample {
 	return procSample{procStat: procStat{PID: pid, Name: "p", Start: start, CPUTicks: ticks},
-		RSSKiB: rssMiB * 1024, PSSKiB: rssMiB * 512, Threads: threads}
+		RSSKiB: rssMiB * 1024, PSSKiB: rssMiB * 512, AnonKiB: rssMiB * 256, Threads: threads}
 }
 
 func snapAt(seconds int, procs ...procSample) snapshot {
@@ -53,7 +53,7 @@ func TestSummariseCountsAProcessOrThreadStartedDuringTheSampleFromItsStart(t *te
 	if !near(f.CPUPercent, 5) || !near(f.WakeupsPerSec, 10) {
 		t.Errorf("CPU %v %%, wake-ups %v/s; want the new process's 50 ticks (5 %%) and 100 new switches (10/s)", f.CPUPercent, f.WakeupsPerSec)
 	}
-	want := []processFigures{{Name: "p", PID: 100, RSSMiB: 30, CPUPercent: 0}, {Name: "p", PID: 200, RSSMiB: 100, CPUPercent: 5}}
+	want := []processFigures{{Name: "p", PID: 100, RSSMiB: 30, AnonMiB: 7.5, CPUPercent: 0}, {Name: "p", PID: 200, RSSMiB: 100, AnonMiB: 25, CPUPercent: 5}}
 	if !reflect.DeepEqual(f.Processes, want) || f.MaxThreads != 3 {
 		t.Errorf("processes %+v, %d threads at most; want %+v, 3 threads", f.Processes, f.MaxThreads, want)
 	}
