@@ -20,6 +20,10 @@ type graphState struct {
 	done      chan struct{} // closed by Close: ends sleeping and hanging handlers
 	closeOnce sync.Once
 	inflight  sync.WaitGroup // Graph handlers still running
+	// entry orders each handler's inflight.Add before Close's Wait (an Add
+	// from zero racing a Wait is a data race); closed refuses new handlers.
+	entry  sync.Mutex
+	closed bool
 
 	latency              time.Duration
 	faults               []FailKind
@@ -71,7 +75,21 @@ func (s *Server) registerGraph() {
 
 // stopGraph wakes every handler that sleeps or hangs, so Close can wait for them.
 func (s *Server) stopGraph() {
+	s.graph.entry.Lock()
+	s.graph.closed = true
+	s.graph.entry.Unlock()
 	s.graph.closeOnce.Do(func() { close(s.graph.done) })
+}
+
+// enterGraph counts a handler in, unless the fake is closing.
+func (s *Server) enterGraph() bool {
+	s.graph.entry.Lock()
+	defer s.graph.entry.Unlock()
+	if s.graph.closed {
+		return false
+	}
+	s.graph.inflight.Add(1)
+	return true
 }
 
 // call is one Graph API call: a plain request or one item of a batch.
@@ -95,7 +113,10 @@ type reply struct {
 }
 
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
-	s.graph.inflight.Add(1)
+	if !s.enterGraph() {
+		http.Error(w, "fakefb is closing", http.StatusServiceUnavailable)
+		return
+	}
 	defer s.graph.inflight.Done()
 	version, p := pathVersion(r.URL.Path)
 	if version == "" {
