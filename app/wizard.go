@@ -55,7 +55,10 @@ type wizard struct {
 
 	// run counts the work started or cancelled (UI goroutine only): an
 	// answer is shown only if no newer run began since its own.
-	run     int
+	run int
+	// held are the buttons the work in progress disabled (UI goroutine
+	// only): given back when it ends, shown or dropped.
+	held    []fyne.Disableable
 	mu      sync.Mutex
 	stopRun context.CancelFunc // cancels the work in progress
 	running sync.WaitGroup
@@ -160,7 +163,9 @@ func (w *wizard) forward() {
 // work runs job off the UI goroutine with the progress bar showing, then
 // done on the UI goroutine. Leaving the step, starting other work or
 // closing the window cancels job's context, and then done does not run:
-// its step is gone. UI goroutine only.
+// its step is gone. The hold buttons are disabled while job runs and
+// enabled again when it ends, even when done does not run: a button only
+// done re-enabled would stay dead after Back. UI goroutine only.
 //
 // The result comes back with fyne.Do, never fyne.DoAndWait: a worker that
 // waits for the UI goroutine deadlocks the moment the UI goroutine waits
@@ -168,11 +173,15 @@ func (w *wizard) forward() {
 // still belongs to the step shown is decided on the UI goroutine, by
 // comparing runs, so a late answer (the real driver runs fyne.Do after
 // the current event) is shown exactly when it is still wanted.
-func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
+func (w *wizard) work(job func(ctx context.Context) error, done func(error), hold ...fyne.Disableable) {
 	if w.closed {
 		return
 	}
 	w.stopWork()
+	for _, b := range hold {
+		b.Disable()
+	}
+	w.held = hold
 	ctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.stopRun = cancel
@@ -194,6 +203,7 @@ func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
 			w.stopRun = nil
 			w.mu.Unlock()
 			w.hideProgress()
+			w.release()
 			done(err)
 		})
 	}()
@@ -215,7 +225,16 @@ func (w *wizard) stopWork() {
 		w.run++ // before cancel: the cancelled job then sees it is stale
 		cancel()
 		w.hideProgress()
+		w.release()
 	}
+}
+
+// release enables the buttons the work in progress held. UI goroutine only.
+func (w *wizard) release() {
+	for _, b := range w.held {
+		b.Enable()
+	}
+	w.held = nil
 }
 
 func (w *wizard) hideProgress() {

@@ -302,9 +302,7 @@ func (s *setupWizard) check() {
 		return
 	}
 	check := s.appCheck()
-	s.checkApp.Disable()
 	s.w.work(func(ctx context.Context) error { return s.g.svc.CheckApp(ctx, check) }, func(err error) {
-		s.checkApp.Enable()
 		if err == nil {
 			s.configIDErr.Importance = widget.SuccessImportance
 			showNote(s.configIDErr, "✓ Facebook knows this app and its secret. Press Next.")
@@ -314,7 +312,7 @@ func (s *setupWizard) check() {
 		s.configIDErr.Importance = widget.DangerImportance
 		showNote(s.fieldOf(err), appCheckSentence(err))
 		s.w.setReady(false)
-	})
+	}, s.checkApp)
 }
 
 // appCheckSentence is what the person reads under the field: the

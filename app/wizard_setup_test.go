@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -403,5 +404,27 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 	s.appID.SetText("42") // edited on the keys step
 	if s.metaAppID.Text != "42" {
 		t.Errorf("the Meta app step's App ID is %q after an edit on the keys step", s.metaAppID.Text)
+	}
+}
+
+// Back while Facebook checks the keys, then Next again: the check can be
+// pressed again (it used to stay disabled, and Next with it, for good).
+func TestSetupWizardCanCheckAgainAfterLeavingAKeyCheck(t *testing.T) {
+	s, svc := openSetup(t, setupCredentials)
+	svc.Fake().SetLatency(800 * time.Millisecond)
+	s.appID.SetText(fakefb.DemoAppID)
+	s.secret.SetText(fakefb.DemoAppSecret)
+	test.Tap(s.checkApp)
+	test.Tap(s.w.back)
+	s.w.wait()
+	test.Tap(s.w.next)
+	if s.w.current != setupCredentials || s.checkApp.Disabled() {
+		t.Fatalf("back on %q: Check disabled %v", s.w.indicator.Text, s.checkApp.Disabled())
+	}
+	svc.Fake().SetLatency(0)
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.w.next.Disabled() {
+		t.Fatalf("after a new check Next is disabled: %q %q", s.appIDErr.Text, s.secretErr.Text)
 	}
 }

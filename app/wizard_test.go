@@ -109,3 +109,19 @@ func closeAndSettle(w *wizard) {
 	w.close()
 	w.wait()
 }
+
+// A button a step disables while its work runs comes back when the step
+// is left mid-work: only the answer is dropped, not the cleanup.
+func TestWizardGivesBackTheButtonsOfWorkLeftUnanswered(t *testing.T) {
+	w := newBareWizard(t)
+	b := widget.NewButton("Check", nil)
+	w.work(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, func(error) {}, b)
+	if !b.Disabled() {
+		t.Fatal("the button stays enabled while its work runs")
+	}
+	test.Tap(w.next)
+	w.wait()
+	if b.Disabled() {
+		t.Fatal("the button stays disabled after its step was left mid-work")
+	}
+}
