@@ -101,17 +101,28 @@ var setupTransports = []struct{ label, value, why string }{
 	{"My HTTPS relay page", store.TransportRedirectPage, "A one-file page you host on any HTTPS site (e.g. GitHub Pages) sends Facebook's answer back to LiveRoute. Published app, one click per login."},
 }
 
-// showSetupWizard opens the setup wizard at its first step.
-func (g *GUI) showSetupWizard() {
-	fyne.Do(func() {
-		if g.setupWiz == nil || g.setupWiz.w.closed {
-			g.setupWiz = g.newSetupWizard()
-			g.setupWiz.w.show(setupWelcome)
-			return
-		}
-		g.setupWiz.w.win.Show()
-		g.setupWiz.w.win.RequestFocus()
-	})
+// showSetupWizard opens the setup wizard at its first step, or brings the
+// one already open to the front.
+func (g *GUI) showSetupWizard() { fyne.Do(g.openSetupWizard) }
+
+// firstStart opens the setup wizard when nothing is connected: the setup
+// comes first. It is the one wizard later Connect… presses bring forward.
+func (g *GUI) firstStart() {
+	if !g.current().account {
+		g.openSetupWizard()
+	}
+}
+
+// openSetupWizard is showSetupWizard on the UI goroutine (or before the
+// event loop runs).
+func (g *GUI) openSetupWizard() {
+	if g.setupWiz == nil || g.setupWiz.w.closed {
+		g.setupWiz = g.newSetupWizard()
+		g.setupWiz.w.show(setupWelcome)
+		return
+	}
+	g.setupWiz.w.win.Show()
+	g.setupWiz.w.win.RequestFocus()
 }
 
 func (g *GUI) newSetupWizard() *setupWizard {

@@ -428,3 +428,44 @@ func TestSetupWizardCanCheckAgainAfterLeavingAKeyCheck(t *testing.T) {
 		t.Fatalf("after a new check Next is disabled: %q %q", s.appIDErr.Text, s.secretErr.Text)
 	}
 }
+
+// The first start's wizard is the one every later "set up" press brings
+// forward: a second one on top of it would hold a second login.
+func TestFirstStartOpensTheOneSetupWizard(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	g.firstStart()
+	first := g.setupWiz
+	if first == nil || !windowOpen(first.w.win) || !strings.Contains(first.w.indicator.Text, "Step 1 of 6") {
+		t.Fatal("a first start opens no setup wizard")
+	}
+	t.Cleanup(func() { closeAndSettle(first.w) })
+	first.w.goTo(setupCredentials)
+	pressed := false
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Set up step by step…" {
+			test.Tap(b)
+			pressed = true
+		}
+	}
+	g.openReconnect() // the tray's "Reset connection…"
+	if !pressed || g.setupWiz != first || first.w.current != setupCredentials {
+		t.Fatalf("pressed %v: another wizard %v, or the first one moved to %q", pressed, g.setupWiz != first, first.w.indicator.Text)
+	}
+	var setups int
+	for _, w := range g.fyne.Driver().AllWindows() {
+		if w.Title() == "Set up LiveRoute" {
+			setups++
+		}
+	}
+	if setups != 1 {
+		t.Fatalf("%d setup wizards open, want one", setups)
+	}
+}
+
+func TestAConnectedStartOpensNoSetupWizard(t *testing.T) {
+	g, _ := newDemoGUI(t, nil)
+	g.firstStart()
+	if g.setupWiz != nil {
+		t.Fatal("a connected start opens the setup wizard")
+	}
+}
