@@ -69,14 +69,18 @@ type setupWizard struct {
 	appID, secret, configID          *widget.Entry
 	appIDErr, secretErr, configIDErr *widget.Label
 	checkApp                         *widget.Button
-	// secretSaved: a connect saved the secret to the keychain; an empty
-	// field then means that one (service.AppCheck's rule).
-	secretSaved bool
+	// secretSavedFor is the App ID whose secret a connect saved to the
+	// keychain; for that App ID an empty field means the saved one
+	// (service.AppCheck's rule), for any other the secret is asked for.
+	secretSavedFor string
 
 	connect  *widget.Button
 	askAgain *widget.Button
 	login    *loginPanel
 	granted  *widget.Label
+	// loginReq is what the login in progress (or the last one) connects
+	// with: its answer completes the keys step only if they still match.
+	loginReq service.ConnectRequest
 
 	source   *widget.Select
 	pages    []store.Destination
@@ -163,7 +167,10 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	s.redirectURI.TextStyle.Monospace = true
 	s.relayURL = widget.NewEntry()
 	s.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
-	s.relayURL.OnChanged = func(string) { s.showRedirectURI() }
+	s.relayURL.OnChanged = func(string) {
+		s.showRedirectURI()
+		s.loginSettingsChanged()
+	}
 	var labels []string
 	for _, t := range setupTransports {
 		labels = append(labels, t.label)
@@ -177,6 +184,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		}
 		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
+		s.loginSettingsChanged()
 	})
 	s.transport.Required = true
 	s.transport.SetSelected(setupTransports[0].label)
@@ -228,9 +236,7 @@ func (s *setupWizard) appIDTyped(id string) {
 			e.SetText(id) // its OnChanged comes back here with nothing left to do
 		}
 	}
-	if s.w != nil {
-		s.w.setStepReady(setupCredentials, false)
-	}
+	s.keysChanged()
 	why := ""
 	if strings.TrimSpace(id) == "" {
 		why = "The buttons to your app's pages work once you paste its App ID above."
@@ -277,7 +283,7 @@ func (s *setupWizard) showRedirectURI() {
 func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 	field := func(e *widget.Entry, placeholder string) (*widget.Entry, *widget.Label) {
 		e.SetPlaceHolder(placeholder)
-		e.OnChanged = func(string) { s.w.setStepReady(setupCredentials, false) } // a change needs a new check
+		e.OnChanged = func(string) { s.keysChanged() }
 		problem := wrapLabel("")
 		problem.Importance = widget.DangerImportance
 		problem.Hide() // shown only with something to say
@@ -297,6 +303,27 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 		s.checkApp)
 }
 
+// keysChanged: an App ID, secret or Configuration ID changed needs a new
+// check, and a new connect.
+func (s *setupWizard) keysChanged() {
+	if s.w == nil {
+		return // the steps are being built
+	}
+	s.w.setStepReady(setupCredentials, false)
+	s.loginSettingsChanged()
+}
+
+// loginSettingsChanged: what the connect step granted was for other
+// settings, so it is undone until the person connects with these.
+func (s *setupWizard) loginSettingsChanged() {
+	if s.w == nil {
+		return // the steps are being built
+	}
+	s.w.setStepReady(setupConnect, false)
+	s.granted.SetText("")
+	s.askAgain.Hide()
+}
+
 func (s *setupWizard) appCheck() service.AppCheck {
 	return service.AppCheck{AppID: strings.TrimSpace(s.appID.Text), Secret: fbclient.Token(strings.TrimSpace(s.secret.Text)),
 		ConfigID: strings.TrimSpace(s.configID.Text)}
@@ -308,7 +335,7 @@ func (s *setupWizard) check() {
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
 		showNote(l, "")
 	}
-	if strings.TrimSpace(s.secret.Text) == "" && !s.secretSaved {
+	if strings.TrimSpace(s.secret.Text) == "" && s.appCheck().AppID != s.secretSavedFor {
 		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
 		return
 	}
@@ -371,7 +398,8 @@ func (s *setupWizard) request(rerequest bool) service.ConnectRequest {
 func (s *setupWizard) runLogin(rerequest bool) {
 	s.connect.Disable()
 	s.askAgain.Disable()
-	if !s.login.start(s.request(rerequest), s.connected) {
+	s.loginReq = s.request(rerequest)
+	if !s.login.start(s.loginReq, s.connected) {
 		s.connect.Enable()
 		s.askAgain.Enable()
 	}
@@ -385,18 +413,33 @@ func (s *setupWizard) connected(res account.Result, err error) {
 	if err != nil {
 		return
 	}
+	s.g.connected()
+	s.secretSavedFor = s.loginReq.AppID
+	if !s.stillRequested() {
+		// The person went Back while Facebook's dialog was open and changed
+		// what to connect with: this login is not the one they now want.
+		s.granted.SetText("The login finished for the settings you had when you pressed Connect, and you have changed them since. " +
+			"Check your app's keys, then press Connect again.")
+		s.askAgain.Hide()
+		return
+	}
 	// The secret now lives in the keychain only. Going Back to the keys
 	// must not ask for it again: an empty field means the saved one.
 	s.secret.SetText("")
 	s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
-	s.secretSaved = true
 	s.w.setStepReady(setupCredentials, true)
-	s.g.connected()
 	s.granted.SetText(grantText(res))
-	setVisible(s.askAgain, len(res.Declined) > 0)
+	setVisible(s.askAgain, len(res.Declined) > 0 || len(res.Pages) == 0)
 	// The person may have gone Back while Facebook's dialog was open: it is
 	// the connect step that is done, not the one shown.
 	s.w.setStepReady(setupConnect, true)
+}
+
+// stillRequested: the fields still say what the login connected with.
+func (s *setupWizard) stillRequested() bool {
+	now, was := s.request(false), s.loginReq
+	return now.AppID == was.AppID && now.Secret == was.Secret && now.ConfigID == was.ConfigID &&
+		now.Transport == was.Transport && now.RelayURL == was.RelayURL
 }
 
 // grantText lists the Pages that can be posted to and why not for the rest.

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
@@ -467,5 +468,110 @@ func TestAConnectedStartOpensNoSetupWizard(t *testing.T) {
 	g.firstStart()
 	if g.setupWiz != nil {
 		t.Fatal("a connected start opens the setup wizard")
+	}
+}
+
+// backTo presses Back until step i shows.
+func backTo(t *testing.T, s *setupWizard, i int) {
+	t.Helper()
+	for s.w.current > i && !s.w.back.Disabled() {
+		test.Tap(s.w.back)
+	}
+	if s.w.current != i {
+		t.Fatalf("Back stopped on %q", s.w.indicator.Text)
+	}
+}
+
+// What was granted is for the settings connected with: another way back
+// or Configuration ID needs a new connect, or the old ones would be kept.
+func TestSetupWizardAsksToConnectAgainAfterTheLoginSettingsChange(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(s *setupWizard)
+	}{
+		{"way back and Configuration ID", func(s *setupWizard) {
+			s.transport.SetSelected("Paste the address back")
+			test.Tap(s.w.next)
+			s.configID.SetText("98765")
+		}},
+		{"relay address", func(s *setupWizard) {
+			s.transport.SetSelected("My HTTPS relay page")
+			s.relayURL.SetText("https://ada.github.io/relay.html")
+			test.Tap(s.w.next)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openSetup(t, setupWelcome)
+			connectWith(t, s)
+			if s.w.next.Disabled() || s.granted.Text == "" {
+				t.Fatal("the connect did not complete; the test proves nothing")
+			}
+			backTo(t, s, setupMetaApp)
+			tc.change(s)
+			test.Tap(s.checkApp)
+			s.w.wait()
+			test.Tap(s.w.next)
+			if s.w.current != setupConnect || !s.w.next.Disabled() || s.granted.Text != "" {
+				t.Fatalf("on %q: Next disabled %v, granted %q; want a new connect asked for", s.w.indicator.Text, s.w.next.Disabled(), s.granted.Text)
+			}
+		})
+	}
+}
+
+// holdConnect is the service with each Connect held until release closes.
+type holdConnect struct {
+	service.API
+	release chan struct{}
+}
+
+func (h holdConnect) Connect(ctx context.Context, req service.ConnectRequest) (account.Result, error) {
+	<-h.release
+	return h.API.Connect(ctx, req)
+}
+
+// Back during Facebook's dialog and a new App ID typed: the login that
+// ends was for the old one, so it neither completes the keys step nor
+// wipes the secret typed for the new one.
+func TestSetupWizardLoginForOldKeysLeavesTheNewKeysUnchecked(t *testing.T) {
+	release := make(chan struct{})
+	g, _ := newDemoGUI(t, func(api service.API) service.API { return holdConnect{api, release} })
+	s := g.newSetupWizard()
+	s.w.show(setupCredentials)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	test.Tap(s.w.next)
+	test.Tap(s.connect)
+	test.Tap(s.w.back)
+	s.appID.SetText("1234567890123456")
+	close(release)
+	s.login.wait()
+	if s.secret.Text != fakefb.DemoAppSecret || s.w.ready[setupCredentials] || s.w.ready[setupConnect] {
+		t.Fatalf("secret %q, keys done %v, connect done %v", s.secret.Text, s.w.ready[setupCredentials], s.w.ready[setupConnect])
+	}
+	if !strings.Contains(s.granted.Text, "press Connect again") {
+		t.Fatalf("the connect step says %q", s.granted.Text)
+	}
+}
+
+func TestSetupWizardOffersToAskAgainWhenNoPageWasGranted(t *testing.T) {
+	s, svc := openSetup(t, setupWelcome)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{}})
+	connectWith(t, s)
+	if !strings.Contains(s.granted.Text, "Facebook granted no Page") || s.askAgain.Hidden {
+		t.Fatalf("no Page: %q (%s), ask again hidden %v", s.granted.Text, s.login.problem.Text, s.askAgain.Hidden)
+	}
+}
+
+// The saved secret is the connected App ID's: another App ID with the
+// secret left empty is asked for its secret, under the secret.
+func TestSetupWizardAsksForTheSecretOfAnotherAppID(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	connectWith(t, s)
+	backTo(t, s, setupCredentials)
+	s.appID.SetText("1234567890123456")
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.appIDErr.Visible() || !s.secretErr.Visible() || !strings.Contains(s.secretErr.Text, "Paste your App secret") {
+		t.Fatalf("under the App ID %q (shown %v), under the secret %q", s.appIDErr.Text, s.appIDErr.Visible(), s.secretErr.Text)
 	}
 }
