@@ -495,20 +495,25 @@ func (s *setupWizard) loadPages() {
 		s.saveNote.SetText("Your Pages could not be read: " + err.Error())
 		return
 	}
+	// The ticks are read before the list changes: they are found by their
+	// place in s.pages, and a Page granted since may come first.
+	ticked := s.tickedIDs()
 	s.pages = pages
 	var names []string
 	for _, p := range pages {
 		names = append(names, p.Name)
 	}
 	s.source.SetOptions(names)
-	s.showTargets()
+	s.listTargets(ticked)
 	s.showPreview()
 }
 
 // showTargets lists the Pages to tick, keeping the ticks already made:
 // the step is shown again after Back, and the source may change.
-func (s *setupWizard) showTargets() {
-	ticked := s.tickedIDs()
+func (s *setupWizard) showTargets() { s.listTargets(s.tickedIDs()) }
+
+// listTargets lists s.pages to tick, those in ticked ticked.
+func (s *setupWizard) listTargets(ticked map[string]bool) {
 	s.checks = nil
 	var objs []fyne.CanvasObject
 	for _, p := range s.pages {

@@ -15,6 +15,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
 )
 
 // openSetup opens the setup wizard over the demo's fake Facebook on step.
@@ -573,5 +574,26 @@ func TestSetupWizardAsksForTheSecretOfAnotherAppID(t *testing.T) {
 	s.w.wait()
 	if s.appIDErr.Visible() || !s.secretErr.Visible() || !strings.Contains(s.secretErr.Text, "Paste your App secret") {
 		t.Fatalf("under the App ID %q (shown %v), under the secret %q", s.appIDErr.Text, s.appIDErr.Visible(), s.secretErr.Text)
+	}
+}
+
+// A Page granted ahead of the others while the step was away: the tick
+// stays on the Page ticked, not on the one now in its place.
+func TestSetupWizardKeepsTicksOnTheirPagesWhenAPageIsAdded(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.checks[2].SetChecked(true) // Demo Choir
+	if err := svc.DB.PutDestination(store.Destination{ID: "100000000000001", Name: "Demo Alpha", Kind: store.KindPage,
+		Status: store.StatusOK}); err != nil {
+		t.Fatal(err)
+	}
+	s.loadPages() // as entering the step again does
+	var ticked []string
+	for i, c := range s.checks {
+		if c.Checked {
+			ticked = append(ticked, s.pages[i].Name)
+		}
+	}
+	if s.pages[0].Name != "Demo Alpha" || !slices.Equal(ticked, []string{"Demo Choir"}) {
+		t.Fatalf("pages %v, ticked %v; want Demo Choir still ticked", s.pages, ticked)
 	}
 }
