@@ -53,6 +53,9 @@ const (
 type setupWizard struct {
 	g *GUI
 	w *wizard
+	// demo: the demo's own Meta app, which exists only in its fake
+	// Facebook, fills the keys.
+	demo bool
 
 	transport   *widget.RadioGroup
 	relayURL    *widget.Entry
@@ -131,6 +134,8 @@ func (g *GUI) openSetupWizard() {
 
 func (g *GUI) newSetupWizard() *setupWizard {
 	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
+	demoID, demoSecret, demo := g.svc.DemoApp()
+	s.demo = demo
 	if st, err := g.svc.Settings(); err == nil {
 		s.port = st.LoginPort()
 	}
@@ -145,16 +150,25 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
 	s.appIDTyped("") // the buttons to the app's pages wait for an App ID
-	if id, secret, ok := g.svc.DemoApp(); ok {
+	if demo {
 		// The demo's keys are public: a newcomer can walk every step.
-		s.appID.SetText(id)
-		s.secret.SetText(secret)
+		s.appID.SetText(demoID)
+		s.secret.SetText(demoSecret)
 	}
 	return s
 }
 
+// demoNote tells a newcomer to the demo that there is nothing to create:
+// the demo's app is filled in. Nothing outside the demo.
+func (s *setupWizard) demoNote() fyne.CanvasObject {
+	note := wrapLabel("This is the demo: its own Meta app's keys are filled in already, so you can read this step and press Next.")
+	note.Importance = widget.HighImportance
+	setVisible(note, s.demo)
+	return note
+}
+
 func (s *setupWizard) welcomeStep() fyne.CanvasObject {
-	return container.NewVBox(wrapLabel(
+	return container.NewVBox(s.demoNote(), wrapLabel(
 		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. " +
 			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. " +
 			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. " +
@@ -182,6 +196,9 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 				why.SetText(t.why)
 			}
 		}
+		if s.demo && s.transportValue() == store.TransportRedirectPage {
+			why.SetText(why.Text + " Not in the demo: its fake Facebook knows no relay page of yours. This way back needs your own Meta app.")
+		}
 		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
 		s.loginSettingsChanged()
@@ -194,6 +211,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	s.appPagesWhy = wrapLabel("")
 	s.appPagesWhy.Importance = widget.WarningImportance
 	return container.NewVBox(
+		s.demoNote(),
 		wrapLabel("1. Create the app: Create app → any name (“LiveRoute – your name”) → use case “Manage everything on your Page” → “I don't want to connect a business portfolio yet” → Go to dashboard."),
 		widget.NewButton("Open developers.facebook.com → My Apps", func() { s.openURL(metaAppsURL) }),
 		wrapLabel("Paste your new app's App ID here (the number at the top of its dashboard): the buttons below then open your app's own pages."),
@@ -238,7 +256,9 @@ func (s *setupWizard) appIDTyped(id string) {
 	}
 	s.keysChanged()
 	why := ""
-	if strings.TrimSpace(id) == "" {
+	if s.demo {
+		why = "In the demo these buttons open nothing: the demo's app lives only in its own fake Facebook, not on developers.facebook.com."
+	} else if strings.TrimSpace(id) == "" {
 		why = "The buttons to your app's pages work once you paste its App ID above."
 	} else if err := service.CheckIDForms(strings.TrimSpace(id), ""); err != nil {
 		why = capitalise(err.Error()) + ". The buttons to your app's pages wait for it."

@@ -354,7 +354,10 @@ func TestSetupWizardKeepsTheKeysStepDoneAfterConnecting(t *testing.T) {
 // then each numbered step opens the app's own page on Facebook's
 // developer site; before a valid App ID, those buttons say why they wait.
 func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
-	s, _ := openSetup(t, setupMetaApp)
+	g, _ := newTestGUI(t, newFakeService(relay.State{Kind: relay.Healthy}), true) // not the demo: a real app
+	s := g.newSetupWizard()
+	s.w.show(setupMetaApp)
+	t.Cleanup(func() { closeAndSettle(s.w) })
 	a := &recordingApp{desktopApp: s.g.fyne.(*desktopApp)}
 	s.g.fyne = a
 	press := func(label string) *widget.Button {
@@ -368,7 +371,8 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 		t.Fatalf("the step has no %q button:\n%s", label, allText(s.w.body))
 		return nil
 	}
-	appPages := []string{"Open your app's dashboard → Use cases", "Open your app's Facebook Login for Business", "Open your app's settings → Basic"}
+	appPages := []string{"Open your app's dashboard → Use cases", "Open your app's Login for Business settings",
+		"Open your app's Facebook Login for Business", "Open your app's settings → Basic"}
 	for _, tc := range []struct{ typed, why string }{
 		{"", "work once you paste its App ID"},
 		{"LiveRoute", "The App ID is the number at the top of your app's dashboard"},
@@ -397,7 +401,7 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 		press(label)
 	}
 	app := "https://developers.facebook.com/apps/1234567890123456/"
-	if want := []string{app + "dashboard/", app + "business-login/settings/", app + "settings/basic/"}; !slices.Equal(a.opened, want) {
+	if want := []string{app + "dashboard/", app + "business-login/settings/", app + "business-login/settings/", app + "settings/basic/"}; !slices.Equal(a.opened, want) {
 		t.Errorf("the app's pages opened %v, want %v", a.opened, want)
 	}
 	if s.appID.Text != " 1234567890123456 " {
@@ -595,5 +599,35 @@ func TestSetupWizardKeepsTicksOnTheirPagesWhenAPageIsAdded(t *testing.T) {
 	}
 	if s.pages[0].Name != "Demo Alpha" || !slices.Equal(ticked, []string{"Demo Choir"}) {
 		t.Fatalf("pages %v, ticked %v; want Demo Choir still ticked", s.pages, ticked)
+	}
+}
+
+// The demo's app exists only in its fake Facebook: its steps 1–2 say the
+// keys are filled in, and the buttons to the app's pages open nothing.
+func TestDemoSetupWizardSaysItsKeysAreFilledInAndOpensNoAppPage(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	a := &recordingApp{desktopApp: s.g.fyne.(*desktopApp)}
+	s.g.fyne = a
+	for _, step := range []int{setupWelcome, setupMetaApp} {
+		s.w.goTo(step)
+		if got := allText(s.w.body); !strings.Contains(got, "keys are filled in already") {
+			t.Errorf("%q says nothing of the demo's keys:\n%s", s.w.indicator.Text, got)
+		}
+	}
+	if len(s.appPages) != 4 {
+		t.Fatalf("%d buttons to the app's pages, want 4", len(s.appPages))
+	}
+	for _, b := range s.appPages {
+		test.Tap(b)
+		if !b.Disabled() {
+			t.Errorf("in the demo %q is enabled", b.Text)
+		}
+	}
+	if len(a.opened) != 0 || !strings.Contains(s.appPagesWhy.Text, "In the demo") {
+		t.Fatalf("opened %v; the step says %q", a.opened, s.appPagesWhy.Text)
+	}
+	s.transport.SetSelected("My HTTPS relay page")
+	if got := allText(s.w.body); !strings.Contains(got, "This way back needs your own Meta app") {
+		t.Errorf("the demo's relay way back is not said to need a real app:\n%s", got)
 	}
 }
