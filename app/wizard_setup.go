@@ -169,9 +169,9 @@ func (s *setupWizard) demoNote() fyne.CanvasObject {
 
 func (s *setupWizard) welcomeStep() fyne.CanvasObject {
 	return container.NewVBox(s.demoNote(), wrapLabel(
-		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. " +
-			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. " +
-			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. " +
+		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. "+
+			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. "+
+			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. "+
 			"Your App secret and tokens stay in this computer's keychain, and nothing is posted until you make a route."))
 }
 
