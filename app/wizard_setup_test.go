@@ -631,3 +631,20 @@ func TestDemoSetupWizardSaysItsKeysAreFilledInAndOpensNoAppPage(t *testing.T) {
 		t.Errorf("the demo's relay way back is not said to need a real app:\n%s", got)
 	}
 }
+
+// A demo whose setup was cancelled has no connection to break: neither
+// the tray nor the Connection tab offers to (it failed, in the log only).
+func TestDemoOffersThePasswordChangeOnlyWhileConnected(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	a := g.fyne.(*desktopApp)
+	for _, label := range a.trayLabels() {
+		if label == "Simulate a password change (demo)" {
+			t.Error("the tray offers to break a connection that does not exist")
+		}
+	}
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Simulate a password change (demo)" && b.Visible() {
+			t.Error("the Connection tab offers to break a connection that does not exist")
+		}
+	}
+}
