@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -26,6 +27,16 @@ type wizardStep struct {
 	// could not be saved).
 	leave func() bool
 }
+
+// doubleClickGap: a Next (or Finish, or Close) tap this soon after a Next
+// tap that changed the step is the second click of a double-click. It
+// would land on the next step's button in the same place — Finish, on the
+// step before the last — so it is swallowed.
+const doubleClickGap = 300 * time.Millisecond
+
+// wizardClock is the clock new wizards read; the package's tests set
+// their own in TestMain, before any wizard exists.
+var wizardClock = time.Now
 
 // wizard is a window of steps with Back, Next (Finish on the last step)
 // and Cancel, and a line saying which step this is. A step can hold Next
@@ -52,6 +63,10 @@ type wizard struct {
 	// onClose runs when the window closes however it closes (Cancel,
 	// Finish, the window's own close): it ends a login still waiting.
 	onClose func()
+	// now is the wizard's clock; movedAt is when a Next tap last changed
+	// the step (UI goroutine only).
+	now     func() time.Time
+	movedAt time.Time
 
 	// run counts the work started or cancelled (UI goroutine only): an
 	// answer is shown only if no newer run began since its own.
@@ -65,7 +80,7 @@ type wizard struct {
 }
 
 func newWizard(a fyne.App, title string, steps []*wizardStep) *wizard {
-	w := &wizard{win: a.NewWindow(title), steps: steps, ready: make([]bool, len(steps))}
+	w := &wizard{win: a.NewWindow(title), steps: steps, ready: make([]bool, len(steps)), now: wizardClock}
 	w.indicator = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.body = container.NewStack()
 	w.progress = widget.NewProgressBarInfinite()
@@ -145,7 +160,10 @@ func (w *wizard) refreshButtons() {
 }
 
 func (w *wizard) forward() {
+	now := w.now()
 	switch {
+	case !w.movedAt.IsZero() && now.Sub(w.movedAt) < doubleClickGap:
+		// The second click of a double-click on Next: swallowed.
 	case w.stopped:
 		w.close()
 	case !w.ready[w.current]:
@@ -157,6 +175,7 @@ func (w *wizard) forward() {
 		}
 	default:
 		w.goTo(w.current + 1)
+		w.movedAt = now
 	}
 }
 

@@ -648,3 +648,16 @@ func TestDemoOffersThePasswordChangeOnlyWhileConnected(t *testing.T) {
 		}
 	}
 }
+
+// A double-click on the route step's Next saves the route and shows the
+// last step; it does not press its Finish.
+func TestSetupWizardDoubleClickOnTheRouteStepsNextDoesNotFinish(t *testing.T) {
+	s, _ := onRouteStep(t)
+	clock := (&manualClock{at: time.Unix(1000, 0)}).set(s.w)
+	test.Tap(s.w.next)
+	clock.add(200 * time.Millisecond)
+	test.Tap(s.w.next)
+	if s.w.closed || s.w.current != setupStart {
+		t.Fatalf("after a double-click: closed %v, on %q", s.w.closed, s.w.indicator.Text)
+	}
+}
