@@ -28,6 +28,8 @@ const (
 	setupStart
 )
 
+const secretPlaceholder = "App secret — kept in your system keychain only"
+
 // Facebook's pages the setup sends the person to.
 const (
 	metaAppsURL = "https://developers.facebook.com/apps/"
@@ -255,6 +257,7 @@ func (s *setupWizard) appIDTyped(id string) {
 		}
 	}
 	s.keysChanged()
+	s.showSecretPlaceholder()
 	why := ""
 	if s.demo {
 		why = "In the demo these buttons open nothing: the demo's app lives only in its own fake Facebook, not on developers.facebook.com."
@@ -311,7 +314,7 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 	}
 	s.appID, s.appIDErr = field(widget.NewEntry(), "App ID, e.g. 1234567890123456")
 	s.appID.OnChanged = s.appIDTyped // the same App ID as the Meta app step's
-	s.secret, s.secretErr = field(widget.NewPasswordEntry(), "App secret — kept in your system keychain only")
+	s.secret, s.secretErr = field(widget.NewPasswordEntry(), secretPlaceholder)
 	s.configID, s.configIDErr = field(widget.NewEntry(), "Configuration ID (Facebook Login for Business)")
 	s.checkApp = widget.NewButton("Check with Facebook", s.check)
 	s.checkApp.Importance = widget.HighImportance
@@ -446,13 +449,26 @@ func (s *setupWizard) connected(res account.Result, err error) {
 	// The secret now lives in the keychain only. Going Back to the keys
 	// must not ask for it again: an empty field means the saved one.
 	s.secret.SetText("")
-	s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
+	s.showSecretPlaceholder()
 	s.w.setStepReady(setupCredentials, true)
 	s.granted.SetText(grantText(res))
 	setVisible(s.askAgain, len(res.Declined) > 0 || len(res.Pages) == 0)
 	// The person may have gone Back while Facebook's dialog was open: it is
 	// the connect step that is done, not the one shown.
 	s.w.setStepReady(setupConnect, true)
+}
+
+// showSecretPlaceholder says the secret is saved only for the App ID
+// whose secret is.
+func (s *setupWizard) showSecretPlaceholder() {
+	if s.secret == nil {
+		return // the steps are being built
+	}
+	if s.secretSavedFor != "" && strings.TrimSpace(s.appID.Text) == s.secretSavedFor {
+		s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
+	} else {
+		s.secret.SetPlaceHolder(secretPlaceholder)
+	}
 }
 
 // stillRequested: the fields still say what the login connected with.

@@ -574,6 +574,9 @@ func TestSetupWizardAsksForTheSecretOfAnotherAppID(t *testing.T) {
 	connectWith(t, s)
 	backTo(t, s, setupCredentials)
 	s.appID.SetText("1234567890123456")
+	if strings.Contains(s.secret.PlaceHolder, "Saved") {
+		t.Errorf("for another App ID the secret field says %q", s.secret.PlaceHolder)
+	}
 	test.Tap(s.checkApp)
 	s.w.wait()
 	if s.appIDErr.Visible() || !s.secretErr.Visible() || !strings.Contains(s.secretErr.Text, "Paste your App secret") {
