@@ -359,8 +359,11 @@ func (e *wizardE2E) walkReset(route e2eRoute, lost string) {
 	w.next()
 	w.waitStill()
 	w.shot("reset-step4-routes")
-	if orange := w.warningPixels(); orange == 0 {
-		t.Errorf("the routes step shows no line in the warning colour, want the Page Ada did not grant flagged")
+	// Two orange paragraphs: the lost Page's line on its route, and "No
+	// longer granted…" below the routes (which alone would pass a test of
+	// any orange at all).
+	if n := w.warningParagraphs(); n < 2 {
+		t.Errorf("the routes step shows %d paragraphs in the warning colour, want the Page Ada did not grant flagged on its route and listed below", n)
 	}
 	// 5 Every destination checked. The check asks debug_token about each
 	// granted destination's Page token
@@ -710,18 +713,27 @@ func (w *wizardWindow) lineColours() (green, red int) {
 	return green, red
 }
 
-// warningPixels counts the pixels of the step's text in the theme's
-// warning orange, above the buttons.
-func (w *wizardWindow) warningPixels() int {
-	img := w.look()
+// warningParagraphs counts the step's paragraphs in the theme's warning
+// orange, above the buttons: runs of rows with orange text, apart by more
+// than the gap between two lines of one wrapped paragraph.
+func (w *wizardWindow) warningParagraphs() int {
+	return warningParagraphs(w.look())
+}
+
+func warningParagraphs(img image.Image) int {
+	const paragraphGap = 15 // px of rows without orange; lines of one paragraph are closer
 	b := img.Bounds()
-	n := 0
+	n, last := 0, -1000
 	for y := b.Min.Y; y < b.Max.Y-60; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			r, g, bl, _ := img.At(x, y).RGBA()
 			r, g, bl = r>>8, g>>8, bl>>8
 			if r > g+40 && g > bl+60 && r > 200 {
-				n++
+				if y-last > paragraphGap {
+					n++
+				}
+				last = y
+				break
 			}
 		}
 	}

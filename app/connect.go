@@ -35,7 +35,10 @@ type connectForm struct {
 	g    *GUI
 	root *fyne.Container
 
-	summary   *widget.Label
+	summary *widget.Label
+	// simulate is the demo's "Simulate a password change (demo)", nil
+	// outside the demo.
+	simulate  *widget.Button
 	appID     *widget.Entry
 	secret    *widget.Entry
 	configID  *widget.Entry
@@ -120,7 +123,8 @@ func newConnectForm(g *GUI) *connectForm {
 		// The tray offers this too, but a desktop without a tray host
 		// (GNOME without an extension) shows no tray: the demo's reset must
 		// be reachable from the window as well.
-		wizards.Add(widget.NewButton("Simulate a password change (demo)", g.simulatePasswordChange))
+		f.simulate = widget.NewButton("Simulate a password change (demo)", g.simulatePasswordChange)
+		wizards.Add(f.simulate)
 	}
 	steps := container.NewVBox(
 		wizards,
@@ -159,6 +163,9 @@ func (f *connectForm) loadFields() {
 // loadSummary says who is connected and sets the buttons to match; what
 // the person typed stays as it is.
 func (f *connectForm) loadSummary() {
+	if f.simulate != nil {
+		setVisible(f.simulate, f.g.current().health.Connected) // as the tray: only a connection can break
+	}
 	acct, ok, err := f.g.svc.Account()
 	switch {
 	case err != nil:

@@ -187,10 +187,7 @@ func (g *GUI) ShowAndRun(startMinimised bool) {
 	if !startMinimised || !g.hasTray.Load() {
 		g.win.Show()
 	}
-	if !g.current().account {
-		// First start: nothing connected, so the setup comes first.
-		g.newSetupWizard().w.show(setupWelcome)
-	}
+	g.firstStart()
 	g.fyne.Run()
 }
 

@@ -49,8 +49,9 @@ func (g *GUI) trayMenu(s shown) *fyne.Menu {
 
 	items := []*fyne.MenuItem{status, fyne.NewMenuItemSeparator(), open, pause, check,
 		fyne.NewMenuItemSeparator(), reset}
-	if g.svc.IsDemo() {
-		// The demo lets a newcomer break the connection to try the reset.
+	if g.svc.IsDemo() && h.Connected {
+		// The demo lets a newcomer break the connection to try the reset
+		// (not before the setup connected it: there is nothing to break).
 		items = append(items, fyne.NewMenuItem("Simulate a password change (demo)", g.simulatePasswordChange))
 	}
 	items = append(items, fyne.NewMenuItemSeparator(), quit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -26,6 +27,16 @@ type wizardStep struct {
 	// could not be saved).
 	leave func() bool
 }
+
+// doubleClickGap: a Next (or Finish, or Close) tap this soon after a Next
+// tap that changed the step is the second click of a double-click. It
+// would land on the next step's button in the same place — Finish, on the
+// step before the last — so it is swallowed.
+const doubleClickGap = 300 * time.Millisecond
+
+// wizardClock is the clock new wizards read; the package's tests set
+// their own in TestMain, before any wizard exists.
+var wizardClock = time.Now
 
 // wizard is a window of steps with Back, Next (Finish on the last step)
 // and Cancel, and a line saying which step this is. A step can hold Next
@@ -52,17 +63,24 @@ type wizard struct {
 	// onClose runs when the window closes however it closes (Cancel,
 	// Finish, the window's own close): it ends a login still waiting.
 	onClose func()
+	// now is the wizard's clock; movedAt is when a Next tap last changed
+	// the step (UI goroutine only).
+	now     func() time.Time
+	movedAt time.Time
 
 	// run counts the work started or cancelled (UI goroutine only): an
 	// answer is shown only if no newer run began since its own.
-	run     int
+	run int
+	// held are the buttons the work in progress disabled (UI goroutine
+	// only): given back when it ends, shown or dropped.
+	held    []fyne.Disableable
 	mu      sync.Mutex
 	stopRun context.CancelFunc // cancels the work in progress
 	running sync.WaitGroup
 }
 
 func newWizard(a fyne.App, title string, steps []*wizardStep) *wizard {
-	w := &wizard{win: a.NewWindow(title), steps: steps, ready: make([]bool, len(steps))}
+	w := &wizard{win: a.NewWindow(title), steps: steps, ready: make([]bool, len(steps)), now: wizardClock}
 	w.indicator = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.body = container.NewStack()
 	w.progress = widget.NewProgressBarInfinite()
@@ -142,7 +160,10 @@ func (w *wizard) refreshButtons() {
 }
 
 func (w *wizard) forward() {
+	now := w.now()
 	switch {
+	case !w.movedAt.IsZero() && now.Sub(w.movedAt) < doubleClickGap:
+		// The second click of a double-click on Next: swallowed.
 	case w.stopped:
 		w.close()
 	case !w.ready[w.current]:
@@ -154,13 +175,16 @@ func (w *wizard) forward() {
 		}
 	default:
 		w.goTo(w.current + 1)
+		w.movedAt = now
 	}
 }
 
 // work runs job off the UI goroutine with the progress bar showing, then
 // done on the UI goroutine. Leaving the step, starting other work or
 // closing the window cancels job's context, and then done does not run:
-// its step is gone. UI goroutine only.
+// its step is gone. The hold buttons are disabled while job runs and
+// enabled again when it ends, even when done does not run: a button only
+// done re-enabled would stay dead after Back. UI goroutine only.
 //
 // The result comes back with fyne.Do, never fyne.DoAndWait: a worker that
 // waits for the UI goroutine deadlocks the moment the UI goroutine waits
@@ -168,11 +192,15 @@ func (w *wizard) forward() {
 // still belongs to the step shown is decided on the UI goroutine, by
 // comparing runs, so a late answer (the real driver runs fyne.Do after
 // the current event) is shown exactly when it is still wanted.
-func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
+func (w *wizard) work(job func(ctx context.Context) error, done func(error), hold ...fyne.Disableable) {
 	if w.closed {
 		return
 	}
 	w.stopWork()
+	for _, b := range hold {
+		b.Disable()
+	}
+	w.held = hold
 	ctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.stopRun = cancel
@@ -194,6 +222,7 @@ func (w *wizard) work(job func(ctx context.Context) error, done func(error)) {
 			w.stopRun = nil
 			w.mu.Unlock()
 			w.hideProgress()
+			w.release()
 			done(err)
 		})
 	}()
@@ -215,7 +244,16 @@ func (w *wizard) stopWork() {
 		w.run++ // before cancel: the cancelled job then sees it is stale
 		cancel()
 		w.hideProgress()
+		w.release()
 	}
+}
+
+// release enables the buttons the work in progress held. UI goroutine only.
+func (w *wizard) release() {
+	for _, b := range w.held {
+		b.Enable()
+	}
+	w.held = nil
 }
 
 func (w *wizard) hideProgress() {

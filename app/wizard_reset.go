@@ -213,7 +213,6 @@ func (r *resetWizard) placeLogin(step int) {
 func (r *resetWizard) prepareReconnect() {
 	r.placeLogin(resetReconnect)
 	r.secret.Hide()
-	r.reconnect.Disable()
 	var req service.ConnectRequest
 	r.w.work(func(context.Context) error {
 		var err error
@@ -222,7 +221,7 @@ func (r *resetWizard) prepareReconnect() {
 	}, func(err error) {
 		r.saved, r.savedErr = req, err
 		r.showSavedApp()
-	})
+	}, r.reconnect)
 }
 
 // showSavedApp says which app reconnects and lets Reconnect be pressed

@@ -23,9 +23,20 @@ import (
 // when set, stands between the window and the service.
 func newDemoGUI(t *testing.T, wrap func(service.API) service.API) (*GUI, *service.Service) {
 	t.Helper()
+	return openDemoGUI(t, false, wrap)
+}
+
+// newFirstStartGUI is the demo's first desktop start: never connected.
+func newFirstStartGUI(t *testing.T) (*GUI, *service.Service) {
+	t.Helper()
+	return openDemoGUI(t, true, nil)
+}
+
+func openDemoGUI(t *testing.T, setup bool, wrap func(service.API) service.API) (*GUI, *service.Service) {
+	t.Helper()
 	dir := t.TempDir()
 	paths := store.Paths{Profile: store.DemoProfile, Data: dir, State: dir, Runtime: dir}
-	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true,
+	svc, err := service.Open(context.Background(), service.Options{Paths: paths, Demo: true, DemoSetup: setup,
 		OpenBrowser: fakefb.Browse, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)

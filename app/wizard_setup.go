@@ -28,6 +28,8 @@ const (
 	setupStart
 )
 
+const secretPlaceholder = "App secret — kept in your system keychain only"
+
 // Facebook's pages the setup sends the person to.
 const (
 	metaAppsURL = "https://developers.facebook.com/apps/"
@@ -53,6 +55,9 @@ const (
 type setupWizard struct {
 	g *GUI
 	w *wizard
+	// demo: the demo's own Meta app, which exists only in its fake
+	// Facebook, fills the keys.
+	demo bool
 
 	transport   *widget.RadioGroup
 	relayURL    *widget.Entry
@@ -69,14 +74,18 @@ type setupWizard struct {
 	appID, secret, configID          *widget.Entry
 	appIDErr, secretErr, configIDErr *widget.Label
 	checkApp                         *widget.Button
-	// secretSaved: a connect saved the secret to the keychain; an empty
-	// field then means that one (service.AppCheck's rule).
-	secretSaved bool
+	// secretSavedFor is the App ID whose secret a connect saved to the
+	// keychain; for that App ID an empty field means the saved one
+	// (service.AppCheck's rule), for any other the secret is asked for.
+	secretSavedFor string
 
 	connect  *widget.Button
 	askAgain *widget.Button
 	login    *loginPanel
 	granted  *widget.Label
+	// loginReq is what the login in progress (or the last one) connects
+	// with: its answer completes the keys step only if they still match.
+	loginReq service.ConnectRequest
 
 	source   *widget.Select
 	pages    []store.Destination
@@ -101,21 +110,34 @@ var setupTransports = []struct{ label, value, why string }{
 	{"My HTTPS relay page", store.TransportRedirectPage, "A one-file page you host on any HTTPS site (e.g. GitHub Pages) sends Facebook's answer back to LiveRoute. Published app, one click per login."},
 }
 
-// showSetupWizard opens the setup wizard at its first step.
-func (g *GUI) showSetupWizard() {
-	fyne.Do(func() {
-		if g.setupWiz == nil || g.setupWiz.w.closed {
-			g.setupWiz = g.newSetupWizard()
-			g.setupWiz.w.show(setupWelcome)
-			return
-		}
-		g.setupWiz.w.win.Show()
-		g.setupWiz.w.win.RequestFocus()
-	})
+// showSetupWizard opens the setup wizard at its first step, or brings the
+// one already open to the front.
+func (g *GUI) showSetupWizard() { fyne.Do(g.openSetupWizard) }
+
+// firstStart opens the setup wizard when nothing is connected: the setup
+// comes first. It is the one wizard later Connect… presses bring forward.
+func (g *GUI) firstStart() {
+	if !g.current().account {
+		g.openSetupWizard()
+	}
+}
+
+// openSetupWizard is showSetupWizard on the UI goroutine (or before the
+// event loop runs).
+func (g *GUI) openSetupWizard() {
+	if g.setupWiz == nil || g.setupWiz.w.closed {
+		g.setupWiz = g.newSetupWizard()
+		g.setupWiz.w.show(setupWelcome)
+		return
+	}
+	g.setupWiz.w.win.Show()
+	g.setupWiz.w.win.RequestFocus()
 }
 
 func (g *GUI) newSetupWizard() *setupWizard {
 	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
+	demoID, demoSecret, demo := g.svc.DemoApp()
+	s.demo = demo
 	if st, err := g.svc.Settings(); err == nil {
 		s.port = st.LoginPort()
 	}
@@ -130,19 +152,28 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
 	s.appIDTyped("") // the buttons to the app's pages wait for an App ID
-	if id, secret, ok := g.svc.DemoApp(); ok {
+	if demo {
 		// The demo's keys are public: a newcomer can walk every step.
-		s.appID.SetText(id)
-		s.secret.SetText(secret)
+		s.appID.SetText(demoID)
+		s.secret.SetText(demoSecret)
 	}
 	return s
 }
 
+// demoNote tells a newcomer to the demo that there is nothing to create:
+// the demo's app is filled in. Nothing outside the demo.
+func (s *setupWizard) demoNote() fyne.CanvasObject {
+	note := wrapLabel("This is the demo: its own Meta app's keys are filled in already, so you can read this step and press Next.")
+	note.Importance = widget.HighImportance
+	setVisible(note, s.demo)
+	return note
+}
+
 func (s *setupWizard) welcomeStep() fyne.CanvasObject {
-	return container.NewVBox(wrapLabel(
-		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. " +
-			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. " +
-			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. " +
+	return container.NewVBox(s.demoNote(), wrapLabel(
+		"LiveRoute shares your Facebook live videos to your other Pages the moment they start, and tells you when to share to your groups. "+
+			"It needs a free Meta app of your own: Facebook gives desktop programs no shared app, and your own keeps your access in your hands. "+
+			"Creating it takes about ten minutes; the next step walks you through it, with a button to Facebook's developer site and Copy buttons for what to paste there. "+
 			"Your App secret and tokens stay in this computer's keychain, and nothing is posted until you make a route."))
 }
 
@@ -152,7 +183,10 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	s.redirectURI.TextStyle.Monospace = true
 	s.relayURL = widget.NewEntry()
 	s.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
-	s.relayURL.OnChanged = func(string) { s.showRedirectURI() }
+	s.relayURL.OnChanged = func(string) {
+		s.showRedirectURI()
+		s.loginSettingsChanged()
+	}
 	var labels []string
 	for _, t := range setupTransports {
 		labels = append(labels, t.label)
@@ -164,8 +198,12 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 				why.SetText(t.why)
 			}
 		}
+		if s.demo && s.transportValue() == store.TransportRedirectPage {
+			why.SetText(why.Text + " Not in the demo: its fake Facebook knows no relay page of yours. This way back needs your own Meta app.")
+		}
 		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
+		s.loginSettingsChanged()
 	})
 	s.transport.Required = true
 	s.transport.SetSelected(setupTransports[0].label)
@@ -175,6 +213,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	s.appPagesWhy = wrapLabel("")
 	s.appPagesWhy.Importance = widget.WarningImportance
 	return container.NewVBox(
+		s.demoNote(),
 		wrapLabel("1. Create the app: Create app → any name (“LiveRoute – your name”) → use case “Manage everything on your Page” → “I don't want to connect a business portfolio yet” → Go to dashboard."),
 		widget.NewButton("Open developers.facebook.com → My Apps", func() { s.openURL(metaAppsURL) }),
 		wrapLabel("Paste your new app's App ID here (the number at the top of its dashboard): the buttons below then open your app's own pages."),
@@ -217,11 +256,12 @@ func (s *setupWizard) appIDTyped(id string) {
 			e.SetText(id) // its OnChanged comes back here with nothing left to do
 		}
 	}
-	if s.w != nil {
-		s.w.setStepReady(setupCredentials, false)
-	}
+	s.keysChanged()
+	s.showSecretPlaceholder()
 	why := ""
-	if strings.TrimSpace(id) == "" {
+	if s.demo {
+		why = "In the demo these buttons open nothing: the demo's app lives only in its own fake Facebook, not on developers.facebook.com."
+	} else if strings.TrimSpace(id) == "" {
 		why = "The buttons to your app's pages work once you paste its App ID above."
 	} else if err := service.CheckIDForms(strings.TrimSpace(id), ""); err != nil {
 		why = capitalise(err.Error()) + ". The buttons to your app's pages wait for it."
@@ -266,7 +306,7 @@ func (s *setupWizard) showRedirectURI() {
 func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 	field := func(e *widget.Entry, placeholder string) (*widget.Entry, *widget.Label) {
 		e.SetPlaceHolder(placeholder)
-		e.OnChanged = func(string) { s.w.setStepReady(setupCredentials, false) } // a change needs a new check
+		e.OnChanged = func(string) { s.keysChanged() }
 		problem := wrapLabel("")
 		problem.Importance = widget.DangerImportance
 		problem.Hide() // shown only with something to say
@@ -274,7 +314,7 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 	}
 	s.appID, s.appIDErr = field(widget.NewEntry(), "App ID, e.g. 1234567890123456")
 	s.appID.OnChanged = s.appIDTyped // the same App ID as the Meta app step's
-	s.secret, s.secretErr = field(widget.NewPasswordEntry(), "App secret — kept in your system keychain only")
+	s.secret, s.secretErr = field(widget.NewPasswordEntry(), secretPlaceholder)
 	s.configID, s.configIDErr = field(widget.NewEntry(), "Configuration ID (Facebook Login for Business)")
 	s.checkApp = widget.NewButton("Check with Facebook", s.check)
 	s.checkApp.Importance = widget.HighImportance
@@ -284,6 +324,27 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 		widget.NewLabel("App secret"), s.secret, s.secretErr,
 		widget.NewLabel("Configuration ID (leave empty for classic Facebook Login)"), s.configID, s.configIDErr,
 		s.checkApp)
+}
+
+// keysChanged: an App ID, secret or Configuration ID changed needs a new
+// check, and a new connect.
+func (s *setupWizard) keysChanged() {
+	if s.w == nil {
+		return // the steps are being built
+	}
+	s.w.setStepReady(setupCredentials, false)
+	s.loginSettingsChanged()
+}
+
+// loginSettingsChanged: what the connect step granted was for other
+// settings, so it is undone until the person connects with these.
+func (s *setupWizard) loginSettingsChanged() {
+	if s.w == nil {
+		return // the steps are being built
+	}
+	s.w.setStepReady(setupConnect, false)
+	s.granted.SetText("")
+	s.askAgain.Hide()
 }
 
 func (s *setupWizard) appCheck() service.AppCheck {
@@ -297,14 +358,12 @@ func (s *setupWizard) check() {
 	for _, l := range []*widget.Label{s.appIDErr, s.secretErr, s.configIDErr} {
 		showNote(l, "")
 	}
-	if strings.TrimSpace(s.secret.Text) == "" && !s.secretSaved {
+	if strings.TrimSpace(s.secret.Text) == "" && s.appCheck().AppID != s.secretSavedFor {
 		showNote(s.secretErr, "Paste your App secret (App settings → Basic → App secret → Show).")
 		return
 	}
 	check := s.appCheck()
-	s.checkApp.Disable()
 	s.w.work(func(ctx context.Context) error { return s.g.svc.CheckApp(ctx, check) }, func(err error) {
-		s.checkApp.Enable()
 		if err == nil {
 			s.configIDErr.Importance = widget.SuccessImportance
 			showNote(s.configIDErr, "✓ Facebook knows this app and its secret. Press Next.")
@@ -314,7 +373,7 @@ func (s *setupWizard) check() {
 		s.configIDErr.Importance = widget.DangerImportance
 		showNote(s.fieldOf(err), appCheckSentence(err))
 		s.w.setReady(false)
-	})
+	}, s.checkApp)
 }
 
 // appCheckSentence is what the person reads under the field: the
@@ -362,7 +421,8 @@ func (s *setupWizard) request(rerequest bool) service.ConnectRequest {
 func (s *setupWizard) runLogin(rerequest bool) {
 	s.connect.Disable()
 	s.askAgain.Disable()
-	if !s.login.start(s.request(rerequest), s.connected) {
+	s.loginReq = s.request(rerequest)
+	if !s.login.start(s.loginReq, s.connected) {
 		s.connect.Enable()
 		s.askAgain.Enable()
 	}
@@ -376,18 +436,46 @@ func (s *setupWizard) connected(res account.Result, err error) {
 	if err != nil {
 		return
 	}
+	s.g.connected()
+	s.secretSavedFor = s.loginReq.AppID
+	if !s.stillRequested() {
+		// The person went Back while Facebook's dialog was open and changed
+		// what to connect with: this login is not the one they now want.
+		s.granted.SetText("The login finished for the settings you had when you pressed Connect, and you have changed them since. " +
+			"Check your app's keys, then press Connect again.")
+		s.askAgain.Hide()
+		return
+	}
 	// The secret now lives in the keychain only. Going Back to the keys
 	// must not ask for it again: an empty field means the saved one.
 	s.secret.SetText("")
-	s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
-	s.secretSaved = true
+	s.showSecretPlaceholder()
 	s.w.setStepReady(setupCredentials, true)
-	s.g.connected()
 	s.granted.SetText(grantText(res))
-	setVisible(s.askAgain, len(res.Declined) > 0)
+	setVisible(s.askAgain, len(res.Declined) > 0 || len(res.Pages) == 0)
 	// The person may have gone Back while Facebook's dialog was open: it is
 	// the connect step that is done, not the one shown.
 	s.w.setStepReady(setupConnect, true)
+}
+
+// showSecretPlaceholder says the secret is saved only for the App ID
+// whose secret is.
+func (s *setupWizard) showSecretPlaceholder() {
+	if s.secret == nil {
+		return // the steps are being built
+	}
+	if s.secretSavedFor != "" && strings.TrimSpace(s.appID.Text) == s.secretSavedFor {
+		s.secret.SetPlaceHolder("Saved in your keychain — paste a secret only to change it")
+	} else {
+		s.secret.SetPlaceHolder(secretPlaceholder)
+	}
+}
+
+// stillRequested: the fields still say what the login connected with.
+func (s *setupWizard) stillRequested() bool {
+	now, was := s.request(false), s.loginReq
+	return now.AppID == was.AppID && now.Secret == was.Secret && now.ConfigID == was.ConfigID &&
+		now.Transport == was.Transport && now.RelayURL == was.RelayURL
 }
 
 // grantText lists the Pages that can be posted to and why not for the rest.
@@ -443,20 +531,25 @@ func (s *setupWizard) loadPages() {
 		s.saveNote.SetText("Your Pages could not be read: " + err.Error())
 		return
 	}
+	// The ticks are read before the list changes: they are found by their
+	// place in s.pages, and a Page granted since may come first.
+	ticked := s.tickedIDs()
 	s.pages = pages
 	var names []string
 	for _, p := range pages {
 		names = append(names, p.Name)
 	}
 	s.source.SetOptions(names)
-	s.showTargets()
+	s.listTargets(ticked)
 	s.showPreview()
 }
 
 // showTargets lists the Pages to tick, keeping the ticks already made:
 // the step is shown again after Back, and the source may change.
-func (s *setupWizard) showTargets() {
-	ticked := s.tickedIDs()
+func (s *setupWizard) showTargets() { s.listTargets(s.tickedIDs()) }
+
+// listTargets lists s.pages to tick, those in ticked ticked.
+func (s *setupWizard) listTargets(ticked map[string]bool) {
 	s.checks = nil
 	var objs []fyne.CanvasObject
 	for _, p := range s.pages {

@@ -5,14 +5,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
 )
 
 // openSetup opens the setup wizard over the demo's fake Facebook on step.
@@ -351,7 +354,10 @@ func TestSetupWizardKeepsTheKeysStepDoneAfterConnecting(t *testing.T) {
 // then each numbered step opens the app's own page on Facebook's
 // developer site; before a valid App ID, those buttons say why they wait.
 func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
-	s, _ := openSetup(t, setupMetaApp)
+	g, _ := newTestGUI(t, newFakeService(relay.State{Kind: relay.Healthy}), true) // not the demo: a real app
+	s := g.newSetupWizard()
+	s.w.show(setupMetaApp)
+	t.Cleanup(func() { closeAndSettle(s.w) })
 	a := &recordingApp{desktopApp: s.g.fyne.(*desktopApp)}
 	s.g.fyne = a
 	press := func(label string) *widget.Button {
@@ -365,7 +371,8 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 		t.Fatalf("the step has no %q button:\n%s", label, allText(s.w.body))
 		return nil
 	}
-	appPages := []string{"Open your app's dashboard → Use cases", "Open your app's Facebook Login for Business", "Open your app's settings → Basic"}
+	appPages := []string{"Open your app's dashboard → Use cases", "Open your app's Login for Business settings",
+		"Open your app's Facebook Login for Business", "Open your app's settings → Basic"}
 	for _, tc := range []struct{ typed, why string }{
 		{"", "work once you paste its App ID"},
 		{"LiveRoute", "The App ID is the number at the top of your app's dashboard"},
@@ -394,7 +401,7 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 		press(label)
 	}
 	app := "https://developers.facebook.com/apps/1234567890123456/"
-	if want := []string{app + "dashboard/", app + "business-login/settings/", app + "settings/basic/"}; !slices.Equal(a.opened, want) {
+	if want := []string{app + "dashboard/", app + "business-login/settings/", app + "business-login/settings/", app + "settings/basic/"}; !slices.Equal(a.opened, want) {
 		t.Errorf("the app's pages opened %v, want %v", a.opened, want)
 	}
 	if s.appID.Text != " 1234567890123456 " {
@@ -403,5 +410,257 @@ func TestSetupWizardOpensEachStepsOwnPageOfTheApp(t *testing.T) {
 	s.appID.SetText("42") // edited on the keys step
 	if s.metaAppID.Text != "42" {
 		t.Errorf("the Meta app step's App ID is %q after an edit on the keys step", s.metaAppID.Text)
+	}
+}
+
+// Back while Facebook checks the keys, then Next again: the check can be
+// pressed again (it used to stay disabled, and Next with it, for good).
+func TestSetupWizardCanCheckAgainAfterLeavingAKeyCheck(t *testing.T) {
+	s, svc := openSetup(t, setupCredentials)
+	svc.Fake().SetLatency(800 * time.Millisecond)
+	s.appID.SetText(fakefb.DemoAppID)
+	s.secret.SetText(fakefb.DemoAppSecret)
+	test.Tap(s.checkApp)
+	test.Tap(s.w.back)
+	s.w.wait()
+	test.Tap(s.w.next)
+	if s.w.current != setupCredentials || s.checkApp.Disabled() {
+		t.Fatalf("back on %q: Check disabled %v", s.w.indicator.Text, s.checkApp.Disabled())
+	}
+	svc.Fake().SetLatency(0)
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.w.next.Disabled() {
+		t.Fatalf("after a new check Next is disabled: %q %q", s.appIDErr.Text, s.secretErr.Text)
+	}
+}
+
+// The first start's wizard is the one every later "set up" press brings
+// forward: a second one on top of it would hold a second login.
+func TestFirstStartOpensTheOneSetupWizard(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	g.firstStart()
+	first := g.setupWiz
+	if first == nil || !windowOpen(first.w.win) || !strings.Contains(first.w.indicator.Text, "Step 1 of 6") {
+		t.Fatal("a first start opens no setup wizard")
+	}
+	t.Cleanup(func() { closeAndSettle(first.w) })
+	first.w.goTo(setupCredentials)
+	pressed := false
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Set up step by step…" {
+			test.Tap(b)
+			pressed = true
+		}
+	}
+	g.openReconnect() // the tray's "Reset connection…"
+	if !pressed || g.setupWiz != first || first.w.current != setupCredentials {
+		t.Fatalf("pressed %v: another wizard %v, or the first one moved to %q", pressed, g.setupWiz != first, first.w.indicator.Text)
+	}
+	var setups int
+	for _, w := range g.fyne.Driver().AllWindows() {
+		if w.Title() == "Set up LiveRoute" {
+			setups++
+		}
+	}
+	if setups != 1 {
+		t.Fatalf("%d setup wizards open, want one", setups)
+	}
+}
+
+func TestAConnectedStartOpensNoSetupWizard(t *testing.T) {
+	g, _ := newDemoGUI(t, nil)
+	g.firstStart()
+	if g.setupWiz != nil {
+		t.Fatal("a connected start opens the setup wizard")
+	}
+}
+
+// backTo presses Back until step i shows.
+func backTo(t *testing.T, s *setupWizard, i int) {
+	t.Helper()
+	for s.w.current > i && !s.w.back.Disabled() {
+		test.Tap(s.w.back)
+	}
+	if s.w.current != i {
+		t.Fatalf("Back stopped on %q", s.w.indicator.Text)
+	}
+}
+
+// What was granted is for the settings connected with: another way back
+// or Configuration ID needs a new connect, or the old ones would be kept.
+func TestSetupWizardAsksToConnectAgainAfterTheLoginSettingsChange(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(s *setupWizard)
+	}{
+		{"way back and Configuration ID", func(s *setupWizard) {
+			s.transport.SetSelected("Paste the address back")
+			test.Tap(s.w.next)
+			s.configID.SetText("98765")
+		}},
+		{"relay address", func(s *setupWizard) {
+			s.transport.SetSelected("My HTTPS relay page")
+			s.relayURL.SetText("https://ada.github.io/relay.html")
+			test.Tap(s.w.next)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openSetup(t, setupWelcome)
+			connectWith(t, s)
+			if s.w.next.Disabled() || s.granted.Text == "" {
+				t.Fatal("the connect did not complete; the test proves nothing")
+			}
+			backTo(t, s, setupMetaApp)
+			tc.change(s)
+			test.Tap(s.checkApp)
+			s.w.wait()
+			test.Tap(s.w.next)
+			if s.w.current != setupConnect || !s.w.next.Disabled() || s.granted.Text != "" {
+				t.Fatalf("on %q: Next disabled %v, granted %q; want a new connect asked for", s.w.indicator.Text, s.w.next.Disabled(), s.granted.Text)
+			}
+		})
+	}
+}
+
+// holdConnect is the service with each Connect held until release closes.
+type holdConnect struct {
+	service.API
+	release chan struct{}
+}
+
+func (h holdConnect) Connect(ctx context.Context, req service.ConnectRequest) (account.Result, error) {
+	<-h.release
+	return h.API.Connect(ctx, req)
+}
+
+// Back during Facebook's dialog and a new App ID typed: the login that
+// ends was for the old one, so it neither completes the keys step nor
+// wipes the secret typed for the new one.
+func TestSetupWizardLoginForOldKeysLeavesTheNewKeysUnchecked(t *testing.T) {
+	release := make(chan struct{})
+	g, _ := newDemoGUI(t, func(api service.API) service.API { return holdConnect{api, release} })
+	s := g.newSetupWizard()
+	s.w.show(setupCredentials)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	test.Tap(s.w.next)
+	test.Tap(s.connect)
+	test.Tap(s.w.back)
+	s.appID.SetText("1234567890123456")
+	close(release)
+	s.login.wait()
+	if s.secret.Text != fakefb.DemoAppSecret || s.w.ready[setupCredentials] || s.w.ready[setupConnect] {
+		t.Fatalf("secret %q, keys done %v, connect done %v", s.secret.Text, s.w.ready[setupCredentials], s.w.ready[setupConnect])
+	}
+	if !strings.Contains(s.granted.Text, "press Connect again") {
+		t.Fatalf("the connect step says %q", s.granted.Text)
+	}
+}
+
+func TestSetupWizardOffersToAskAgainWhenNoPageWasGranted(t *testing.T) {
+	s, svc := openSetup(t, setupWelcome)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true, Pages: []string{}})
+	connectWith(t, s)
+	if !strings.Contains(s.granted.Text, "Facebook granted no Page") || s.askAgain.Hidden {
+		t.Fatalf("no Page: %q (%s), ask again hidden %v", s.granted.Text, s.login.problem.Text, s.askAgain.Hidden)
+	}
+}
+
+// The saved secret is the connected App ID's: another App ID with the
+// secret left empty is asked for its secret, under the secret.
+func TestSetupWizardAsksForTheSecretOfAnotherAppID(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	connectWith(t, s)
+	backTo(t, s, setupCredentials)
+	s.appID.SetText("1234567890123456")
+	if strings.Contains(s.secret.PlaceHolder, "Saved") {
+		t.Errorf("for another App ID the secret field says %q", s.secret.PlaceHolder)
+	}
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.appIDErr.Visible() || !s.secretErr.Visible() || !strings.Contains(s.secretErr.Text, "Paste your App secret") {
+		t.Fatalf("under the App ID %q (shown %v), under the secret %q", s.appIDErr.Text, s.appIDErr.Visible(), s.secretErr.Text)
+	}
+}
+
+// A Page granted ahead of the others while the step was away: the tick
+// stays on the Page ticked, not on the one now in its place.
+func TestSetupWizardKeepsTicksOnTheirPagesWhenAPageIsAdded(t *testing.T) {
+	s, svc := onRouteStep(t)
+	s.checks[2].SetChecked(true) // Demo Choir
+	if err := svc.DB.PutDestination(store.Destination{ID: "100000000000001", Name: "Demo Alpha", Kind: store.KindPage,
+		Status: store.StatusOK}); err != nil {
+		t.Fatal(err)
+	}
+	s.loadPages() // as entering the step again does
+	var ticked []string
+	for i, c := range s.checks {
+		if c.Checked {
+			ticked = append(ticked, s.pages[i].Name)
+		}
+	}
+	if s.pages[0].Name != "Demo Alpha" || !slices.Equal(ticked, []string{"Demo Choir"}) {
+		t.Fatalf("pages %v, ticked %v; want Demo Choir still ticked", s.pages, ticked)
+	}
+}
+
+// The demo's app exists only in its fake Facebook: its steps 1–2 say the
+// keys are filled in, and the buttons to the app's pages open nothing.
+func TestDemoSetupWizardSaysItsKeysAreFilledInAndOpensNoAppPage(t *testing.T) {
+	s, _ := openSetup(t, setupWelcome)
+	a := &recordingApp{desktopApp: s.g.fyne.(*desktopApp)}
+	s.g.fyne = a
+	for _, step := range []int{setupWelcome, setupMetaApp} {
+		s.w.goTo(step)
+		if got := allText(s.w.body); !strings.Contains(got, "keys are filled in already") {
+			t.Errorf("%q says nothing of the demo's keys:\n%s", s.w.indicator.Text, got)
+		}
+	}
+	if len(s.appPages) != 4 {
+		t.Fatalf("%d buttons to the app's pages, want 4", len(s.appPages))
+	}
+	for _, b := range s.appPages {
+		test.Tap(b)
+		if !b.Disabled() {
+			t.Errorf("in the demo %q is enabled", b.Text)
+		}
+	}
+	if len(a.opened) != 0 || !strings.Contains(s.appPagesWhy.Text, "In the demo") {
+		t.Fatalf("opened %v; the step says %q", a.opened, s.appPagesWhy.Text)
+	}
+	s.transport.SetSelected("My HTTPS relay page")
+	if got := allText(s.w.body); !strings.Contains(got, "This way back needs your own Meta app") {
+		t.Errorf("the demo's relay way back is not said to need a real app:\n%s", got)
+	}
+}
+
+// A demo whose setup was cancelled has no connection to break: neither
+// the tray nor the Connection tab offers to (it failed, in the log only).
+func TestDemoOffersThePasswordChangeOnlyWhileConnected(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	a := g.fyne.(*desktopApp)
+	for _, label := range a.trayLabels() {
+		if label == "Simulate a password change (demo)" {
+			t.Error("the tray offers to break a connection that does not exist")
+		}
+	}
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Simulate a password change (demo)" && b.Visible() {
+			t.Error("the Connection tab offers to break a connection that does not exist")
+		}
+	}
+}
+
+// A double-click on the route step's Next saves the route and shows the
+// last step; it does not press its Finish.
+func TestSetupWizardDoubleClickOnTheRouteStepsNextDoesNotFinish(t *testing.T) {
+	s, _ := onRouteStep(t)
+	clock := (&manualClock{at: time.Unix(1000, 0)}).set(s.w)
+	test.Tap(s.w.next)
+	clock.add(200 * time.Millisecond)
+	test.Tap(s.w.next)
+	if s.w.closed || s.w.current != setupStart {
+		t.Fatalf("after a double-click: closed %v, on %q", s.w.closed, s.w.indicator.Text)
 	}
 }

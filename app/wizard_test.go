@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -108,4 +109,45 @@ func TestClosedWizardStartsNoWork(t *testing.T) {
 func closeAndSettle(w *wizard) {
 	w.close()
 	w.wait()
+}
+
+// A button a step disables while its work runs comes back when the step
+// is left mid-work: only the answer is dropped, not the cleanup.
+func TestWizardGivesBackTheButtonsOfWorkLeftUnanswered(t *testing.T) {
+	w := newBareWizard(t)
+	b := widget.NewButton("Check", nil)
+	w.work(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, func(error) {}, b)
+	if !b.Disabled() {
+		t.Fatal("the button stays enabled while its work runs")
+	}
+	test.Tap(w.next)
+	w.wait()
+	if b.Disabled() {
+		t.Fatal("the button stays disabled after its step was left mid-work")
+	}
+}
+
+// manualClock is a clock a test moves by hand.
+type manualClock struct{ at time.Time }
+
+func (c *manualClock) now() time.Time             { return c.at }
+func (c *manualClock) add(d time.Duration)        { c.at = c.at.Add(d) }
+func (c *manualClock) set(w *wizard) *manualClock { w.now = c.now; return c }
+
+// A double-click on Next moves one step: the second click, a moment
+// later, would press the next step's button in the same place.
+func TestWizardSwallowsTheSecondClickOfADoubleClickOnNext(t *testing.T) {
+	w := newBareWizard(t)
+	clock := (&manualClock{at: time.Unix(1000, 0)}).set(w)
+	test.Tap(w.next)
+	clock.add(150 * time.Millisecond)
+	test.Tap(w.next)
+	if w.current != 1 {
+		t.Fatalf("a double-click on Next moved to step %d", w.current+1)
+	}
+	clock.add(300 * time.Millisecond)
+	test.Tap(w.next)
+	if w.current != 2 {
+		t.Fatalf("a later click on Next stayed on step %d", w.current+1)
+	}
 }

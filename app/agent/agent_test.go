@@ -34,6 +34,9 @@ func TestMenuFollowsTheHealth(t *testing.T) {
 		{"demo", service.StateHealth(relay.State{Kind: relay.Healthy}), false, true, Menu{Icon: assets.TrayHealthy,
 			Status: "LiveRoute — Connected", Pause: "Pause sharing", PauseAction: ActionPause, PauseEnabled: true,
 			CheckEnabled: true, Reconnect: "Reset connection…", Simulate: true}},
+		// Before the demo's setup connects there is no connection to break.
+		{"demo not connected", service.NotConnected(), false, true, Menu{Icon: assets.TrayWarning,
+			Status: "LiveRoute — Not connected", Pause: "Pause sharing", PauseAction: ActionPause, Reconnect: "Reset connection…"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := MenuFor(c.health, c.expiring, c.demo)

@@ -60,7 +60,7 @@ func MenuFor(h service.Health, expiring, demo bool) Menu {
 		PauseEnabled: h.Connected,
 		CheckEnabled: h.Connected && !h.Paused,
 		Reconnect:    LabelReset,
-		Simulate:     demo,
+		Simulate:     demo && h.Connected, // it breaks a connection: none, nothing to break
 	}
 	if h.Paused {
 		m.Pause, m.PauseAction, m.PauseEnabled = "Resume sharing", ActionResume, true
