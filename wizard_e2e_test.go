@@ -656,6 +656,10 @@ func (w *wizardWindow) wantNext(enabled bool, why string) {
 func (w *wizardWindow) next() {
 	w.t.Helper()
 	w.wantNext(true, "Next to be enabled")
+	// As a person would, look at the step before pressing on: the wizard
+	// ignores a Next that lands within 300 ms of the last step change (the
+	// second click of a double-click).
+	w.waitStill()
 	before := w.look()
 	x, y := w.nextButton()
 	w.click(x, y)
@@ -669,6 +673,7 @@ func (w *wizardWindow) next() {
 func (w *wizardWindow) finish() {
 	w.t.Helper()
 	w.wantNext(true, "Finish to be enabled")
+	w.waitStill()
 	x, y := w.nextButton()
 	w.click(x, y)
 	waitGone(w.ctx, w.t, w.title)
