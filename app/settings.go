@@ -329,4 +329,7 @@ func (s *settingsTab) importData(data []byte, where string, opts store.ImportOpt
 	s.moved.SetText(text + ". Connect Facebook to start sharing.")
 	s.load()
 	s.g.view.refresh()
+	// A built Connection tab still shows the login settings from before;
+	// its next Connect would save them back over the imported ones.
+	s.g.view.reloadConnection()
 }

@@ -229,6 +229,7 @@ func askToImportAppID4242(t *testing.T) *GUI {
 	must(t, err)
 	settings.AppID = "1001"
 	must(t, fakeOf(to).PutSettings(settings))
+	to.view.reloadConnection() // the Connection tab shows 1001, as if opened now
 	to.view.settings.importFrom(bytes.NewReader(exportWithAppID(t, "4242")), "routes.json")
 	if asked := overlayText(to.win); !strings.Contains(asked, "App ID: 1001 → 4242") {
 		t.Fatalf("the confirmation says:\n%s", asked)
@@ -257,6 +258,11 @@ func TestImportAsksBeforeTakingAFilesLoginSettings(t *testing.T) {
 			}
 			if !strings.Contains(to.view.settings.moved.Text, "Imported 1 route") {
 				t.Errorf("after import: %q", to.view.settings.moved.Text)
+			}
+			// The built Connection tab shows what is stored now: its
+			// next Connect sends this App ID.
+			if shown := to.view.connect.appID.Text; shown != tc.wantAppID {
+				t.Errorf("the Connection tab shows App ID %q, want %q", shown, tc.wantAppID)
 			}
 		})
 	}

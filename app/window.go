@@ -317,6 +317,14 @@ func (v *mainView) reloadConnection() {
 	}
 }
 
+// reloadSettings shows the stored settings in the Settings tab, if it was
+// built (a tab built later loads itself).
+func (v *mainView) reloadSettings() {
+	if v.settings != nil {
+		v.settings.load()
+	}
+}
+
 func (v *mainView) connectionTab() fyne.CanvasObject {
 	v.connect = newConnectForm(v.g)
 	v.connect.scroll = container.NewVScroll(container.NewPadded(v.connect.root))

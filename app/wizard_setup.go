@@ -668,6 +668,7 @@ func (s *setupWizard) finish() {
 	if err := s.g.svc.SetStartChoices(s.autostart.Checked, s.notifications.Checked); err != nil {
 		s.g.log.Warn("start choices", "err", err)
 	}
+	s.g.view.reloadSettings() // a built Settings tab shows the choices from before
 	s.g.view.tabs.SelectIndex(0)
 	s.g.view.refresh()
 	s.g.win.Show()

@@ -664,3 +664,20 @@ func TestSetupWizardDoubleClickOnTheRouteStepsNextDoesNotFinish(t *testing.T) {
 		t.Fatalf("after a double-click: closed %v, on %q", s.w.closed, s.w.indicator.Text)
 	}
 }
+
+// Finish saves the start choices; a Settings tab already built shows them.
+func TestSetupWizardFinishShowsItsChoicesInABuiltSettingsTab(t *testing.T) {
+	s, svc := openSetup(t, setupStart)
+	allTabsBuilt(s.g)
+	if !s.g.view.settings.notifications.Checked {
+		t.Fatal("the Settings tab starts with notifications off")
+	}
+	s.notifications.SetChecked(false)
+	test.Tap(s.w.next)
+	if st, _ := svc.DB.Settings(); st.Notifications {
+		t.Fatal("Finish did not save the choice")
+	}
+	if s.g.view.settings.notifications.Checked {
+		t.Error("the Settings tab still shows notifications on after Finish turned them off")
+	}
+}
