@@ -11,8 +11,8 @@ type Note struct {
 	// the same).
 	Button string
 	// TrayItem is the tray menu's item that does what the click does.
-	// Where a notification can carry no action (macOS, Windows), the body
-	// names it instead (withTrayHint).
+	// Where a notification can carry no action (macOS, Windows), a note
+	// with a Button names it instead, on a line of its own (trayHint).
 	TrayItem string
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
-	"strconv"
+	"os"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // macOS and Windows show a notification by running a program of their own
@@ -20,13 +22,16 @@ import (
 //
 // Neither tells LiveRoute about a click (a click on an osascript
 // notification opens Script Editor; a toast's actions need a registered
-// COM activator), so the body names the tray menu's item that does what
-// the button does on Linux, and Opened never receives.
+// COM activator), so a line of its own names the tray menu's item that
+// does what the button does on Linux (trayHint), and Opened never
+// receives.
 
-// A command is one program run with its arguments, no shell between.
+// A command is one program run with its arguments, no shell between,
+// and Env added to LiveRoute's environment ("NAME=value").
 type command struct {
 	Name string
 	Args []string
+	Env  []string
 }
 
 // runCommand runs c; it is exec on the real systems and a recorder in tests.
@@ -50,6 +55,10 @@ type commandNotifier struct {
 	ctx    context.Context
 	wg     sync.WaitGroup
 	once   sync.Once
+
+	mu      sync.Mutex // orders Notify's send before Close's count
+	closed  bool
+	unshown int // notes serve took but dropped at Close; serve's own
 }
 
 // errNotifyBacklog says the notifications' program is stuck.
@@ -72,7 +81,8 @@ func (n *commandNotifier) serve() {
 			return
 		case note := <-n.queue:
 			if n.ctx.Err() != nil {
-				return // closed: select chose at random
+				n.unshown++ // closed: select chose at random
+				return
 			}
 			ctx, cancel := context.WithTimeout(n.ctx, commandTimeout)
 			c := n.build(note)
@@ -87,7 +97,9 @@ func (n *commandNotifier) serve() {
 
 // Notify queues note; it is shown shortly after, or logged if that fails.
 func (n *commandNotifier) Notify(note Note) error {
-	if n.ctx.Err() != nil {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
 		return errors.New("the notifier is closed")
 	}
 	select {
@@ -101,60 +113,131 @@ func (n *commandNotifier) Notify(note Note) error {
 // Opened never receives: these systems report no clicks to LiveRoute.
 func (n *commandNotifier) Opened() <-chan string { return n.opened }
 
-// Close stops the notifications still queued and the one being shown.
+// Close stops the notifications still queued and the one being shown,
+// and logs how many were queued: they are never shown.
 func (n *commandNotifier) Close() error {
 	n.once.Do(func() {
+		n.mu.Lock()
+		n.closed = true // no Notify queues from now on
+		n.mu.Unlock()
 		n.stop()
 		n.wg.Wait()
+		unshown := n.unshown + len(n.queue)
+		if unshown > 0 {
+			n.log.Warn(fmt.Sprintf("%d notifications not shown: LiveRoute was quitting", unshown))
+		}
 	})
 	return nil
 }
 
-// Where each system shows LiveRoute's icon, for withTrayHint.
+// Where each system shows LiveRoute's icon, for trayHint.
 const (
 	menuBar = "LiveRoute's icon in the menu bar" // macOS
 	taskbar = "LiveRoute's icon in the taskbar"  // Windows
 )
 
-// withTrayHint is the body shown where a notification has no button: it
-// ends with the tray menu's item that does what the button would, and
-// where is where the icon is.
-func withTrayHint(n Note, where string) string {
-	if n.TrayItem == "" {
-		return n.Body
+// trayHint names the tray menu's item that does what the notification's
+// button does on Linux, and where the icon is: these notifications carry
+// no button. Informational notes, which offer no button, get none.
+func trayHint(n Note, where string) string {
+	if n.Button == "" || n.TrayItem == "" {
+		return ""
 	}
-	hint := "Choose “" + n.TrayItem + "” from " + where + "."
-	if n.Body == "" {
-		return hint
-	}
-	return n.Body + " " + hint
+	return "Choose “" + n.TrayItem + "” from " + where + "."
 }
 
-// osascriptScript shows the notification whose title and body are the
-// run handler's second and third arguments. The text never becomes part
-// of the script, so no quote, backslash or newline in a Page's name or a
-// video's title can change what the script does. The first argument is a
-// fixed word: osascript reads options until its first plain argument, so
-// a title starting with "-" is passed on rather than taken for an option.
+// osascriptScript shows the notification whose title, body and subtitle
+// (the tray hint) are the run handler's arguments 2, 3 and 4. The text
+// never becomes part of the script, so no quote, backslash or newline in
+// a Page's name or a video's title can change what the script does. The
+// first argument is a fixed word: osascript reads options until its
+// first plain argument, so a title starting with "-" is passed on rather
+// than taken for an option. The subtitle goes on its own line, which
+// banners do not cut off as they cut the end of a long body.
 const osascriptScript = `on run argv
+if (item 4 of argv) is "" then
 display notification (item 3 of argv) with title (item 2 of argv)
+else
+display notification (item 3 of argv) with title (item 2 of argv) subtitle (item 4 of argv)
+end if
 end run`
 
 // osascriptCommand is macOS's `display notification` for n.
 func osascriptCommand(n Note) command {
-	return command{Name: "osascript", Args: []string{"-e", osascriptScript, "LiveRoute", plainText(n.Title), plainText(withTrayHint(n, menuBar))}}
+	return command{Name: "osascript", Args: []string{"-e", osascriptScript, "LiveRoute",
+		noteText(n.Title), noteText(n.Body), noteText(trayHint(n, menuBar))}}
 }
 
-// plainText drops what cannot travel in a program's argument: NUL ends a
-// C string, and the other control characters but tab and newline have no
-// place in a notification. Invalid UTF-8 becomes U+FFFD.
+// maxNoteRunes caps each of a notification's texts: banners show far
+// less, and a huge title must not make a command line too long (Windows
+// takes 32,767 characters).
+const maxNoteRunes = 300
+
+// noteText is s as a notification's text: plainText, at most
+// maxNoteRunes runes of it, the cut marked with "…".
+func noteText(s string) string {
+	s = plainText(s)
+	if utf8.RuneCountInString(s) <= maxNoteRunes {
+		return s
+	}
+	return string([]rune(s)[:maxNoteRunes]) + "…"
+}
+
+// plainText drops what cannot travel in a program's argument or an
+// environment variable, or be an XML character: NUL ends a C string, and
+// the other control characters but tab and newline, and U+FFFE and
+// U+FFFF, have no place in a notification. Invalid UTF-8 becomes U+FFFD.
 func plainText(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r == 0xFFFE || r == 0xFFFF {
 			return -1
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// The environment variables that carry a toast's texts to toastScript.
+const (
+	envNoteTitle = "LIVEROUTE_NOTE_TITLE"
+	envNoteBody  = "LIVEROUTE_NOTE_BODY"
+	envNoteHint  = "LIVEROUTE_NOTE_HINT"
+)
+
+// powershellCommand shows n as a Windows toast. The script is a constant
+// (toastScript); n's texts reach it only as environment variables, which
+// it escapes into the toast's XML, so no text is ever parsed as
+// PowerShell or as XML markup, and no command line grows with it. The
+// window stays hidden by the process's creation flags (hideWindow).
+func powershellCommand(n Note) command {
+	return command{
+		Name: powershellPath(os.Getenv("SystemRoot")),
+		Args: []string{"-NoProfile", "-NonInteractive", "-EncodedCommand", encodePowerShell(toastScript)},
+		Env: []string{
+			envNoteTitle + "=" + noteText(n.Title),
+			envNoteBody + "=" + noteText(n.Body),
+			envNoteHint + "=" + noteText(trayHint(n, taskbar)),
+		},
+	}
+}
+
+// powershellPath is Windows PowerShell's full path under systemRoot (the
+// SystemRoot variable), so no powershell.exe found first on PATH or in
+// the working directory runs instead.
+func powershellPath(systemRoot string) string {
+	root := strings.TrimRight(systemRoot, `\`)
+	if !isDrivePath(root) {
+		root = `C:\Windows`
+	}
+	return root + `\System32\WindowsPowerShell\v1.0\powershell.exe`
+}
+
+// isDrivePath says whether p is an absolute path on a drive, as C:\Windows.
+func isDrivePath(p string) bool {
+	if len(p) < 4 || p[1] != ':' || p[2] != '\\' || strings.ContainsAny(p, `"/`) {
+		return false
+	}
+	c := p[0] | 0x20 // lower case
+	return c >= 'a' && c <= 'z'
 }
 
 // powershellAppID is the application the toast is shown for. Windows only
@@ -163,65 +246,20 @@ func plainText(s string) string {
 // PowerShell's, whose shortcut every Windows 10 and 11 has.
 const powershellAppID = `{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe`
 
-// powershellCommand shows n as a Windows toast. The script goes as
-// -EncodedCommand (UTF-16LE in base64), so no part of it is parsed by a
-// command line; the text enters it only inside the toast's XML, escaped
-// to plain ASCII with no quote (toastXML), within a single-quoted
-// PowerShell string, where nothing expands.
-func powershellCommand(n Note) command {
-	return command{Name: "powershell.exe", Args: []string{"-NoProfile", "-NonInteractive",
-		"-ExecutionPolicy", "Bypass", "-WindowStyle", "Hidden", "-EncodedCommand", encodePowerShell(toastScript(n))}}
-}
-
-// toastScript is the PowerShell that shows n's toast.
-func toastScript(n Note) string {
-	return strings.Join([]string{
-		`$ErrorActionPreference = 'Stop'`,
-		`[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null`,
-		`[Windows.Data.Xml.Dom.XmlDocument, Windows.Data.Xml.Dom.XmlDocument, ContentType = WindowsRuntime] > $null`,
-		`$xml = New-Object Windows.Data.Xml.Dom.XmlDocument`,
-		`$xml.LoadXml('` + toastXML(n) + `')`,
-		`$toast = [Windows.UI.Notifications.ToastNotification]::new($xml)`,
-		`[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier('` + powershellAppID + `').Show($toast)`,
-	}, "\n")
-}
-
-// toastXML is n as a toast's XML (the ToastGeneric template: a title line
-// and a body).
-func toastXML(n Note) string {
-	return `<toast><visual><binding template="ToastGeneric"><text>` + xmlASCII(n.Title) +
-		`</text><text>` + xmlASCII(withTrayHint(n, taskbar)) + `</text></binding></visual></toast>`
-}
-
-// xmlASCII escapes s as XML character data made of printable ASCII only:
-// markup characters and quotes become entities, everything else outside
-// ASCII a character reference. So the result can sit in any quoted string
-// — PowerShell takes the typographic quotes ‘ ’ for ' too. Characters XML
-// 1.0 forbids (control characters but tab and newline) are dropped.
-func xmlASCII(s string) string {
-	var b strings.Builder
-	for _, r := range plainText(s) {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '"':
-			b.WriteString("&quot;")
-		case r == '\'':
-			b.WriteString("&apos;")
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		case r == 0xFFFE || r == 0xFFFF:
-			// not XML characters
-		default: // tab, newline and everything beyond ASCII
-			b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
-		}
-	}
-	return b.String()
-}
+// toastScript shows the toast whose title, body and hint are in the
+// environment (ToastGeneric: a title line and up to two more; the hint
+// gets its own, which a toast does not cut off as it cuts a long body's
+// end). SecurityElement's Escape escapes & < > " and ' for XML.
+const toastScript = `$ErrorActionPreference = 'Stop'
+function Text([string]$s) { '<text>' + [System.Security.SecurityElement]::Escape($s) + '</text>' }
+[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null
+[Windows.Data.Xml.Dom.XmlDocument, Windows.Data.Xml.Dom.XmlDocument, ContentType = WindowsRuntime] > $null
+$texts = (Text $env:` + envNoteTitle + `) + (Text $env:` + envNoteBody + `)
+if ($env:` + envNoteHint + `) { $texts += Text $env:` + envNoteHint + ` }
+$xml = New-Object Windows.Data.Xml.Dom.XmlDocument
+$xml.LoadXml('<toast><visual><binding template="ToastGeneric">' + $texts + '</binding></visual></toast>')
+$toast = [Windows.UI.Notifications.ToastNotification]::new($xml)
+[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier('` + powershellAppID + `').Show($toast)`
 
 // encodePowerShell is script as -EncodedCommand takes it.
 func encodePowerShell(script string) string {

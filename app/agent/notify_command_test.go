@@ -4,18 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/xml"
 	"errors"
 	"log/slog"
+	"maps"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // What cannot be tested on Linux: that osascript and PowerShell show these
 // notifications (notify_darwin.go, notify_windows.go). What can is that no
-// text reaches either program but as data.
+// text reaches either program but as data, and how execCommand runs a
+// program.
 
 // hostile are titles and bodies a Page or a video could carry.
 var hostile = []string{
@@ -43,7 +46,7 @@ var hostile = []string{
 func wantText(s string) string { return plainText(s) }
 
 func TestPlainTextDropsOnlyWhatCannotTravel(t *testing.T) {
-	if got := plainText("nul\x00 esc\x1b[31m del\x7f\ttab\nline"); got != "nul esc[31m del\ttab\nline" {
+	if got := plainText("nul\x00 esc\x1b[31m del\x7f\ttab\nline \uFFFE\uFFFF."); got != "nul esc[31m del\ttab\nline ." {
 		t.Errorf("plainText = %q", got)
 	}
 	if got := plainText("bad \xff"); got != "bad \uFFFD" {
@@ -51,20 +54,21 @@ func TestPlainTextDropsOnlyWhatCannotTravel(t *testing.T) {
 	}
 }
 
+// reconnect is a note with an action: Linux shows a button for it.
+func reconnect(title, body string) Note {
+	return Note{Title: title, Body: body, Open: ShowReconnect, Button: "Reconnect", TrayItem: LabelReset}
+}
+
 func TestOsascriptPassesTheTextAsArgumentsNeverAsScript(t *testing.T) {
 	for _, title := range hostile {
 		for _, body := range []string{hostile[1], title} {
-			n := Note{Title: title, Body: body, TrayItem: LabelReset}
-			c := osascriptCommand(n)
-			if c.Name != "osascript" {
-				t.Fatalf("program %q", c.Name)
+			c := osascriptCommand(reconnect(title, body))
+			if c.Name != "osascript" || c.Env != nil {
+				t.Fatalf("program %q, env %q", c.Name, c.Env)
 			}
 			// The script is the same constant whatever the text.
-			want := []string{"-e", osascriptScript, "LiveRoute", wantText(title),
-				wantText(body) + " Choose “Reset connection…” from LiveRoute's icon in the menu bar."}
-			if wantText(body) == "" {
-				want[4] = "Choose “Reset connection…” from LiveRoute's icon in the menu bar."
-			}
+			want := []string{"-e", osascriptScript, "LiveRoute", wantText(title), wantText(body),
+				"Choose “Reset connection…” from LiveRoute's icon in the menu bar."}
 			if strings.Join(c.Args, "\x00|") != strings.Join(want, "\x00|") {
 				t.Errorf("title %q body %q:\n got %q\nwant %q", title, body, c.Args, want)
 			}
@@ -75,18 +79,21 @@ func TestOsascriptPassesTheTextAsArgumentsNeverAsScript(t *testing.T) {
 			}
 		}
 	}
-	// The script reads the text from its run handler's arguments 2 and 3
-	// (the first is the fixed word that ends osascript's options).
-	if !strings.Contains(osascriptScript, "on run argv") || !strings.Contains(osascriptScript, "(item 3 of argv) with title (item 2 of argv)") {
+	// The script reads the text from its run handler's arguments 2 to 4
+	// (the first is the fixed word that ends osascript's options), the
+	// hint as the subtitle.
+	if !strings.Contains(osascriptScript, "on run argv") ||
+		!strings.Contains(osascriptScript, "(item 3 of argv) with title (item 2 of argv) subtitle (item 4 of argv)") {
 		t.Errorf("script: %s", osascriptScript)
 	}
 }
 
-// decodedToast is the toast XML inside a powershell command, and the
-// script around it with the XML cut out.
-func decodedToast(t *testing.T, c command) (toast, script string) {
+// toastCommand checks c runs Windows PowerShell by its full path with the
+// one constant script, and returns the script.
+func toastCommand(t *testing.T, c command) string {
 	t.Helper()
-	if c.Name != "powershell.exe" || len(c.Args) < 2 || c.Args[len(c.Args)-2] != "-EncodedCommand" {
+	wantArgs := []string{"-NoProfile", "-NonInteractive", "-EncodedCommand", encodePowerShell(toastScript)}
+	if c.Name != `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe` || strings.Join(c.Args, "|") != strings.Join(wantArgs, "|") {
 		t.Fatalf("command: %s %q", c.Name, c.Args)
 	}
 	raw, err := base64.StdEncoding.DecodeString(c.Args[len(c.Args)-1])
@@ -97,51 +104,103 @@ func decodedToast(t *testing.T, c command) (toast, script string) {
 	for i := range units {
 		units[i] = uint16(raw[2*i]) | uint16(raw[2*i+1])<<8
 	}
-	script = string(utf16.Decode(units))
-	const open, end = "$xml.LoadXml('", "')\n"
-	before, rest, ok := strings.Cut(script, open)
-	if !ok {
-		t.Fatalf("no LoadXml in\n%s", script)
-	}
-	toast, after, ok := strings.Cut(rest, end)
-	if !ok {
-		t.Fatalf("LoadXml's string does not end where expected:\n%s", script)
-	}
-	return toast, before + open + "…" + end + after
+	return string(utf16.Decode(units))
 }
 
-func TestToastTextIsEscapedXMLInsideASingleQuotedString(t *testing.T) {
-	_, plainScript := decodedToast(t, powershellCommand(Note{Title: "t", Body: "b"}))
+// envOf is c's added environment as a map, each entry checked to be one
+// Windows can hold.
+func envOf(t *testing.T, c command) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for _, kv := range c.Env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.ContainsRune(kv, 0) || len(utf16.Encode([]rune(kv))) > 32767 {
+			t.Fatalf("environment entry %.40q… (%d bytes) Windows cannot hold", kv, len(kv))
+		}
+		env[k] = v
+	}
+	return env
+}
+
+func TestToastTextTravelsInTheEnvironmentNeverInTheScript(t *testing.T) {
+	t.Setenv("SystemRoot", `C:\Windows`)
 	for _, title := range hostile {
-		n := Note{Title: title, Body: title + " " + hostile[9], TrayItem: LabelRenew}
-		toast, script := decodedToast(t, powershellCommand(n))
-		// Only the toast's XML changes with the text.
-		if script != plainScript {
-			t.Errorf("title %q changed the script outside the XML:\n%s", title, script)
+		n := reconnect(title, title+" "+hostile[9])
+		c := powershellCommand(n)
+		toastCommand(t, c) // the same command line for every text
+		want := map[string]string{
+			envNoteTitle: wantText(title),
+			envNoteBody:  wantText(n.Body),
+			envNoteHint:  "Choose “Reset connection…” from LiveRoute's icon in the taskbar.",
 		}
-		// The XML is printable ASCII with no quote PowerShell would end
-		// its single-quoted string on ('‘’‚‛ all would).
-		for _, r := range toast {
-			if r < 0x20 || r > 0x7e || r == '\'' {
-				t.Fatalf("title %q: toast XML holds %q:\n%s", title, r, toast)
-			}
+		if got := envOf(t, c); !maps.Equal(got, want) {
+			t.Errorf("title %q: environment\n got %q\nwant %q", title, got, want)
 		}
-		var parsed struct {
-			Texts []string `xml:"visual>binding>text"`
-		}
-		if err := xml.Unmarshal([]byte(toast), &parsed); err != nil {
-			t.Fatalf("title %q: toast XML does not parse: %v\n%s", title, err, toast)
-		}
-		wantBody := wantText(n.Body) + " Choose “Renew connection…” from LiveRoute's icon in the taskbar."
-		if len(parsed.Texts) != 2 || parsed.Texts[0] != wantText(title) || parsed.Texts[1] != wantBody {
-			t.Errorf("title %q: toast texts %q, want %q", title, parsed.Texts, []string{wantText(title), wantBody})
+	}
+	// The script puts each variable, XML-escaped, in a text of its own.
+	script := toastCommand(t, powershellCommand(reconnect("t", "b")))
+	for _, want := range []string{
+		"[System.Security.SecurityElement]::Escape($s)",
+		"(Text $env:" + envNoteTitle + ") + (Text $env:" + envNoteBody + ")",
+		"if ($env:" + envNoteHint + ") { $texts += Text $env:" + envNoteHint + " }",
+		`'<toast><visual><binding template="ToastGeneric">' + $texts + '</binding></visual></toast>'`,
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("the script lacks %s:\n%s", want, script)
 		}
 	}
 }
 
-func TestABodyWithoutTrayItemIsKeptAsIs(t *testing.T) {
-	if got := withTrayHint(Note{Body: "Sharing resumed."}, menuBar); got != "Sharing resumed." {
-		t.Errorf("body %q", got)
+func TestPowerShellRunsFromSystemRoot(t *testing.T) {
+	const exe = `\System32\WindowsPowerShell\v1.0\powershell.exe`
+	for root, want := range map[string]string{
+		`C:\Windows`:    `C:\Windows` + exe,
+		`d:\WINNT\`:     `d:\WINNT` + exe,
+		"":              `C:\Windows` + exe,
+		`Windows`:       `C:\Windows` + exe, // relative: PATH or the working directory could answer
+		`\\host\share`:  `C:\Windows` + exe,
+		`C:\"; calc; "`: `C:\Windows` + exe,
+		`C:`:            `C:\Windows` + exe,
+	} {
+		if got := powershellPath(root); got != want {
+			t.Errorf("SystemRoot %q: %s, want %s", root, got, want)
+		}
+	}
+}
+
+func TestAnInformationalNoteNamesNoTrayItem(t *testing.T) {
+	t.Setenv("SystemRoot", `C:\Windows`)
+	n := Note{Title: "LiveRoute is sharing again", Body: "Sharing resumed.", Open: ShowMain, TrayItem: LabelOpen}
+	if args := osascriptCommand(n).Args; args[4] != "Sharing resumed." || args[5] != "" {
+		t.Errorf("osascript body %q, subtitle %q", args[4], args[5])
+	}
+	if env := envOf(t, powershellCommand(n)); env[envNoteBody] != "Sharing resumed." || env[envNoteHint] != "" {
+		t.Errorf("toast body %q, hint %q", env[envNoteBody], env[envNoteHint])
+	}
+}
+
+func TestEachNotificationTextIsCapped(t *testing.T) {
+	t.Setenv("SystemRoot", `C:\Windows`)
+	huge := strings.Repeat("é🎥", 20000)
+	n := reconnect(huge, huge)
+	n.TrayItem = huge
+	wantCut := string([]rune(huge)[:maxNoteRunes]) + "…"
+	osa := osascriptCommand(n).Args
+	for i, got := range osa[3:] {
+		if i < 2 && got != wantCut || i == 2 && utf8.RuneCountInString(got) != maxNoteRunes+1 {
+			t.Errorf("osascript argument %d has %d runes", i+4, utf8.RuneCountInString(got))
+		}
+	}
+	for k, v := range envOf(t, powershellCommand(n)) {
+		if k != envNoteHint && v != wantCut || utf8.RuneCountInString(v) != maxNoteRunes+1 {
+			t.Errorf("%s has %d runes", k, utf8.RuneCountInString(v))
+		}
+	}
+	if got := noteText("short"); got != "short" {
+		t.Errorf("noteText cut a short text: %q", got)
+	}
+	if got := noteText(strings.Repeat("a", maxNoteRunes)); got != strings.Repeat("a", maxNoteRunes) {
+		t.Errorf("noteText cut a text of exactly %d runes", maxNoteRunes)
 	}
 }
 
@@ -238,4 +297,72 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// stuckNotifier is a notifier whose program never ends until Close; it
+// returns once that program has started.
+func stuckNotifier(t *testing.T, log *slog.Logger) *commandNotifier {
+	t.Helper()
+	started := make(chan struct{})
+	var once sync.Once
+	stuck := func(ctx context.Context, c command) error {
+		once.Do(func() { close(started) })
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	n := newCommandNotifier(osascriptCommand, stuck, log)
+	if err := n.Notify(Note{Title: "stuck"}); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	return n
+}
+
+func TestCloseLogsOnceHowManyQueuedNotesWereNotShown(t *testing.T) {
+	var logged syncBuffer
+	n := stuckNotifier(t, slog.New(slog.NewTextHandler(&logged, nil)))
+	for i := 0; i < 3; i++ {
+		if err := n.Notify(Note{Title: "queued", Body: "Choir friends"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.Close()
+	n.Close()
+	out := logged.String()
+	if strings.Count(out, "3 notifications not shown: LiveRoute was quitting") != 1 || strings.Contains(out, "Choir friends") {
+		t.Errorf("log:\n%s", out)
+	}
+}
+
+// Every note Notify takes is shown or counted as not shown, however Notify
+// and Close interleave.
+func TestNotesQueuedWhileClosingAreCounted(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		var logged syncBuffer
+		rec := &recorder{ran: make(chan command, 1000)}
+		n := newCommandNotifier(osascriptCommand, rec.run, slog.New(slog.NewTextHandler(&logged, nil)))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		taken := 0
+		for g := 0; g < 4; g++ {
+			wg.Go(func() {
+				for i := 0; i < 10; i++ {
+					if n.Notify(Note{Title: "t"}) == nil {
+						mu.Lock()
+						taken++
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		n.Close()
+		wg.Wait()
+		unshown := 0
+		if _, after, ok := strings.Cut(logged.String(), "msg=\""); ok {
+			unshown, _ = strconv.Atoi(strings.Fields(after)[0])
+		}
+		if shown := len(rec.ran); shown+unshown != taken {
+			t.Fatalf("round %d: %d notes taken, %d shown, %d logged as not shown", round, taken, shown, unshown)
+		}
+	}
 }

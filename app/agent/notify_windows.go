@@ -17,7 +17,11 @@ func NewSessionNotifier() (Notifier, error) {
 	return newCommandNotifier(powershellCommand, execCommand, slog.Default()), nil
 }
 
+// createNoWindow is CREATE_NO_WINDOW: the console program gets no
+// console window at all.
+const createNoWindow = 0x08000000
+
 // hideWindow keeps PowerShell's console from flashing up.
 func hideWindow(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: createNoWindow}
 }
