@@ -251,11 +251,11 @@ const powershellAppID = `{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShel
 // gets its own, which a toast does not cut off as it cuts a long body's
 // end). SecurityElement's Escape escapes & < > " and ' for XML.
 const toastScript = `$ErrorActionPreference = 'Stop'
-function Text([string]$s) { '<text>' + [System.Security.SecurityElement]::Escape($s) + '</text>' }
+function ToastText([string]$s) { '<text>' + [System.Security.SecurityElement]::Escape($s) + '</text>' }
 [Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null
 [Windows.Data.Xml.Dom.XmlDocument, Windows.Data.Xml.Dom.XmlDocument, ContentType = WindowsRuntime] > $null
-$texts = (Text $env:` + envNoteTitle + `) + (Text $env:` + envNoteBody + `)
-if ($env:` + envNoteHint + `) { $texts += Text $env:` + envNoteHint + ` }
+$texts = (ToastText $env:` + envNoteTitle + `) + (ToastText $env:` + envNoteBody + `)
+if ($env:` + envNoteHint + `) { $texts += (ToastText $env:` + envNoteHint + `) }
 $xml = New-Object Windows.Data.Xml.Dom.XmlDocument
 $xml.LoadXml('<toast><visual><binding template="ToastGeneric">' + $texts + '</binding></visual></toast>')
 $toast = [Windows.UI.Notifications.ToastNotification]::new($xml)

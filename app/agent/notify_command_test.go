@@ -141,8 +141,8 @@ func TestToastTextTravelsInTheEnvironmentNeverInTheScript(t *testing.T) {
 	script := toastCommand(t, powershellCommand(reconnect("t", "b")))
 	for _, want := range []string{
 		"[System.Security.SecurityElement]::Escape($s)",
-		"(Text $env:" + envNoteTitle + ") + (Text $env:" + envNoteBody + ")",
-		"if ($env:" + envNoteHint + ") { $texts += Text $env:" + envNoteHint + " }",
+		"(ToastText $env:" + envNoteTitle + ") + (ToastText $env:" + envNoteBody + ")",
+		"if ($env:" + envNoteHint + ") { $texts += (ToastText $env:" + envNoteHint + ") }",
 		`'<toast><visual><binding template="ToastGeneric">' + $texts + '</binding></visual></toast>'`,
 	} {
 		if !strings.Contains(script, want) {
