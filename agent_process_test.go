@@ -33,6 +33,11 @@ func TestKillingTheWindowMidShareLosesAndDuplicatesNothing(t *testing.T) {
 	menu := app.trayMenu(t, d)
 	window, _ := app.waitForWindowProcess(t)
 	waitForWindow(t, "LiveRoute (demo)", app)
+	// It runs /proc/self/exe, which the kernel names "exe"; process lists
+	// show LiveRoute.
+	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(window) + "/comm"); err != nil || strings.TrimSpace(string(comm)) != "liveroute" {
+		t.Errorf("the window process is named %q in process lists (%v), want liveroute", comm, err)
+	}
 
 	waitForHistory(t, env, app, "the live to be detected", func(h []historyEntry) bool { return count(h, "live", "") > 0 })
 	if err := syscall.Kill(window, syscall.SIGKILL); err != nil {

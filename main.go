@@ -277,6 +277,9 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 			return a
 		}}))
 	slog.SetDefault(logger)
+	if err := nameProcess(); err != nil {
+		logger.Info("name the window process in process lists", "err", err)
+	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	client, err := remote.Dial(ctx, paths)
