@@ -62,13 +62,10 @@ type App interface {
 	// AddPage finds the Page ref (an ID or a username) on Facebook with the
 	// connected account and stores it as a destination.
 	AddPage(ctx context.Context, ref string) (store.Destination, error)
-	// History is what happened, newest first, at most n entries (0: all):
-	// the window's Activity lines (service.API.History).
-	History(ctx context.Context, n int) ([]HistoryEntry, error)
-	// KeychainHealth is the health that comes before every other when the
-	// keychain cannot keep secrets, and true; false when it can. `status`
-	// on a stopped app asks it (a running engine's Health says it).
-	KeychainHealth(ctx context.Context) (Health, bool)
+	// ImportLoginChanges lists the login settings importing data would
+	// change, asked of the same application layer that imports it (opening
+	// the demo's writes its App ID first).
+	ImportLoginChanges(ctx context.Context, data []byte) ([]store.SettingChange, error)
 	// CheckSetup asks Facebook about the saved connection and the routes'
 	// destinations without the engine, for `check` on a stopped app.
 	CheckSetup(ctx context.Context) (Health, error)
@@ -222,10 +219,14 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 }
 
 // importLoginChanges lists the login settings importing a.Data with its
-// login settings would change; it writes nothing (store.ImportLoginChanges
-// is the one comparison, the window's too).
-func (b Backend) importLoginChanges(_ context.Context, a ImportArgs) ([]SettingChange, error) {
-	changes, err := b.DB.ImportLoginChanges(bytes.NewReader(a.Data))
+// login settings would change, through the application layer that will
+// import it (store.ImportLoginChanges is the one comparison, the window's
+// too).
+func (b Backend) importLoginChanges(ctx context.Context, a ImportArgs) ([]SettingChange, error) {
+	if b.App == nil {
+		return nil, errNeedsApp
+	}
+	changes, err := b.App.ImportLoginChanges(ctx, a.Data)
 	if err != nil {
 		return nil, errorf(CodeInvalid, err.Error())
 	}
@@ -281,11 +282,6 @@ func (b Backend) status(ctx context.Context) (StatusData, error) {
 		s.Running = true
 		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
 		s.SourceProblems = h.SourceProblems
-	}
-	if !s.Running && b.App != nil {
-		if h, broken := b.App.KeychainHealth(ctx); broken {
-			s.State, s.Reason = h.State, h.Reason
-		}
 	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {
@@ -446,15 +442,18 @@ func (b Backend) groups(context.Context) ([]PageData, error) {
 	return out, nil
 }
 
-// history answers what the window's Activity tab lists (App.History).
-func (b Backend) history(ctx context.Context, a HistoryArgs) ([]HistoryEntry, error) {
-	if a.Limit < 0 {
-		return nil, errorf(CodeInvalid, "the limit cannot be negative")
+// history answers what the window's Activity tab lists: relay.History, a
+// read of the database, so a stopped app answers without opening more.
+func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
+	lines, err := relay.History(b.DB, a.Limit)
+	if errors.Is(err, relay.ErrNegativeLimit) {
+		return nil, errorf(CodeInvalid, err.Error())
 	}
-	if b.App == nil {
-		return nil, errNeedsApp
+	out := make([]HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, HistoryEntry(l))
 	}
-	return b.App.History(ctx, a.Limit)
+	return out, err
 }
 
 // resolveShare settles a share LiveRoute could not confirm: through the

@@ -149,19 +149,10 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	return err
 }
 
-// History is the application layer's history of the fake's database:
-// relay.History, which service.History is too.
-func (e *fakeEngine) History(_ context.Context, n int) ([]HistoryEntry, error) {
-	lines, err := relay.History(e.database(), n)
-	out := make([]HistoryEntry, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, HistoryEntry(l))
-	}
-	return out, err
+// ImportLoginChanges is the store's comparison, which the service's is.
+func (e *fakeEngine) ImportLoginChanges(_ context.Context, data []byte) ([]store.SettingChange, error) {
+	return e.database().ImportLoginChanges(bytes.NewReader(data))
 }
-
-// KeychainHealth: the fake's keychain keeps secrets.
-func (e *fakeEngine) KeychainHealth(context.Context) (Health, bool) { return Health{}, false }
 
 // database is the database the fake engine writes to.
 func (e *fakeEngine) database() *store.DB {
