@@ -199,7 +199,7 @@ const pkceNeedsClassicLogin = "PKCE is off: with a Configuration ID Facebook nev
 // why: a Facebook Login for Business login is never OpenID Connect.
 // OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 func (f *connectForm) showPKCEChoice() {
-	if fbclient.CheckPKCE(true, f.configID.Text) == nil {
+	if store.CheckPKCE(true, f.configID.Text) == nil {
 		f.pkce.Enable()
 		f.pkceOff.Hide()
 		return

@@ -34,7 +34,7 @@ type ImportResult struct {
 // ImportOptions say what an import may change.
 type ImportOptions struct {
 	// WithLoginSettings takes the file's login settings (App ID,
-	// Configuration ID, transport, relay URL, PKCE, loopback port). Off,
+	// Configuration ID, transport, relay URL, PKCE, loopback port, Graph API version). Off,
 	// this machine's are kept: a file must not silently move the login to
 	// another Meta app or relay.
 	WithLoginSettings bool
@@ -247,6 +247,8 @@ var loginSettings = []struct {
 	{"relay page address", func(s Settings) string { return s.RelayURL }, func(to *Settings, from Settings) { to.RelayURL = from.RelayURL }},
 	{"PKCE", func(s Settings) string { return onOff(s.PKCE) }, func(to *Settings, from Settings) { to.PKCE = from.PKCE }},
 	{"loopback port", func(s Settings) string { return strconv.Itoa(s.LoginPort()) }, func(to *Settings, from Settings) { to.LoopbackPort = from.LoopbackPort }},
+	// The version is in the login dialog's address and every Graph call.
+	{"Graph API version", func(s Settings) string { return s.APIVersion }, func(to *Settings, from Settings) { to.APIVersion = from.APIVersion }},
 }
 
 // loginChanges lists the login settings where file differs from current.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -135,6 +136,9 @@ func ValidateSettings(s Settings) error {
 	if s.ConfigID != "" && !IsDigitsID(s.ConfigID) {
 		return fmt.Errorf("the Configuration ID %q is not valid: copy the number from Facebook Login for Business, Configurations", s.ConfigID)
 	}
+	if err := CheckPKCE(s.PKCE, s.ConfigID); err != nil {
+		return err
+	}
 	if s.LoopbackPort != 0 && (s.LoopbackPort < MinLoopbackPort || s.LoopbackPort > MaxLoopbackPort) {
 		return fmt.Errorf("the port %d for Facebook's answer must be between %d and %d", s.LoopbackPort, MinLoopbackPort, MaxLoopbackPort)
 	}
@@ -150,6 +154,22 @@ func ValidateSettings(s Settings) error {
 		}
 	default:
 		return fmt.Errorf("the login transport %q is not valid; it must be %q, %q or %q", s.Transport, TransportLoopback, TransportPaste, TransportRedirectPage)
+	}
+	return nil
+}
+
+// ErrPKCEWithConfiguration: PKCE was asked for with a Configuration ID.
+var ErrPKCEWithConfiguration = errors.New("PKCE works only with classic Facebook Login, without a Configuration ID: " +
+	"with one, Facebook never uses OpenID Connect, drops PKCE and refuses the login; turn PKCE off or clear the Configuration ID")
+
+// CheckPKCE is the one rule for PKCE with a Configuration ID: a Facebook
+// Login for Business login is never OpenID Connect, so Facebook would drop
+// the challenge and refuse the login. ValidateSettings applies it to every
+// stored or imported setting; the CLI's connect and the connect form ask it
+// first.
+func CheckPKCE(pkce bool, configID string) error {
+	if pkce && strings.TrimSpace(configID) != "" {
+		return ErrPKCEWithConfiguration
 	}
 	return nil
 }

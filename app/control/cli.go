@@ -805,8 +805,8 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !store.IsDigitsID(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
-	case fbclient.CheckPKCE(req.PKCE, req.ConfigID) != nil:
-		return c.usageError(cmd, fbclient.CheckPKCE(req.PKCE, req.ConfigID).Error())
+	case store.CheckPKCE(req.PKCE, req.ConfigID) != nil:
+		return c.usageError(cmd, store.CheckPKCE(req.PKCE, req.ConfigID).Error())
 	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
 		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
 	}

@@ -1022,7 +1022,7 @@ func TestConnectPKCEWithConfigIDIsAUsageErrorSayingWhy(t *testing.T) {
 		return store.Account{}, nil
 	}
 	code, _, errOut := h.run("0123456789abcdef0123456789abcdef\n", "connect", "--app-id", "1", "--config-id", "5678", "--pkce")
-	if code != ExitUsage || !strings.Contains(errOut, "PKCE works only with classic Facebook Login (no Configuration ID)") || !strings.Contains(errOut, "OpenID Connect") {
+	if code != ExitUsage || !strings.Contains(errOut, store.ErrPKCEWithConfiguration.Error()) || !strings.Contains(errOut, "OpenID Connect") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

@@ -31,6 +31,7 @@ var sentinels = map[string]error{
 	"store.ErrDamaged":                store.ErrDamaged,
 	"store.ErrLoginChangesMoved":      store.ErrLoginChangesMoved,
 	"store.ErrAlreadyRunning":         store.ErrAlreadyRunning,
+	"store.ErrPKCEWithConfiguration":  store.ErrPKCEWithConfiguration,
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,
 	"service.ErrWrongSecret":          service.ErrWrongSecret,

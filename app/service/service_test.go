@@ -303,7 +303,7 @@ func TestConnectWithPKCEAndAConfigurationIDIsRefusedAndChangesNothing(t *testing
 	svc := openDemo(t)
 	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
 		ConfigID: "5678", Transport: store.TransportLoopback, Port: freePort(t), PKCE: true})
-	if !errors.Is(err, fbclient.ErrPKCEWithConfiguration) {
+	if !errors.Is(err, store.ErrPKCEWithConfiguration) {
 		t.Fatalf("Connect with PKCE and a Configuration ID: %v, want ErrPKCEWithConfiguration", err)
 	}
 	if settings, _ := svc.DB.Settings(); settings.PKCE || settings.ConfigID != "" {
