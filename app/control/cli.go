@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -807,18 +806,17 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
 	case store.CheckPKCE(req.PKCE, req.ConfigID) != nil:
 		return c.usageError(cmd, store.CheckPKCE(req.PKCE, req.ConfigID).Error())
-	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
-		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
+	case req.Port != 0 && store.CheckLoopbackPort(req.Port) != nil:
+		return c.usageError(cmd, "--port: "+store.CheckLoopbackPort(req.Port).Error())
 	}
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:
 		req.Via = v
 	case redirectPageVia(v) != "":
-		u, err := url.Parse(redirectPageVia(v))
-		if err != nil || u.Scheme != "https" || u.Host == "" {
-			return c.usageError(cmd, "the relay must be an https:// address, as Facebook requires for a published app: --via relay=https://...")
+		if err := store.CheckRelayURL(redirectPageVia(v)); err != nil {
+			return c.usageError(cmd, "--via relay=https://...: "+err.Error())
 		}
-		req.Via, req.RedirectPageURL = store.TransportRedirectPage, u.String()
+		req.Via, req.RedirectPageURL = store.TransportRedirectPage, redirectPageVia(v)
 	default:
 		return c.usageError(cmd, "that --via is not known; use loopback, paste or relay=https://...")
 	}
