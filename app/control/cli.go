@@ -2,6 +2,7 @@ package control
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -345,9 +346,14 @@ func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Wri
 		return fmt.Errorf("read LiveRoute's answer: %w", err)
 	}
 	if jsonOut {
-		enc := json.NewEncoder(c.stdout)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := io.WriteString(c.stdout, jsonControlsEscaped(buf.String()))
+		return err
 	}
 	text(c.text())
 	return nil

@@ -144,12 +144,21 @@ func GroupShareLine(e store.LedgerEntry, names map[string]string) HistoryLine {
 	return h
 }
 
-// videoTitle names a live video in a sentence.
+// videoTitle names a live video in a sentence, its title quoted.
 func videoTitle(e store.LedgerEntry) string {
 	if e.VideoTitle == "" {
-		return "your live video"
+		return LiveVideoName("")
 	}
 	return "“" + e.VideoTitle + "”"
+}
+
+// LiveVideoName is how LiveRoute names a live video to the person: its
+// title, or "your live video" when it has none.
+func LiveVideoName(title string) string {
+	if title == "" {
+		return "your live video"
+	}
+	return title
 }
 
 // nameOr is the destination's name, or its ID when it has none.

@@ -97,12 +97,11 @@ func routeTargets(db *store.DB, in []store.Target) ([]store.Target, error) {
 			return nil, &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the destination %s: add a Page with `liveroute pages add %s`, or a group with `liveroute groups add URL`", t.DestinationID, t.DestinationID)}
 		}
 		modeAsked = modeAsked || (t.Mode != "" && t.Mode != store.ModeAssisted)
-		switch {
-		case d.Kind == store.KindGroup:
-			t.Mode = store.ModeAssisted
+		if t.Mode = store.ShareMode(t.Mode, d.Kind); t.Mode == "" {
+			t.Mode = store.ModePost // a Page's default: a link post
+		}
+		if d.Kind == store.KindGroup {
 			groups = append(groups, destName(d))
-		case t.Mode == "":
-			t.Mode = store.ModePost
 		}
 		out = append(out, t)
 	}

@@ -353,3 +353,18 @@ func TestADamagedDatabaseIsNamedInTheHealthTheCLIReads(t *testing.T) {
 		t.Errorf("health %+v, want database_damaged with the store's sentence", h)
 	}
 }
+
+// Connect checks the App secret's form itself, whichever face called it:
+// a malformed one reaches neither Facebook nor the settings.
+func TestConnectRefusesASecretOfTheWrongForm(t *testing.T) {
+	svc := openDemo(t)
+	before := svc.fake.RequestCount()
+	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: "short secret",
+		Transport: store.TransportLoopback, Port: freePort(t)})
+	if !errors.Is(err, ErrSecretFormat) || strings.Contains(err.Error(), "short secret") {
+		t.Fatalf("Connect with a malformed secret: %v, want ErrSecretFormat", err)
+	}
+	if svc.fake.RequestCount() != before {
+		t.Error("a malformed secret reached Facebook")
+	}
+}
