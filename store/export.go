@@ -140,9 +140,15 @@ func (db *DB) ImportLoginChanges(r io.Reader) ([]SettingChange, error) {
 func (db *DB) ImportWith(r io.Reader, opts ImportOptions) (ImportResult, error) {
 	f, err := readExport(r)
 	if err != nil {
-		return ImportResult{}, err
+		return ImportResult{}, notImported(err)
 	}
 	return db.importFile(f, opts)
+}
+
+// notImported says that nothing was imported, and why: once, so the faces
+// show it as it is.
+func notImported(err error) error {
+	return fmt.Errorf("the export file was not imported: %w", err)
 }
 
 // importLoginSettings decides, inside the import's transaction, which
@@ -229,7 +235,7 @@ func (db *DB) importFile(f exportFile, opts ImportOptions) (ImportResult, error)
 		return nil
 	})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("the export file was not imported: %w", err)
+		return ImportResult{}, notImported(err)
 	}
 	return res, nil
 }
