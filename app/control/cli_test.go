@@ -699,13 +699,13 @@ func TestRoutesAddRefusesIDsLiveRouteDoesNotKnow(t *testing.T) {
 		says      string
 	}{
 		{"unknown source", false, []string{"--source", "999", "--to", "200"},
-			"LiveRoute does not know the Page 999: connect the account that manages it, or add it with `liveroute pages add 999`"},
+			"LiveRoute does not know the Page 999: connect the account that manages it, or add the Page to LiveRoute first"},
 		{"unknown destination", false, []string{"--source", "200", "--to", "400,999"},
-			"LiveRoute does not know the destination 999: add a Page with `liveroute pages add 999`, or a group with `liveroute groups add URL`"},
+			"LiveRoute does not know the destination 999: add it to LiveRoute first, as a Page or a group"},
 		{"group as source", false, []string{"--source", "400", "--to", "200"}, "Friends (400) is a group: a route watches a Page or your profile"},
 		{"another person's profile", false, []string{"--source", "101", "--to", "200"}, "does not know the Page 101"},
 		{"no account", true, []string{"--source", "100", "--to", "200"},
-			"LiveRoute does not know the Page 100: connect your Facebook account first (`liveroute connect`)"},
+			"LiveRoute does not know the Page 100: connect your Facebook account first"},
 	} {
 		for mode, running := range modes() {
 			t.Run(tc.name+"/"+mode, func(t *testing.T) {
@@ -1072,7 +1072,7 @@ func TestRoutesAddWithAPageSourceSaysNothingOnStderr(t *testing.T) {
 func TestRoutesAddWithMeBeforeConnectingSaysToConnect(t *testing.T) {
 	h := newHarness(t, false)
 	code, _, errOut := h.run("", "routes", "add", "--source", "me", "--to", "200")
-	if code != ExitError || !strings.Contains(errOut, "liveroute connect") {
+	if code != ExitError || !strings.Contains(errOut, "connect your Facebook account first") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
