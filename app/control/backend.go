@@ -172,14 +172,14 @@ func (b Backend) pause(ctx context.Context, a PauseArgs) (Health, error) {
 	if b.Engine == nil {
 		return Health{}, errNeedsApp
 	}
-	return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
+	return b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second)
 }
 
 func (b Backend) resume(ctx context.Context) (Health, error) {
 	if b.Engine == nil {
 		return Health{}, errNeedsApp
 	}
-	return b.connected(b.Engine.Resume(ctx))
+	return b.Engine.Resume(ctx)
 }
 
 func (b Backend) addPage(ctx context.Context, a PagesAddArgs) (PageData, error) {
@@ -241,9 +241,9 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 	var err error
 	switch {
 	case b.Engine != nil:
-		h, err = b.connected(b.Engine.Check(ctx))
+		h, err = b.Engine.Check(ctx)
 	case b.App != nil:
-		h, err = b.connected(b.App.CheckSetup(ctx))
+		h, err = b.App.CheckSetup(ctx)
 		if err == nil && h.SourceProblems == nil {
 			h.SourceProblems, err = b.storedSourceProblems()
 		}
@@ -275,7 +275,7 @@ func (b Backend) now() time.Time {
 func (b Backend) status(ctx context.Context) (StatusData, error) {
 	s := StatusData{State: StateStopped}
 	if b.Engine != nil {
-		h, err := b.connected(b.Engine.Health(ctx))
+		h, err := b.Engine.Health(ctx)
 		if err != nil {
 			return s, err
 		}
@@ -316,23 +316,6 @@ func sourceProblems(sources []relay.SourceStatus) []SourceProblem {
 		out = append(out, SourceProblem{SourceID: src.SourceID, Name: src.Name, State: SourceUnsupported, Reason: src.Reason})
 	}
 	return out
-}
-
-// connected applies HealthOf's first rule to an answer that did not
-// come from it (a stopped app's check, an engine that reports a missing
-// account as needing a reconnect): with no account stored, the health is
-// "not connected", said as HealthOf says it.
-func (b Backend) connected(h Health, err error) (Health, error) {
-	if err != nil {
-		return h, err
-	}
-	if h.State != StateNeedsReconnect && h.State != StateNotConnected {
-		return h, nil
-	}
-	if _, ok, err := b.DB.Account(); err != nil || ok {
-		return h, err
-	}
-	return NotConnectedHealth(b.Engine != nil), nil
 }
 
 func (b Backend) routes(context.Context) ([]RouteData, error) {

@@ -895,11 +895,6 @@ func TestStatusWithNoAccountSaysNotConnectedAndHowToConnect(t *testing.T) {
 	if out := h.ok("check"); out != "Facebook connection: not connected — connect your Facebook account in the window (Connection tab), or quit LiveRoute and run `liveroute connect`.\n" {
 		t.Errorf("check said %q", out)
 	}
-	// With an account, the engine's own word stands.
-	h.withDB(func(db *store.DB) { must(t, db.PutAccount(store.Account{UserID: "100", Name: "Ana Lima"})) })
-	if out := h.ok("check"); out != "Facebook connection: needs reconnecting — No Facebook account is connected. Connect one to start sharing.\n" {
-		t.Errorf("check with an account said %q", out)
-	}
 }
 
 func TestStatusCountsPagesAndGroupsApart(t *testing.T) {

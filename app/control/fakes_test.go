@@ -18,8 +18,9 @@ import (
 type fakeEngine struct {
 	now    func() time.Time
 	onShow func()
-	// noAccount makes the engine report what it does with no account:
-	// needs_reconnect, with its sentence.
+	// noAccount makes the engine report what the service's does with no
+	// account (service.ControlHealthOf): not connected, said for a
+	// running app.
 	noAccount bool
 	// live names the sources live right now.
 	live []string
@@ -53,11 +54,11 @@ func (e *fakeEngine) Health(context.Context) (Health, error) {
 }
 
 func (e *fakeEngine) health() Health {
+	if e.noAccount {
+		return NotConnectedHealth(true)
+	}
 	if e.paused {
 		return Health{State: StatePaused, PausedUntil: e.pausedUntil}
-	}
-	if e.noAccount {
-		return Health{State: StateNeedsReconnect, Reason: "No Facebook account is connected. Connect one to start sharing."}
 	}
 	return Health{State: StateHealthy, LiveSources: e.live, SourceProblems: e.problems}
 }

@@ -93,3 +93,36 @@ func TestTheCommandLineSaysTheKeychainProblemFirst(t *testing.T) {
 		}
 	}
 }
+
+// With no account stored, every health the CLI reads says "not
+// connected" for where it is asked (ControlHealthOf, CheckSetup): the
+// backend decides nothing of it.
+func TestEveryCLIHealthSaysNotConnectedWithNoAccount(t *testing.T) {
+	svc := openDemo(t)
+	acct, _, err := svc.DB.Account()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DB.DeleteAccount(acct.UserID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running := svc.ControlBackend(nil)
+	for name, c := range map[string]struct {
+		ask     func() (control.Health, error)
+		running bool
+	}{
+		"status (running)": {func() (control.Health, error) { return running.Engine.Health(ctx) }, true},
+		"check (running)":  {func() (control.Health, error) { return running.Engine.Check(ctx) }, true},
+		"check (stopped)":  {func() (control.Health, error) { return svc.CheckSetup(ctx) }, false},
+	} {
+		h, err := c.ask()
+		if want := control.NotConnectedHealth(c.running); err != nil || h.State != want.State || h.Reason != want.Reason {
+			t.Errorf("%s: %+v, %v; want %+v", name, h, err, want)
+		}
+	}
+}
