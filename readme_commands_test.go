@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -474,9 +473,6 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 			l = "SHARE AGAIN"
 		}
 		lines = append(lines, l)
-	}
-	if c.words[0] == "history" {
-		sort.Strings(lines)
 	}
 	if c.words[0] != "status" {
 		return strings.Join(lines, "\n")

@@ -40,30 +40,44 @@ func TestTheWindowAndTheCommandLineShowTheSameHistory(t *testing.T) {
 	svc := openDemoService(t)
 	key := seedGroupShare(t, svc, "{url}")
 	must(t, svc.MarkAssistedDone(key))
-	e, _, err := svc.DB.LedgerBegin(store.LedgerEntry{LedgerKey: store.LedgerKey{RouteID: key.RouteID, VideoID: "v2", DestinationID: "choirfriends"}, VideoTitle: "Vespers"})
-	must(t, err)
-	e.State = store.LedgerUnconfirmed
-	must(t, svc.DB.LedgerPut(e))
+	putUnconfirmedAsTheEngineDoes(t, svc.DB, store.LedgerKey{RouteID: key.RouteID, VideoID: "v2", DestinationID: "choirfriends"}, "Vespers", "Choir friends")
 	g := New(Options{App: &desktopApp{App: test.NewTempApp(t)}, Service: svc})
-
-	resp := svc.ControlBackend(nil).Execute(context.Background(), control.Request{Cmd: control.CmdHistory, Args: json.RawMessage(`{"limit":200}`)})
-	var cli []control.HistoryEntry
-	if err := json.Unmarshal(resp.Data, &cli); !resp.OK || err != nil {
-		t.Fatalf("history: %+v, %v", resp, err)
-	}
 	window := strings.Split(strings.TrimSpace(allText(g.view.activity)), "\n")
-	if len(window) != len(cli) {
-		t.Fatalf("the window shows %d lines, the command line %d:\n%s", len(window), len(cli), strings.Join(window, "\n"))
-	}
-	for i, c := range cli {
-		if !strings.HasSuffix(window[i], "   "+c.Message) || !strings.HasPrefix(window[i], c.Time.Local().Format("Jan 2 15:04:05")) {
-			t.Errorf("line %d: window %q, command line %s %q", i, window[i], c.Time, c.Message)
+
+	running := svc.ControlBackend(nil)
+	stopped := control.Backend{DB: svc.DB, App: svc.ControlApp()} // the CLI on a stopped app
+	for name, b := range map[string]control.Backend{"running": running, "stopped": stopped} {
+		resp := b.Execute(context.Background(), control.Request{Cmd: control.CmdHistory, Args: json.RawMessage(`{"limit":200}`)})
+		var cli []control.HistoryEntry
+		if err := json.Unmarshal(resp.Data, &cli); !resp.OK || err != nil {
+			t.Fatalf("history (%s): %+v, %v", name, resp, err)
+		}
+		if len(window) != len(cli) {
+			t.Fatalf("the window shows %d lines, the command line (%s) %d:\n%s", len(window), name, len(cli), strings.Join(window, "\n"))
+		}
+		for i, c := range cli {
+			if !strings.HasSuffix(window[i], "   "+c.Message) || !strings.HasPrefix(window[i], c.Time.Local().Format("Jan 2 15:04:05")) {
+				t.Errorf("line %d: window %q, command line (%s) %s %q", i, window[i], name, c.Time, c.Message)
+			}
 		}
 	}
 	text := strings.Join(window, "\n")
 	for _, want := range []string{"You shared “Sunday service” to the group Choir friends", "Could not confirm the share to Choir friends"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the Activity tab does not say %q:\n%s", want, text)
+		if strings.Count(text, want) != 1 {
+			t.Errorf("the Activity tab should say %q once:\n%s", want, text)
 		}
 	}
+}
+
+// putUnconfirmedAsTheEngineDoes leaves a share unconfirmed as
+// relay.Engine's unconfirm does: the ledger entry and its activity note in
+// one write.
+func putUnconfirmedAsTheEngineDoes(t *testing.T, db *store.DB, key store.LedgerKey, title, page string) {
+	t.Helper()
+	e, _, err := db.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: title})
+	must(t, err)
+	why := relay.UnconfirmedSentence(page)
+	e.State, e.Reason = store.LedgerUnconfirmed, why
+	must(t, db.LedgerPutNoted(e, store.Activity{Time: time.Now(), Kind: "unconfirmed", Message: why,
+		RouteID: key.RouteID, VideoID: key.VideoID, DestinationID: key.DestinationID}))
 }

@@ -206,7 +206,7 @@ const pkceNeedsClassicLogin = "PKCE is off: with a Configuration ID Facebook nev
 // why: a Facebook Login for Business login is never OpenID Connect.
 // OIDC with PKCE: https://developers.facebook.com/documentation/facebook-login/guides/advanced/oidc-token
 func (f *connectForm) showPKCEChoice() {
-	if fbclient.CheckPKCE(true, f.configID.Text) == nil {
+	if store.CheckPKCE(true, f.configID.Text) == nil {
 		f.pkce.Enable()
 		f.pkceOff.Hide()
 		return
@@ -228,7 +228,7 @@ func (f *connectForm) portValue() int {
 // names the exact redirect URI to register.
 func (f *connectForm) showSetup() {
 	port := f.portValue()
-	if port < store.MinLoopbackPort || port > store.MaxLoopbackPort {
+	if store.CheckLoopbackPort(port) != nil {
 		port = store.DefaultLoopbackPort
 	}
 	f.setup.SetText(metaAppSteps(port))
@@ -259,12 +259,12 @@ func (f *connectForm) request(rerequest bool) (service.ConnectRequest, error) {
 	if err := service.CheckIDForms(req.AppID, req.ConfigID); err != nil {
 		return req, err
 	}
-	if req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort {
-		return req, fmt.Errorf("the port for Facebook's answer (Advanced) must be a number from %d to %d; the default is %d", store.MinLoopbackPort, store.MaxLoopbackPort, store.DefaultLoopbackPort)
+	if err := store.CheckLoopbackPort(req.Port); err != nil {
+		return req, err
 	}
 	if req.Transport == store.TransportRedirectPage {
-		if u, err := url.Parse(req.RelayURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			return req, errors.New("the relay page's address must start with https:// (the page to host is printed by the command liveroute relay-page)")
+		if err := store.CheckRelayURL(req.RelayURL); err != nil {
+			return req, err
 		}
 	}
 	if req.Secret.IsZero() {

@@ -144,7 +144,8 @@ func TestConnectFormRefusesBadInputAndStartsNothing(t *testing.T) {
 	cases := []struct{ appID, configID, transport, relay, want string }{
 		{"my-app", "", store.TransportLoopback, "", "App ID is the number"},
 		{testAppID, "abc", store.TransportLoopback, "", "Configuration ID is a number"},
-		{testAppID, "", store.TransportRedirectPage, "http://example.com/r.html", "must start with https://"},
+		{testAppID, "", store.TransportRedirectPage, "http://example.com/r.html", "must be an https:// address"},
+		{testAppID, "", store.TransportRedirectPage, "https://user:hunter2@relay.example/x", "must not contain a user name or password"},
 		{testAppID, "", store.TransportLoopback, "", "Paste your App secret"},
 		{testAppID, "", store.TransportLoopback, "port:80", "must be a number from 1024 to 65535"},
 		{testAppID, "", store.TransportLoopback, "port:http", "must be a number from 1024 to 65535"},

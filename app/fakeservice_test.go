@@ -446,6 +446,11 @@ func (f *fakeService) Export(w io.Writer) error {
 	return json.NewEncoder(w).Encode(fakeExport{Format: "liveroute-fake", Routes: routes, Dests: dests, Settings: st})
 }
 
+// fakeNotImported wraps an import's error as store.ImportWith does.
+func fakeNotImported(err error) error {
+	return fmt.Errorf("the export file was not imported: %w", err)
+}
+
 func readFakeExport(data []byte) (fakeExport, error) {
 	var file fakeExport
 	if err := json.Unmarshal(data, &file); err != nil || file.Format != "liveroute-fake" {
@@ -473,11 +478,11 @@ func (f *fakeService) ImportLoginChanges(data []byte) ([]store.SettingChange, er
 func (f *fakeService) Import(data []byte, opts store.ImportOptions) (store.ImportResult, error) {
 	file, err := readFakeExport(data)
 	if err != nil {
-		return store.ImportResult{}, err
+		return store.ImportResult{}, fakeNotImported(err)
 	}
 	changes, _ := f.ImportLoginChanges(data)
 	if opts.WithLoginSettings && !slices.Equal(changes, opts.Confirmed) {
-		return store.ImportResult{}, store.ErrLoginChangesMoved
+		return store.ImportResult{}, fakeNotImported(store.ErrLoginChangesMoved)
 	}
 	res := store.ImportResult{Routes: len(file.Routes), Destinations: len(file.Dests), Settings: true}
 	f.mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -86,11 +87,7 @@ func (v *mainView) assistedRow(e store.LedgerEntry, dests map[string]store.Desti
 	if err != nil {
 		v.g.log.Warn("render a group share's message", "err", err)
 	}
-	title := e.VideoTitle
-	if title == "" {
-		title = "your live video"
-	}
-	label := wrapLabel(name + " — " + title)
+	label := wrapLabel(name + " — " + relay.LiveVideoName(e.VideoTitle))
 	var openBtn, copyBtn *widget.Button
 	openBtn = widget.NewButtonWithIcon("Open share dialog", theme.MailForwardIcon(), func() {
 		v.g.fyne.Clipboard().SetContent(message)

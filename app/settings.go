@@ -315,7 +315,7 @@ func noneIfEmpty(v string) string {
 func (s *settingsTab) importData(data []byte, where string, opts store.ImportOptions) {
 	res, err := s.g.svc.Import(data, opts)
 	if err != nil {
-		s.moved.SetText(where + " was not imported: " + err.Error())
+		s.moved.SetText(where + ": " + err.Error()) // the error says it was not imported
 		return
 	}
 	text := fmt.Sprintf("Imported %s and %s from %s", plural(res.Routes, "route", "routes"),

@@ -127,7 +127,7 @@ func TestExportThenImportInTheSettingsTab(t *testing.T) {
 		t.Error("the imported route is not listed")
 	}
 	to.view.settings.importFrom(strings.NewReader("not an export"), "notes.txt")
-	if !strings.Contains(to.view.settings.moved.Text, "notes.txt was not imported") {
+	if moved := to.view.settings.moved.Text; !strings.HasPrefix(moved, "notes.txt was not imported") || strings.Count(moved, "not imported") != 1 {
 		t.Errorf("after a bad import: %q", to.view.settings.moved.Text)
 	}
 }
@@ -283,7 +283,7 @@ func TestImportRefusesLoginChangesOtherThanThoseShown(t *testing.T) {
 	if got, _ := fakeOf(to).Settings(); got.AppID != "2002" {
 		t.Errorf("App ID %q after a refused import, want 2002", got.AppID)
 	}
-	if moved := to.view.settings.moved.Text; !strings.Contains(moved, "was not imported") || !strings.Contains(moved, "import the file again") {
+	if moved := to.view.settings.moved.Text; strings.Count(moved, "not imported") != 1 || !strings.Contains(moved, "import the file again") {
 		t.Errorf("the window says %q", moved)
 	}
 }

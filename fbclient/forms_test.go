@@ -24,17 +24,3 @@ func TestCheckAppSecretForm(t *testing.T) {
 		}
 	}
 }
-
-func TestCheckPKCEWithAConfigurationID(t *testing.T) {
-	if err := CheckPKCE(true, " 123 "); !errors.Is(err, ErrPKCEWithConfiguration) {
-		t.Errorf("PKCE with a Configuration ID: %v", err)
-	}
-	for _, c := range []struct {
-		pkce   bool
-		config string
-	}{{true, ""}, {true, "  "}, {false, "123"}, {false, ""}} {
-		if err := CheckPKCE(c.pkce, c.config); err != nil {
-			t.Errorf("CheckPKCE(%v, %q) = %v", c.pkce, c.config, err)
-		}
-	}
-}

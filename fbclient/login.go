@@ -196,8 +196,10 @@ func (c *Client) StartLogin(ctx context.Context, opts LoginOptions) (*LoginSessi
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultLoginTimeout
 	}
-	if err := CheckPKCE(opts.PKCE, opts.ConfigID); err != nil {
-		return nil, err
+	if opts.PKCE && strings.TrimSpace(opts.ConfigID) != "" {
+		// A guard against misuse: store.CheckPKCE is the rule the faces
+		// and the settings apply before a login starts.
+		return nil, ErrPKCEWithConfiguration
 	}
 	if opts.ConfigID == "" && len(opts.Scopes) == 0 {
 		opts.Scopes = DefaultScopes()
@@ -493,14 +495,4 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// CheckPKCE is the one rule for PKCE with a Configuration ID: a Facebook
-// Login for Business login is never OpenID Connect, so Facebook would drop
-// the challenge and refuse the login (ErrPKCEWithConfiguration).
-func CheckPKCE(pkce bool, configID string) error {
-	if pkce && strings.TrimSpace(configID) != "" {
-		return ErrPKCEWithConfiguration
-	}
-	return nil
 }

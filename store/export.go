@@ -34,7 +34,7 @@ type ImportResult struct {
 // ImportOptions say what an import may change.
 type ImportOptions struct {
 	// WithLoginSettings takes the file's login settings (App ID,
-	// Configuration ID, transport, relay URL, PKCE, loopback port). Off,
+	// Configuration ID, transport, relay URL, PKCE, loopback port, Graph API version). Off,
 	// this machine's are kept: a file must not silently move the login to
 	// another Meta app or relay.
 	WithLoginSettings bool
@@ -140,9 +140,15 @@ func (db *DB) ImportLoginChanges(r io.Reader) ([]SettingChange, error) {
 func (db *DB) ImportWith(r io.Reader, opts ImportOptions) (ImportResult, error) {
 	f, err := readExport(r)
 	if err != nil {
-		return ImportResult{}, err
+		return ImportResult{}, notImported(err)
 	}
 	return db.importFile(f, opts)
+}
+
+// notImported says that nothing was imported, and why: once, so the faces
+// show it as it is.
+func notImported(err error) error {
+	return fmt.Errorf("the export file was not imported: %w", err)
 }
 
 // importLoginSettings decides, inside the import's transaction, which
@@ -229,7 +235,7 @@ func (db *DB) importFile(f exportFile, opts ImportOptions) (ImportResult, error)
 		return nil
 	})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("the export file was not imported: %w", err)
+		return ImportResult{}, notImported(err)
 	}
 	return res, nil
 }
@@ -247,6 +253,8 @@ var loginSettings = []struct {
 	{"relay page address", func(s Settings) string { return s.RelayURL }, func(to *Settings, from Settings) { to.RelayURL = from.RelayURL }},
 	{"PKCE", func(s Settings) string { return onOff(s.PKCE) }, func(to *Settings, from Settings) { to.PKCE = from.PKCE }},
 	{"loopback port", func(s Settings) string { return strconv.Itoa(s.LoginPort()) }, func(to *Settings, from Settings) { to.LoopbackPort = from.LoopbackPort }},
+	// The version is in the login dialog's address and every Graph call.
+	{"Graph API version", func(s Settings) string { return s.APIVersion }, func(to *Settings, from Settings) { to.APIVersion = from.APIVersion }},
 }
 
 // loginChanges lists the login settings where file differs from current.

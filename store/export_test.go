@@ -106,7 +106,7 @@ func exportWithLogin(t *testing.T) []byte {
 	from := openTest(t, newClock())
 	s := DefaultSettings()
 	s.AppID, s.ConfigID, s.Transport, s.RelayURL = "42", "77", TransportRedirectPage, "https://relay.example.org/liveroute"
-	s.PKCE, s.LoopbackPort, s.PollInterval = true, 30000, 20*time.Second
+	s.LoopbackPort, s.PollInterval, s.APIVersion = 30000, 20*time.Second, "v2.0"
 	must(t, from.PutSettings(s))
 	var file bytes.Buffer
 	must(t, from.Export(&file))
@@ -130,7 +130,7 @@ func TestImportKeepsThisMachinesLoginSettingsAndSaysWhichItKept(t *testing.T) {
 	for _, c := range res.LoginSettingsKept {
 		kept = append(kept, c.Name)
 	}
-	if strings.Join(kept, ",") != "App ID,Configuration ID,login transport,relay page address,PKCE,loopback port" || len(res.LoginSettingsChanged) != 0 {
+	if strings.Join(kept, ",") != "App ID,Configuration ID,login transport,relay page address,loopback port,Graph API version" || len(res.LoginSettingsChanged) != 0 {
 		t.Errorf("kept %v, changed %+v", kept, res.LoginSettingsChanged)
 	}
 	if res.LoginSettingsKept[0] != (SettingChange{Name: "App ID", From: "1001", To: "42"}) {
@@ -159,7 +159,7 @@ func TestImportWithLoginSettingsTakesTheFiles(t *testing.T) {
 	must(t, err)
 	_, err = to.ImportWith(bytes.NewReader(exportWithLogin(t)), ImportOptions{WithLoginSettings: true, Confirmed: shown})
 	must(t, err)
-	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRedirectPage || !got.PKCE || got.LoopbackPort != 30000 {
+	if got, _ := to.Settings(); got.AppID != "42" || got.Transport != TransportRedirectPage || got.APIVersion != "v2.0" || got.LoopbackPort != 30000 {
 		t.Errorf("settings = %+v", got)
 	}
 }
@@ -200,5 +200,38 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file with PKCE and a Configuration ID is refused, with or without
+// its login settings taken (store.CheckPKCE, in ValidateSettings).
+func TestImportRefusesPKCEWithAConfigurationID(t *testing.T) {
+	to := openTest(t, newClock())
+	file := []byte(`{"format":"liveroute-export","version":1,"exported_at":"2026-01-01T00:00:00Z",
+		"settings":{"poll_interval":20000000000,"api_version":"v27.0","transport":"loopback","config_id":"77","pkce_opt_in":true},
+		"destinations":[],"routes":[]}`)
+	if _, err := to.ImportLoginChanges(bytes.NewReader(file)); !errors.Is(err, ErrPKCEWithConfiguration) {
+		t.Errorf("the question about PKCE with a Configuration ID: %v, want ErrPKCEWithConfiguration", err)
+	}
+	_, err := to.ImportWith(bytes.NewReader(file), ImportOptions{WithLoginSettings: true})
+	if !errors.Is(err, ErrPKCEWithConfiguration) {
+		t.Errorf("import of PKCE with a Configuration ID: %v, want ErrPKCEWithConfiguration", err)
+	}
+	if got, _ := to.Settings(); got != DefaultSettings() {
+		t.Errorf("a refused import wrote settings: %+v", got)
+	}
+}
+
+func TestCheckPKCEWithAConfigurationID(t *testing.T) {
+	if err := CheckPKCE(true, " 123 "); !errors.Is(err, ErrPKCEWithConfiguration) {
+		t.Errorf("PKCE with a Configuration ID: %v", err)
+	}
+	for _, c := range []struct {
+		pkce   bool
+		config string
+	}{{true, ""}, {true, "  "}, {false, "123"}, {false, ""}} {
+		if err := CheckPKCE(c.pkce, c.config); err != nil {
+			t.Errorf("CheckPKCE(%v, %q) = %v", c.pkce, c.config, err)
+		}
 	}
 }

@@ -56,6 +56,16 @@ type Route struct {
 	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
+// ShareMode is the mode a target to a destination of kind shares with:
+// a group's is always ModeAssisted (Facebook lets no app post to one); a
+// Page's is the target's own.
+func ShareMode(mode Mode, kind DestinationKind) Mode {
+	if kind == KindGroup {
+		return ModeAssisted
+	}
+	return mode
+}
+
 // PutRoute validates r and stores it, returning it as stored: a new route
 // (empty ID) gets a short random ID; CreatedAt is kept from the stored route
 // and UpdatedAt set. Bad input returns a clear error and writes nothing.
@@ -181,7 +191,7 @@ func (db *DB) validRoute(tx *bolt.Tx, r Route) error {
 			return fmt.Errorf("the share mode %q for destination %s is not valid; it must be %q, %q or %q", t.Mode, t.DestinationID, ModePost, ModeCrosspost, ModeAssisted)
 		}
 		var d Destination
-		if found, _ := getJSON(dests, []byte(t.DestinationID), &d); found && d.Kind == KindGroup && t.Mode != ModeAssisted {
+		if found, _ := getJSON(dests, []byte(t.DestinationID), &d); found && ShareMode(t.Mode, d.Kind) != t.Mode {
 			return fmt.Errorf("no app may post to Facebook groups, so %q can only be an assisted share", d.Name)
 		}
 		if t.Delay < 0 || t.Delay > MaxDelay {

@@ -208,3 +208,17 @@ func TestGroupDestinationIsNamedAfterItsAddressUnlessNamed(t *testing.T) {
 		t.Errorf("named group = %+v", g)
 	}
 }
+
+// A group's target is always assisted, whatever mode was asked; a Page's
+// keeps its own.
+func TestShareModeMakesAGroupAssisted(t *testing.T) {
+	for _, c := range []struct {
+		mode Mode
+		kind DestinationKind
+		want Mode
+	}{{ModePost, KindGroup, ModeAssisted}, {"", KindGroup, ModeAssisted}, {ModeCrosspost, KindPage, ModeCrosspost}, {"", KindPage, ""}} {
+		if got := ShareMode(c.mode, c.kind); got != c.want {
+			t.Errorf("ShareMode(%q, %q) = %q, want %q", c.mode, c.kind, got, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -135,21 +136,76 @@ func ValidateSettings(s Settings) error {
 	if s.ConfigID != "" && !IsDigitsID(s.ConfigID) {
 		return fmt.Errorf("the Configuration ID %q is not valid: copy the number from Facebook Login for Business, Configurations", s.ConfigID)
 	}
-	if s.LoopbackPort != 0 && (s.LoopbackPort < MinLoopbackPort || s.LoopbackPort > MaxLoopbackPort) {
-		return fmt.Errorf("the port %d for Facebook's answer must be between %d and %d", s.LoopbackPort, MinLoopbackPort, MaxLoopbackPort)
+	if err := CheckPKCE(s.PKCE, s.ConfigID); err != nil {
+		return err
+	}
+	if s.LoopbackPort != 0 {
+		if err := CheckLoopbackPort(s.LoopbackPort); err != nil {
+			return err
+		}
 	}
 	switch s.Transport {
 	case TransportLoopback, TransportPaste:
 	case TransportRedirectPage:
-		u, err := url.Parse(s.RelayURL)
-		if s.RelayURL == "" {
-			return errors.New("the relay transport needs the relay's address (https://…)")
-		}
-		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-			return fmt.Errorf("the relay address %q is not valid: it must be an https:// address", s.RelayURL)
+		if err := CheckRelayURL(s.RelayURL); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("the login transport %q is not valid; it must be %q, %q or %q", s.Transport, TransportLoopback, TransportPaste, TransportRedirectPage)
+	}
+	return nil
+}
+
+// ErrPKCEWithConfiguration: PKCE was asked for with a Configuration ID.
+var ErrPKCEWithConfiguration = errors.New("PKCE works only with classic Facebook Login, without a Configuration ID: " +
+	"with one, Facebook never uses OpenID Connect, drops PKCE and refuses the login; turn PKCE off or clear the Configuration ID")
+
+// CheckPKCE is the one rule for PKCE with a Configuration ID: a Facebook
+// Login for Business login is never OpenID Connect, so Facebook would drop
+// the challenge and refuse the login. ValidateSettings applies it to every
+// stored or imported setting; the CLI's connect and the connect form ask it
+// first.
+func CheckPKCE(pkce bool, configID string) error {
+	if pkce && strings.TrimSpace(configID) != "" {
+		return ErrPKCEWithConfiguration
+	}
+	return nil
+}
+
+// ErrLoopbackPort: the port chosen for the loopback redirect is outside
+// MinLoopbackPort–MaxLoopbackPort (or not a number).
+var ErrLoopbackPort = fmt.Errorf("the port for Facebook's answer must be a number from %d to %d (the default is %d), "+
+	"the port of the http://localhost:PORT/callback address registered in your Meta app", MinLoopbackPort, MaxLoopbackPort, DefaultLoopbackPort)
+
+// CheckLoopbackPort is the one rule for a chosen loopback port: the
+// settings, the CLI's --port and the connect form's port ask it.
+func CheckLoopbackPort(port int) error {
+	if port < MinLoopbackPort || port > MaxLoopbackPort {
+		return ErrLoopbackPort
+	}
+	return nil
+}
+
+// The relay page's address mistakes. None quotes the address: it may
+// carry a password.
+var (
+	ErrRelayURLMissing  = errors.New("the relay transport needs the relay page's address (https://…); `liveroute relay-page` prints the page to host")
+	ErrRelayURLNotHTTPS = errors.New("the relay page's address must be an https:// address with a host, as Facebook requires for a published app")
+	ErrRelayURLUserInfo = errors.New("the relay page's address must not contain a user name or password: Facebook sends the login's answer there, and the address is stored and shown")
+)
+
+// CheckRelayURL is the one rule for the relay page's address: the
+// settings, the CLI's --via relay=URL and the connect form ask it.
+func CheckRelayURL(raw string) error {
+	if strings.TrimSpace(raw) == "" {
+		return ErrRelayURLMissing
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Scheme != "https" || u.Host == "":
+		return ErrRelayURLNotHTTPS // url's error quotes the address
+	case u.User != nil:
+		return ErrRelayURLUserInfo
 	}
 	return nil
 }

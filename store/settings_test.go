@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -40,10 +41,10 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 		{"bad API version", with(func(s *Settings) { s.APIVersion = "27" }), "like v27.0"},
 		{"bad App ID", with(func(s *Settings) { s.AppID = "my-app" }), "App ID"},
 		{"bad Configuration ID", with(func(s *Settings) { s.ConfigID = "x1" }), "Configuration ID"},
-		{"port below 1024", with(func(s *Settings) { s.LoopbackPort = 80 }), "port 80"},
-		{"port above 65535", with(func(s *Settings) { s.LoopbackPort = 70000 }), "between 1024 and 65535"},
+		{"port below 1024", with(func(s *Settings) { s.LoopbackPort = 80 }), "from 1024 to 65535"},
+		{"port above 65535", with(func(s *Settings) { s.LoopbackPort = 70000 }), "from 1024 to 65535"},
 		{"unknown transport", with(func(s *Settings) { s.Transport = "carrier-pigeon" }), "login transport"},
-		{"relay without address", with(func(s *Settings) { s.Transport = TransportRedirectPage }), "relay's address"},
+		{"relay without address", with(func(s *Settings) { s.Transport = TransportRedirectPage }), "relay page's address"},
 		{"relay over http", with(func(s *Settings) { s.Transport, s.RelayURL = TransportRedirectPage, "http://relay.example" }), "https://"},
 	}
 	for _, tc := range cases {
@@ -113,6 +114,33 @@ func TestIsDigitsIDIsOneToThirtyTwoDigits(t *testing.T) {
 		"": false, "12a": false, " 12": false, "١٢": false} {
 		if IsDigitsID(id) != ok {
 			t.Errorf("IsDigitsID(%q) = %v, want %v", id, !ok, ok)
+		}
+	}
+}
+
+// The relay page's address rule never repeats the address (it may carry
+// a password) and says what is wrong with it.
+func TestTheRelayAddressRuleNeverQuotesACredential(t *testing.T) {
+	s := DefaultSettings()
+	s.Transport, s.RelayURL = TransportRedirectPage, "https://user:hunter2@relay.example/x"
+	err := ValidateSettings(s)
+	if !errors.Is(err, ErrRelayURLUserInfo) || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "user name or password") {
+		t.Errorf("ValidateSettings with a password in the relay address: %v", err)
+	}
+	for raw, want := range map[string]error{
+		"":                              ErrRelayURLMissing,
+		"http://relay.example/x":        ErrRelayURLNotHTTPS,
+		"https://%zz:hunter2@relay/x":   ErrRelayURLNotHTTPS,
+		"https://relay.example/x":       nil,
+		"https://hunter2@relay.example": ErrRelayURLUserInfo,
+	} {
+		if err := CheckRelayURL(raw); !errors.Is(err, want) || err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("CheckRelayURL(%q) = %v, want %v", raw, err, want)
+		}
+	}
+	for port, ok := range map[int]bool{0: false, 1023: false, 1024: true, 65535: true, 65536: false} {
+		if err := CheckLoopbackPort(port); (err == nil) != ok {
+			t.Errorf("CheckLoopbackPort(%d) = %v", port, err)
 		}
 	}
 }

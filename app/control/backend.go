@@ -62,13 +62,10 @@ type App interface {
 	// AddPage finds the Page ref (an ID or a username) on Facebook with the
 	// connected account and stores it as a destination.
 	AddPage(ctx context.Context, ref string) (store.Destination, error)
-	// History is what happened, newest first, at most n entries (0: all):
-	// the window's Activity lines (service.API.History).
-	History(ctx context.Context, n int) ([]HistoryEntry, error)
-	// KeychainHealth is the health that comes before every other when the
-	// keychain cannot keep secrets, and true; false when it can. `status`
-	// on a stopped app asks it (a running engine's Health says it).
-	KeychainHealth(ctx context.Context) (Health, bool)
+	// ImportLoginChanges lists the login settings importing data would
+	// change, asked of the same application layer that imports it (opening
+	// the demo's writes its App ID first).
+	ImportLoginChanges(ctx context.Context, data []byte) ([]store.SettingChange, error)
 	// CheckSetup asks Facebook about the saved connection and the routes'
 	// destinations without the engine, for `check` on a stopped app.
 	CheckSetup(ctx context.Context) (Health, error)
@@ -175,14 +172,14 @@ func (b Backend) pause(ctx context.Context, a PauseArgs) (Health, error) {
 	if b.Engine == nil {
 		return Health{}, errNeedsApp
 	}
-	return b.connected(b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second))
+	return b.Engine.Pause(ctx, time.Duration(a.Seconds)*time.Second)
 }
 
 func (b Backend) resume(ctx context.Context) (Health, error) {
 	if b.Engine == nil {
 		return Health{}, errNeedsApp
 	}
-	return b.connected(b.Engine.Resume(ctx))
+	return b.Engine.Resume(ctx)
 }
 
 func (b Backend) addPage(ctx context.Context, a PagesAddArgs) (PageData, error) {
@@ -222,10 +219,14 @@ func (b Backend) importData(ctx context.Context, a ImportArgs) (ImportData, erro
 }
 
 // importLoginChanges lists the login settings importing a.Data with its
-// login settings would change; it writes nothing (store.ImportLoginChanges
-// is the one comparison, the window's too).
-func (b Backend) importLoginChanges(_ context.Context, a ImportArgs) ([]SettingChange, error) {
-	changes, err := b.DB.ImportLoginChanges(bytes.NewReader(a.Data))
+// login settings would change, through the application layer that will
+// import it (store.ImportLoginChanges is the one comparison, the window's
+// too).
+func (b Backend) importLoginChanges(ctx context.Context, a ImportArgs) ([]SettingChange, error) {
+	if b.App == nil {
+		return nil, errNeedsApp
+	}
+	changes, err := b.App.ImportLoginChanges(ctx, a.Data)
 	if err != nil {
 		return nil, errorf(CodeInvalid, err.Error())
 	}
@@ -240,9 +241,9 @@ func (b Backend) check(ctx context.Context) (Health, error) {
 	var err error
 	switch {
 	case b.Engine != nil:
-		h, err = b.connected(b.Engine.Check(ctx))
+		h, err = b.Engine.Check(ctx)
 	case b.App != nil:
-		h, err = b.connected(b.App.CheckSetup(ctx))
+		h, err = b.App.CheckSetup(ctx)
 		if err == nil && h.SourceProblems == nil {
 			h.SourceProblems, err = b.storedSourceProblems()
 		}
@@ -274,18 +275,13 @@ func (b Backend) now() time.Time {
 func (b Backend) status(ctx context.Context) (StatusData, error) {
 	s := StatusData{State: StateStopped}
 	if b.Engine != nil {
-		h, err := b.connected(b.Engine.Health(ctx))
+		h, err := b.Engine.Health(ctx)
 		if err != nil {
 			return s, err
 		}
 		s.Running = true
 		s.State, s.Reason, s.PausedUntil, s.LiveSources = h.State, h.Reason, h.PausedUntil, h.LiveSources
 		s.SourceProblems = h.SourceProblems
-	}
-	if !s.Running && b.App != nil {
-		if h, broken := b.App.KeychainHealth(ctx); broken {
-			s.State, s.Reason = h.State, h.Reason
-		}
 	}
 	acct, ok, err := b.DB.Account()
 	if err != nil {
@@ -320,23 +316,6 @@ func sourceProblems(sources []relay.SourceStatus) []SourceProblem {
 		out = append(out, SourceProblem{SourceID: src.SourceID, Name: src.Name, State: SourceUnsupported, Reason: src.Reason})
 	}
 	return out
-}
-
-// connected applies HealthOf's first rule to an answer that did not
-// come from it (a stopped app's check, an engine that reports a missing
-// account as needing a reconnect): with no account stored, the health is
-// "not connected", said as HealthOf says it.
-func (b Backend) connected(h Health, err error) (Health, error) {
-	if err != nil {
-		return h, err
-	}
-	if h.State != StateNeedsReconnect && h.State != StateNotConnected {
-		return h, nil
-	}
-	if _, ok, err := b.DB.Account(); err != nil || ok {
-		return h, err
-	}
-	return NotConnectedHealth(b.Engine != nil), nil
 }
 
 func (b Backend) routes(context.Context) ([]RouteData, error) {
@@ -446,15 +425,18 @@ func (b Backend) groups(context.Context) ([]PageData, error) {
 	return out, nil
 }
 
-// history answers what the window's Activity tab lists (App.History).
-func (b Backend) history(ctx context.Context, a HistoryArgs) ([]HistoryEntry, error) {
-	if a.Limit < 0 {
-		return nil, errorf(CodeInvalid, "the limit cannot be negative")
+// history answers what the window's Activity tab lists: relay.History, a
+// read of the database, so a stopped app answers without opening more.
+func (b Backend) history(_ context.Context, a HistoryArgs) ([]HistoryEntry, error) {
+	lines, err := relay.History(b.DB, a.Limit)
+	if errors.Is(err, relay.ErrNegativeLimit) {
+		return nil, errorf(CodeInvalid, err.Error())
 	}
-	if b.App == nil {
-		return nil, errNeedsApp
+	out := make([]HistoryEntry, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, HistoryEntry(l))
 	}
-	return b.App.History(ctx, a.Limit)
+	return out, err
 }
 
 // resolveShare settles a share LiveRoute could not confirm: through the

@@ -67,18 +67,6 @@ func TestCheckOnAStoppedAppSaysWhatIsWrongWithTheSetup(t *testing.T) {
 	}
 }
 
-func TestCheckOnAStoppedAppWithNoAccountSaysNotConnected(t *testing.T) {
-	h := newHarness(t, false)
-	h.stoppedCheck = func(context.Context, *store.DB) (Health, error) {
-		return Health{State: StateNeedsReconnect, Reason: "no account"}, nil
-	}
-	var got Health
-	must(t, json.Unmarshal([]byte(h.ok("check", "--json")), &got))
-	if got.State != StateNotConnected {
-		t.Errorf("check with no account: %+v", got)
-	}
-}
-
 func TestCheckWithoutAWayToCheckNeedsTheRunningApp(t *testing.T) {
 	h := newHarness(t, false)
 	code, _, errOut := h.run("", "check")

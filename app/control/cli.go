@@ -2,13 +2,13 @@ package control
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -346,9 +346,14 @@ func (c *cli) print(raw json.RawMessage, v any, jsonOut bool, text func(w io.Wri
 		return fmt.Errorf("read LiveRoute's answer: %w", err)
 	}
 	if jsonOut {
-		enc := json.NewEncoder(c.stdout)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := io.WriteString(c.stdout, jsonControlsEscaped(buf.String()))
+		return err
 	}
 	text(c.text())
 	return nil
@@ -805,20 +810,19 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
 	case req.ConfigID != "" && !store.IsDigitsID(req.ConfigID):
 		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
-	case fbclient.CheckPKCE(req.PKCE, req.ConfigID) != nil:
-		return c.usageError(cmd, fbclient.CheckPKCE(req.PKCE, req.ConfigID).Error())
-	case req.Port != 0 && (req.Port < store.MinLoopbackPort || req.Port > store.MaxLoopbackPort):
-		return c.usageError(cmd, fmt.Sprintf("--port must be from %d to %d, the port of the http://localhost:PORT/callback address registered in your Meta app", store.MinLoopbackPort, store.MaxLoopbackPort))
+	case store.CheckPKCE(req.PKCE, req.ConfigID) != nil:
+		return c.usageError(cmd, store.CheckPKCE(req.PKCE, req.ConfigID).Error())
+	case req.Port != 0 && store.CheckLoopbackPort(req.Port) != nil:
+		return c.usageError(cmd, "--port: "+store.CheckLoopbackPort(req.Port).Error())
 	}
 	switch v := *via; {
 	case v == store.TransportLoopback || v == store.TransportPaste:
 		req.Via = v
 	case redirectPageVia(v) != "":
-		u, err := url.Parse(redirectPageVia(v))
-		if err != nil || u.Scheme != "https" || u.Host == "" {
-			return c.usageError(cmd, "the relay must be an https:// address, as Facebook requires for a published app: --via relay=https://...")
+		if err := store.CheckRelayURL(redirectPageVia(v)); err != nil {
+			return c.usageError(cmd, "--via relay=https://...: "+err.Error())
 		}
-		req.Via, req.RedirectPageURL = store.TransportRedirectPage, u.String()
+		req.Via, req.RedirectPageURL = store.TransportRedirectPage, redirectPageVia(v)
 	default:
 		return c.usageError(cmd, "that --via is not known; use loopback, paste or relay=https://...")
 	}

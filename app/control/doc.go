@@ -86,7 +86,8 @@
 // asks Facebook about the saved connection and answers in the same shape.
 // keychain_broken (the keychain cannot keep secrets, so nothing can
 // connect) comes before every other state, as in the window and the tray;
-// reason says how to fix it.
+// reason says how to fix it. A stopped app's status reads only the
+// database and never says it (it does not probe the keychain).
 //
 // pages add and groups add: one PageData; groups list: an array of them:
 //

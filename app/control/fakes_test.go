@@ -18,8 +18,9 @@ import (
 type fakeEngine struct {
 	now    func() time.Time
 	onShow func()
-	// noAccount makes the engine report what it does with no account:
-	// needs_reconnect, with its sentence.
+	// noAccount makes the engine report what the service's does with no
+	// account (service.ControlHealthOf): not connected, said for a
+	// running app.
 	noAccount bool
 	// live names the sources live right now.
 	live []string
@@ -53,11 +54,11 @@ func (e *fakeEngine) Health(context.Context) (Health, error) {
 }
 
 func (e *fakeEngine) health() Health {
+	if e.noAccount {
+		return NotConnectedHealth(true)
+	}
 	if e.paused {
 		return Health{State: StatePaused, PausedUntil: e.pausedUntil}
-	}
-	if e.noAccount {
-		return Health{State: StateNeedsReconnect, Reason: "No Facebook account is connected. Connect one to start sharing."}
 	}
 	return Health{State: StateHealthy, LiveSources: e.live, SourceProblems: e.problems}
 }
@@ -149,19 +150,10 @@ func (e *fakeEngine) ResolveShare(_ context.Context, key store.LedgerKey, shared
 	return err
 }
 
-// History is the application layer's history of the fake's database:
-// relay.History, which service.History is too.
-func (e *fakeEngine) History(_ context.Context, n int) ([]HistoryEntry, error) {
-	lines, err := relay.History(e.database(), n)
-	out := make([]HistoryEntry, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, HistoryEntry(l))
-	}
-	return out, err
+// ImportLoginChanges is the store's comparison, which the service's is.
+func (e *fakeEngine) ImportLoginChanges(_ context.Context, data []byte) ([]store.SettingChange, error) {
+	return e.database().ImportLoginChanges(bytes.NewReader(data))
 }
-
-// KeychainHealth: the fake's keychain keeps secrets.
-func (e *fakeEngine) KeychainHealth(context.Context) (Health, bool) { return Health{}, false }
 
 // database is the database the fake engine writes to.
 func (e *fakeEngine) database() *store.DB {

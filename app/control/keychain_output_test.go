@@ -7,12 +7,11 @@ import (
 	"time"
 )
 
-// The keychain's problem reads first in the text of status, running or
-// stopped, and of check, with its fix.
+// The keychain's problem reads first in the text of a running app's
+// status and of check, with its fix.
 func TestTheKeychainProblemIsSaidFirstInText(t *testing.T) {
 	const fix = "The system keychain is not available: start or unlock it, then restart LiveRoute."
 	for name, s := range map[string]StatusData{
-		"stopped": {State: StateKeychainBroken, Reason: fix},
 		"running": {Running: true, State: StateKeychainBroken, Reason: fix},
 	} {
 		var out bytes.Buffer

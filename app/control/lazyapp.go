@@ -97,22 +97,12 @@ func (l *lazyApp) AddPage(ctx context.Context, ref string) (store.Destination, e
 	return app.AddPage(ctx, ref)
 }
 
-func (l *lazyApp) History(ctx context.Context, n int) ([]HistoryEntry, error) {
+func (l *lazyApp) ImportLoginChanges(ctx context.Context, data []byte) ([]store.SettingChange, error) {
 	app, err := l.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return app.History(ctx, n)
-}
-
-// KeychainHealth is false when the application layer cannot be opened:
-// status then answers from the database alone.
-func (l *lazyApp) KeychainHealth(ctx context.Context) (Health, bool) {
-	app, err := l.get(ctx)
-	if err != nil {
-		return Health{}, false
-	}
-	return app.KeychainHealth(ctx)
+	return app.ImportLoginChanges(ctx, data)
 }
 
 func (l *lazyApp) CheckSetup(ctx context.Context) (Health, error) {

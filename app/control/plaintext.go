@@ -1,6 +1,7 @@
 package control
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -66,6 +67,22 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
+}
+
+// jsonControlsEscaped is encoded JSON with DEL and the C1 controls, which
+// encoding/json leaves raw, written as \u escapes: the data a program
+// decodes stays as stored, and a terminal showing the output sees no
+// control (plainText's isControl is the one list; JSON escapes C0).
+func jsonControlsEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x7f && isControl(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // isControl reports C0 controls, DEL and C1 controls.

@@ -64,3 +64,30 @@ func TestTextOutputCarriesNoTerminalControlsFromNames(t *testing.T) {
 		})
 	}
 }
+
+// --json carries no raw C1 control (U+009B is a terminal's CSI) nor DEL:
+// they are \u escapes, so the data decodes as stored.
+func TestJSONOutputCarriesNoRawC1Controls(t *testing.T) {
+	const evil = "Choir\u009b2J\u0085\u007f"
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			h.withDB(func(db *store.DB) {
+				must(t, db.PutDestination(store.Destination{ID: "200", Name: evil, Kind: store.KindPage}))
+			})
+			h.ok("routes", "add", "--name", evil, "--source", "200", "--to", "300")
+			out := h.ok("routes", "list", "--json")
+			for _, r := range out {
+				if r >= 0x7f && isControl(r) {
+					t.Fatalf("routes list --json prints %U raw:\n%q", r, out)
+				}
+			}
+			var routes []RouteData
+			must(t, json.Unmarshal([]byte(out), &routes))
+			if len(routes) != 1 || routes[0].Name != evil || routes[0].SourceName != evil {
+				t.Errorf("--json is data and keeps the names as stored: %+v", routes)
+			}
+		})
+	}
+}

@@ -205,8 +205,9 @@ with the same ID are replaced; nothing else is removed. A file that is not
 a LiveRoute export changes nothing.
 
 This computer's login settings (App ID, Configuration ID, login transport,
-relay page address, PKCE, loopback port) are kept, and the output lists
-those the file has different; --with-login-settings takes the file's.
+relay page address, PKCE, loopback port, Graph API version) are kept, and
+the output lists those the file has different; --with-login-settings takes
+the file's.
 `
 
 const runUsage = `Usage: liveroute run --headless

@@ -82,7 +82,7 @@ func (e *Engine) unconfirm(j *job) {
 	// One transaction: a crash can never leave the person untold of a
 	// share only they can settle.
 	err := e.cfg.Store.LedgerPutNoted(store.LedgerEntry{LedgerKey: j.key, State: store.LedgerUnconfirmed, Reason: why,
-		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title}, e.note("unconfirmed", why, j.key))
+		Attempts: j.attempts, VideoURL: j.video.PermalinkURL, VideoTitle: j.video.Title}, e.note(activityUnconfirmed, why, j.key))
 	if err != nil {
 		e.saveFailed(j, err, true)
 		return

@@ -80,10 +80,7 @@ func (e *Engine) DryRun(ctx context.Context, routeID string) (Plan, error) {
 	}
 	for _, t := range r.Targets {
 		d, known := e.dests[t.DestinationID]
-		st := PlanStep{DestinationID: t.DestinationID, Name: nameOf(d), Mode: t.Mode}
-		if isAssisted(t, d) {
-			st.Mode = store.ModeAssisted
-		}
+		st := PlanStep{DestinationID: t.DestinationID, Name: nameOf(d), Mode: store.ShareMode(t.Mode, d.Kind)}
 		j := &job{target: t, dest: d, video: plan.Video, sourceName: r.SourceName}
 		st.Message = e.message(j)
 		switch {

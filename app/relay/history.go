@@ -43,9 +43,17 @@ func History(db *store.DB, n int) ([]HistoryLine, error) {
 		return nil, err
 	}
 	out := make([]HistoryLine, 0, len(acts)+len(shares))
+	waiting := unconfirmedKeys(shares)
 	for _, a := range acts {
 		if a.Kind == ActivityAssistedDone {
 			continue // the group share's own line says it, with the video's title
+		}
+		key := store.LedgerKey{RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID}
+		if a.Kind == activityUnconfirmed && waiting[key] {
+			// The ledger's line says it, with the state the person settles;
+			// only the newest note stands for it (an older one is history).
+			delete(waiting, key)
+			continue
 		}
 		out = append(out, HistoryLine{Time: a.Time.UTC(), Kind: a.Kind, Message: a.Message,
 			RouteID: a.RouteID, VideoID: a.VideoID, DestinationID: a.DestinationID})
@@ -56,6 +64,21 @@ func History(db *store.DB, n int) ([]HistoryLine, error) {
 		out = out[:n]
 	}
 	return out, nil
+}
+
+// activityUnconfirmed is the kind of the note Engine.unconfirm writes
+// with the ledger's unconfirmed entry.
+const activityUnconfirmed = "unconfirmed"
+
+// unconfirmedKeys are the shares still waiting to be settled.
+func unconfirmedKeys(lines []HistoryLine) map[store.LedgerKey]bool {
+	keys := map[store.LedgerKey]bool{}
+	for _, l := range lines {
+		if l.State == string(store.LedgerUnconfirmed) {
+			keys[store.LedgerKey{RouteID: l.RouteID, VideoID: l.VideoID, DestinationID: l.DestinationID}] = true
+		}
+	}
+	return keys
 }
 
 // shareLines are the group shares waiting for the person and those they
@@ -99,7 +122,7 @@ func DestinationNames(db *store.DB) (map[string]string, error) {
 func unconfirmedLine(e store.LedgerEntry, names map[string]string) HistoryLine {
 	msg := e.Reason
 	if msg == "" {
-		msg = "Could not confirm the share to " + nameOr(names, e.DestinationID) + ": open the Page to check."
+		msg = UnconfirmedSentence(nameOr(names, e.DestinationID))
 	}
 	return HistoryLine{Time: e.UpdatedAt.UTC(), Kind: "unconfirmed", State: string(e.State), Message: msg,
 		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
@@ -121,12 +144,21 @@ func GroupShareLine(e store.LedgerEntry, names map[string]string) HistoryLine {
 	return h
 }
 
-// videoTitle names a live video in a sentence.
+// videoTitle names a live video in a sentence, its title quoted.
 func videoTitle(e store.LedgerEntry) string {
 	if e.VideoTitle == "" {
-		return "your live video"
+		return LiveVideoName("")
 	}
 	return "“" + e.VideoTitle + "”"
+}
+
+// LiveVideoName is how LiveRoute names a live video to the person: its
+// title, or "your live video" when it has none.
+func LiveVideoName(title string) string {
+	if title == "" {
+		return "your live video"
+	}
+	return title
 }
 
 // nameOr is the destination's name, or its ID when it has none.

@@ -12,7 +12,9 @@ import (
 const SourceMe = "me"
 
 // RouteError is a route that cannot be built as it was described, said
-// for a person; NotFound when it names something LiveRoute does not know.
+// for a person in words that fit the window and the command line alike
+// (no command, no flag); NotFound when it names something LiveRoute does
+// not know.
 type RouteError struct {
 	Message  string
 	NotFound bool
@@ -65,7 +67,7 @@ func resolveSource(db *store.DB, r *store.Route) error {
 		return nil
 	}
 	if r.SourceID == SourceMe {
-		return &RouteError{NotFound: true, Message: "LiveRoute has no profile to watch: connect your Facebook account first (`liveroute connect`)"}
+		return &RouteError{NotFound: true, Message: "LiveRoute has no profile to watch: connect your Facebook account first"}
 	}
 	d, known, err := db.Destination(r.SourceID)
 	switch {
@@ -77,9 +79,9 @@ func resolveSource(db *store.DB, r *store.Route) error {
 	case known:
 		return &RouteError{Message: destName(d) + " is a group: a route watches a Page or your profile, and shares to groups"}
 	case !connected:
-		return &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the Page %s: connect your Facebook account first (`liveroute connect`)", r.SourceID)}
+		return &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the Page %s: connect your Facebook account first", r.SourceID)}
 	}
-	return &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add it with `liveroute pages add %s`", r.SourceID, r.SourceID)}
+	return &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the Page %s: connect the account that manages it, or add the Page to LiveRoute first", r.SourceID)}
 }
 
 // routeTargets gives every target its mode: assisted for a group, the
@@ -94,15 +96,14 @@ func routeTargets(db *store.DB, in []store.Target) ([]store.Target, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the destination %s: add a Page with `liveroute pages add %s`, or a group with `liveroute groups add URL`", t.DestinationID, t.DestinationID)}
+			return nil, &RouteError{NotFound: true, Message: fmt.Sprintf("LiveRoute does not know the destination %s: add it to LiveRoute first, as a Page or a group", t.DestinationID)}
 		}
 		modeAsked = modeAsked || (t.Mode != "" && t.Mode != store.ModeAssisted)
-		switch {
-		case d.Kind == store.KindGroup:
-			t.Mode = store.ModeAssisted
+		if t.Mode = store.ShareMode(t.Mode, d.Kind); t.Mode == "" {
+			t.Mode = store.ModePost // a Page's default: a link post
+		}
+		if d.Kind == store.KindGroup {
 			groups = append(groups, destName(d))
-		case t.Mode == "":
-			t.Mode = store.ModePost
 		}
 		out = append(out, t)
 	}
@@ -111,7 +112,7 @@ func routeTargets(db *store.DB, in []store.Target) ([]store.Target, error) {
 		if len(groups) > 1 {
 			are = " are groups"
 		}
-		return nil, &RouteError{Message: strings.Join(groups, ", ") + are + ": no app may post to Facebook groups, so a group is always an assisted share; leave out --mode, which applies to Pages"}
+		return nil, &RouteError{Message: strings.Join(groups, ", ") + are + ": no app may post to Facebook groups, so a group is always an assisted share; a share mode applies to Pages only"}
 	}
 	return out, nil
 }

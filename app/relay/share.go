@@ -709,7 +709,7 @@ func (e *Engine) message(j *job) string {
 // isAssisted reports whether a target is shared by the person: Facebook
 // lets no app post to a Group.
 func isAssisted(t store.Target, d store.Destination) bool {
-	return t.Mode == store.ModeAssisted || d.Kind == store.KindGroup
+	return store.ShareMode(t.Mode, d.Kind) == store.ModeAssisted
 }
 
 // openAssisted records a Group share as waiting for the person.

@@ -31,6 +31,11 @@ var sentinels = map[string]error{
 	"store.ErrDamaged":                store.ErrDamaged,
 	"store.ErrLoginChangesMoved":      store.ErrLoginChangesMoved,
 	"store.ErrAlreadyRunning":         store.ErrAlreadyRunning,
+	"store.ErrPKCEWithConfiguration":  store.ErrPKCEWithConfiguration,
+	"store.ErrLoopbackPort":           store.ErrLoopbackPort,
+	"store.ErrRelayURLMissing":        store.ErrRelayURLMissing,
+	"store.ErrRelayURLNotHTTPS":       store.ErrRelayURLNotHTTPS,
+	"store.ErrRelayURLUserInfo":       store.ErrRelayURLUserInfo,
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,
 	"service.ErrWrongSecret":          service.ErrWrongSecret,
@@ -65,6 +70,7 @@ type wireError struct {
 	PortBusy  *fbclient.PortBusyError `json:"port_busy,omitempty"`
 	Refused   *refusedFields          `json:"refused,omitempty"`
 	Template  *relay.TemplateError    `json:"template,omitempty"`
+	Route     *relay.RouteError       `json:"route,omitempty"`
 	Control   *control.Error          `json:"control,omitempty"`
 	// Network: no answer from Facebook at all, which fbclient.Classify
 	// calls transient ("check the internet connection").
@@ -96,6 +102,7 @@ func encodeError(err error) *wireError {
 		w.Refused = &refusedFields{Message: r.Message, Code: r.Code}
 	}
 	w.Template = typed[*relay.TemplateError](err)
+	w.Route = typed[*relay.RouteError](err)
 	w.Control = typed[*control.Error](err)
 	// Only what the typed errors do not already answer, so the far side
 	// finds each thing once.
@@ -142,7 +149,7 @@ func (w *wireError) decode() error {
 // onlyNamed reports whether w carries no typed error.
 func (w *wireError) onlyNamed() bool {
 	return w.Facebook == nil && w.Paste == nil && w.Dialog == nil && w.PortBusy == nil &&
-		w.Refused == nil && w.Template == nil && w.Control == nil && !w.Network
+		w.Refused == nil && w.Template == nil && w.Route == nil && w.Control == nil && !w.Network
 }
 
 func appendTyped(known []error, w *wireError) []error {
@@ -157,6 +164,7 @@ func appendTyped(known []error, w *wireError) []error {
 	add(w.PortBusy != nil, w.PortBusy)
 	add(w.Refused != nil, refusedError(w.Refused))
 	add(w.Template != nil, w.Template)
+	add(w.Route != nil, w.Route)
 	add(w.Control != nil, w.Control)
 	add(w.Network, networkError{})
 	return known

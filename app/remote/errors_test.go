@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"net"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -88,6 +89,7 @@ func errorsThatCross() map[string]error {
 		"an ambiguous write":            &fbclient.Error{HTTPStatus: 502, Ambiguous: true, Transient: true},
 		"a rate limit":                  &fbclient.Error{Code: 4, Message: "Application request limit reached"},
 		"a template error":              fmt.Errorf("save the route: %w", &relay.TemplateError{Offset: 3, Msg: "{titel} is not a placeholder"}),
+		"a route error":                 fmt.Errorf("route: %w", &relay.RouteError{NotFound: true, Message: "LiveRoute does not know the Page 999"}),
 		"a control error":               &control.Error{Code: control.CodeNotFound, Message: "there is no route \"x\""},
 		"the window's sentinel":         fmt.Errorf("reconnect: %w", service.ErrNoSavedSecret),
 		"two sentinels":                 errors.Join(service.ErrWrongSecret, store.ErrNoKeychain),
@@ -112,6 +114,11 @@ func TestTypedErrorsKeepTheirFields(t *testing.T) {
 	var busy *fbclient.PortBusyError
 	if !errors.As(got, &busy) || busy.Port != 28761 {
 		t.Fatalf("a busy port through the socket: %v (%#v)", got, busy)
+	}
+	got = overTheWire(t, fmt.Errorf("route: %w", &relay.RouteError{NotFound: true, Message: "LiveRoute does not know the Page 999"}))
+	var re *relay.RouteError
+	if !errors.As(got, &re) || !re.NotFound {
+		t.Fatalf("a route error through the socket: %v (%#v)", got, re)
 	}
 	got = overTheWire(t, &fbclient.Error{Code: 190, Subcode: 460, Message: "Error validating access token"})
 	var fe *fbclient.Error
@@ -139,4 +146,51 @@ func overTheWire(t *testing.T, err error) error {
 		t.Fatal(err)
 	}
 	return w.decode()
+}
+
+// TestEveryTypedErrorOfTheUseCasesCrosses: each exported …Error type of
+// the packages whose use cases the window calls (app/relay, app/control)
+// is a field of wireError, so errors.As finds it in the window too.
+// (store's NewerDatabaseError and CorruptError happen when the agent opens
+// its database, before any window.)
+func TestEveryTypedErrorOfTheUseCasesCrosses(t *testing.T) {
+	carried := map[string]bool{}
+	wt := reflect.TypeOf(wireError{})
+	for i := range wt.NumField() {
+		carried[wt.Field(i).Type.String()] = true
+	}
+	for pkg, dir := range map[string]string{"relay": "../relay", "control": "../control"} {
+		for _, name := range exportedErrorTypes(t, dir) {
+			if !carried["*"+pkg+"."+name] {
+				t.Errorf("%s.%s is not carried by wireError: errors.As would not find it through the socket", pkg, name)
+			}
+		}
+	}
+}
+
+func exportedErrorTypes(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	var names []string
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				if name := spec.(*ast.TypeSpec).Name.Name; ast.IsExported(name) && strings.HasSuffix(name, "Error") {
+					names = append(names, name)
+				}
+			}
+		}
+	}
+	return names
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/relay"
 )
 
 // ControlBackend is what the control socket runs commands on: this
@@ -33,8 +34,8 @@ func (c controlEngine) Show() error {
 }
 
 func (c controlEngine) Health(context.Context) (control.Health, error) {
-	st := c.s.Engine.Status()
-	h := c.s.controlHealth()
+	st := c.s.Engine.Status() // once: the state and the live sources agree
+	h := c.s.controlHealthAt(st)
 	for _, src := range st.Sources {
 		if len(src.Live) > 0 {
 			name := src.Name
@@ -73,8 +74,11 @@ func (c controlEngine) Resume(context.Context) (control.Health, error) {
 }
 
 // controlHealth is the window's Health in the control protocol's words.
-func (s *Service) controlHealth() control.Health {
-	return ControlHealthOf(s.Health(), s.Engine.Status())
+func (s *Service) controlHealth() control.Health { return s.controlHealthAt(s.Engine.Status()) }
+
+// controlHealthAt is controlHealth from one reading st of the engine.
+func (s *Service) controlHealthAt(st relay.Status) control.Health {
+	return ControlHealthOf(s.healthAt(st), st)
 }
 
 var errHeadless = errors.New("LiveRoute runs headless here: there is no window to show")

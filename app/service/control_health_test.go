@@ -58,7 +58,8 @@ func TestControlHealthNamesTheSourcesThatCannotShare(t *testing.T) {
 }
 
 // A keychain that cannot keep secrets is what the CLI's status and check
-// say first, running or stopped, in the window's words.
+// say first, in the window's words; a stopped app's status reads only the
+// database, so it says nothing of the keychain (it never probes it).
 func TestTheCommandLineSaysTheKeychainProblemFirst(t *testing.T) {
 	svc := openDemo(t) // connected: the demo account
 	svc.keychainOnce.Do(func() { svc.keychainProblem = store.ErrNoKeychain })
@@ -78,10 +79,50 @@ func TestTheCommandLineSaysTheKeychainProblemFirst(t *testing.T) {
 	}
 	stopped := control.Backend{DB: svc.DB, App: svc.ControlApp()} // the CLI on a stopped app
 	for name, b := range map[string]control.Backend{"running": running, "stopped": stopped} {
+		wantState := control.StateKeychainBroken
+		if name == "stopped" {
+			wantState = control.StateStopped
+		}
 		resp := b.Execute(ctx, control.Request{Cmd: control.CmdStatus})
 		var st control.StatusData
-		if err := json.Unmarshal(resp.Data, &st); !resp.OK || err != nil || st.State != control.StateKeychainBroken || st.Reason != want {
-			t.Errorf("status (%s): %+v %s", name, resp, resp.Data)
+		if err := json.Unmarshal(resp.Data, &st); !resp.OK || err != nil || st.State != wantState {
+			t.Errorf("status (%s): %+v %s; want %s", name, resp, resp.Data, wantState)
+		}
+		if name == "running" && st.Reason != want {
+			t.Errorf("status (running) reason %q, want %q", st.Reason, want)
+		}
+	}
+}
+
+// With no account stored, every health the CLI reads says "not
+// connected" for where it is asked (ControlHealthOf, CheckSetup): the
+// backend decides nothing of it.
+func TestEveryCLIHealthSaysNotConnectedWithNoAccount(t *testing.T) {
+	svc := openDemo(t)
+	acct, _, err := svc.DB.Account()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DB.DeleteAccount(acct.UserID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running := svc.ControlBackend(nil)
+	for name, c := range map[string]struct {
+		ask     func() (control.Health, error)
+		running bool
+	}{
+		"status (running)": {func() (control.Health, error) { return running.Engine.Health(ctx) }, true},
+		"check (running)":  {func() (control.Health, error) { return running.Engine.Check(ctx) }, true},
+		"check (stopped)":  {func() (control.Health, error) { return svc.CheckSetup(ctx) }, false},
+	} {
+		h, err := c.ask()
+		if want := control.NotConnectedHealth(c.running); err != nil || h.State != want.State || h.Reason != want.Reason {
+			t.Errorf("%s: %+v, %v; want %+v", name, h, err, want)
 		}
 	}
 }

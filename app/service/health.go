@@ -176,12 +176,16 @@ func plural(n int, one, many string) string {
 // Health is the person's view of this profile now: the keychain's
 // problem if it has one, else the engine's status and whether an account
 // is connected.
-func (s *Service) Health() Health {
+func (s *Service) Health() Health { return s.healthAt(s.Engine.Status()) }
+
+// healthAt is Health for the engine status st, so a caller that also
+// needs st reads it once and both answers describe the same moment.
+func (s *Service) healthAt(st relay.Status) Health {
 	if err := s.KeychainProblem(); err != nil {
 		return KeychainHealth(err)
 	}
 	_, ok, err := s.DB.Account()
-	return HealthOf(s.Engine.Status(), ok || err != nil)
+	return HealthOf(st, ok || err != nil)
 }
 
 // ControlHealthOf is h, the health the window and the tray show, in the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
@@ -26,8 +27,11 @@ func TestHistoryMergesTheActivityLogWithTheSharesWaitingForThePerson(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.State = store.LedgerUnconfirmed
-	if err := svc.DB.LedgerPut(e); err != nil {
+	// As relay.Engine's unconfirm writes it: the entry and its note.
+	why := relay.UnconfirmedSentence("Choir friends")
+	e.State, e.Reason = store.LedgerUnconfirmed, why
+	if err := svc.DB.LedgerPutNoted(e, store.Activity{Time: time.Now(), Kind: "unconfirmed", Message: why,
+		RouteID: unconfirmed.RouteID, VideoID: unconfirmed.VideoID, DestinationID: unconfirmed.DestinationID}); err != nil {
 		t.Fatal(err)
 	}
 

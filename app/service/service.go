@@ -253,6 +253,10 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (account.Resu
 		}
 		secret = fbclient.Token(saved)
 	}
+	// Every face checks the form first; the use case is the last word.
+	if err := fbclient.CheckAppSecretForm(secret.Reveal()); err != nil {
+		return account.Result{}, err
+	}
 	next := settings
 	next.AppID, next.ConfigID, next.Transport, next.RelayURL, next.PKCE = req.AppID, req.ConfigID, req.Transport, req.RelayURL, req.PKCE
 	if req.Port != 0 {

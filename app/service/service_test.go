@@ -303,7 +303,7 @@ func TestConnectWithPKCEAndAConfigurationIDIsRefusedAndChangesNothing(t *testing
 	svc := openDemo(t)
 	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: fakefb.DemoAppSecret,
 		ConfigID: "5678", Transport: store.TransportLoopback, Port: freePort(t), PKCE: true})
-	if !errors.Is(err, fbclient.ErrPKCEWithConfiguration) {
+	if !errors.Is(err, store.ErrPKCEWithConfiguration) {
 		t.Fatalf("Connect with PKCE and a Configuration ID: %v, want ErrPKCEWithConfiguration", err)
 	}
 	if settings, _ := svc.DB.Settings(); settings.PKCE || settings.ConfigID != "" {
@@ -351,5 +351,20 @@ func TestADamagedDatabaseIsNamedInTheHealthTheCLIReads(t *testing.T) {
 	h := ControlHealthOf(HealthOf(st, true), st)
 	if h.State != "database_damaged" || h.Reason != reason {
 		t.Errorf("health %+v, want database_damaged with the store's sentence", h)
+	}
+}
+
+// Connect checks the App secret's form itself, whichever face called it:
+// a malformed one reaches neither Facebook nor the settings.
+func TestConnectRefusesASecretOfTheWrongForm(t *testing.T) {
+	svc := openDemo(t)
+	before := svc.fake.RequestCount()
+	_, err := svc.Connect(context.Background(), ConnectRequest{AppID: fakefb.DemoAppID, Secret: "short secret",
+		Transport: store.TransportLoopback, Port: freePort(t)})
+	if !errors.Is(err, ErrSecretFormat) || strings.Contains(err.Error(), "short secret") {
+		t.Fatalf("Connect with a malformed secret: %v, want ErrSecretFormat", err)
+	}
+	if svc.fake.RequestCount() != before {
+		t.Error("a malformed secret reached Facebook")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/liveroute/liveroute/app/control"
-	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -64,28 +63,8 @@ func (a controlApp) Import(_ context.Context, data []byte, opts store.ImportOpti
 	return a.s.Import(data, opts)
 }
 
-// History is the window's Activity lines in the protocol's shape (the
-// same fields, so a conversion).
-func (a controlApp) History(_ context.Context, n int) ([]control.HistoryEntry, error) {
-	lines, err := a.s.History(n)
-	if errors.Is(err, relay.ErrNegativeLimit) {
-		return nil, &control.Error{Code: control.CodeInvalid, Message: err.Error()}
-	}
-	out := make([]control.HistoryEntry, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, control.HistoryEntry(l))
-	}
-	return out, err
-}
-
-// KeychainHealth is the keychain's problem in the CLI's words, as the
-// window shows it first.
-func (a controlApp) KeychainHealth(context.Context) (control.Health, bool) {
-	err := a.s.KeychainProblem()
-	if err == nil {
-		return control.Health{}, false
-	}
-	return ControlHealthOf(KeychainHealth(err), a.s.Engine.Status()), true
+func (a controlApp) ImportLoginChanges(_ context.Context, data []byte) ([]store.SettingChange, error) {
+	return a.s.ImportLoginChanges(data)
 }
 
 func (a controlApp) AddPage(ctx context.Context, ref string) (store.Destination, error) {
