@@ -38,6 +38,12 @@ func TestEverySentinelErrorKeepsItsIdentity(t *testing.T) {
 }
 
 func exportedErrVars(t *testing.T, dir string) []string {
+	return declaredNames(t, dir, token.VAR, func(name string) bool { return strings.HasPrefix(name, "Err") })
+}
+
+// declaredNames lists the names that package dir's non-test files declare
+// with tok (var or type) and keep accepts.
+func declaredNames(t *testing.T, dir string, tok token.Token, keep func(string) bool) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
@@ -54,12 +60,19 @@ func exportedErrVars(t *testing.T, dir string) []string {
 		}
 		for _, decl := range f.Decls {
 			gen, ok := decl.(*ast.GenDecl)
-			if !ok || gen.Tok != token.VAR {
+			if !ok || gen.Tok != tok {
 				continue
 			}
 			for _, spec := range gen.Specs {
-				for _, id := range spec.(*ast.ValueSpec).Names {
-					if strings.HasPrefix(id.Name, "Err") {
+				var ids []*ast.Ident
+				switch spec := spec.(type) {
+				case *ast.ValueSpec:
+					ids = spec.Names
+				case *ast.TypeSpec:
+					ids = []*ast.Ident{spec.Name}
+				}
+				for _, id := range ids {
+					if keep(id.Name) {
 						names = append(names, id.Name)
 					}
 				}
@@ -169,28 +182,7 @@ func TestEveryTypedErrorOfTheUseCasesCrosses(t *testing.T) {
 }
 
 func exportedErrorTypes(t *testing.T, dir string) []string {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	var names []string
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			gen, ok := decl.(*ast.GenDecl)
-			if !ok || gen.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gen.Specs {
-				if name := spec.(*ast.TypeSpec).Name.Name; ast.IsExported(name) && strings.HasSuffix(name, "Error") {
-					names = append(names, name)
-				}
-			}
-		}
-	}
-	return names
+	return declaredNames(t, dir, token.TYPE, func(name string) bool {
+		return ast.IsExported(name) && strings.HasSuffix(name, "Error")
+	})
 }
