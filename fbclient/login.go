@@ -478,8 +478,10 @@ func stateEqual(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// checkRedirectPageURL accepts only an absolute HTTPS address: a published app may
-// redirect nowhere else.
+// checkRedirectPageURL is a guard against misuse, not the rule: the rule for
+// the relay page's address is store.CheckRelayURL, asked by every face before
+// a login starts (fbclient cannot import store). It accepts only an absolute
+// HTTPS address without a #fragment: a published app may redirect nowhere else.
 func checkRedirectPageURL(raw string) error {
 	u, err := url.Parse(raw)
 	if raw == "" || err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {

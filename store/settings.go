@@ -192,6 +192,7 @@ var (
 	ErrRelayURLMissing  = errors.New("the relay transport needs the relay page's address (https://…); `liveroute relay-page` prints the page to host")
 	ErrRelayURLNotHTTPS = errors.New("the relay page's address must be an https:// address with a host, as Facebook requires for a published app")
 	ErrRelayURLUserInfo = errors.New("the relay page's address must not contain a user name or password: Facebook sends the login's answer there, and the address is stored and shown")
+	ErrRelayURLFragment = errors.New("the relay page's address must not end in a #fragment: Facebook puts the login's answer after the address and refuses a redirect address with one")
 )
 
 // CheckRelayURL is the one rule for the relay page's address: the
@@ -206,6 +207,8 @@ func CheckRelayURL(raw string) error {
 		return ErrRelayURLNotHTTPS // url's error quotes the address
 	case u.User != nil:
 		return ErrRelayURLUserInfo
+	case u.Fragment != "" || strings.HasSuffix(raw, "#"):
+		return ErrRelayURLFragment
 	}
 	return nil
 }

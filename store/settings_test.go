@@ -133,6 +133,8 @@ func TestTheRelayAddressRuleNeverQuotesACredential(t *testing.T) {
 		"https://%zz:hunter2@relay/x":   ErrRelayURLNotHTTPS,
 		"https://relay.example/x":       nil,
 		"https://hunter2@relay.example": ErrRelayURLUserInfo,
+		"https://me.github.io/r.html#x": ErrRelayURLFragment,
+		"https://me.github.io/r.html#":  ErrRelayURLFragment,
 	} {
 		if err := CheckRelayURL(raw); !errors.Is(err, want) || err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("CheckRelayURL(%q) = %v, want %v", raw, err, want)
