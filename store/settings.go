@@ -187,9 +187,10 @@ func CheckLoopbackPort(port int) error {
 }
 
 // The relay page's address mistakes. None quotes the address: it may
-// carry a password.
+// carry a password. None names a command or a button: each face adds its
+// own way to get the page.
 var (
-	ErrRelayURLMissing  = errors.New("the relay transport needs the relay page's address (https://…); `liveroute relay-page` prints the page to host")
+	ErrRelayURLMissing  = errors.New("the relay transport needs the relay page's address: the https://… address where you host LiveRoute's relay page")
 	ErrRelayURLNotHTTPS = errors.New("the relay page's address must be an https:// address with a host, as Facebook requires for a published app")
 	ErrRelayURLUserInfo = errors.New("the relay page's address must not contain a user name or password: Facebook sends the login's answer there, and the address is stored and shown")
 	ErrRelayURLFragment = errors.New("the relay page's address must not end in a #fragment: Facebook puts the login's answer after the address and refuses a redirect address with one")

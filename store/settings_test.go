@@ -146,3 +146,15 @@ func TestTheRelayAddressRuleNeverQuotesACredential(t *testing.T) {
 		}
 	}
 }
+
+// The settings' sentences fit both faces: the window's wizard and
+// Connection tab show them as the command line does, so none names a
+// command (the command line adds its own pointer).
+func TestSettingsSentencesNameNoCommand(t *testing.T) {
+	for _, err := range []error{ErrRelayURLMissing, ErrRelayURLNotHTTPS, ErrRelayURLUserInfo, ErrRelayURLFragment,
+		ErrPKCEWithConfiguration, ErrLoopbackPort} {
+		if strings.Contains(err.Error(), "liveroute") || strings.Contains(err.Error(), "`") {
+			t.Errorf("%q names a command", err)
+		}
+	}
+}

@@ -230,8 +230,26 @@ func (c *cli) fail(cmd *command, err error) int {
 		// behind it (Facebook's error object, the endpoint) is for the log.
 		msg = fbclient.InTerminalWords(loginProblem)
 	}
-	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, msg)
+	fmt.Fprintf(c.stderr, "liveroute %s: %s\n", cmd.name, withCommandPointer(msg))
 	return ExitError
+}
+
+// commandPointers are the command line's next step after a lower layer's
+// face-neutral sentence (the window shows a button there instead). Only
+// the sentence crosses the control socket, so it is matched as text.
+var commandPointers = []struct{ sentence, pointer string }{
+	{store.ErrRelayURLMissing.Error(), "`liveroute relay-page` prints the page to host"},
+}
+
+// withCommandPointer adds the command line's pointer to msg when msg
+// carries a sentence that has one.
+func withCommandPointer(msg string) string {
+	for _, p := range commandPointers {
+		if strings.Contains(msg, p.sentence) {
+			return msg + "; " + p.pointer
+		}
+	}
+	return msg
 }
 
 // loginCanceled is what `connect` says when the login is given up.
@@ -632,6 +650,11 @@ func runGroupsShared(ctx context.Context, c *cli, cmd *command, args []string) i
 	}
 	rawArgs, _ := json.Marshal(GroupsSharedArgs{RouteID: pos[0], VideoID: pos[1], DestinationID: pos[2]})
 	raw, err := c.call(ctx, Request{Cmd: CmdGroupsShared, Args: rawArgs}, false)
+	var notFound *Error
+	if errors.As(err, &notFound) && notFound.Code == CodeNotFound {
+		// The service's sentence says what is wrong; where to look is ours.
+		err = fmt.Errorf("%s; `liveroute history` lists the waiting ones with their IDs", notFound.Message)
+	}
 	if err != nil {
 		return c.fail(cmd, err)
 	}
@@ -820,7 +843,7 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		req.Via = v
 	case redirectPageVia(v) != "":
 		if err := store.CheckRelayURL(redirectPageVia(v)); err != nil {
-			return c.usageError(cmd, "--via relay=https://...: "+err.Error())
+			return c.usageError(cmd, "--via relay=https://...: "+withCommandPointer(err.Error()))
 		}
 		req.Via, req.RedirectPageURL = store.TransportRedirectPage, redirectPageVia(v)
 	default:

@@ -850,7 +850,7 @@ func TestGroupSharesWaitingShowInStatusAndHistoryUntilMarkedShared(t *testing.T)
 			}
 
 			code, _, errOut := h.run("", "groups", "shared", "route1", "999", "400")
-			if code != ExitError || !strings.Contains(errOut, "no group share is waiting") {
+			if code != ExitError || !strings.Contains(errOut, "no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones") {
 				t.Errorf("unknown share: exit %d %q", code, errOut)
 			}
 		})

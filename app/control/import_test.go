@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -164,4 +165,30 @@ func TestImportWithLoginSettingsTakesOnlyTheChangesShown(t *testing.T) {
 			t.Errorf("the App ID is %q after yes, want 4242", s.AppID)
 		}
 	})
+}
+
+// A lower layer's sentence names no command; the command line adds its
+// own: a file asking for the relay transport without the page's address
+// says how to get the page.
+func TestImportOfARelayWithoutAddressSaysHowToGetThePage(t *testing.T) {
+	file := exportFileWithAppID(t, "4242")
+	raw, err := os.ReadFile(file)
+	must(t, err)
+	var doc map[string]json.RawMessage
+	must(t, json.Unmarshal(raw, &doc))
+	var s store.Settings
+	must(t, json.Unmarshal(doc["settings"], &s))
+	s.Transport, s.RelayURL = store.TransportRedirectPage, ""
+	doc["settings"], err = json.Marshal(s)
+	must(t, err)
+	raw, err = json.Marshal(doc)
+	must(t, err)
+	must(t, os.WriteFile(file, raw, 0o600))
+	for name, running := range modes() {
+		h := newHarness(t, running)
+		code, _, errOut := h.run("yes\n", "import", file, "--with-login-settings")
+		if code != ExitError || !strings.Contains(errOut, store.ErrRelayURLMissing.Error()+"; `liveroute relay-page` prints the page to host") {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errOut)
+		}
+	}
 }

@@ -163,8 +163,8 @@ func (s *Service) MarkAssistedDone(key store.LedgerKey) error {
 }
 
 // ErrNoGroupShareWaiting: no share to that group of that video waits for
-// the person.
-var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group; `liveroute history` lists the waiting ones with their IDs")
+// the person. The command line adds where to find the waiting ones.
+var ErrNoGroupShareWaiting = errors.New("no group share is waiting for that route, video and group")
 
 // Settings are the profile's settings.
 func (s *Service) Settings() (store.Settings, error) { return s.DB.Settings() }

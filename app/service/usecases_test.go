@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,5 +176,13 @@ func TestTheAssistedMessageRendersEveryVariableOfAPost(t *testing.T) {
 	want := "Sunday service | Hymns and a sermon | https://www.facebook.com/200000000000001/videos/v1/ | Choir friends | Demo Church Live"
 	if got != want {
 		t.Errorf("assisted message\n got %q\nwant %q", got, want)
+	}
+}
+
+// The window shows ErrNoGroupShareWaiting too: it names no command (the
+// command line adds where to look).
+func TestNoGroupShareWaitingNamesNoCommand(t *testing.T) {
+	if msg := ErrNoGroupShareWaiting.Error(); strings.Contains(msg, "liveroute") || strings.Contains(msg, "`") {
+		t.Errorf("%q names a command", msg)
 	}
 }
