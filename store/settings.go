@@ -90,6 +90,27 @@ var (
 // digits. Every face checks IDs with this one rule.
 func IsDigitsID(id string) bool { return digitsOnlyRE.MatchString(id) }
 
+// The sentences for an ID of the wrong form, the same in every face. They
+// never quote what was typed: a secret pasted in the wrong field must not
+// be repeated.
+var (
+	ErrAppIDFormat    = errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")
+	ErrConfigIDFormat = errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
+)
+
+// CheckIDForms is the one rule for the IDs a login needs: an App ID and
+// a Configuration ID (empty for classic Facebook Login) of IsDigitsID's
+// form, each refused with its sentence.
+func CheckIDForms(appID, configID string) error {
+	if !IsDigitsID(appID) {
+		return ErrAppIDFormat
+	}
+	if configID != "" && !IsDigitsID(configID) {
+		return ErrConfigIDFormat
+	}
+	return nil
+}
+
 // DefaultSettings are the settings of a fresh install.
 func DefaultSettings() Settings {
 	return Settings{
@@ -131,10 +152,10 @@ func ValidateSettings(s Settings) error {
 		return fmt.Errorf("the Graph API version %q is not valid; write it like v27.0", s.APIVersion)
 	}
 	if s.AppID != "" && !IsDigitsID(s.AppID) {
-		return fmt.Errorf("the App ID %q is not valid: copy the number from your Meta app's dashboard", s.AppID)
+		return ErrAppIDFormat
 	}
 	if s.ConfigID != "" && !IsDigitsID(s.ConfigID) {
-		return fmt.Errorf("the Configuration ID %q is not valid: copy the number from Facebook Login for Business, Configurations", s.ConfigID)
+		return ErrConfigIDFormat
 	}
 	if err := CheckPKCE(s.PKCE, s.ConfigID); err != nil {
 		return err

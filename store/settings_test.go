@@ -39,8 +39,8 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 		{"poll too fast", with(func(s *Settings) { s.PollInterval = 4 * time.Second }), "poll interval"},
 		{"poll too slow", with(func(s *Settings) { s.PollInterval = 2 * time.Hour }), "poll interval"},
 		{"bad API version", with(func(s *Settings) { s.APIVersion = "27" }), "like v27.0"},
-		{"bad App ID", with(func(s *Settings) { s.AppID = "my-app" }), "App ID"},
-		{"bad Configuration ID", with(func(s *Settings) { s.ConfigID = "x1" }), "Configuration ID"},
+		{"bad App ID", with(func(s *Settings) { s.AppID = "my-app" }), ErrAppIDFormat.Error()},
+		{"bad Configuration ID", with(func(s *Settings) { s.ConfigID = "x1" }), ErrConfigIDFormat.Error()},
 		{"port below 1024", with(func(s *Settings) { s.LoopbackPort = 80 }), "from 1024 to 65535"},
 		{"port above 65535", with(func(s *Settings) { s.LoopbackPort = 70000 }), "from 1024 to 65535"},
 		{"unknown transport", with(func(s *Settings) { s.Transport = "carrier-pigeon" }), "login transport"},
@@ -50,7 +50,7 @@ func TestPutSettingsRefusesBadValuesAndWritesNothing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := db.PutSettings(tc.s)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "my-app") {
 				t.Fatalf("PutSettings: %v, want an error saying %q", err, tc.want)
 			}
 			if got, _ := db.Settings(); got != DefaultSettings() {

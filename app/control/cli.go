@@ -829,10 +829,8 @@ func runConnect(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.usageError(cmd, "connect takes no positional arguments (the App secret is read from standard input)")
 	case req.AppID == "":
 		return c.usageError(cmd, "say which Meta app to log in with: --app-id ID (App settings → Basic on developers.facebook.com)")
-	case !store.IsDigitsID(req.AppID):
-		return c.usageError(cmd, "the App ID must be digits only (App settings → Basic on developers.facebook.com)")
-	case req.ConfigID != "" && !store.IsDigitsID(req.ConfigID):
-		return c.usageError(cmd, "the Configuration ID must be digits only (Facebook Login for Business → Configurations)")
+	case store.CheckIDForms(req.AppID, req.ConfigID) != nil:
+		return c.usageError(cmd, store.CheckIDForms(req.AppID, req.ConfigID).Error())
 	case store.CheckPKCE(req.PKCE, req.ConfigID) != nil:
 		return c.usageError(cmd, store.CheckPKCE(req.PKCE, req.ConfigID).Error())
 	case req.Port != 0 && store.CheckLoopbackPort(req.Port) != nil:

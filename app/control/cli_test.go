@@ -375,8 +375,8 @@ func TestBadArgumentsExitTwoAndChangeNothing(t *testing.T) {
 		{[]string{"history", "--limit", "-1"}, "cannot be negative"},
 		{[]string{"history", "--limit", "many"}, "invalid value"},
 		{[]string{"connect"}, "--app-id ID"},
-		{[]string{"connect", "--app-id", "abc"}, "digits only"},
-		{[]string{"connect", "--app-id", "1", "--config-id", "x"}, "digits only"},
+		{[]string{"connect", "--app-id", "abc"}, store.ErrAppIDFormat.Error()},
+		{[]string{"connect", "--app-id", "1", "--config-id", "x"}, store.ErrConfigIDFormat.Error()},
 		{[]string{"connect", "--app-id", "1", "--via", "carrier-pigeon"}, "use loopback, paste or relay"},
 		{[]string{"connect", "--app-id", "1", "--via", "relay=http://relay.example"}, "https://"},
 		{[]string{"connect", "--app-id", "1", "--via", "relay=https://user:s3cr3t-value@relay.example/x"}, "must not contain a user name or password"},
@@ -418,9 +418,9 @@ func TestConnectErrorsNeverRepeatAnArgument(t *testing.T) {
 	}{
 		{[]string{"connect", "--app-id", "123", secret}, "connect takes no positional arguments (the App secret is read from standard input)"},
 		{[]string{"connect", secret, "--app-id", "123"}, "connect takes no positional arguments"},
-		{[]string{"connect", "--app-id", secret}, "the App ID must be digits only"},
-		{[]string{"connect", "--app-id=" + secret}, "the App ID must be digits only"},
-		{[]string{"connect", "--app-id", "123", "--config-id", secret}, "the Configuration ID must be digits only"},
+		{[]string{"connect", "--app-id", secret}, store.ErrAppIDFormat.Error()},
+		{[]string{"connect", "--app-id=" + secret}, store.ErrAppIDFormat.Error()},
+		{[]string{"connect", "--app-id", "123", "--config-id", secret}, store.ErrConfigIDFormat.Error()},
 		{[]string{"connect", "--app-id", "123", "--via", secret}, "that --via is not known"},
 		{[]string{"connect", "--app-id", "123", "--" + secret}, "a flag is not known or is missing its value"},
 	} {

@@ -36,6 +36,9 @@ var sentinels = map[string]error{
 	"store.ErrRelayURLMissing":        store.ErrRelayURLMissing,
 	"store.ErrRelayURLNotHTTPS":       store.ErrRelayURLNotHTTPS,
 	"store.ErrRelayURLUserInfo":       store.ErrRelayURLUserInfo,
+	"store.ErrRelayURLFragment":       store.ErrRelayURLFragment,
+	"store.ErrAppIDFormat":            store.ErrAppIDFormat,    // service.ErrAppIDFormat too
+	"store.ErrConfigIDFormat":         store.ErrConfigIDFormat, // service.ErrConfigIDFormat too
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,
 	"service.ErrWrongSecret":          service.ErrWrongSecret,

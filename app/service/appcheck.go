@@ -12,8 +12,9 @@ import (
 // The answers of CheckApp, each a sentence with its fix. Nothing is saved
 // whichever it is.
 var (
-	// ErrAppIDFormat: what was typed cannot be an App ID.
-	ErrAppIDFormat = errors.New("the App ID is the number at the top of your app's dashboard (App settings → Basic)")
+	// ErrAppIDFormat: what was typed cannot be an App ID
+	// (store.CheckIDForms's sentence).
+	ErrAppIDFormat = store.ErrAppIDFormat
 	// ErrUnknownApp: Facebook knows no app with this ID.
 	ErrUnknownApp = errors.New("no Meta app has this App ID: copy it again from App settings → Basic on developers.facebook.com")
 	// ErrWrongSecret: the app exists, but this is not its secret.
@@ -21,8 +22,9 @@ var (
 	// ErrSecretFormat: what was typed cannot be an App secret
 	// (fbclient.CheckAppSecretForm's sentence).
 	ErrSecretFormat = fbclient.ErrSecretFormat
-	// ErrConfigIDFormat: what was typed cannot be a Configuration ID.
-	ErrConfigIDFormat = errors.New("the Configuration ID is a number (Facebook Login for Business → Configurations); leave it empty for classic Facebook Login")
+	// ErrConfigIDFormat: what was typed cannot be a Configuration ID
+	// (store.CheckIDForms's sentence).
+	ErrConfigIDFormat = store.ErrConfigIDFormat
 	// ErrFacebookUnreachable: the check could not reach Facebook.
 	ErrFacebookUnreachable = errors.New("LiveRoute cannot reach Facebook: check this computer's internet connection, then try again")
 )
@@ -101,14 +103,7 @@ func appCheckProblem(err error) error {
 }
 
 // CheckIDForms checks the form of an App ID and a Configuration ID (empty
-// for classic Facebook Login), before anything asks Facebook: the one rule
-// the connect form and the setup wizard share.
-func CheckIDForms(appID, configID string) error {
-	if !store.IsDigitsID(appID) {
-		return ErrAppIDFormat
-	}
-	if configID != "" && !store.IsDigitsID(configID) {
-		return ErrConfigIDFormat
-	}
-	return nil
-}
+// for classic Facebook Login), before anything asks Facebook: the connect
+// form and the setup wizard ask it; it is store.CheckIDForms, the CLI's
+// connect's rule and sentences too.
+func CheckIDForms(appID, configID string) error { return store.CheckIDForms(appID, configID) }
