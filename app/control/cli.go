@@ -723,7 +723,8 @@ func runExport(ctx context.Context, c *cli, cmd *command, args []string) int {
 		return c.fail(cmd, err)
 	}
 	if pos[0] == "-" {
-		_, err = c.stdout.Write(append(raw, '\n'))
+		// A terminal may be reading: no raw C1 control reaches it.
+		_, err = io.WriteString(c.stdout, jsonControlsEscaped(string(raw))+"\n")
 	} else {
 		err = os.WriteFile(pos[0], append(raw, '\n'), 0o600)
 	}

@@ -91,3 +91,32 @@ func TestJSONOutputCarriesNoRawC1Controls(t *testing.T) {
 		})
 	}
 }
+
+// `export -` writes to the terminal too: no raw C1 control nor DEL, yet
+// the file it makes imports the names as stored.
+func TestExportToStdoutCarriesNoRawC1Controls(t *testing.T) {
+	const evil = "Choir\u009b2J\u0085\u007f"
+	for name, running := range modes() {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, running)
+			h.seed()
+			h.withDB(func(db *store.DB) {
+				must(t, db.PutDestination(store.Destination{ID: "200", Name: evil, Kind: store.KindPage}))
+			})
+			h.ok("routes", "add", "--name", evil, "--source", "200", "--to", "300")
+			out := h.ok("export", "-")
+			for _, r := range out {
+				if r >= 0x7f && isControl(r) {
+					t.Fatalf("export - prints %U raw:\n%q", r, out)
+				}
+			}
+			var doc struct {
+				Routes []store.Route `json:"routes"`
+			}
+			must(t, json.Unmarshal([]byte(out), &doc))
+			if len(doc.Routes) != 1 || doc.Routes[0].Name != evil {
+				t.Errorf("the export keeps the names as stored: %+v", doc.Routes)
+			}
+		})
+	}
+}
