@@ -468,8 +468,7 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 			l = "LiveRoute: RUNNING OR NOT"
 		case strings.HasPrefix(l, "Live now on "):
 			continue
-		case strings.HasPrefix(l, "Sharing “") && strings.HasSuffix(l, " again."),
-			strings.HasPrefix(l, "LiveRoute will share “") && strings.HasSuffix(l, " again when it starts."):
+		case strings.HasPrefix(l, "Sharing again to "):
 			l = "SHARE AGAIN"
 		}
 		lines = append(lines, l)

@@ -463,21 +463,10 @@ func (b Backend) resolveShare(ctx context.Context, a SharesArgs, shared bool) (H
 	if err != nil {
 		return HistoryEntry{}, err
 	}
-	title, page := "your live video", names[e.DestinationID]
-	if e.VideoTitle != "" {
-		title = "“" + e.VideoTitle + "”"
-	}
-	if page == "" {
-		page = e.DestinationID
-	}
-	h := HistoryEntry{Time: e.UpdatedAt.UTC(), Kind: "shared", State: string(e.State),
-		Message: "Recorded " + title + " as shared to " + page,
-		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
-	if !shared {
-		h.Kind, h.Message = "retry", "Sharing "+title+" to "+page+" again"
-		if b.Engine == nil {
-			h.Message = "LiveRoute will share " + title + " to " + page + " again when it starts"
-		}
+	// The line `history` shows, as the engine wrote it (relay's words).
+	h := HistoryEntry(relay.SettledShareLine(e, names, shared))
+	if !shared && b.Engine == nil {
+		h.Message += " when LiveRoute starts" // a stopped app posts it then
 	}
 	return h, nil
 }

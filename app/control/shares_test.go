@@ -63,7 +63,7 @@ func TestSharesSharedRecordsThePostThePersonFound(t *testing.T) {
 	h := newHarness(t, false)
 	h.seed()
 	key := h.seedUnconfirmed()
-	if out := h.ok("shares", "shared", key.VideoID, key.DestinationID); !strings.Contains(out, "shared") {
+	if out := h.ok("shares", "shared", key.VideoID, key.DestinationID); out != "You confirmed the share to Choir.\n" {
 		t.Errorf("shares shared said %q", out)
 	}
 	h.withDB(func(db *store.DB) {

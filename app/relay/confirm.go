@@ -100,6 +100,27 @@ func UnconfirmedSentence(page string) string {
 	return "Could not confirm the share to " + page + ": open the Page to check, then choose Mark shared or Share again."
 }
 
+// ConfirmedShareSentence is the activity line of an unconfirmed share to
+// the Page named page that the person marked shared.
+func ConfirmedShareSentence(page string) string { return "You confirmed the share to " + page }
+
+// SharingAgainSentence is the activity line of an unconfirmed share to
+// the Page named page that the person asked to share again.
+func SharingAgainSentence(page string) string { return "Sharing again to " + page }
+
+// SettledShareLine is the history line of an unconfirmed share the person
+// just settled (shared: marked shared; else shared again): the line
+// MarkShared or ShareAgain wrote, for a face to answer with.
+func SettledShareLine(e store.LedgerEntry, names map[string]string, shared bool) HistoryLine {
+	h := HistoryLine{Time: e.UpdatedAt.UTC(), Kind: "shared", State: string(e.State),
+		Message: ConfirmedShareSentence(nameOr(names, e.DestinationID)),
+		RouteID: e.RouteID, VideoID: e.VideoID, DestinationID: e.DestinationID}
+	if !shared {
+		h.Kind, h.Message = "retry", SharingAgainSentence(nameOr(names, e.DestinationID))
+	}
+	return h
+}
+
 // MarkShared records that the person found the post of an unconfirmed
 // share on the Page.
 func (e *Engine) MarkShared(key store.LedgerKey) error {
@@ -107,7 +128,7 @@ func (e *Engine) MarkShared(key store.LedgerKey) error {
 	if err != nil {
 		return err
 	}
-	e.activity("shared", "You confirmed the share to "+e.storedDestName(key.DestinationID), entry.LedgerKey)
+	e.activity("shared", ConfirmedShareSentence(e.storedDestName(key.DestinationID)), entry.LedgerKey)
 	e.publish(ShareResult{Key: entry.LedgerKey, State: store.LedgerDone, PostID: entry.PostID})
 	return nil
 }
@@ -125,7 +146,7 @@ func (e *Engine) ShareAgain(key store.LedgerKey) error {
 	if err != nil {
 		return err
 	}
-	e.activity("retry", "Sharing again to "+e.destName(key.DestinationID), entry.LedgerKey)
+	e.activity("retry", SharingAgainSentence(e.destName(key.DestinationID)), entry.LedgerKey)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.running {

@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
@@ -110,5 +112,36 @@ func TestAddGroupIsOneRuleForTheWindowAndTheCommandLine(t *testing.T) {
 	}
 	if _, err := svc.AddGroup("https://www.facebook.com/ChoirOfStMary", ""); err == nil {
 		t.Error("a Page's address was added as a group")
+	}
+}
+
+// `shares shared` answers with the line `history` then shows: the one the
+// engine wrote, not a second wording of it.
+func TestSharesSharedAnswersWithTheLineHistoryShows(t *testing.T) {
+	svc := openDemo(t)
+	routes, _ := svc.DB.Routes()
+	key := store.LedgerKey{RouteID: routes[0].ID, VideoID: "902", DestinationID: routes[0].Targets[0].DestinationID}
+	e, _, err := svc.DB.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: "Vespers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.State = store.LedgerUnconfirmed
+	if err := svc.DB.LedgerPut(e); err != nil {
+		t.Fatal(err)
+	}
+	backend := svc.ControlBackend(nil)
+	args, _ := json.Marshal(control.SharesArgs{VideoID: key.VideoID, DestinationID: key.DestinationID})
+	resp := backend.Execute(context.Background(), control.Request{Cmd: control.CmdSharesShared, Args: args})
+	var answer control.HistoryEntry
+	if !resp.OK || json.Unmarshal(resp.Data, &answer) != nil {
+		t.Fatalf("shares shared: %+v", resp)
+	}
+	resp = backend.Execute(context.Background(), control.Request{Cmd: control.CmdHistory})
+	var hist []control.HistoryEntry
+	if !resp.OK || json.Unmarshal(resp.Data, &hist) != nil || len(hist) == 0 {
+		t.Fatalf("history: %+v", resp)
+	}
+	if answer.Message != hist[0].Message || answer.Kind != hist[0].Kind {
+		t.Errorf("shares shared said %q (%s); history shows %q (%s)", answer.Message, answer.Kind, hist[0].Message, hist[0].Kind)
 	}
 }
