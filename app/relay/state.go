@@ -109,20 +109,29 @@ func (m *machine) derive(now time.Time) State {
 	case m.offline:
 		return State{Kind: Offline, Reason: m.offReason}
 	}
-	if !m.expiresAt.IsZero() {
-		left := m.expiresAt.Sub(now)
-		if left <= 0 {
-			return State{Kind: NeedsReconnect, Reason: "Your Facebook connection expired. Reconnect to resume sharing."}
+	return ExpiryState(m.expiresAt, now)
+}
+
+// ExpiryState is the one rule for a connection's end: the state of a
+// valid token that ends at expiresAt (zero: never), read at now —
+// Expiring within one of ExpiringWindows, NeedsReconnect once ended,
+// else Healthy. The running engine and a stopped app's check both ask it.
+func ExpiryState(expiresAt, now time.Time) State {
+	if expiresAt.IsZero() {
+		return State{Kind: Healthy}
+	}
+	left := expiresAt.Sub(now)
+	if left <= 0 {
+		return State{Kind: NeedsReconnect, Reason: "Your Facebook connection expired. Reconnect to resume sharing."}
+	}
+	var window time.Duration
+	for _, w := range ExpiringWindows {
+		if left <= w {
+			window = w
 		}
-		var window time.Duration
-		for _, w := range ExpiringWindows {
-			if left <= w {
-				window = w
-			}
-		}
-		if window > 0 {
-			return State{Kind: Expiring, ExpiresAt: m.expiresAt, Window: window}
-		}
+	}
+	if window > 0 {
+		return State{Kind: Expiring, ExpiresAt: expiresAt, Window: window}
 	}
 	return State{Kind: Healthy}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/app/relay"
 )
 
 // CheckSetup asks Facebook about the saved connection (debug_token of the
@@ -24,22 +25,12 @@ func (s *Service) CheckSetup(ctx context.Context) (control.Health, error) {
 	if !conn.Connected {
 		return control.NotConnectedHealth(false), nil // no token to check the Pages with
 	}
-	h := control.Health{State: connectionState(conn), Reason: conn.Reason}
+	// Facebook's answer just now is the state a running engine would hold
+	// after its own check: the running app's words for it, one rule.
+	st := conn.engineState()
+	h := ControlHealthOf(StateHealth(st), relay.Status{Running: true, State: st})
 	h.DestinationProblems, err = s.destinationProblems(ctx)
 	return h, err
-}
-
-// connectionState names a ConnectionCheck as control.Health does.
-func connectionState(c ConnectionCheck) string {
-	switch {
-	case !c.Connected:
-		return control.StateNotConnected
-	case c.Healthy:
-		return control.StateHealthy
-	case c.Expiring:
-		return control.StateExpiring
-	}
-	return control.StateNeedsReconnect
 }
 
 // destinationProblems are the routes' destinations LiveRoute cannot share

@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveroute/liveroute/app/control"
+	"github.com/liveroute/liveroute/store"
 )
 
 // The engine is never started in these tests: CheckSetup is the check of
@@ -50,18 +52,34 @@ func TestCheckSetupOfAStoppedAppNamesADestinationItCannotShareTo(t *testing.T) {
 	}
 }
 
-func TestConnectionStateNamesEveryCheck(t *testing.T) {
-	for _, tc := range []struct {
-		check ConnectionCheck
-		want  string
-	}{
-		{ConnectionCheck{}, control.StateNotConnected},
-		{ConnectionCheck{Connected: true, Healthy: true}, control.StateHealthy},
-		{ConnectionCheck{Connected: true, Expiring: true}, control.StateExpiring},
-		{ConnectionCheck{Connected: true}, control.StateNeedsReconnect},
-	} {
-		if got := connectionState(tc.check); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.check, got, tc.want)
-		}
+// A token that ends in 2 days: the stopped app's check says expiring, as
+// the running app's does (one rule, relay.ExpiryState, on debug_token's
+// expiry; a stopped engine's state is always Healthy).
+func TestCheckOfAStoppedAppSaysExpiringLikeTheRunningOne(t *testing.T) {
+	svc := openDemo(t)
+	acct, _, err := svc.DB.Account()
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, _ := svc.DB.Settings()
+	tok := svc.Fake().MintUserToken(settings.AppID, acct.UserID, acct.Scopes, 48*time.Hour, false)
+	if err := svc.Secrets.Set(store.UserTokenKey(acct.UserID), tok.Value); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopped, err := svc.CheckSetup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running, err := svc.ControlBackend(nil).Engine.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stopped.State != control.StateExpiring || stopped.State != running.State || stopped.Reason != running.Reason {
+		t.Errorf("stopped check %+v; running check %+v; want both expiring, in the same words", stopped, running)
 	}
 }

@@ -45,19 +45,35 @@ func (s *Service) CheckConnection(ctx context.Context) (ConnectionCheck, error) 
 		return ConnectionCheck{}, err
 	}
 	check := ConnectionCheck{Connected: true, ExpiresAt: earliestOf(info.ExpiresAt, info.DataAccessExpiresAt)}
+	// The engine's rule on debug_token's expiry, not the engine's state: a
+	// stopped engine holds none. time.Now is the engine's clock (RealClock).
+	expiry := relay.ExpiryState(check.ExpiresAt, time.Now())
 	switch {
 	case !info.Valid && info.Error != nil:
 		check.Reason, check.Subcode = info.Error.Reason(), info.Error.Subcode
 	case !info.Valid:
 		check.Reason = "Facebook ended this session — reconnect to resume sharing."
-	case s.Engine.Status().State.Kind == relay.Expiring:
-		// The engine's clock decides the 7-day and 1-day warnings; one rule.
+	case expiry.Kind == relay.Expiring:
 		check.Expiring = true
 		check.Reason = "Your connection ends on " + check.ExpiresAt.Local().Format("Mon 2 Jan") + ": renew it now to keep sharing."
+	case expiry.Kind == relay.NeedsReconnect:
+		check.Reason = expiry.Reason
 	default:
 		check.Healthy = true
 	}
 	return check, nil
+}
+
+// engineState is the engine's state this check stands for, had the engine
+// just asked Facebook: CheckSetup reads it as the running app's check does.
+func (c ConnectionCheck) engineState() relay.State {
+	switch {
+	case c.Healthy:
+		return relay.State{Kind: relay.Healthy}
+	case c.Expiring:
+		return relay.ExpiryState(c.ExpiresAt, time.Now())
+	}
+	return relay.State{Kind: relay.NeedsReconnect, Reason: c.Reason}
 }
 
 // DestinationHealth is one destination of a route, checked without posting.
