@@ -46,6 +46,17 @@ const (
 	StatusBlocked = "blocked"
 )
 
+// The sentences of a Page LiveRoute was not given, for StatusMissing's
+// reasons and the errors that say so. They name no button and no
+// command: the window shows "Add Pages…" next to them, and the command
+// line adds its own pointer after PagesDialogSentence.
+const (
+	// PagesDialogSentence is what Facebook needs for LiveRoute to have a Page.
+	PagesDialogSentence  = "it must be ticked in Facebook's dialog for Pages"
+	ReasonPageNotGranted = "Facebook did not grant this Page in the last login: " + PagesDialogSentence + "."
+	ReasonNoPageAccess   = "LiveRoute has no access to this Page: " + PagesDialogSentence + "."
+)
+
 // PutDestination adds or replaces a destination.
 func (db *DB) PutDestination(d Destination) error {
 	if err := validDestination(d); err != nil {

@@ -158,3 +158,14 @@ func TestSettingsSentencesNameNoCommand(t *testing.T) {
 		}
 	}
 }
+
+// A Page's missing-access reasons are shown by the window (beside "Add
+// Pages…") and the command line (`check`): they name no button and no
+// command.
+func TestPageAccessReasonsNameNoButtonOrCommand(t *testing.T) {
+	for _, s := range []string{ReasonPageNotGranted, ReasonNoPageAccess, PagesDialogSentence} {
+		if strings.Contains(s, "Add Pages") || strings.Contains(s, "press") || strings.Contains(s, "liveroute") {
+			t.Errorf("%q names a button or a command", s)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func (b Binder) Connect(ctx context.Context, userTok fbclient.Token, declined []
 			continue
 		}
 		d.Status = store.StatusMissing
-		d.StatusReason = "This Page was not granted in the last connection. Use “Add Pages…” and tick it in Facebook's dialog."
+		d.StatusReason = store.ReasonPageNotGranted
 		if err := b.DB.PutDestination(d); err != nil {
 			return Result{}, err
 		}
@@ -165,7 +165,7 @@ func (b Binder) AddPage(ctx context.Context, id string) (store.Destination, erro
 		return store.Destination{}, fmt.Errorf("find the Page on Facebook: %w", err)
 	}
 	if p.AccessToken.IsZero() {
-		return store.Destination{}, fmt.Errorf("no access to %s was granted: make sure you manage it, then use “Add Pages…” and tick it in Facebook's dialog", firstNonEmpty(p.Name, id))
+		return store.Destination{}, fmt.Errorf("no access to %s was granted: make sure you manage it; %s", firstNonEmpty(p.Name, id), store.PagesDialogSentence)
 	}
 	if err := b.Secrets.Set(store.PageTokenKey(p.ID), p.AccessToken.Reveal()); err != nil {
 		return store.Destination{}, fmt.Errorf("save the token of %s: %w", p.Name, err)

@@ -239,6 +239,7 @@ func (c *cli) fail(cmd *command, err error) int {
 // the sentence crosses the control socket, so it is matched as text.
 var commandPointers = []struct{ sentence, pointer string }{
 	{store.ErrRelayURLMissing.Error(), "`liveroute relay-page` prints the page to host"},
+	{store.PagesDialogSentence, "`liveroute connect` opens that dialog"},
 }
 
 // withCommandPointer adds the command line's pointer to msg when msg
@@ -246,6 +247,10 @@ var commandPointers = []struct{ sentence, pointer string }{
 func withCommandPointer(msg string) string {
 	for _, p := range commandPointers {
 		if strings.Contains(msg, p.sentence) {
+			trimmed := strings.TrimSuffix(msg, ".")
+			if trimmed != msg {
+				return trimmed + "; " + p.pointer + "."
+			}
 			return msg + "; " + p.pointer
 		}
 	}

@@ -75,7 +75,7 @@ func writeHealth(w io.Writer, h Health, loc *time.Location) {
 	}
 	fmt.Fprintln(w, ".")
 	for _, p := range h.DestinationProblems {
-		fmt.Fprintf(w, "LiveRoute cannot share to %s: %s\n", nameOrID(p.Name, p.DestinationID), p.Reason)
+		fmt.Fprintf(w, "LiveRoute cannot share to %s: %s\n", nameOrID(p.Name, p.DestinationID), withCommandPointer(p.Reason))
 	}
 	writeSourceProblems(w, h.SourceProblems)
 }

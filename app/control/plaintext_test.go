@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveroute/liveroute/store"
 )
@@ -118,5 +119,18 @@ func TestExportToStdoutCarriesNoRawC1Controls(t *testing.T) {
 				t.Errorf("the export keeps the names as stored: %+v", doc.Routes)
 			}
 		})
+	}
+}
+
+// `check` prints a Page's missing-access reason with the command line's
+// own way to Facebook's dialog for Pages (the window shows a button).
+func TestCheckPointsToConnectForAPageNotGranted(t *testing.T) {
+	var b strings.Builder
+	writeHealth(&b, Health{State: StateHealthy, DestinationProblems: []DestinationProblem{
+		{DestinationID: "200", Name: "Choir", Reason: store.ReasonPageNotGranted}}}, time.UTC)
+	want := "LiveRoute cannot share to Choir (200): Facebook did not grant this Page in the last login: " +
+		"it must be ticked in Facebook's dialog for Pages; `liveroute connect` opens that dialog.\n"
+	if !strings.HasSuffix(b.String(), want) {
+		t.Errorf("check says:\n%s\nwant it to end:\n%s", b.String(), want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -16,7 +17,7 @@ func (h *harness) seedUnconfirmed() store.LedgerKey {
 	h.withDB(func(db *store.DB) {
 		e, _, err := db.LedgerBegin(store.LedgerEntry{LedgerKey: key, VideoTitle: "Vespers"})
 		must(h.t, err)
-		e.State, e.Reason = store.LedgerUnconfirmed, "Could not confirm the share to Choir: open the Page to check, then choose Mark shared or Share again."
+		e.State, e.Reason = store.LedgerUnconfirmed, relay.UnconfirmedSentence("Choir")
 		must(h.t, db.LedgerPut(e))
 	})
 	return key

@@ -95,9 +95,11 @@ func (e *Engine) unconfirm(j *job) {
 }
 
 // UnconfirmedSentence is what the person reads about a share LiveRoute
-// could not confirm on the Page named page.
+// could not confirm on the Page named page. It names no button and no
+// command: the window's row has Mark shared and Share again beside it,
+// `liveroute history` prints its two commands under it.
 func UnconfirmedSentence(page string) string {
-	return "Could not confirm the share to " + page + ": open the Page to check, then choose Mark shared or Share again."
+	return "Could not confirm the share to " + page + ": open the Page to check whether the post is there."
 }
 
 // ConfirmedShareSentence is the activity line of an unconfirmed share to
@@ -178,9 +180,16 @@ func (e *Engine) checkRouteFor(key store.LedgerKey) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if routeFor(store.LedgerEntry{LedgerKey: key}, routes) == nil {
-		return fmt.Errorf("no enabled route shares to %s any more: add it to a route, then choose Share again", e.destNameLocked(key.DestinationID))
+		return errors.New(noRouteSentence(e.destNameLocked(key.DestinationID)))
 	}
 	return nil
+}
+
+// noRouteSentence is ShareAgain's refusal when no enabled route shares to
+// the Page named page any more; like UnconfirmedSentence, it names no
+// button and no command.
+func noRouteSentence(page string) string {
+	return "no enabled route shares to " + page + " any more: add it to a route, then share again"
 }
 
 // routeFor is the route of routes that takes up a share: the one that began

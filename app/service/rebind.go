@@ -88,7 +88,7 @@ func (s *Service) RouteBindings() ([]RouteBinding, error) {
 				tb.Name = t.DestinationID
 			}
 			if tb.Flagged && tb.Reason == "" {
-				tb.Reason = "Not granted in the last login: press “Add Pages…” and tick it."
+				tb.Reason = store.ReasonPageNotGranted
 			}
 			b.Targets = append(b.Targets, tb)
 		}

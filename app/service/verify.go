@@ -130,13 +130,13 @@ func (s *Service) verifyDestination(ctx context.Context, id string) (Destination
 	case d.Status != store.StatusOK:
 		h.Problem = d.StatusReason
 		if h.Problem == "" {
-			h.Problem = "Facebook did not grant this Page in the last login: press “Add Pages…” and tick it."
+			h.Problem = store.ReasonPageNotGranted
 		}
 		return h, nil
 	}
 	tok, err := s.Secrets.Get(store.PageTokenKey(id))
 	if errors.Is(err, store.ErrSecretNotFound) {
-		h.Problem = "LiveRoute has no access to this Page: press “Add Pages…” and tick it in Facebook's dialog."
+		h.Problem = store.ReasonNoPageAccess
 		return h, nil
 	}
 	if err != nil {
