@@ -10,6 +10,7 @@ import (
 
 	"github.com/liveroute/liveroute/app/control"
 	"github.com/liveroute/liveroute/app/relay"
+	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -184,5 +185,20 @@ func TestTheAssistedMessageRendersEveryVariableOfAPost(t *testing.T) {
 func TestNoGroupShareWaitingNamesNoCommand(t *testing.T) {
 	if msg := ErrNoGroupShareWaiting.Error(); strings.Contains(msg, "liveroute") || strings.Contains(msg, "`") {
 		t.Errorf("%q names a command", msg)
+	}
+}
+
+// The destination problems `check` prints and the window shows name no
+// button: the window has "Add Pages…" beside them, the CLI its pointer.
+func TestPageProblemsNameNoButton(t *testing.T) {
+	d := store.Destination{ID: "200", Name: "Choir", Kind: store.KindPage}
+	for name, info := range map[string]fbclient.TokenInfo{
+		"no pages_manage_posts": {Valid: true, Scopes: []string{"pages_show_list"}},
+		"ended":                 {Valid: false},
+	} {
+		p := pageProblem(d, info, fbclient.Usage{})
+		if p == "" || strings.Contains(p, "Add Pages") || strings.Contains(p, "press") {
+			t.Errorf("%s: %q names a button", name, p)
+		}
 	}
 }

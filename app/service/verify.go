@@ -161,7 +161,7 @@ func pageProblem(d store.Destination, info fbclient.TokenInfo, usage fbclient.Us
 	// Posting to a Page needs pages_manage_posts and the CREATE_CONTENT task:
 	// https://developers.facebook.com/docs/pages-api/getting-started
 	case !slices.Contains(info.Scopes, "pages_manage_posts"):
-		return "You did not allow LiveRoute to post (pages_manage_posts): press “Add Pages…” and allow every permission."
+		return "You did not allow LiveRoute to post (pages_manage_posts): " + store.PagesDialogSentence + ", with every permission allowed."
 	case len(d.Tasks) > 0 && !slices.Contains(d.Tasks, "CREATE_CONTENT"):
 		return "Your role on this Page does not allow creating posts: ask an admin of the Page to give you full control or content access."
 	// X-Business-Use-Case-Usage counts per Page, in percent of its budget:
