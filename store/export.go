@@ -19,6 +19,9 @@ const (
 	maxImportSize = 16 << 20
 )
 
+// ErrExportTooLarge: the file is larger than any export LiveRoute writes.
+var ErrExportTooLarge = fmt.Errorf("this file is larger than %d MiB, more than any LiveRoute export: choose the file LiveRoute's Export wrote", maxImportSize>>20)
+
 // ImportResult counts what Import wrote.
 type ImportResult struct {
 	Routes       int
@@ -128,6 +131,9 @@ func (db *DB) ImportLoginChanges(r io.Reader) ([]SettingChange, error) {
 	if err != nil || f.Settings == nil {
 		return nil, err
 	}
+	if err := validExportSettings(*f.Settings); err != nil {
+		return nil, err // taking them would be refused
+	}
 	current, err := db.Settings()
 	if err != nil {
 		return nil, err
@@ -166,21 +172,38 @@ func importLoginSettings(tx *bolt.Tx, f exportFile, opts ImportOptions, res *Imp
 	if !opts.WithLoginSettings {
 		res.LoginSettingsKept = changes
 		keepLoginSettings(f.Settings, current)
-		return nil
 	}
-	if !slices.Equal(changes, opts.Confirmed) {
-		return ErrLoginChangesMoved
+	// Only the settings that will be written are checked: a file's login
+	// settings that are dropped refuse nothing.
+	if err := validExportSettings(*f.Settings); err != nil {
+		return err
 	}
-	res.LoginSettingsChanged = changes
+	if opts.WithLoginSettings {
+		if !slices.Equal(changes, opts.Confirmed) {
+			return ErrLoginChangesMoved
+		}
+		res.LoginSettingsChanged = changes
+	}
+	return nil
+}
+
+func validExportSettings(s Settings) error {
+	if err := ValidateSettings(s); err != nil {
+		return fmt.Errorf("the export's settings are not valid: %w", err)
+	}
 	return nil
 }
 
 // readExport decodes and checks an export file.
 func readExport(r io.Reader) (exportFile, error) {
 	var f exportFile
-	dec := json.NewDecoder(io.LimitReader(r, maxImportSize))
+	limited := &io.LimitedReader{R: r, N: maxImportSize}
+	dec := json.NewDecoder(limited)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
+		if limited.N == 0 { // cut off at the limit: say so, not "unexpected EOF"
+			return exportFile{}, ErrExportTooLarge
+		}
 		return exportFile{}, fmt.Errorf("this is not a LiveRoute export file (%v): choose the file LiveRoute's Export wrote", err)
 	}
 	if f.Format != exportFormat {
@@ -188,11 +211,6 @@ func readExport(r io.Reader) (exportFile, error) {
 	}
 	if f.Version < 1 || f.Version > exportVersion {
 		return exportFile{}, fmt.Errorf("this export was written by a newer LiveRoute (format %d): update LiveRoute, then import it", f.Version)
-	}
-	if f.Settings != nil {
-		if err := ValidateSettings(*f.Settings); err != nil {
-			return exportFile{}, fmt.Errorf("the export's settings are not valid: %w", err)
-		}
 	}
 	return f, nil
 }

@@ -235,3 +235,32 @@ func TestCheckPKCEWithAConfigurationID(t *testing.T) {
 		}
 	}
 }
+
+// A file's login settings that the import drops refuse nothing: without
+// WithLoginSettings a bad App ID in the file is replaced by this
+// machine's, and the rest is imported.
+func TestImportWithoutLoginSettingsIgnoresTheFilesBadOnes(t *testing.T) {
+	to := openTest(t, newClock())
+	file := []byte(`{"format":"liveroute-export","version":1,"exported_at":"2026-01-01T00:00:00Z",
+		"settings":{"poll_interval":20000000000,"api_version":"v27.0","transport":"loopback","app_id":"my-app"},
+		"destinations":[],"routes":[]}`)
+	if _, err := to.Import(bytes.NewReader(file)); err != nil {
+		t.Fatalf("import keeping this machine's login settings: %v", err)
+	}
+	if got, _ := to.Settings(); got.AppID != "" || got.PollInterval != 20*time.Second {
+		t.Errorf("settings after import: %+v; want this machine's App ID and the file's poll interval", got)
+	}
+	if _, err := to.ImportWith(bytes.NewReader(file), ImportOptions{WithLoginSettings: true}); !errors.Is(err, ErrAppIDFormat) {
+		t.Errorf("taking the file's bad App ID: %v, want ErrAppIDFormat", err)
+	}
+}
+
+// A file over the size limit is named as such, not as a cut-off JSON.
+func TestImportOfAFileOverTheLimitSaysSo(t *testing.T) {
+	to := openTest(t, newClock())
+	big := `{"format":"liveroute-export","version":1,"routes":[],"destinations":[],"x":"` + strings.Repeat("a", maxImportSize) + `"}`
+	_, err := to.Import(strings.NewReader(big))
+	if !errors.Is(err, ErrExportTooLarge) || !strings.Contains(err.Error(), "16 MiB") {
+		t.Errorf("import of a file over 16 MiB: %v", err)
+	}
+}

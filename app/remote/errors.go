@@ -39,6 +39,7 @@ var sentinels = map[string]error{
 	"store.ErrRelayURLFragment":       store.ErrRelayURLFragment,
 	"store.ErrAppIDFormat":            store.ErrAppIDFormat,    // service.ErrAppIDFormat too
 	"store.ErrConfigIDFormat":         store.ErrConfigIDFormat, // service.ErrConfigIDFormat too
+	"store.ErrExportTooLarge":         store.ErrExportTooLarge,
 	"service.ErrAppIDFormat":          service.ErrAppIDFormat,
 	"service.ErrUnknownApp":           service.ErrUnknownApp,
 	"service.ErrWrongSecret":          service.ErrWrongSecret,
