@@ -327,10 +327,16 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 }
 
 // keysChanged: an App ID, secret or Configuration ID changed needs a new
-// check, and a new connect.
+// check, and a new connect. A check still running was for the keys as they
+// were: its answer must not complete the step, and the ✓ of an earlier
+// one no longer holds.
 func (s *setupWizard) keysChanged() {
 	if s.w == nil {
 		return // the steps are being built
+	}
+	s.w.stopWork()
+	if s.configIDErr.Importance == widget.SuccessImportance {
+		showNote(s.configIDErr, "")
 	}
 	s.w.setStepReady(setupCredentials, false)
 	s.loginSettingsChanged()

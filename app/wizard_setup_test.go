@@ -681,3 +681,44 @@ func TestSetupWizardFinishShowsItsChoicesInABuiltSettingsTab(t *testing.T) {
 		t.Error("the Settings tab still shows notifications on after Finish turned them off")
 	}
 }
+
+// holdCheck is the service with each CheckApp held until release closes.
+type holdCheck struct {
+	service.API
+	release chan struct{}
+}
+
+func (h holdCheck) CheckApp(ctx context.Context, check service.AppCheck) error {
+	<-h.release
+	return h.API.CheckApp(ctx, check)
+}
+
+// An App ID changed while Facebook checks the keys: the answer was for the
+// old one, so it neither completes the step nor shows its ✓.
+func TestSetupWizardKeyCheckAnswerDoesNotCompleteKeysTypedSince(t *testing.T) {
+	release := make(chan struct{})
+	g, _ := newDemoGUI(t, func(api service.API) service.API { return holdCheck{api, release} })
+	s := g.newSetupWizard()
+	s.w.show(setupCredentials)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	s.appID.SetText(fakefb.DemoAppID)
+	s.secret.SetText(fakefb.DemoAppSecret)
+	test.Tap(s.checkApp)
+	s.appID.SetText("1234567890123456")
+	close(release)
+	s.w.wait()
+	if s.w.ready[setupCredentials] || !s.w.next.Disabled() || s.checkApp.Disabled() {
+		t.Fatalf("keys done %v, Next disabled %v, Check disabled %v", s.w.ready[setupCredentials], s.w.next.Disabled(), s.checkApp.Disabled())
+	}
+	if strings.Contains(allText(s.w.body), "✓") {
+		t.Fatalf("a ✓ for an App ID nobody checked: %q", s.configIDErr.Text)
+	}
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	if !strings.Contains(s.configIDErr.Text, "✓") {
+		t.Fatalf("the right keys checked: %q", s.configIDErr.Text)
+	}
+	s.appID.SetText(fakefb.DemoAppID + "1")
+	if !s.configIDErr.Hidden {
+		t.Fatalf("the ✓ stays after an edit: %q", s.configIDErr.Text)
+	}
+}
