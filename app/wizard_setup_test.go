@@ -722,3 +722,40 @@ func TestSetupWizardKeyCheckAnswerDoesNotCompleteKeysTypedSince(t *testing.T) {
 		t.Fatalf("the ✓ stays after an edit: %q", s.configIDErr.Text)
 	}
 }
+
+// slowSave is the service with each SaveRoute taking wait on the wizard's
+// clock, as socket round trips do on the UI goroutine.
+type slowSave struct {
+	service.API
+	clock *manualClock
+	wait  time.Duration
+}
+
+func (s slowSave) SaveRoute(r store.Route) (store.Route, error) {
+	s.clock.add(s.wait)
+	return s.API.SaveRoute(r)
+}
+
+// The second click of a double-click is handled after the route is saved:
+// a slow save must not let it press Finish.
+func TestSetupWizardDoubleClickDuringASlowRouteSaveDoesNotFinish(t *testing.T) {
+	clock := &manualClock{at: time.Unix(1000, 0)}
+	g, svc := newDemoGUI(t, func(api service.API) service.API { return slowSave{api, clock, 400 * time.Millisecond} })
+	if err := svc.DB.DeleteRoute(firstRouteID(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	s := g.newSetupWizard()
+	s.w.show(setupWelcome)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	connectWith(t, s)
+	test.Tap(s.w.next)
+	clock.set(s.w)
+	s.source.SetSelected("Demo Church Live")
+	s.checks[2].SetChecked(true)
+	test.Tap(s.w.next) // saves the route: 400 ms pass
+	clock.add(100 * time.Millisecond)
+	test.Tap(s.w.next)
+	if s.w.closed || s.w.current != setupStart || routeCount(t, svc) != 1 {
+		t.Fatalf("after a double-click: closed %v, on %q, %d routes", s.w.closed, s.w.indicator.Text, routeCount(t, svc))
+	}
+}
