@@ -70,13 +70,18 @@ type resetWizard struct {
 }
 
 // showResetWizard opens the reset wizard on step (resetWhy, or
-// resetReconnect for a renewal before expiry).
+// resetReconnect for a renewal before expiry), or brings the one already
+// open to the front where the person left it: moving it would throw away
+// their place (and a login in progress) for a step they may have passed.
 func (g *GUI) showResetWizard(step int) {
 	fyne.Do(func() {
 		if g.resetWiz == nil || g.resetWiz.w.closed {
 			g.resetWiz = g.newResetWizard()
+			g.resetWiz.w.show(step)
+			return
 		}
-		g.resetWiz.w.show(step)
+		g.resetWiz.w.win.Show()
+		g.resetWiz.w.win.RequestFocus()
 	})
 }
 

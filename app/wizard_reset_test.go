@@ -365,3 +365,24 @@ func segmentStartingWith(o fyne.CanvasObject, prefix string) *widget.TextSegment
 	}
 	return nil
 }
+
+// Opening the reset wizard again brings the open one forward on the step
+// the person is on; it does not start over.
+func TestOpeningTheResetWizardAgainKeepsThePersonsPlace(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	g.showResetWizard(resetWhy)
+	r := g.resetWiz
+	t.Cleanup(func() { closeAndSettle(r.w) })
+	r.w.wait()
+	next(t, r, resetBusiness)
+	for _, step := range []int{resetWhy, resetReconnect} {
+		g.showResetWizard(step)
+		r.w.wait()
+		if g.resetWiz != r || r.w.current != resetBusiness || !windowOpen(r.w.win) {
+			t.Fatalf("opened again on %d: another wizard %v, now on %q", step, g.resetWiz != r, r.w.indicator.Text)
+		}
+	}
+}
