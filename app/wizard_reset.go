@@ -43,6 +43,10 @@ type resetWizard struct {
 	kept *widget.Label
 
 	businessDone *widget.Check
+	businessWhy  *widget.Label
+	// subcode is Facebook's reason the connection ended, from the first
+	// step's check (0: not known).
+	subcode int
 
 	appLine   *widget.Label
 	secret    *widget.Entry // shown only when no secret is saved
@@ -89,7 +93,7 @@ func (g *GUI) newResetWizard() *resetWizard {
 	r := &resetWizard{g: g}
 	r.w = newWizard(g.fyne, "Reset the Facebook connection", []*wizardStep{
 		{title: "Why sharing stopped", content: r.whyStep(), enter: r.checkWhy, blocking: true},
-		{title: "Business Integrations", content: r.businessStep(), blocking: true},
+		{title: "Business Integrations", content: r.businessStep(), enter: r.enterBusiness, blocking: true},
 		{title: "Reconnect", content: r.reconnectStep(), enter: r.prepareReconnect, blocking: true},
 		{title: "Your routes", content: r.rebindStep(), enter: r.enterBindings},
 		{title: "Check every destination", content: r.verifyStep(), enter: r.enterVerify},
@@ -135,6 +139,7 @@ func (r *resetWizard) checkWhy() {
 			r.kept.Hide()
 			r.w.stop()
 		default:
+			r.subcode = check.Subcode
 			r.why.SetText(check.Reason)
 			r.cause.SetText(causeOf(check.Subcode))
 			r.w.setReady(true)
@@ -171,12 +176,33 @@ func (r *resetWizard) businessStep() fyne.CanvasObject {
 			r.g.log.Warn("open Business Integrations", "err", err)
 		}
 	})
-	r.businessDone = widget.NewCheck("Done: my app is Active and its visibility is Public", func(on bool) { r.w.setReady(on) })
+	r.businessDone = widget.NewCheck("I looked at Business Integrations", func(bool) { r.showBusinessReady() })
+	r.businessWhy = wrapLabel("")
 	return container.NewVBox(
+		r.businessWhy,
 		wrapLabel("Facebook lists the apps connected to your account under Business Integrations. Check two things there:"),
 		wrapLabel("1. Your LiveRoute app is under Active. If it shows Renew, press Renew; if it is under Removed, the reconnect in the next step adds it back."),
 		wrapLabel("2. Press View and edit on it: the visibility of its posts (“App visibility”) must be Public, or only you see what LiveRoute shares."),
 		open, r.businessDone)
+}
+
+// businessNeeded: the connection ended at Business Integrations (the app
+// removed, 458) or with a Page role (492), so the step waits for a look
+// there. For any other cause a look is optional.
+func (r *resetWizard) businessNeeded() bool { return r.subcode == 458 || r.subcode == 492 }
+
+// enterBusiness says whether this step matters for the cause found.
+func (r *resetWizard) enterBusiness() {
+	if r.businessNeeded() {
+		r.businessWhy.SetText("Facebook's reason points here: look at Business Integrations before reconnecting.")
+	} else {
+		r.businessWhy.SetText("Facebook's reason is not here, so this look is optional: press Next to reconnect.")
+	}
+	r.showBusinessReady()
+}
+
+func (r *resetWizard) showBusinessReady() {
+	r.w.setStepReady(resetBusiness, r.businessDone.Checked || !r.businessNeeded())
 }
 
 func (r *resetWizard) reconnectStep() fyne.CanvasObject {

@@ -143,11 +143,7 @@ func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *t
 		t.Fatalf("step 1 says:\n%s", got)
 	}
 	next(t, r, resetBusiness)
-	if !r.w.next.Disabled() {
-		t.Fatal("Next is enabled before Business Integrations is confirmed")
-	}
-	r.businessDone.SetChecked(true)
-	next(t, r, resetReconnect)
+	next(t, r, resetReconnect) // a password change needs no look at Business Integrations
 	if !r.w.next.Disabled() || !strings.Contains(r.appLine.Text, "One click") {
 		t.Fatalf("reconnect step before the login: next disabled %v, %q", r.w.next.Disabled(), r.appLine.Text)
 	}
@@ -384,5 +380,36 @@ func TestOpeningTheResetWizardAgainKeepsThePersonsPlace(t *testing.T) {
 		if g.resetWiz != r || r.w.current != resetBusiness || !windowOpen(r.w.win) {
 			t.Fatalf("opened again on %d: another wizard %v, now on %q", step, g.resetWiz != r, r.w.indicator.Text)
 		}
+	}
+}
+
+// Business Integrations holds the reset back only when Facebook's reason
+// is there: the app removed (458) or a Page role lost (492).
+func TestResetBusinessStepWaitsOnlyWhenTheCauseIsThere(t *testing.T) {
+	for _, tc := range []struct {
+		subcode int
+		waits   bool
+	}{{460, false}, {463, false}, {459, false}, {458, true}, {492, true}} {
+		t.Run(itoa(tc.subcode), func(t *testing.T) {
+			g, svc := newDemoGUI(t, nil)
+			acct, _, err := svc.Account()
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.Fake().InvalidateUser(acct.UserID, tc.subcode)
+			r := openReset(t, g, resetWhy)
+			next(t, r, resetBusiness)
+			if r.w.next.Disabled() != tc.waits {
+				t.Fatalf("Next disabled %v before the tick, want %v:\n%s", r.w.next.Disabled(), tc.waits, wizardText(r))
+			}
+			r.businessDone.SetChecked(true)
+			if r.w.next.Disabled() {
+				t.Fatal("Next is disabled after the tick")
+			}
+			r.businessDone.SetChecked(false)
+			if r.w.next.Disabled() != tc.waits {
+				t.Fatalf("Next disabled %v after unticking, want %v", r.w.next.Disabled(), tc.waits)
+			}
+		})
 	}
 }
