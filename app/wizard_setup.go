@@ -138,7 +138,8 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
 	demoID, demoSecret, demo := g.svc.DemoApp()
 	s.demo = demo
-	if st, err := g.svc.Settings(); err == nil {
+	st, err := g.svc.Settings()
+	if err == nil {
 		s.port = st.LoginPort()
 	}
 	s.w = newWizard(g.fyne, "Set up LiveRoute", []*wizardStep{
@@ -152,12 +153,33 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
 	s.appIDTyped("") // the buttons to the app's pages wait for an App ID
-	if demo {
+	switch {
+	case err == nil && st.AppID != "":
+		// Setting up again starts from what is saved, not from nothing.
+		s.fillSaved(st)
+	case demo:
 		// The demo's keys are public: a newcomer can walk every step.
 		s.appID.SetText(demoID)
 		s.secret.SetText(demoSecret)
 	}
 	return s
+}
+
+// fillSaved shows the saved Meta app and way back in the fields; the
+// secret is not asked again when the keychain holds it. Like Settings, the
+// keychain is asked on the UI goroutine, once, as the wizard opens.
+func (s *setupWizard) fillSaved(st store.Settings) {
+	if saved, err := s.g.svc.HasSavedSecret(st.AppID); err == nil && saved {
+		s.secretSavedFor = st.AppID
+	}
+	s.appID.SetText(st.AppID)
+	s.configID.SetText(st.ConfigID)
+	s.relayURL.SetText(st.RelayURL)
+	for _, t := range setupTransports {
+		if t.value == st.Transport {
+			s.transport.SetSelected(t.label)
+		}
+	}
 }
 
 // demoNote tells a newcomer to the demo that there is nothing to create:

@@ -759,3 +759,33 @@ func TestSetupWizardDoubleClickDuringASlowRouteSaveDoesNotFinish(t *testing.T) {
 		t.Fatalf("after a double-click: closed %v, on %q, %d routes", s.w.closed, s.w.indicator.Text, routeCount(t, svc))
 	}
 }
+
+// Setting up again after a connect starts from the saved Meta app and way
+// back, and does not ask for the secret the keychain holds.
+func TestSetupWizardAgainStartsFromTheSavedSettings(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	st, err := svc.DB.Settings()
+	if err != nil || st.AppID != fakefb.DemoAppID {
+		t.Fatalf("the demo's saved App ID %q (%v)", st.AppID, err)
+	}
+	st.Transport = store.TransportPaste
+	if err := svc.DB.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	s := g.newSetupWizard()
+	s.w.show(setupMetaApp)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	if s.metaAppID.Text != fakefb.DemoAppID || s.transport.Selected != "Paste the address back" {
+		t.Fatalf("App ID %q, way back %q", s.metaAppID.Text, s.transport.Selected)
+	}
+	test.Tap(s.w.next)
+	s.w.wait()
+	if s.appID.Text != fakefb.DemoAppID || s.secret.Text != "" || !strings.HasPrefix(s.secret.PlaceHolder, "Saved in your keychain") {
+		t.Fatalf("keys step: App ID %q, secret %q, placeholder %q", s.appID.Text, s.secret.Text, s.secret.PlaceHolder)
+	}
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.w.next.Disabled() || s.secretErr.Text != "" {
+		t.Fatalf("checking the saved keys: Next disabled %v, %q / %q", s.w.next.Disabled(), s.secretErr.Text, s.appIDErr.Text)
+	}
+}
