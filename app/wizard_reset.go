@@ -14,6 +14,7 @@ import (
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
 )
 
 // The reset wizard's steps, in order; an expiry warning opens resetReconnect.
@@ -48,7 +49,10 @@ type resetWizard struct {
 	// step's check (0: not known).
 	subcode int
 
-	appLine   *widget.Label
+	appLine *widget.Label
+	// published says what to do when a published app refuses the way back
+	// "This computer" (the reconnect keeps the saved way back).
+	published *widget.Label
 	secret    *widget.Entry // shown only when no secret is saved
 	reconnect *widget.Button
 	login     *loginPanel
@@ -207,6 +211,8 @@ func (r *resetWizard) showBusinessReady() {
 
 func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.appLine = wrapLabel("")
+	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”: choose “Paste the address back” in the Connection tab (or Set up step by step…), then reconnect.")
+	r.published.Hide()
 	r.secret = widget.NewPasswordEntry()
 	r.secret.SetPlaceHolder("App secret — App settings → Basic → Show")
 	r.secret.Hide()
@@ -215,7 +221,7 @@ func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.loginSlots = map[int]*fyne.Container{}
 	r.reconnect = widget.NewButton("Reconnect", r.startReconnect)
 	r.reconnect.Importance = widget.HighImportance
-	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.loginSlot(resetReconnect),
+	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.published, r.loginSlot(resetReconnect),
 		wrapLabel("Facebook's dialog opens in your browser. If it offers Edit settings, tick every Page LiveRoute should share to."))
 }
 
@@ -267,9 +273,21 @@ func (r *resetWizard) showSavedApp() {
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
 	default:
-		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before. Your routes stay as they are.")
+		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before, the way back from Facebook being “" +
+			wayBackLabel(r.saved.Transport) + "”. Your routes stay as they are.")
 		r.reconnect.Enable()
 	}
+	setVisible(r.published, r.savedErr == nil && wayBackLabel(r.saved.Transport) == wayBackLabel(store.TransportLoopback))
+}
+
+// wayBackLabel is the setup's name for a way back from Facebook.
+func wayBackLabel(transport string) string {
+	for _, t := range setupTransports {
+		if t.value == transport {
+			return t.label
+		}
+	}
+	return setupTransports[0].label // no way back saved: the loopback
 }
 
 func (r *resetWizard) startReconnect() { r.runLogin(false) }

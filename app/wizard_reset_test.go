@@ -413,3 +413,24 @@ func TestResetBusinessStepWaitsOnlyWhenTheCauseIsThere(t *testing.T) {
 		})
 	}
 }
+
+// The reconnect keeps the saved way back: the step names it, and for
+// "This computer" says what to do once the app is published.
+func TestResetReconnectNamesTheWayBackAndHowToChangeIt(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	r := openReset(t, g, resetReconnect)
+	if !strings.Contains(r.appLine.Text, "“This computer”") || !r.published.Visible() ||
+		!strings.Contains(r.published.Text, "Paste the address back") {
+		t.Fatalf("loopback: %q, published hint shown %v", r.appLine.Text, r.published.Visible())
+	}
+	st, _ := svc.DB.Settings()
+	st.Transport = store.TransportPaste
+	if err := svc.DB.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	r.w.goTo(resetReconnect)
+	r.w.wait()
+	if !strings.Contains(r.appLine.Text, "“Paste the address back”") || r.published.Visible() {
+		t.Fatalf("paste: %q, published hint shown %v", r.appLine.Text, r.published.Visible())
+	}
+}
