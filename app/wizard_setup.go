@@ -3,18 +3,21 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -59,8 +62,11 @@ type setupWizard struct {
 	// Facebook, fills the keys.
 	demo bool
 
-	transport   *widget.RadioGroup
-	relayURL    *widget.Entry
+	transport *widget.RadioGroup
+	relayURL  *widget.Entry
+	// relayPage gives the relay page's file and says where to host it;
+	// shown with relayURL.
+	relayPage   *fyne.Container
 	redirectURI *widget.Label
 	port        int
 	// metaAppID is the App ID pasted as the app is created, the same value
@@ -209,6 +215,9 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		s.showRedirectURI()
 		s.loginSettingsChanged()
 	}
+	s.relayPage = container.NewVBox(
+		wrapLabel("Host this one file on any HTTPS site — GitHub Pages works: a public repository holding it, with Pages turned on — then type its address below."),
+		container.NewHBox(widget.NewButton("Save the relay page…", s.askWhereToSaveRelayPage)))
 	var labels []string
 	for _, t := range setupTransports {
 		labels = append(labels, t.label)
@@ -224,6 +233,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 			why.SetText(why.Text + " Not in the demo: its fake Facebook knows no relay page of yours. This way back needs your own Meta app.")
 		}
 		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
+		setVisible(s.relayPage, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
 		s.loginSettingsChanged()
 	})
@@ -244,7 +254,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		s.appPage("Open your app's dashboard → Use cases", appDashboardPath),
 		copyRow(s.g, scopes),
 		widget.NewLabelWithStyle("Which way back from Facebook?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.transport, why, s.relayURL,
+		s.transport, why, s.relayPage, s.relayURL,
 		wrapLabel("3. Facebook Login for Business → Settings: Client and Web OAuth login on; under Valid OAuth Redirect URIs add exactly this address (Facebook compares it letter for letter), then Save changes:"),
 		s.appPage("Open your app's Login for Business settings", appLoginSettingsPath),
 		container.NewBorder(nil, nil, nil, widget.NewButton("Copy", func() { s.g.fyne.Clipboard().SetContent(s.redirectURI.Text) }), s.redirectURI),
@@ -253,6 +263,31 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		wrapLabel("5. App settings → Basic: press Show next to App secret and copy it. Treat the secret like a password."),
 		s.appPage("Open your app's settings → Basic", appBasicSettingsPath),
 	)
+}
+
+// askWhereToSaveRelayPage saves the relay page's file where the person
+// chooses.
+func (s *setupWizard) askWhereToSaveRelayPage() {
+	save := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
+		if err != nil || file == nil {
+			return // canceled, or the dialog said why
+		}
+		if err := saveRelayPage(file); err != nil {
+			dialog.ShowError(err, s.w.win)
+		}
+	}, s.w.win)
+	save.SetFileName("liveroute-relay.html")
+	save.Show()
+}
+
+// saveRelayPage writes the relay page (the same file as `liveroute
+// relay-page` prints) to file and closes it.
+func saveRelayPage(file io.WriteCloser) error {
+	err := redirectpage.Write(file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // appPage is a button to one of the app's own pages (path after

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -787,5 +789,39 @@ func TestSetupWizardAgainStartsFromTheSavedSettings(t *testing.T) {
 	s.w.wait()
 	if s.w.next.Disabled() || s.secretErr.Text != "" {
 		t.Fatalf("checking the saved keys: Next disabled %v, %q / %q", s.w.next.Disabled(), s.secretErr.Text, s.appIDErr.Text)
+	}
+}
+
+// closeBuffer is a file that is a buffer, and knows it was closed.
+type closeBuffer struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (b *closeBuffer) Close() error { b.closed = true; return nil }
+
+// The relay way back gives its page's file: the button shows with it, and
+// the save writes exactly the page `liveroute relay-page` prints.
+func TestSetupWizardSavesTheRelayPageWithItsWayBack(t *testing.T) {
+	s, _ := openSetup(t, setupMetaApp)
+	var saveButton *widget.Button
+	for _, b := range buttons(s.w.body) {
+		if b.Text == "Save the relay page…" {
+			saveButton = b
+		}
+	}
+	if saveButton == nil || s.relayPage.Visible() {
+		t.Fatalf("button %v, shown with This computer %v", saveButton != nil, s.relayPage.Visible())
+	}
+	s.transport.SetSelected("My HTTPS relay page")
+	if !s.relayPage.Visible() || !strings.Contains(allText(s.relayPage), "GitHub Pages") {
+		t.Fatalf("relay: the page's button shown %v, %q", s.relayPage.Visible(), allText(s.relayPage))
+	}
+	var file closeBuffer
+	if err := saveRelayPage(&file); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file.Bytes(), redirectpage.HTML()) || !file.closed || file.Len() == 0 {
+		t.Fatalf("saved %d bytes (closed %v), want the relay page's %d", file.Len(), file.closed, len(redirectpage.HTML()))
 	}
 }
