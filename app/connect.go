@@ -117,7 +117,7 @@ func newConnectForm(g *GUI) *connectForm {
 		f.pkce, f.pkceOff)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
 	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
-	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
+	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), g.openReconnect)
 	wizards := container.NewHBox(setupWizard, resetWizard)
 	if g.svc.IsDemo() {
 		// The tray offers this too, but a desktop without a tray host

@@ -42,6 +42,8 @@ type resetWizard struct {
 	// kept promises what the next steps do; hidden when there is nothing
 	// to reset.
 	kept *widget.Label
+	// toSetup opens the setup instead, when nothing is connected.
+	toSetup *widget.Button
 
 	businessDone *widget.Check
 	businessWhy  *widget.Label
@@ -112,13 +114,24 @@ func (r *resetWizard) whyStep() fyne.CanvasObject {
 	r.why.TextStyle.Bold = true
 	r.cause = wrapLabel("")
 	r.kept = wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them.")
-	return container.NewVBox(r.why, r.cause, r.kept)
+	r.toSetup = widget.NewButton("Set up step by step…", r.openSetupInstead)
+	r.toSetup.Importance = widget.HighImportance
+	r.toSetup.Hide()
+	return container.NewVBox(r.why, r.cause, r.kept, container.NewHBox(r.toSetup))
+}
+
+// openSetupInstead closes this wizard for the setup, which makes the
+// first connection.
+func (r *resetWizard) openSetupInstead() {
+	r.w.close()
+	r.g.openSetupWizard()
 }
 
 // checkWhy asks Facebook now rather than trusting the last check: the
 // person may have fixed it already, and then there is nothing to reset.
 func (r *resetWizard) checkWhy() {
 	r.kept.Show()
+	r.toSetup.Hide()
 	var check service.ConnectionCheck
 	r.w.work(func(ctx context.Context) error {
 		var err error
@@ -134,8 +147,9 @@ func (r *resetWizard) checkWhy() {
 		case !check.Connected:
 			// Nothing to reset: the setup connects for the first time.
 			r.why.SetText(check.Reason)
-			r.cause.SetText("Close this window and press “Set up step by step…” in the Connection tab: it creates the connection your routes will use.")
+			r.cause.SetText("The setup creates the connection your routes will use.")
 			r.kept.Hide()
+			r.toSetup.Show()
 			r.w.stop()
 		case check.Healthy:
 			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")

@@ -125,12 +125,32 @@ func TestResetWizardSendsSomeoneNeverConnectedToTheSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := openReset(t, g, resetWhy)
-	if got := wizardText(r); !strings.Contains(got, "Set up step by step…") || r.kept.Visible() {
-		t.Fatalf("step 1 with nothing connected:\n%s", got)
+	if got := wizardText(r); !strings.Contains(got, "The setup creates the connection") || r.kept.Visible() || !r.toSetup.Visible() {
+		t.Fatalf("step 1 with nothing connected (setup button shown %v):\n%s", r.toSetup.Visible(), got)
 	}
 	if r.w.next.Text != "Close" || !r.w.back.Disabled() {
 		t.Fatalf("buttons: next %q, back disabled %v; want Close only", r.w.next.Text, r.w.back.Disabled())
 	}
+	test.Tap(r.toSetup)
+	if windowOpen(r.w.win) || g.setupWiz == nil || g.setupWiz.w.closed {
+		t.Fatalf("the setup button: reset still open %v, setup opened %v", windowOpen(r.w.win), g.setupWiz != nil)
+	}
+	closeAndSettle(g.setupWiz.w)
+}
+
+// With nothing connected, the Connection tab's reset button opens the
+// setup: there is nothing to reset.
+func TestConnectionTabResetOpensTheSetupWhenNothingIsConnected(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Sharing stopped? Reset the connection…" {
+			test.Tap(b)
+		}
+	}
+	if g.resetWiz != nil || g.setupWiz == nil || g.setupWiz.w.closed {
+		t.Fatalf("reset wizard %v, setup wizard %v", g.resetWiz != nil, g.setupWiz != nil)
+	}
+	closeAndSettle(g.setupWiz.w)
 }
 
 func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *testing.T) {
