@@ -217,7 +217,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 	}
 	s.relayPage = container.NewVBox(
 		wrapLabel("Host this one file on any HTTPS site — GitHub Pages works: a public repository holding it, with Pages turned on — then type its address below."),
-		container.NewHBox(widget.NewButton("Save the relay page…", s.askWhereToSaveRelayPage)))
+		container.NewHBox(widget.NewButton("Save the relay page…", func() { askWhereToSaveRelayPage(s.w.win) })))
 	var labels []string
 	for _, t := range setupTransports {
 		labels = append(labels, t.label)
@@ -266,16 +266,16 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 }
 
 // askWhereToSaveRelayPage saves the relay page's file where the person
-// chooses.
-func (s *setupWizard) askWhereToSaveRelayPage() {
+// chooses, with a dialog on win.
+func askWhereToSaveRelayPage(win fyne.Window) {
 	save := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
 		if err != nil || file == nil {
 			return // canceled, or the dialog said why
 		}
 		if err := saveRelayPage(file); err != nil {
-			dialog.ShowError(err, s.w.win)
+			dialog.ShowError(err, win)
 		}
-	}, s.w.win)
+	}, win)
 	save.SetFileName("liveroute-relay.html")
 	save.Show()
 }

@@ -817,6 +817,14 @@ func TestSetupWizardSavesTheRelayPageWithItsWayBack(t *testing.T) {
 	if !s.relayPage.Visible() || !strings.Contains(allText(s.relayPage), "GitHub Pages") {
 		t.Fatalf("relay: the page's button shown %v, %q", s.relayPage.Visible(), allText(s.relayPage))
 	}
+	f := s.g.view.connect
+	if f.relayPage.Visible() {
+		t.Fatal("the Connection tab offers the relay page with another way back")
+	}
+	f.transport.SetSelected("My HTTPS relay page (published app)")
+	if !f.relayPage.Visible() || !f.relayURL.Visible() {
+		t.Fatalf("the Connection tab's relay way back: page button shown %v", f.relayPage.Visible())
+	}
 	var file closeBuffer
 	if err := saveRelayPage(&file); err != nil {
 		t.Fatal(err)
