@@ -111,7 +111,7 @@ func newConnectForm(g *GUI) *connectForm {
 		widget.NewFormItem("App ID", f.appID),
 		widget.NewFormItem("App secret", f.secret),
 		widget.NewFormItem("Configuration ID", f.configID),
-		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL, container.NewHBox(f.relayPage))),
+		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL, f.relayPage)),
 	)
 	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Port for Facebook's answer", f.port)),
