@@ -44,6 +44,8 @@ type connectForm struct {
 	configID  *widget.Entry
 	transport *widget.Select
 	relayURL  *widget.Entry
+	// relayPage saves the relay page to host; shown with relayURL.
+	relayPage *widget.Button
 	// Advanced: the loopback port registered in the Meta app, and the PKCE
 	// opt-in (off: Facebook refuses PKCE outside OpenID Connect).
 	port *widget.Entry
@@ -80,12 +82,12 @@ func newConnectForm(g *GUI) *connectForm {
 	f.relayURL = widget.NewEntry()
 	f.relayURL.SetPlaceHolder("https://you.github.io/liveroute-relay.html")
 	f.relayURL.Hide()
+	f.relayPage = widget.NewButton("Save the relay page to host…", func() { askWhereToSaveRelayPage(g.win) })
+	f.relayPage.Hide()
 	f.transport = widget.NewSelect(labels, func(label string) {
-		if f.transportValue() == store.TransportRedirectPage {
-			f.relayURL.Show()
-		} else {
-			f.relayURL.Hide()
-		}
+		relay := f.transportValue() == store.TransportRedirectPage
+		setVisible(f.relayURL, relay)
+		setVisible(f.relayPage, relay)
 	})
 	f.transport.SetSelectedIndex(0)
 	f.port = widget.NewEntry()
@@ -109,7 +111,7 @@ func newConnectForm(g *GUI) *connectForm {
 		widget.NewFormItem("App ID", f.appID),
 		widget.NewFormItem("App secret", f.secret),
 		widget.NewFormItem("Configuration ID", f.configID),
-		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL)),
+		widget.NewFormItem("Return from Facebook", container.NewVBox(f.transport, f.relayURL, f.relayPage)),
 	)
 	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Port for Facebook's answer", f.port)),
@@ -117,7 +119,7 @@ func newConnectForm(g *GUI) *connectForm {
 		f.pkce, f.pkceOff)))
 	f.forget = widget.NewButton("Forget this connection…", f.confirmForget)
 	setupWizard := widget.NewButtonWithIcon("Set up step by step…", theme.HelpIcon(), g.showSetupWizard)
-	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), func() { g.showResetWizard(resetWhy) })
+	resetWizard := widget.NewButtonWithIcon("Sharing stopped? Reset the connection…", theme.ViewRefreshIcon(), g.openReconnect)
 	wizards := container.NewHBox(setupWizard, resetWizard)
 	if g.svc.IsDemo() {
 		// The tray offers this too, but a desktop without a tray host

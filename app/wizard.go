@@ -175,7 +175,10 @@ func (w *wizard) forward() {
 		}
 	default:
 		w.goTo(w.current + 1)
-		w.movedAt = now
+		// Measured from when the new step shows, not from the click: leave
+		// and enter may take long (saving a route is socket round trips),
+		// and the second click is handled only after them.
+		w.movedAt = w.now()
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/store"
 )
 
 // The reset wizard's steps, in order; an expiry warning opens resetReconnect.
@@ -41,10 +42,19 @@ type resetWizard struct {
 	// kept promises what the next steps do; hidden when there is nothing
 	// to reset.
 	kept *widget.Label
+	// toSetup opens the setup instead, when nothing is connected.
+	toSetup *widget.Button
 
 	businessDone *widget.Check
+	businessWhy  *widget.Label
+	// subcode is Facebook's reason the connection ended, from the first
+	// step's check (0: not known).
+	subcode int
 
-	appLine   *widget.Label
+	appLine *widget.Label
+	// published says what to do when a published app refuses the way back
+	// "This computer" (the reconnect keeps the saved way back).
+	published *widget.Label
 	secret    *widget.Entry // shown only when no secret is saved
 	reconnect *widget.Button
 	login     *loginPanel
@@ -70,13 +80,18 @@ type resetWizard struct {
 }
 
 // showResetWizard opens the reset wizard on step (resetWhy, or
-// resetReconnect for a renewal before expiry).
+// resetReconnect for a renewal before expiry), or brings the one already
+// open to the front where the person left it: moving it would throw away
+// their place (and a login in progress) for a step they may have passed.
 func (g *GUI) showResetWizard(step int) {
 	fyne.Do(func() {
 		if g.resetWiz == nil || g.resetWiz.w.closed {
 			g.resetWiz = g.newResetWizard()
+			g.resetWiz.w.show(step)
+			return
 		}
-		g.resetWiz.w.show(step)
+		g.resetWiz.w.win.Show()
+		g.resetWiz.w.win.RequestFocus()
 	})
 }
 
@@ -84,7 +99,7 @@ func (g *GUI) newResetWizard() *resetWizard {
 	r := &resetWizard{g: g}
 	r.w = newWizard(g.fyne, "Reset the Facebook connection", []*wizardStep{
 		{title: "Why sharing stopped", content: r.whyStep(), enter: r.checkWhy, blocking: true},
-		{title: "Business Integrations", content: r.businessStep(), blocking: true},
+		{title: "Business Integrations", content: r.businessStep(), enter: r.enterBusiness, blocking: true},
 		{title: "Reconnect", content: r.reconnectStep(), enter: r.prepareReconnect, blocking: true},
 		{title: "Your routes", content: r.rebindStep(), enter: r.enterBindings},
 		{title: "Check every destination", content: r.verifyStep(), enter: r.enterVerify},
@@ -99,13 +114,24 @@ func (r *resetWizard) whyStep() fyne.CanvasObject {
 	r.why.TextStyle.Bold = true
 	r.cause = wrapLabel("")
 	r.kept = wrapLabel("Whatever the reason, your routes, Pages and groups are kept: the next steps reconnect and re-bind them.")
-	return container.NewVBox(r.why, r.cause, r.kept)
+	r.toSetup = widget.NewButton("Set up step by step…", r.openSetupInstead)
+	r.toSetup.Importance = widget.HighImportance
+	r.toSetup.Hide()
+	return container.NewVBox(r.why, r.cause, r.kept, container.NewHBox(r.toSetup))
+}
+
+// openSetupInstead closes this wizard for the setup, which makes the
+// first connection.
+func (r *resetWizard) openSetupInstead() {
+	r.w.close()
+	r.g.openSetupWizard()
 }
 
 // checkWhy asks Facebook now rather than trusting the last check: the
 // person may have fixed it already, and then there is nothing to reset.
 func (r *resetWizard) checkWhy() {
 	r.kept.Show()
+	r.toSetup.Hide()
 	var check service.ConnectionCheck
 	r.w.work(func(ctx context.Context) error {
 		var err error
@@ -121,8 +147,9 @@ func (r *resetWizard) checkWhy() {
 		case !check.Connected:
 			// Nothing to reset: the setup connects for the first time.
 			r.why.SetText(check.Reason)
-			r.cause.SetText("Close this window and press “Set up step by step…” in the Connection tab: it creates the connection your routes will use.")
+			r.cause.SetText("The setup creates the connection your routes will use.")
 			r.kept.Hide()
+			r.toSetup.Show()
 			r.w.stop()
 		case check.Healthy:
 			r.why.SetText("Your connection is fine: Facebook accepts LiveRoute's access and sharing works. There is nothing to reset.")
@@ -130,6 +157,7 @@ func (r *resetWizard) checkWhy() {
 			r.kept.Hide()
 			r.w.stop()
 		default:
+			r.subcode = check.Subcode
 			r.why.SetText(check.Reason)
 			r.cause.SetText(causeOf(check.Subcode))
 			r.w.setReady(true)
@@ -166,16 +194,39 @@ func (r *resetWizard) businessStep() fyne.CanvasObject {
 			r.g.log.Warn("open Business Integrations", "err", err)
 		}
 	})
-	r.businessDone = widget.NewCheck("Done: my app is Active and its visibility is Public", func(on bool) { r.w.setReady(on) })
+	r.businessDone = widget.NewCheck("I looked at Business Integrations", func(bool) { r.showBusinessReady() })
+	r.businessWhy = wrapLabel("")
 	return container.NewVBox(
+		r.businessWhy,
 		wrapLabel("Facebook lists the apps connected to your account under Business Integrations. Check two things there:"),
 		wrapLabel("1. Your LiveRoute app is under Active. If it shows Renew, press Renew; if it is under Removed, the reconnect in the next step adds it back."),
 		wrapLabel("2. Press View and edit on it: the visibility of its posts (“App visibility”) must be Public, or only you see what LiveRoute shares."),
 		open, r.businessDone)
 }
 
+// businessNeeded: the connection ended at Business Integrations (the app
+// removed, 458) or with a Page role (492), so the step waits for a look
+// there. For any other cause a look is optional.
+func (r *resetWizard) businessNeeded() bool { return r.subcode == 458 || r.subcode == 492 }
+
+// enterBusiness says whether this step matters for the cause found.
+func (r *resetWizard) enterBusiness() {
+	if r.businessNeeded() {
+		r.businessWhy.SetText("Facebook's reason points here: look at Business Integrations before reconnecting.")
+	} else {
+		r.businessWhy.SetText("Facebook's reason is not here, so this look is optional: press Next to reconnect.")
+	}
+	r.showBusinessReady()
+}
+
+func (r *resetWizard) showBusinessReady() {
+	r.w.setStepReady(resetBusiness, r.businessDone.Checked || !r.businessNeeded())
+}
+
 func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.appLine = wrapLabel("")
+	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”: choose “Paste the address back” in the Connection tab (or Set up step by step…), then reconnect.")
+	r.published.Hide()
 	r.secret = widget.NewPasswordEntry()
 	r.secret.SetPlaceHolder("App secret — App settings → Basic → Show")
 	r.secret.Hide()
@@ -184,7 +235,7 @@ func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.loginSlots = map[int]*fyne.Container{}
 	r.reconnect = widget.NewButton("Reconnect", r.startReconnect)
 	r.reconnect.Importance = widget.HighImportance
-	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.loginSlot(resetReconnect),
+	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.published, r.loginSlot(resetReconnect),
 		wrapLabel("Facebook's dialog opens in your browser. If it offers Edit settings, tick every Page LiveRoute should share to."))
 }
 
@@ -236,9 +287,21 @@ func (r *resetWizard) showSavedApp() {
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
 	default:
-		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before. Your routes stay as they are.")
+		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before, the way back from Facebook being “" +
+			wayBackLabel(r.saved.Transport) + "”. Your routes stay as they are.")
 		r.reconnect.Enable()
 	}
+	setVisible(r.published, r.savedErr == nil && wayBackLabel(r.saved.Transport) == wayBackLabel(store.TransportLoopback))
+}
+
+// wayBackLabel is the setup's name for a way back from Facebook.
+func wayBackLabel(transport string) string {
+	for _, t := range setupTransports {
+		if t.value == transport {
+			return t.label
+		}
+	}
+	return setupTransports[0].label // no way back saved: the loopback
 }
 
 func (r *resetWizard) startReconnect() { r.runLogin(false) }

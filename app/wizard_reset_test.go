@@ -125,12 +125,32 @@ func TestResetWizardSendsSomeoneNeverConnectedToTheSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := openReset(t, g, resetWhy)
-	if got := wizardText(r); !strings.Contains(got, "Set up step by step…") || r.kept.Visible() {
-		t.Fatalf("step 1 with nothing connected:\n%s", got)
+	if got := wizardText(r); !strings.Contains(got, "The setup creates the connection") || r.kept.Visible() || !r.toSetup.Visible() {
+		t.Fatalf("step 1 with nothing connected (setup button shown %v):\n%s", r.toSetup.Visible(), got)
 	}
 	if r.w.next.Text != "Close" || !r.w.back.Disabled() {
 		t.Fatalf("buttons: next %q, back disabled %v; want Close only", r.w.next.Text, r.w.back.Disabled())
 	}
+	test.Tap(r.toSetup)
+	if windowOpen(r.w.win) || g.setupWiz == nil || g.setupWiz.w.closed {
+		t.Fatalf("the setup button: reset still open %v, setup opened %v", windowOpen(r.w.win), g.setupWiz != nil)
+	}
+	closeAndSettle(g.setupWiz.w)
+}
+
+// With nothing connected, the Connection tab's reset button opens the
+// setup: there is nothing to reset.
+func TestConnectionTabResetOpensTheSetupWhenNothingIsConnected(t *testing.T) {
+	g, _ := newFirstStartGUI(t)
+	for _, b := range buttons(g.view.connect.root) {
+		if b.Text == "Sharing stopped? Reset the connection…" {
+			test.Tap(b)
+		}
+	}
+	if g.resetWiz != nil || g.setupWiz == nil || g.setupWiz.w.closed {
+		t.Fatalf("reset wizard %v, setup wizard %v", g.resetWiz != nil, g.setupWiz != nil)
+	}
+	closeAndSettle(g.setupWiz.w)
 }
 
 func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *testing.T) {
@@ -143,11 +163,7 @@ func TestResetWizardWalksFromAPasswordChangeBackToSharingWithTheRouteIntact(t *t
 		t.Fatalf("step 1 says:\n%s", got)
 	}
 	next(t, r, resetBusiness)
-	if !r.w.next.Disabled() {
-		t.Fatal("Next is enabled before Business Integrations is confirmed")
-	}
-	r.businessDone.SetChecked(true)
-	next(t, r, resetReconnect)
+	next(t, r, resetReconnect) // a password change needs no look at Business Integrations
 	if !r.w.next.Disabled() || !strings.Contains(r.appLine.Text, "One click") {
 		t.Fatalf("reconnect step before the login: next disabled %v, %q", r.w.next.Disabled(), r.appLine.Text)
 	}
@@ -364,4 +380,77 @@ func segmentStartingWith(o fyne.CanvasObject, prefix string) *widget.TextSegment
 		}
 	}
 	return nil
+}
+
+// Opening the reset wizard again brings the open one forward on the step
+// the person is on; it does not start over.
+func TestOpeningTheResetWizardAgainKeepsThePersonsPlace(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	if err := svc.SimulatePasswordChange(); err != nil {
+		t.Fatal(err)
+	}
+	g.showResetWizard(resetWhy)
+	r := g.resetWiz
+	t.Cleanup(func() { closeAndSettle(r.w) })
+	r.w.wait()
+	next(t, r, resetBusiness)
+	for _, step := range []int{resetWhy, resetReconnect} {
+		g.showResetWizard(step)
+		r.w.wait()
+		if g.resetWiz != r || r.w.current != resetBusiness || !windowOpen(r.w.win) {
+			t.Fatalf("opened again on %d: another wizard %v, now on %q", step, g.resetWiz != r, r.w.indicator.Text)
+		}
+	}
+}
+
+// Business Integrations holds the reset back only when Facebook's reason
+// is there: the app removed (458) or a Page role lost (492).
+func TestResetBusinessStepWaitsOnlyWhenTheCauseIsThere(t *testing.T) {
+	for _, tc := range []struct {
+		subcode int
+		waits   bool
+	}{{460, false}, {463, false}, {459, false}, {458, true}, {492, true}} {
+		t.Run(itoa(tc.subcode), func(t *testing.T) {
+			g, svc := newDemoGUI(t, nil)
+			acct, _, err := svc.Account()
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.Fake().InvalidateUser(acct.UserID, tc.subcode)
+			r := openReset(t, g, resetWhy)
+			next(t, r, resetBusiness)
+			if r.w.next.Disabled() != tc.waits {
+				t.Fatalf("Next disabled %v before the tick, want %v:\n%s", r.w.next.Disabled(), tc.waits, wizardText(r))
+			}
+			r.businessDone.SetChecked(true)
+			if r.w.next.Disabled() {
+				t.Fatal("Next is disabled after the tick")
+			}
+			r.businessDone.SetChecked(false)
+			if r.w.next.Disabled() != tc.waits {
+				t.Fatalf("Next disabled %v after unticking, want %v", r.w.next.Disabled(), tc.waits)
+			}
+		})
+	}
+}
+
+// The reconnect keeps the saved way back: the step names it, and for
+// "This computer" says what to do once the app is published.
+func TestResetReconnectNamesTheWayBackAndHowToChangeIt(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	r := openReset(t, g, resetReconnect)
+	if !strings.Contains(r.appLine.Text, "“This computer”") || !r.published.Visible() ||
+		!strings.Contains(r.published.Text, "Paste the address back") {
+		t.Fatalf("loopback: %q, published hint shown %v", r.appLine.Text, r.published.Visible())
+	}
+	st, _ := svc.DB.Settings()
+	st.Transport = store.TransportPaste
+	if err := svc.DB.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	r.w.goTo(resetReconnect)
+	r.w.wait()
+	if !strings.Contains(r.appLine.Text, "“Paste the address back”") || r.published.Visible() {
+		t.Fatalf("paste: %q, published hint shown %v", r.appLine.Text, r.published.Visible())
+	}
 }

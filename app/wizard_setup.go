@@ -3,18 +3,21 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/liveroute/liveroute/app/account"
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -59,8 +62,11 @@ type setupWizard struct {
 	// Facebook, fills the keys.
 	demo bool
 
-	transport   *widget.RadioGroup
-	relayURL    *widget.Entry
+	transport *widget.RadioGroup
+	relayURL  *widget.Entry
+	// relayPage gives the relay page's file and says where to host it;
+	// shown with relayURL.
+	relayPage   *fyne.Container
 	redirectURI *widget.Label
 	port        int
 	// metaAppID is the App ID pasted as the app is created, the same value
@@ -138,7 +144,8 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s := &setupWizard{g: g, port: store.DefaultLoopbackPort}
 	demoID, demoSecret, demo := g.svc.DemoApp()
 	s.demo = demo
-	if st, err := g.svc.Settings(); err == nil {
+	st, err := g.svc.Settings()
+	if err == nil {
 		s.port = st.LoginPort()
 	}
 	s.w = newWizard(g.fyne, "Set up LiveRoute", []*wizardStep{
@@ -152,12 +159,33 @@ func (g *GUI) newSetupWizard() *setupWizard {
 	s.w.onFinish = s.finish
 	s.w.onClose = s.login.cancelLogin
 	s.appIDTyped("") // the buttons to the app's pages wait for an App ID
-	if demo {
+	switch {
+	case err == nil && st.AppID != "":
+		// Setting up again starts from what is saved, not from nothing.
+		s.fillSaved(st)
+	case demo:
 		// The demo's keys are public: a newcomer can walk every step.
 		s.appID.SetText(demoID)
 		s.secret.SetText(demoSecret)
 	}
 	return s
+}
+
+// fillSaved shows the saved Meta app and way back in the fields; the
+// secret is not asked again when the keychain holds it. Like Settings, the
+// keychain is asked on the UI goroutine, once, as the wizard opens.
+func (s *setupWizard) fillSaved(st store.Settings) {
+	if saved, err := s.g.svc.HasSavedSecret(st.AppID); err == nil && saved {
+		s.secretSavedFor = st.AppID
+	}
+	s.appID.SetText(st.AppID)
+	s.configID.SetText(st.ConfigID)
+	s.relayURL.SetText(st.RelayURL)
+	for _, t := range setupTransports {
+		if t.value == st.Transport {
+			s.transport.SetSelected(t.label)
+		}
+	}
 }
 
 // demoNote tells a newcomer to the demo that there is nothing to create:
@@ -187,6 +215,9 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		s.showRedirectURI()
 		s.loginSettingsChanged()
 	}
+	s.relayPage = container.NewVBox(
+		wrapLabel("Host this one file on any HTTPS site — GitHub Pages works: a public repository holding it, with Pages turned on — then type its address below."),
+		container.NewHBox(widget.NewButton("Save the relay page…", func() { askWhereToSaveRelayPage(s.w.win) })))
 	var labels []string
 	for _, t := range setupTransports {
 		labels = append(labels, t.label)
@@ -202,6 +233,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 			why.SetText(why.Text + " Not in the demo: its fake Facebook knows no relay page of yours. This way back needs your own Meta app.")
 		}
 		setVisible(s.relayURL, s.transportValue() == store.TransportRedirectPage)
+		setVisible(s.relayPage, s.transportValue() == store.TransportRedirectPage)
 		s.showRedirectURI()
 		s.loginSettingsChanged()
 	})
@@ -222,7 +254,7 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		s.appPage("Open your app's dashboard → Use cases", appDashboardPath),
 		copyRow(s.g, scopes),
 		widget.NewLabelWithStyle("Which way back from Facebook?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.transport, why, s.relayURL,
+		s.transport, why, s.relayPage, s.relayURL,
 		wrapLabel("3. Facebook Login for Business → Settings: Client and Web OAuth login on; under Valid OAuth Redirect URIs add exactly this address (Facebook compares it letter for letter), then Save changes:"),
 		s.appPage("Open your app's Login for Business settings", appLoginSettingsPath),
 		container.NewBorder(nil, nil, nil, widget.NewButton("Copy", func() { s.g.fyne.Clipboard().SetContent(s.redirectURI.Text) }), s.redirectURI),
@@ -231,6 +263,31 @@ func (s *setupWizard) metaAppStep() fyne.CanvasObject {
 		wrapLabel("5. App settings → Basic: press Show next to App secret and copy it. Treat the secret like a password."),
 		s.appPage("Open your app's settings → Basic", appBasicSettingsPath),
 	)
+}
+
+// askWhereToSaveRelayPage saves the relay page's file where the person
+// chooses, with a dialog on win.
+func askWhereToSaveRelayPage(win fyne.Window) {
+	save := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
+		if err != nil || file == nil {
+			return // canceled, or the dialog said why
+		}
+		if err := saveRelayPage(file); err != nil {
+			dialog.ShowError(err, win)
+		}
+	}, win)
+	save.SetFileName("liveroute-relay.html")
+	save.Show()
+}
+
+// saveRelayPage writes the relay page (the same file as `liveroute
+// relay-page` prints) to file and closes it.
+func saveRelayPage(file io.WriteCloser) error {
+	err := redirectpage.Write(file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // appPage is a button to one of the app's own pages (path after
@@ -327,10 +384,16 @@ func (s *setupWizard) credentialsStep() fyne.CanvasObject {
 }
 
 // keysChanged: an App ID, secret or Configuration ID changed needs a new
-// check, and a new connect.
+// check, and a new connect. A check still running was for the keys as they
+// were: its answer must not complete the step, and the ✓ of an earlier
+// one no longer holds.
 func (s *setupWizard) keysChanged() {
 	if s.w == nil {
 		return // the steps are being built
+	}
+	s.w.stopWork()
+	if s.configIDErr.Importance == widget.SuccessImportance {
+		showNote(s.configIDErr, "")
 	}
 	s.w.setStepReady(setupCredentials, false)
 	s.loginSettingsChanged()

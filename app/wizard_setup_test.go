@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/liveroute/liveroute/app/service"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/fbclient/redirectpage"
 	"github.com/liveroute/liveroute/store"
 )
 
@@ -679,5 +681,155 @@ func TestSetupWizardFinishShowsItsChoicesInABuiltSettingsTab(t *testing.T) {
 	}
 	if s.g.view.settings.notifications.Checked {
 		t.Error("the Settings tab still shows notifications on after Finish turned them off")
+	}
+}
+
+// holdCheck is the service with each CheckApp held until release closes.
+type holdCheck struct {
+	service.API
+	release chan struct{}
+}
+
+func (h holdCheck) CheckApp(ctx context.Context, check service.AppCheck) error {
+	<-h.release
+	return h.API.CheckApp(ctx, check)
+}
+
+// An App ID changed while Facebook checks the keys: the answer was for the
+// old one, so it neither completes the step nor shows its ✓.
+func TestSetupWizardKeyCheckAnswerDoesNotCompleteKeysTypedSince(t *testing.T) {
+	release := make(chan struct{})
+	g, _ := newDemoGUI(t, func(api service.API) service.API { return holdCheck{api, release} })
+	s := g.newSetupWizard()
+	s.w.show(setupCredentials)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	s.appID.SetText(fakefb.DemoAppID)
+	s.secret.SetText(fakefb.DemoAppSecret)
+	test.Tap(s.checkApp)
+	s.appID.SetText("1234567890123456")
+	close(release)
+	s.w.wait()
+	if s.w.ready[setupCredentials] || !s.w.next.Disabled() || s.checkApp.Disabled() {
+		t.Fatalf("keys done %v, Next disabled %v, Check disabled %v", s.w.ready[setupCredentials], s.w.next.Disabled(), s.checkApp.Disabled())
+	}
+	if strings.Contains(allText(s.w.body), "✓") {
+		t.Fatalf("a ✓ for an App ID nobody checked: %q", s.configIDErr.Text)
+	}
+	typeApp(s, fakefb.DemoAppID, fakefb.DemoAppSecret, "")
+	if !strings.Contains(s.configIDErr.Text, "✓") {
+		t.Fatalf("the right keys checked: %q", s.configIDErr.Text)
+	}
+	s.appID.SetText(fakefb.DemoAppID + "1")
+	if !s.configIDErr.Hidden {
+		t.Fatalf("the ✓ stays after an edit: %q", s.configIDErr.Text)
+	}
+}
+
+// slowSave is the service with each SaveRoute taking wait on the wizard's
+// clock, as socket round trips do on the UI goroutine.
+type slowSave struct {
+	service.API
+	clock *manualClock
+	wait  time.Duration
+}
+
+func (s slowSave) SaveRoute(r store.Route) (store.Route, error) {
+	s.clock.add(s.wait)
+	return s.API.SaveRoute(r)
+}
+
+// The second click of a double-click is handled after the route is saved:
+// a slow save must not let it press Finish.
+func TestSetupWizardDoubleClickDuringASlowRouteSaveDoesNotFinish(t *testing.T) {
+	clock := &manualClock{at: time.Unix(1000, 0)}
+	g, svc := newDemoGUI(t, func(api service.API) service.API { return slowSave{api, clock, 400 * time.Millisecond} })
+	if err := svc.DB.DeleteRoute(firstRouteID(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	s := g.newSetupWizard()
+	s.w.show(setupWelcome)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	connectWith(t, s)
+	test.Tap(s.w.next)
+	clock.set(s.w)
+	s.source.SetSelected("Demo Church Live")
+	s.checks[2].SetChecked(true)
+	test.Tap(s.w.next) // saves the route: 400 ms pass
+	clock.add(100 * time.Millisecond)
+	test.Tap(s.w.next)
+	if s.w.closed || s.w.current != setupStart || routeCount(t, svc) != 1 {
+		t.Fatalf("after a double-click: closed %v, on %q, %d routes", s.w.closed, s.w.indicator.Text, routeCount(t, svc))
+	}
+}
+
+// Setting up again after a connect starts from the saved Meta app and way
+// back, and does not ask for the secret the keychain holds.
+func TestSetupWizardAgainStartsFromTheSavedSettings(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	st, err := svc.DB.Settings()
+	if err != nil || st.AppID != fakefb.DemoAppID {
+		t.Fatalf("the demo's saved App ID %q (%v)", st.AppID, err)
+	}
+	st.Transport = store.TransportPaste
+	if err := svc.DB.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	s := g.newSetupWizard()
+	s.w.show(setupMetaApp)
+	t.Cleanup(func() { closeAndSettle(s.w) })
+	if s.metaAppID.Text != fakefb.DemoAppID || s.transport.Selected != "Paste the address back" {
+		t.Fatalf("App ID %q, way back %q", s.metaAppID.Text, s.transport.Selected)
+	}
+	test.Tap(s.w.next)
+	s.w.wait()
+	if s.appID.Text != fakefb.DemoAppID || s.secret.Text != "" || !strings.HasPrefix(s.secret.PlaceHolder, "Saved in your keychain") {
+		t.Fatalf("keys step: App ID %q, secret %q, placeholder %q", s.appID.Text, s.secret.Text, s.secret.PlaceHolder)
+	}
+	test.Tap(s.checkApp)
+	s.w.wait()
+	if s.w.next.Disabled() || s.secretErr.Text != "" {
+		t.Fatalf("checking the saved keys: Next disabled %v, %q / %q", s.w.next.Disabled(), s.secretErr.Text, s.appIDErr.Text)
+	}
+}
+
+// closeBuffer is a file that is a buffer, and knows it was closed.
+type closeBuffer struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (b *closeBuffer) Close() error { b.closed = true; return nil }
+
+// The relay way back gives its page's file: the button shows with it, and
+// the save writes exactly the page `liveroute relay-page` prints.
+func TestSetupWizardSavesTheRelayPageWithItsWayBack(t *testing.T) {
+	s, _ := openSetup(t, setupMetaApp)
+	var saveButton *widget.Button
+	for _, b := range buttons(s.w.body) {
+		if b.Text == "Save the relay page…" {
+			saveButton = b
+		}
+	}
+	if saveButton == nil || s.relayPage.Visible() {
+		t.Fatalf("button %v, shown with This computer %v", saveButton != nil, s.relayPage.Visible())
+	}
+	s.transport.SetSelected("My HTTPS relay page")
+	if !s.relayPage.Visible() || !strings.Contains(allText(s.relayPage), "GitHub Pages") {
+		t.Fatalf("relay: the page's button shown %v, %q", s.relayPage.Visible(), allText(s.relayPage))
+	}
+	f := s.g.view.connect
+	if f.relayPage.Visible() {
+		t.Fatal("the Connection tab offers the relay page with another way back")
+	}
+	f.transport.SetSelected("My HTTPS relay page (published app)")
+	if !f.relayPage.Visible() || !f.relayURL.Visible() {
+		t.Fatalf("the Connection tab's relay way back: page button shown %v", f.relayPage.Visible())
+	}
+	var file closeBuffer
+	if err := saveRelayPage(&file); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file.Bytes(), redirectpage.HTML()) || !file.closed || file.Len() == 0 {
+		t.Fatalf("saved %d bytes (closed %v), want the relay page's %d", file.Len(), file.closed, len(redirectpage.HTML()))
 	}
 }
