@@ -447,8 +447,10 @@ var (
 //     at its next start, and each says which;
 //   - the demo's fake Facebook listens on a new port every run (the demo
 //     group's address names it);
-//   - the order of `history` lines of the same minute: the engine shares to
-//     several Pages at once, in whichever order Facebook answers.
+//   - the order of `history`'s automatic shares of one live that lie next
+//     to each other ("Shared to …"): the engine shares to several Pages at
+//     once and notes each as Facebook answers, so two profiles may note
+//     them in either order; every other line keeps its place.
 func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 	text := "exit " + string(rune('0'+r.code)) + "\nstdout:\n" + r.stdout + "stderr:\n" + r.stderr
 	text = strings.ReplaceAll(text, p.dir, "DIR")
@@ -473,6 +475,9 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 		}
 		lines = append(lines, l)
 	}
+	if c.words[0] == "history" {
+		return sortSameMomentShares(strings.Join(lines, "\n"))
+	}
 	if c.words[0] != "status" {
 		return strings.Join(lines, "\n")
 	}
@@ -481,6 +486,48 @@ func (p *readmeProfile) normalise(c readmeCommand, r cliResult) string {
 		wantState = "stopped"
 	}
 	return normaliseStatusJSON(strings.Join(lines, "\n"), wantState)
+}
+
+// sortSameMomentShares sorts each run of neighbouring automatic shares
+// ("Shared to …") in `history`'s text or JSON by their sentence.
+func sortSameMomentShares(text string) string {
+	start, end := strings.Index(text, "stdout:\n")+len("stdout:\n"), strings.Index(text, "stderr:\n")
+	if start < len("stdout:\n") || end < start {
+		return text
+	}
+	body := text[start:end]
+	var items []map[string]any
+	if strings.HasPrefix(strings.TrimSpace(body), "[") && json.Unmarshal([]byte(body), &items) == nil {
+		message := func(i int) string { m, _ := items[i]["message"].(string); return m }
+		sortRuns(len(items), func(i int) bool { return strings.HasPrefix(message(i), "Shared to ") },
+			func(a, b int) bool { return message(a) < message(b) }, func(i, j int) { items[i], items[j] = items[j], items[i] })
+		out, _ := json.MarshalIndent(items, "", "  ")
+		return text[:start] + string(out) + "\n" + text[end:]
+	}
+	lines := strings.Split(body, "\n")
+	sortRuns(len(lines), func(i int) bool { return strings.Contains(lines[i], " Shared to ") },
+		func(a, b int) bool { return lines[a] < lines[b] }, func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	return text[:start] + strings.Join(lines, "\n") + text[end:]
+}
+
+// sortRuns sorts, in place, each maximal run of neighbouring elements for
+// which in holds (a small insertion sort: runs are a few lines long).
+func sortRuns(n int, in func(int) bool, less func(a, b int) bool, swap func(i, j int)) {
+	for i := 0; i < n; i++ {
+		if !in(i) {
+			continue
+		}
+		j := i
+		for j+1 < n && in(j+1) {
+			j++
+		}
+		for k := i + 1; k <= j; k++ {
+			for m := k; m > i && less(m, m-1); m-- {
+				swap(m, m-1)
+			}
+		}
+		i = j
+	}
 }
 
 // normaliseStatusJSON drops the running-only fields from `status --json`
