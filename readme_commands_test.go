@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -498,34 +499,26 @@ func sortSameMomentShares(text string) string {
 	body := text[start:end]
 	var items []map[string]any
 	if strings.HasPrefix(strings.TrimSpace(body), "[") && json.Unmarshal([]byte(body), &items) == nil {
-		message := func(i int) string { m, _ := items[i]["message"].(string); return m }
-		sortRuns(len(items), func(i int) bool { return strings.HasPrefix(message(i), "Shared to ") },
-			func(a, b int) bool { return message(a) < message(b) }, func(i, j int) { items[i], items[j] = items[j], items[i] })
+		message := func(item map[string]any) string { m, _ := item["message"].(string); return m }
+		sortRuns(items, func(item map[string]any) bool { return strings.HasPrefix(message(item), "Shared to ") },
+			func(x, y map[string]any) int { return strings.Compare(message(x), message(y)) })
 		out, _ := json.MarshalIndent(items, "", "  ")
 		return text[:start] + string(out) + "\n" + text[end:]
 	}
 	lines := strings.Split(body, "\n")
-	sortRuns(len(lines), func(i int) bool { return strings.Contains(lines[i], " Shared to ") },
-		func(a, b int) bool { return lines[a] < lines[b] }, func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	sortRuns(lines, func(l string) bool { return strings.Contains(l, " Shared to ") }, strings.Compare)
 	return text[:start] + strings.Join(lines, "\n") + text[end:]
 }
 
-// sortRuns sorts, in place, each maximal run of neighbouring elements for
-// which in holds (a small insertion sort: runs are a few lines long).
-func sortRuns(n int, in func(int) bool, less func(a, b int) bool, swap func(i, j int)) {
-	for i := 0; i < n; i++ {
-		if !in(i) {
-			continue
-		}
+// sortRuns sorts, in place, each maximal run of neighbouring elements of xs
+// for which in holds.
+func sortRuns[T any](xs []T, in func(T) bool, cmp func(x, y T) int) {
+	for i := 0; i < len(xs); i++ {
 		j := i
-		for j+1 < n && in(j+1) {
+		for j < len(xs) && in(xs[j]) {
 			j++
 		}
-		for k := i + 1; k <= j; k++ {
-			for m := k; m > i && less(m, m-1); m-- {
-				swap(m, m-1)
-			}
-		}
+		slices.SortStableFunc(xs[i:j], cmp)
 		i = j
 	}
 }

@@ -102,8 +102,7 @@ func newWizard(a fyne.App, title string, steps []*wizardStep) *wizard {
 // show opens the window on step i.
 func (w *wizard) show(i int) {
 	w.goTo(i)
-	w.win.Show()
-	w.win.RequestFocus()
+	w.front()
 }
 
 // goTo shows step i. UI goroutine only.
@@ -157,6 +156,12 @@ func (w *wizard) refreshButtons() {
 	}
 	setEnabled(w.next, w.stopped || w.ready[w.current])
 	setEnabled(w.back, w.current > 0 && !w.stopped)
+}
+
+// front brings the open wizard's window forward, on the step it shows.
+func (w *wizard) front() {
+	w.win.Show()
+	w.win.RequestFocus()
 }
 
 func (w *wizard) forward() {

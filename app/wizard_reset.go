@@ -90,8 +90,7 @@ func (g *GUI) showResetWizard(step int) {
 			g.resetWiz.w.show(step)
 			return
 		}
-		g.resetWiz.w.win.Show()
-		g.resetWiz.w.win.RequestFocus()
+		g.resetWiz.w.front()
 	})
 }
 

@@ -136,8 +136,7 @@ func (g *GUI) openSetupWizard() {
 		g.setupWiz.w.show(setupWelcome)
 		return
 	}
-	g.setupWiz.w.win.Show()
-	g.setupWiz.w.win.RequestFocus()
+	g.setupWiz.w.front()
 }
 
 func (g *GUI) newSetupWizard() *setupWizard {
