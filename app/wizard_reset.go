@@ -205,7 +205,8 @@ func (r *resetWizard) businessStep() fyne.CanvasObject {
 
 // businessNeeded: the connection ended at Business Integrations (the app
 // removed, 458) or with a Page role (492), so the step waits for a look
-// there. For any other cause a look is optional.
+// there. For any other cause a look is optional. The subcodes are those of
+// causeOf (https://developers.facebook.com/docs/graph-api/guides/error-handling).
 func (r *resetWizard) businessNeeded() bool { return r.subcode == 458 || r.subcode == 492 }
 
 // enterBusiness says whether this step matters for the cause found.
