@@ -70,3 +70,4 @@ package:
 icons:
 	@for s in healthy live warning reconnect paused; do rsvg-convert -w 64 -h 64 assets/src/tray-$$s.svg -o assets/tray-$$s.png; done
 	rsvg-convert -w 512 -h 512 assets/src/app-icon.svg -o assets/icon.png
+	rsvg-convert -w 128 -h 128 assets/src/app-icon.svg -o assets/window-icon.png

@@ -280,10 +280,17 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 	if err := nameProcess(); err != nil {
 		logger.Info("name the window process in process lists", "err", err)
 	}
+	// go build embeds no FyneApp.toml: name the app.
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.WindowIcon})
+	fy := fyneapp.NewWithID("com.liveroute.app")
+	// The fonts load while this process reaches the agent and builds the
+	// window: the open is the time the person waits.
+	fontsWarm := app.WarmFonts()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	client, err := remote.Dial(ctx, paths)
 	if err != nil {
+		fontsWarm()
 		fmt.Fprintln(os.Stderr, "liveroute: the window opens from a running LiveRoute; start it with `liveroute`:", err)
 		return 1
 	}
@@ -294,16 +301,13 @@ func runWindow(paths store.Paths, demo bool, args []string) int {
 			autostart = app.InstallAutostart(install.Options{Binary: exe})
 		}
 	}
-	// go build embeds no FyneApp.toml: name the app.
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: "com.liveroute.app", Name: "LiveRoute", Version: version, Icon: assets.Icon})
-	fy := fyneapp.NewWithID("com.liveroute.app")
 	exit := func() {
 		// Closed (or told to end): leave at once, with a clean status the
 		// agent reads as "closed by the person".
 		client.Close()
 		os.Exit(0)
 	}
-	gui := app.New(app.Options{App: fy, Service: client, NoTray: true, NoNotifications: true,
+	gui := app.New(app.Options{App: fy, FontsWarm: fontsWarm, Service: client, NoTray: true, NoNotifications: true,
 		Problem: client.KeychainProblem(), Logger: logger, Autostart: autostart, Exit: exit})
 	go gui.Watch(ctx)
 	fy.Lifecycle().SetOnStarted(func() {

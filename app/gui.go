@@ -21,6 +21,9 @@ import (
 // Options wire a GUI to its parts.
 type Options struct {
 	App fyne.App // the Fyne app: the real driver in main, fyne's test app in tests
+	// FontsWarm, if set, waits for WarmFonts' work: New calls it before
+	// it measures any text.
+	FontsWarm func()
 	// Service is every use case the window offers, and the window's only
 	// source of data and actions: the real *service.Service in main, an
 	// in-memory fake in tests of the window alone.
@@ -101,16 +104,19 @@ func New(opts Options) *GUI {
 		exit:      opts.Exit,
 	}
 	g.hasTray.Store(g.trayHost())
-	g.fyne.SetIcon(assets.Icon)
+	g.fyne.SetIcon(assets.WindowIcon)
 	title := "LiveRoute"
 	if g.svc.IsDemo() {
 		title = "LiveRoute (demo)"
 	}
 	g.win = g.fyne.NewWindow(title)
-	g.win.SetIcon(assets.Icon)
+	g.win.SetIcon(assets.WindowIcon)
 	g.win.Resize(fyne.NewSize(820, 620))
 	g.win.SetCloseIntercept(g.closeWindow)
 	g.win.SetMaster()
+	if opts.FontsWarm != nil {
+		opts.FontsWarm()
+	}
 	g.view = newMainView(g)
 	g.win.SetContent(g.view.root)
 	g.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestEveryIconIsASquarePNG(t *testing.T) {
-	icons := map[string][]byte{"app": Icon.Content()}
+	icons := map[string][]byte{"app": Icon.Content(), "window": WindowIcon.Content()}
 	for _, s := range []TrayState{TrayHealthy, TrayLive, TrayWarning, TrayReconnect, TrayPaused} {
 		icons[TrayIcon(s).Name()] = TrayIcon(s).Content()
 	}
@@ -31,5 +31,17 @@ func TestTrayStatesHaveDistinctIcons(t *testing.T) {
 			t.Errorf("tray states %d and %d share one icon", s, other)
 		}
 		seen[key] = s
+	}
+}
+
+// The window's icon is the app icon, small: rendered from the same SVG at
+// 128 px (`make icons`), so the window system never gets 512×512 pixels.
+func TestTheWindowIconIsTheAppIconAt128Pixels(t *testing.T) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(WindowIcon.Content()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 128 || cfg.Height != 128 {
+		t.Errorf("window icon %dx%d, want 128x128", cfg.Width, cfg.Height)
 	}
 }

@@ -152,11 +152,12 @@ func benchmark(ctx context.Context, cfg config) (results, error) {
 	}
 	defer stopTray()
 	loadBefore := loadAverage()
+	connectDemo := []string{lr, "--demo", "check"}
 	runs := []run{
 		{Name: "A: bare Fyne 2.7.1 window + tray menu", Command: []string{bare}, WindowName: `^Bare Fyne window$`, WantWindow: true},
 		{Name: "B: `liveroute --demo run --headless`", Command: []string{lr, "--demo", "run", "--headless"}},
-		{Name: "LiveRoute, window closed (`--demo --minimised`)", Command: []string{lr, "--demo", "--minimised"}, WindowName: demoWindow},
-		{Name: "LiveRoute, window open (`--demo`)", Command: []string{lr, "--demo"}, WindowName: demoWindow, WantWindow: true},
+		{Name: "LiveRoute, window closed (`--demo --minimised`)", Prepare: connectDemo, Command: []string{lr, "--demo", "--minimised"}, WindowName: demoWindow},
+		{Name: "LiveRoute, window open (`--demo`)", Prepare: connectDemo, Command: []string{lr, "--demo"}, WindowName: demoWindow, WantWindow: true},
 	}
 	rows := make([]row, len(runs))
 	for i, r := range runs {
@@ -168,7 +169,7 @@ func benchmark(ctx context.Context, cfg config) (results, error) {
 		rows[i] = row{Name: r.Name, figures: f}
 	}
 	fmt.Fprintf(os.Stderr, "bench-desktop: timing %d opens and %d starts of A…\n", cfg.OpenRuns, cfg.OpenRuns)
-	opener := openTimer{Tray: []string{lr, "--demo", "--minimised"}, Open: []string{lr, "--demo"}, WindowName: demoWindow}
+	opener := openTimer{Prepare: connectDemo, Tray: []string{lr, "--demo", "--minimised"}, Open: []string{lr, "--demo"}, WindowName: demoWindow}
 	opens, err := opener.timeOpen(ctx, cfg)
 	if err != nil {
 		return results{}, fmt.Errorf("timing \"Open LiveRoute\": %w", err)

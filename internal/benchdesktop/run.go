@@ -17,6 +17,7 @@ import (
 // settle, then sampled.
 type run struct {
 	Name       string   // the table's row
+	Prepare    []string // run to its end in the profile first, if set
 	Command    []string // the program and its arguments
 	WindowName string   // a regexp of the window title xdotool looks for
 	WantWindow bool     // whether the window must be on screen while measured
@@ -44,6 +45,21 @@ func newProfile() (*profile, error) {
 }
 
 func (p *profile) remove() { os.RemoveAll(p.dir) }
+
+// prepare runs command (if any) in p to its end: `liveroute --demo check`
+// connects the demo, so a desktop start that follows is a connected
+// person's (a demo never connected walks the setup wizard, window and all).
+func (p *profile) prepare(command []string) error {
+	if len(command) == 0 {
+		return nil
+	}
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Env = p.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("prepare the profile with %s: %w\n%s", strings.Join(command, " "), err, out)
+	}
+	return nil
+}
 
 // started is a run's process, leader of its own session.
 type started struct {
@@ -77,10 +93,15 @@ func isolatedEnv(dir string) []string {
 	)
 }
 
-// start starts command in a fresh profile of its own.
-func start(command []string) (*started, error) {
+// start starts command in a fresh profile of its own, after prepare (if
+// set) has run there to its end.
+func start(prepare, command []string) (*started, error) {
 	p, err := newProfile()
 	if err != nil {
+		return nil, err
+	}
+	if err := p.prepare(prepare); err != nil {
+		p.remove()
 		return nil, err
 	}
 	s, err := startIn(p, command)
@@ -175,7 +196,7 @@ func liveTree(stats map[int]procStat, sid int) []int {
 
 // measure runs r: settle, then a snapshot every interval for sample.
 func measure(ctx context.Context, cfg config, r run) (figures, error) {
-	s, err := start(r.Command)
+	s, err := start(r.Prepare, r.Command)
 	if err != nil {
 		return figures{}, err
 	}
