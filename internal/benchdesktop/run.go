@@ -37,9 +37,11 @@ func newProfile() (*profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o700); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+	for _, sub := range []string{"run", "home"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
 	}
 	return &profile{dir: dir, env: isolatedEnv(dir)}, nil
 }
