@@ -26,16 +26,14 @@ var (
 	trayPausedPNG []byte
 )
 
-// Icon is the application icon (512×512 PNG).
-var Icon = fyne.NewStaticResource("liveroute.png", iconPNG)
-
 // WindowIcon is the application icon at 128×128, for the window: the
 // window system gets it as raw pixels when the window opens (X11's
 // _NET_WM_ICON), which for the 512 px icon took about 50 ms of every open,
 // and task bars and window switchers show it at 128 px or less.
 var WindowIcon = fyne.NewStaticResource("liveroute-window.png", windowIconPNG)
 
-// IconPNG returns the application icon's PNG bytes, for installers.
+// IconPNG returns the application icon (512×512 PNG), for installers: the
+// menu entry and the notifications' desktop entry.
 func IconPNG() []byte { return iconPNG }
 
 // TrayState names a tray icon.

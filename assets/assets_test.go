@@ -7,7 +7,7 @@ import (
 )
 
 func TestEveryIconIsASquarePNG(t *testing.T) {
-	icons := map[string][]byte{"app": Icon.Content(), "window": WindowIcon.Content()}
+	icons := map[string][]byte{"app": IconPNG(), "window": WindowIcon.Content()}
 	for _, s := range []TrayState{TrayHealthy, TrayLive, TrayWarning, TrayReconnect, TrayPaused} {
 		icons[TrayIcon(s).Name()] = TrayIcon(s).Content()
 	}

@@ -26,19 +26,19 @@ type openTimer struct {
 
 // timeOpen measures cfg.OpenRuns opens, each in a LiveRoute started anew.
 func (o openTimer) timeOpen(ctx context.Context, cfg config) ([]time.Duration, error) {
-	return timeWarm(cfg.OpenRuns, o.Prepare, func(p *profile) (time.Duration, error) { return o.timeOne(ctx, cfg, p) })
+	return timeWarm(ctx, cfg.OpenRuns, o.Prepare, func(p *profile) (time.Duration, error) { return o.timeOne(ctx, cfg, p) })
 }
 
 // timeWarm times runs measures in one profile, after one that is not kept:
 // a fresh profile has cold caches (Fyne's scan of the system fonts, for
 // one) that a person's has not.
-func timeWarm(runs int, prepare []string, measure func(*profile) (time.Duration, error)) ([]time.Duration, error) {
+func timeWarm(ctx context.Context, runs int, prepare []string, measure func(*profile) (time.Duration, error)) ([]time.Duration, error) {
 	p, err := newProfile()
 	if err != nil {
 		return nil, err
 	}
 	defer p.remove()
-	if err := p.prepare(prepare); err != nil {
+	if err := p.prepare(ctx, prepare); err != nil {
 		return nil, err
 	}
 	var times []time.Duration
@@ -104,7 +104,7 @@ func (o openTimer) timeOne(ctx context.Context, cfg config, p *profile) (time.Du
 // its start to its window on screen: a bare Fyne app's is the baseline an
 // open is compared with, measured under the same load.
 func timeColdStarts(ctx context.Context, cfg config, command []string, windowName string) ([]time.Duration, error) {
-	return timeWarm(cfg.OpenRuns, nil, func(p *profile) (time.Duration, error) {
+	return timeWarm(ctx, cfg.OpenRuns, nil, func(p *profile) (time.Duration, error) {
 		return timeColdStart(ctx, cfg, p, command, windowName)
 	})
 }

@@ -48,14 +48,20 @@ func newProfile() (*profile, error) {
 
 func (p *profile) remove() { os.RemoveAll(p.dir) }
 
+// prepareLimit bounds a prepare: `liveroute --demo check` takes about a
+// second.
+const prepareLimit = time.Minute
+
 // prepare runs command (if any) in p to its end: `liveroute --demo check`
 // connects the demo, so a desktop start that follows is a connected
 // person's (a demo never connected walks the setup wizard, window and all).
-func (p *profile) prepare(command []string) error {
+func (p *profile) prepare(ctx context.Context, command []string) error {
 	if len(command) == 0 {
 		return nil
 	}
-	cmd := exec.Command(command[0], command[1:]...)
+	ctx, cancel := context.WithTimeout(ctx, prepareLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Env = p.env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("prepare the profile with %s: %w\n%s", strings.Join(command, " "), err, out)
@@ -97,12 +103,12 @@ func isolatedEnv(dir string) []string {
 
 // start starts command in a fresh profile of its own, after prepare (if
 // set) has run there to its end.
-func start(prepare, command []string) (*started, error) {
+func start(ctx context.Context, prepare, command []string) (*started, error) {
 	p, err := newProfile()
 	if err != nil {
 		return nil, err
 	}
-	if err := p.prepare(prepare); err != nil {
+	if err := p.prepare(ctx, prepare); err != nil {
 		p.remove()
 		return nil, err
 	}
@@ -198,7 +204,7 @@ func liveTree(stats map[int]procStat, sid int) []int {
 
 // measure runs r: settle, then a snapshot every interval for sample.
 func measure(ctx context.Context, cfg config, r run) (figures, error) {
-	s, err := start(r.Prepare, r.Command)
+	s, err := start(ctx, r.Prepare, r.Command)
 	if err != nil {
 		return figures{}, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,10 +16,10 @@ func TestPrepareRunsTheCommandInTheProfilesOwnHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.remove()
-	if err := p.prepare(nil); err != nil {
+	if err := p.prepare(context.Background(), nil); err != nil {
 		t.Fatalf("nothing to prepare: %v", err)
 	}
-	if err := p.prepare([]string{"sh", "-c", `echo prepared > "$HOME/mark"`}); err != nil {
+	if err := p.prepare(context.Background(), []string{"sh", "-c", `echo prepared > "$HOME/mark"`}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(p.dir, "home", "mark"))
@@ -33,7 +34,7 @@ func TestAPrepareThatFailsSaysWhatTheCommandPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.remove()
-	err = p.prepare([]string{"sh", "-c", "echo the demo could not connect; exit 3"})
+	err = p.prepare(context.Background(), []string{"sh", "-c", "echo the demo could not connect; exit 3"})
 	if err == nil || !strings.Contains(err.Error(), "the demo could not connect") {
 		t.Errorf("a failed prepare said %v", err)
 	}
