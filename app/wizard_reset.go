@@ -155,6 +155,11 @@ func (r *resetWizard) checkWhy() {
 			r.cause.SetText("")
 			r.kept.Hide()
 			r.w.stop()
+		case check.TokenMissing:
+			r.subcode = 0
+			r.why.SetText(check.Reason)
+			r.cause.SetText(tokenMissingCause)
+			r.w.setReady(true)
 		default:
 			r.subcode = check.Subcode
 			r.why.SetText(check.Reason)
@@ -163,6 +168,10 @@ func (r *resetWizard) checkWhy() {
 		}
 	})
 }
+
+// tokenMissingCause: with the token gone from the keychain, Facebook was
+// not asked; its reasons for ending a connection do not apply.
+const tokenMissingCause = "Facebook did not end this connection: the keychain no longer holds it (the keychain was reset or replaced, or another program removed LiveRoute's entry). Reconnecting stores a new one there."
 
 // causeOf is what Facebook says ends a connection with this error_subcode:
 // https://developers.facebook.com/docs/graph-api/guides/error-handling

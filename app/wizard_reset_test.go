@@ -336,6 +336,31 @@ func TestResetWizardAsksForTheSecretOnceWhenTheKeychainLostIt(t *testing.T) {
 	}
 }
 
+// A token gone from the keychain was not ended by Facebook: step 1 says
+// so, without Facebook's reasons for ending a connection, and the way on
+// is a reconnect.
+func TestResetWizardSaysATokenMissingFromTheKeychainWasNotFacebooksDoing(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	acct, ok, err := svc.DB.Account()
+	if err != nil || !ok {
+		t.Fatalf("the demo has no account: %v", err)
+	}
+	if err := svc.Secrets.Delete(store.UserTokenKey(acct.UserID)); err != nil {
+		t.Fatal(err)
+	}
+	r := openReset(t, g, resetWhy)
+	got := wizardText(r)
+	if !strings.Contains(got, "missing from the keychain") || !strings.Contains(got, "Facebook did not end this connection") {
+		t.Fatalf("step 1 with the token gone from the keychain:\n%s", got)
+	}
+	if strings.Contains(got, "Facebook ends connections when") || strings.Contains(got, "Facebook says") {
+		t.Errorf("step 1 gives Facebook's reasons for a token Facebook never saw:\n%s", got)
+	}
+	if r.w.next.Disabled() || !r.kept.Visible() {
+		t.Errorf("step 1 leads nowhere: next disabled %v, routes-kept note shown %v", r.w.next.Disabled(), r.kept.Visible())
+	}
+}
+
 func TestCancelingTheResetWizardEndsTheLoginItWaitsFor(t *testing.T) {
 	g, svc := newDemoGUI(t, nil)
 	settings, _ := svc.DB.Settings()

@@ -18,7 +18,10 @@ type ConnectionCheck struct {
 	Expiring  bool   // the user token is valid but ends soon (Reason says when)
 	Reason    string // why not, as a sentence with the fix; "" when healthy
 	Subcode   int    // Facebook's error_subcode for a dead token (0: none given)
-	ExpiresAt time.Time
+	// TokenMissing: the keychain no longer holds the connection's token,
+	// so Facebook was not asked and did not end anything.
+	TokenMissing bool
+	ExpiresAt    time.Time
 }
 
 // CheckConnection asks Facebook (debug_token) whether the connected
@@ -33,7 +36,8 @@ func (s *Service) CheckConnection(ctx context.Context) (ConnectionCheck, error) 
 	}
 	tok, err := s.Secrets.Get(store.UserTokenKey(acct.UserID))
 	if errors.Is(err, store.ErrSecretNotFound) {
-		return ConnectionCheck{Connected: true, Reason: "LiveRoute's Facebook connection is missing from the keychain: reconnect to resume sharing."}, nil
+		return ConnectionCheck{Connected: true, TokenMissing: true,
+			Reason: "LiveRoute's Facebook connection is missing from the keychain: reconnect to resume sharing."}, nil
 	}
 	if err != nil {
 		return ConnectionCheck{}, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/liveroute/liveroute/app/relay"
 	"github.com/liveroute/liveroute/fbclient/fakefb"
+	"github.com/liveroute/liveroute/store"
 )
 
 func TestCheckAppNamesTheFieldFacebookRefused(t *testing.T) {
@@ -70,6 +71,30 @@ func TestCheckConnectionSaysWhyAfterAPasswordChange(t *testing.T) {
 	}
 	if c.Healthy || c.Subcode != 460 || !strings.Contains(c.Reason, "password changed") {
 		t.Fatalf("after a password change: %+v", c)
+	}
+}
+
+// A token gone from the keychain is not Facebook's doing: the check says
+// so (TokenMissing) and asks Facebook nothing.
+func TestCheckConnectionSaysTheTokenIsMissingFromTheKeychain(t *testing.T) {
+	svc := openDemo(t)
+	acct, _, err := svc.DB.Account()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Secrets.Delete(store.UserTokenKey(acct.UserID)); err != nil {
+		t.Fatal(err)
+	}
+	asked := svc.Fake().RequestCount()
+	c, err := svc.CheckConnection(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Connected || c.Healthy || !c.TokenMissing || c.Subcode != 0 || !strings.Contains(c.Reason, "missing from the keychain") {
+		t.Fatalf("with the token gone: %+v", c)
+	}
+	if n := svc.Fake().RequestCount() - asked; n != 0 {
+		t.Errorf("the check asked Facebook %d times about a token it does not have", n)
 	}
 }
 
