@@ -53,8 +53,13 @@ type resetWizard struct {
 
 	appLine *widget.Label
 	// published says what to do when a published app refuses the way back
-	// "This computer" (the reconnect keeps the saved way back).
-	published *widget.Label
+	// "This computer" (the reconnect keeps the saved way back), and
+	// usePaste switches this reconnect to "Paste the address back", which
+	// needs nothing hosted; pasteChosen keeps that choice while the wizard
+	// is open (the saved way back changes once the reconnect works).
+	published   *widget.Label
+	usePaste    *widget.Button
+	pasteChosen bool
 	secret    *widget.Entry // shown only when no secret is saved
 	reconnect *widget.Button
 	login     *loginPanel
@@ -234,8 +239,10 @@ func (r *resetWizard) showBusinessReady() {
 
 func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.appLine = wrapLabel("")
-	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”: choose “Paste the address back” in the Connection tab (or Set up step by step…), then reconnect.")
+	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”. Paste the address back instead: Facebook ends on its own “Success” page and you copy its address into LiveRoute (nothing to host; the Connection tab also offers a relay page).")
 	r.published.Hide()
+	r.usePaste = widget.NewButton("Use “Paste the address back” for this reconnect", r.choosePaste)
+	r.usePaste.Hide()
 	r.secret = widget.NewPasswordEntry()
 	r.secret.SetPlaceHolder("App secret — App settings → Basic → Show")
 	r.secret.Hide()
@@ -244,7 +251,7 @@ func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.loginSlots = map[int]*fyne.Container{}
 	r.reconnect = widget.NewButton("Reconnect", r.startReconnect)
 	r.reconnect.Importance = widget.HighImportance
-	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.published, r.loginSlot(resetReconnect),
+	return container.NewVBox(r.appLine, r.secret, container.NewHBox(r.reconnect), r.published, container.NewHBox(r.usePaste), r.loginSlot(resetReconnect),
 		wrapLabel("Facebook's dialog opens in your browser. If it offers Edit settings, tick every Page LiveRoute should share to."))
 }
 
@@ -280,8 +287,18 @@ func (r *resetWizard) prepareReconnect() {
 		return err
 	}, func(err error) {
 		r.saved, r.savedErr = req, err
+		if r.pasteChosen {
+			r.saved.Transport = store.TransportPaste
+		}
 		r.showSavedApp()
 	}, r.reconnect)
+}
+
+// choosePaste makes this reconnect paste the address back. UI goroutine.
+func (r *resetWizard) choosePaste() {
+	r.pasteChosen = true
+	r.saved.Transport = store.TransportPaste
+	r.showSavedApp()
 }
 
 // showSavedApp says which app reconnects and lets Reconnect be pressed
@@ -295,12 +312,18 @@ func (r *resetWizard) showSavedApp() {
 	case err != nil:
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
+	case r.pasteChosen:
+		r.appLine.SetText("LiveRoute reconnects with your Meta app " + r.saved.AppID + ", the way back from Facebook being “" +
+			wayBackLabel(store.TransportPaste) + "”: it becomes the saved way back once the reconnect works. Your routes stay as they are.")
+		r.reconnect.Enable()
 	default:
 		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before, the way back from Facebook being “" +
 			wayBackLabel(r.saved.Transport) + "”. Your routes stay as they are.")
 		r.reconnect.Enable()
 	}
-	setVisible(r.published, r.savedErr == nil && wayBackLabel(r.saved.Transport) == wayBackLabel(store.TransportLoopback))
+	loopback := r.savedErr == nil && wayBackLabel(r.saved.Transport) == wayBackLabel(store.TransportLoopback)
+	setVisible(r.published, loopback)
+	setVisible(r.usePaste, loopback)
 }
 
 // wayBackLabel is the setup's name for a way back from Facebook.

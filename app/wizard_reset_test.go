@@ -479,3 +479,50 @@ func TestResetReconnectNamesTheWayBackAndHowToChangeIt(t *testing.T) {
 		t.Fatalf("paste: %q, published hint shown %v", r.appLine.Text, r.published.Visible())
 	}
 }
+
+// For "This computer", the reconnect step offers to paste the address back
+// instead (a published app refuses the loopback): the reconnect then
+// finishes with the pasted address, and that way back is saved.
+func TestResetReconnectCanPasteTheAddressBackInstead(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	r := openReset(t, g, resetReconnect)
+	if !r.usePaste.Visible() {
+		t.Fatalf("no way to paste the address back for %q", r.appLine.Text)
+	}
+	test.Tap(r.usePaste)
+	if !strings.Contains(r.appLine.Text, "“Paste the address back”") || r.usePaste.Visible() || r.published.Visible() {
+		t.Fatalf("after choosing to paste: %q (button shown %v, hint shown %v)", r.appLine.Text, r.usePaste.Visible(), r.published.Visible())
+	}
+	// Back and again: the choice stays while the wizard is open.
+	r.w.goTo(resetBusiness)
+	r.w.goTo(resetReconnect)
+	r.w.wait()
+	if !strings.Contains(r.appLine.Text, "“Paste the address back”") {
+		t.Fatalf("the choice was lost on coming back: %q", r.appLine.Text)
+	}
+	r.login.pasteShown = make(chan string, 1)
+	r.login.finished = make(chan error, 1)
+	test.Tap(r.reconnect)
+	var loginURL string
+	select {
+	case loginURL = <-r.login.pasteShown:
+	case err := <-r.login.finished:
+		t.Fatalf("the reconnect ended before the paste: %v", err)
+	}
+	final, err := fakefb.FinalAddress(loginURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.login.pasteEntry.SetText(final)
+	test.Tap(r.login.pasteDone)
+	if err := <-r.login.finished; err != nil {
+		t.Fatalf("the pasted reconnect: %v", err)
+	}
+	r.login.wait()
+	if st, err := svc.DB.Settings(); err != nil || st.Transport != store.TransportPaste {
+		t.Errorf("the saved way back after the reconnect: %q (%v), want paste-back", st.Transport, err)
+	}
+	if check, err := svc.CheckConnection(context.Background()); err != nil || !check.Healthy {
+		t.Errorf("after the pasted reconnect: %+v %v", check, err)
+	}
+}
