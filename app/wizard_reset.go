@@ -60,9 +60,9 @@ type resetWizard struct {
 	published   *widget.Label
 	usePaste    *widget.Button
 	pasteChosen bool
-	secret    *widget.Entry // shown only when no secret is saved
-	reconnect *widget.Button
-	login     *loginPanel
+	secret      *widget.Entry // shown only when no secret is saved
+	reconnect   *widget.Button
+	login       *loginPanel
 	// loginBox is the login's Cancel, progress and problem. "Add Pages…"
 	// runs a login from the routes and verify steps too, so the box moves
 	// to a slot of whichever of those steps is shown.
