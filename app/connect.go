@@ -618,6 +618,13 @@ func (p *loginPanel) feedback() {
 	}
 }
 
+// isBusy: a login runs. Any goroutine.
+func (p *loginPanel) isBusy() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.busy
+}
+
 // cancelLogin ends the login in progress; the panel says so when it stops.
 func (p *loginPanel) cancelLogin() {
 	p.mu.Lock()

@@ -48,8 +48,10 @@ type resetWizard struct {
 	businessDone *widget.Check
 	businessWhy  *widget.Label
 	// subcode is Facebook's reason the connection ended, from the first
-	// step's check (0: not known).
-	subcode int
+	// step's check (0: not known); tokenMissing: the check found the
+	// connection's token gone from the keychain (Facebook was not asked).
+	subcode      int
+	tokenMissing bool
 
 	appLine *widget.Label
 	// published says what to do when a published app refuses the way back
@@ -142,6 +144,7 @@ func (r *resetWizard) checkWhy() {
 		check, err = r.g.svc.CheckConnection(ctx)
 		return err
 	}, func(err error) {
+		r.tokenMissing = false
 		switch {
 		case err != nil:
 			// Facebook could not be asked: say what the engine last saw.
@@ -161,12 +164,12 @@ func (r *resetWizard) checkWhy() {
 			r.kept.Hide()
 			r.w.stop()
 		case check.TokenMissing:
-			r.subcode = 0
+			r.subcode, r.tokenMissing = 0, true
 			r.why.SetText(check.Reason)
 			r.cause.SetText(tokenMissingCause)
 			r.w.setReady(true)
 		default:
-			r.subcode = check.Subcode
+			r.subcode, r.tokenMissing = check.Subcode, false
 			r.why.SetText(check.Reason)
 			r.cause.SetText(causeOf(check.Subcode))
 			r.w.setReady(true)
@@ -176,7 +179,7 @@ func (r *resetWizard) checkWhy() {
 
 // tokenMissingCause: with the token gone from the keychain, Facebook was
 // not asked; its reasons for ending a connection do not apply.
-const tokenMissingCause = "Facebook did not end this connection: the keychain no longer holds it (the keychain was reset or replaced, or another program removed LiveRoute's entry). Reconnecting stores a new one there."
+const tokenMissingCause = "This is not Facebook's doing: LiveRoute's key to your Facebook connection is gone from this computer's keychain (it was reset or replaced, or another program removed it). Reconnecting saves a new one."
 
 // causeOf is what Facebook says ends a connection with this error_subcode:
 // https://developers.facebook.com/docs/graph-api/guides/error-handling
@@ -225,9 +228,12 @@ func (r *resetWizard) businessNeeded() bool { return r.subcode == 458 || r.subco
 
 // enterBusiness says whether this step matters for the cause found.
 func (r *resetWizard) enterBusiness() {
-	if r.businessNeeded() {
+	switch {
+	case r.businessNeeded():
 		r.businessWhy.SetText("Facebook's reason points here: look at Business Integrations before reconnecting.")
-	} else {
+	case r.tokenMissing:
+		r.businessWhy.SetText("Facebook gave no reason: the connection's key was lost on this computer, so this look is optional: press Next to reconnect.")
+	default:
 		r.businessWhy.SetText("Facebook's reason is not here, so this look is optional: press Next to reconnect.")
 	}
 	r.showBusinessReady()
@@ -239,7 +245,7 @@ func (r *resetWizard) showBusinessReady() {
 
 func (r *resetWizard) reconnectStep() fyne.CanvasObject {
 	r.appLine = wrapLabel("")
-	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”. Paste the address back instead: Facebook ends on its own “Success” page and you copy its address into LiveRoute (nothing to host; the Connection tab also offers a relay page).")
+	r.published = wrapLabel("Published your app since? Facebook then says “URL blocked” for “This computer”. Paste the address back instead: Facebook ends on its own “Success” page and you copy its address into LiveRoute.")
 	r.published.Hide()
 	r.usePaste = widget.NewButton("Use “Paste the address back” for this reconnect", r.choosePaste)
 	r.usePaste.Hide()
@@ -287,44 +293,69 @@ func (r *resetWizard) prepareReconnect() {
 		return err
 	}, func(err error) {
 		r.saved, r.savedErr = req, err
-		if r.pasteChosen {
+		switch {
+		case !r.pasteChosen:
+		case isLoopback(r.saved.Transport):
 			r.saved.Transport = store.TransportPaste
+		default:
+			// The way back was changed elsewhere (the Connection tab)
+			// meanwhile: that choice stands.
+			r.pasteChosen = false
 		}
 		r.showSavedApp()
 	}, r.reconnect)
 }
 
-// choosePaste makes this reconnect paste the address back. UI goroutine.
+// choosePaste makes this reconnect paste the address back, ending a
+// "This computer" login still waiting (Facebook said "URL blocked" to it).
+// UI goroutine.
 func (r *resetWizard) choosePaste() {
+	r.login.cancelLogin()
 	r.pasteChosen = true
 	r.saved.Transport = store.TransportPaste
 	r.showSavedApp()
 }
+
+// isLoopback: the way back is "This computer" (also when none is saved).
+func isLoopback(transport string) bool {
+	return wayBackLabel(transport) == wayBackLabel(store.TransportLoopback)
+}
+
+// enableReconnect lets Reconnect be pressed unless a login still runs (it
+// is given back when that login ends).
+func (r *resetWizard) enableReconnect() { setEnabled(r.reconnect, !r.login.isBusy()) }
 
 // showSavedApp says which app reconnects and lets Reconnect be pressed
 // when it can work.
 func (r *resetWizard) showSavedApp() {
 	switch err := r.savedErr; {
 	case errors.Is(err, service.ErrNoSavedSecret):
-		r.appLine.SetText("LiveRoute reconnects with your Meta app " + r.saved.AppID + ". " + capitalise(err.Error()) + ".")
+		line := "LiveRoute reconnects with your Meta app " + r.saved.AppID + ". " + capitalise(err.Error()) + "."
+		if r.pasteChosen {
+			line += " " + pasteSentence
+		}
+		r.appLine.SetText(line)
 		r.secret.Show()
-		r.reconnect.Enable()
+		r.enableReconnect()
 	case err != nil:
 		r.appLine.SetText(capitalise(err.Error()))
 		r.reconnect.Disable()
 	case r.pasteChosen:
-		r.appLine.SetText("LiveRoute reconnects with your Meta app " + r.saved.AppID + ", the way back from Facebook being “" +
-			wayBackLabel(store.TransportPaste) + "”: it becomes the saved way back once the reconnect works. Your routes stay as they are.")
-		r.reconnect.Enable()
+		r.appLine.SetText("LiveRoute reconnects with your Meta app " + r.saved.AppID + ". " + pasteSentence + " Your routes stay as they are.")
+		r.enableReconnect()
 	default:
 		r.appLine.SetText("One click: LiveRoute reconnects with your Meta app " + r.saved.AppID + " as before, the way back from Facebook being “" +
 			wayBackLabel(r.saved.Transport) + "”. Your routes stay as they are.")
-		r.reconnect.Enable()
+		r.enableReconnect()
 	}
-	loopback := r.savedErr == nil && wayBackLabel(r.saved.Transport) == wayBackLabel(store.TransportLoopback)
-	setVisible(r.published, loopback)
-	setVisible(r.usePaste, loopback)
+	offer := (r.savedErr == nil || errors.Is(r.savedErr, service.ErrNoSavedSecret)) && isLoopback(r.saved.Transport)
+	setVisible(r.published, offer)
+	setVisible(r.usePaste, offer)
 }
+
+// pasteSentence says what the person does when they paste the address
+// back, and that LiveRoute keeps that way once it worked.
+const pasteSentence = "Way back: “Paste the address back”. After you approve in Facebook's dialog, copy the address of Facebook's “Success” page and paste it here; LiveRoute keeps this way once the reconnect works."
 
 // wayBackLabel is the setup's name for a way back from Facebook.
 func wayBackLabel(transport string) string {
@@ -370,7 +401,8 @@ func (r *resetWizard) reconnected(res account.Result, err error) {
 		return
 	}
 	r.lastRes = res
-	r.savedErr = nil // the login saved the secret it used
+	r.savedErr = nil      // the login saved the secret it used
+	r.pasteChosen = false // and the way back it used: it is the saved one now
 	r.secret.SetText("")
 	r.secret.Hide()
 	r.g.connected()

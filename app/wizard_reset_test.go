@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -350,14 +351,18 @@ func TestResetWizardSaysATokenMissingFromTheKeychainWasNotFacebooksDoing(t *test
 	}
 	r := openReset(t, g, resetWhy)
 	got := wizardText(r)
-	if !strings.Contains(got, "missing from the keychain") || !strings.Contains(got, "Facebook did not end this connection") {
+	if !strings.Contains(got, "missing from the keychain") || !strings.Contains(got, "This is not Facebook's doing") {
 		t.Fatalf("step 1 with the token gone from the keychain:\n%s", got)
 	}
 	if strings.Contains(got, "Facebook ends connections when") || strings.Contains(got, "Facebook says") {
 		t.Errorf("step 1 gives Facebook's reasons for a token Facebook never saw:\n%s", got)
 	}
 	if r.w.next.Disabled() || !r.kept.Visible() {
-		t.Errorf("step 1 leads nowhere: next disabled %v, routes-kept note shown %v", r.w.next.Disabled(), r.kept.Visible())
+		t.Fatalf("step 1 leads nowhere: next disabled %v, routes-kept note shown %v", r.w.next.Disabled(), r.kept.Visible())
+	}
+	next(t, r, resetBusiness)
+	if got := r.businessWhy.Text; !strings.Contains(got, "Facebook gave no reason") || r.w.next.Disabled() {
+		t.Errorf("step 2 after a lost key: %q (next disabled %v)", got, r.w.next.Disabled())
 	}
 }
 
@@ -500,6 +505,50 @@ func TestResetReconnectCanPasteTheAddressBackInstead(t *testing.T) {
 	if !strings.Contains(r.appLine.Text, "“Paste the address back”") {
 		t.Fatalf("the choice was lost on coming back: %q", r.appLine.Text)
 	}
+	pasteReconnect(t, r)
+	if st, err := svc.DB.Settings(); err != nil || st.Transport != store.TransportPaste {
+		t.Errorf("the saved way back after the reconnect: %q (%v), want paste-back", st.Transport, err)
+	}
+	if check, err := svc.CheckConnection(context.Background()); err != nil || !check.Healthy {
+		t.Errorf("after the pasted reconnect: %+v %v", check, err)
+	}
+	// Saved now: coming back to the step says it as the saved way back.
+	r.w.goTo(resetBusiness)
+	r.w.goTo(resetReconnect)
+	r.w.wait()
+	if !strings.Contains(r.appLine.Text, "as before") || !strings.Contains(r.appLine.Text, "“Paste the address back”") || r.usePaste.Visible() {
+		t.Errorf("after the pasted reconnect the step says %q (paste button shown %v)", r.appLine.Text, r.usePaste.Visible())
+	}
+}
+
+// The person presses Reconnect with "This computer", Facebook says "URL
+// blocked", and they choose to paste instead: the waiting login ends, and
+// Reconnect then runs a paste-back login (it never sits enabled doing
+// nothing).
+func TestResetChoosingPasteWhileALoginWaitsEndsThatLogin(t *testing.T) {
+	g, svc := newDemoGUI(t, nil)
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{}) // the dialog waits: nobody presses Continue
+	r := openReset(t, g, resetReconnect)
+	test.Tap(r.reconnect)
+	if !r.login.isBusy() || !r.reconnect.Disabled() {
+		t.Fatalf("the loopback login is not waiting: busy %v, reconnect disabled %v", r.login.isBusy(), r.reconnect.Disabled())
+	}
+	test.Tap(r.usePaste)
+	r.login.wait()
+	if r.login.isBusy() || r.reconnect.Disabled() {
+		t.Fatalf("after choosing paste: login busy %v, reconnect disabled %v", r.login.isBusy(), r.reconnect.Disabled())
+	}
+	svc.Fake().SetLoginDialog(fakefb.LoginDialog{AutoApprove: true})
+	pasteReconnect(t, r)
+	if st, _ := svc.DB.Settings(); st.Transport != store.TransportPaste {
+		t.Errorf("the saved way back: %q, want paste-back", st.Transport)
+	}
+}
+
+// pasteReconnect presses Reconnect on a paste-back reconnect and pastes
+// the address the fake Facebook's dialog ends on.
+func pasteReconnect(t *testing.T, r *resetWizard) {
+	t.Helper()
 	r.login.pasteShown = make(chan string, 1)
 	r.login.finished = make(chan error, 1)
 	test.Tap(r.reconnect)
@@ -508,6 +557,8 @@ func TestResetReconnectCanPasteTheAddressBackInstead(t *testing.T) {
 	case loginURL = <-r.login.pasteShown:
 	case err := <-r.login.finished:
 		t.Fatalf("the reconnect ended before the paste: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("no paste field 30 s after Reconnect")
 	}
 	final, err := fakefb.FinalAddress(loginURL)
 	if err != nil {
@@ -515,14 +566,13 @@ func TestResetReconnectCanPasteTheAddressBackInstead(t *testing.T) {
 	}
 	r.login.pasteEntry.SetText(final)
 	test.Tap(r.login.pasteDone)
-	if err := <-r.login.finished; err != nil {
-		t.Fatalf("the pasted reconnect: %v", err)
+	select {
+	case err := <-r.login.finished:
+		if err != nil {
+			t.Fatalf("the pasted reconnect: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the pasted reconnect did not end in 30 s")
 	}
 	r.login.wait()
-	if st, err := svc.DB.Settings(); err != nil || st.Transport != store.TransportPaste {
-		t.Errorf("the saved way back after the reconnect: %q (%v), want paste-back", st.Transport, err)
-	}
-	if check, err := svc.CheckConnection(context.Background()); err != nil || !check.Healthy {
-		t.Errorf("after the pasted reconnect: %+v %v", check, err)
-	}
 }
