@@ -169,7 +169,7 @@ func (r *resetWizard) checkWhy() {
 			r.cause.SetText(tokenMissingCause)
 			r.w.setReady(true)
 		default:
-			r.subcode, r.tokenMissing = check.Subcode, false
+			r.subcode = check.Subcode
 			r.why.SetText(check.Reason)
 			r.cause.SetText(causeOf(check.Subcode))
 			r.w.setReady(true)

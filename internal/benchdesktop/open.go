@@ -33,14 +33,11 @@ func (o openTimer) timeOpen(ctx context.Context, cfg config) ([]time.Duration, e
 // a fresh profile has cold caches (Fyne's scan of the system fonts, for
 // one) that a person's has not.
 func timeWarm(ctx context.Context, runs int, prepare []string, measure func(*profile) (time.Duration, error)) ([]time.Duration, error) {
-	p, err := newProfile()
+	p, err := newPreparedProfile(ctx, prepare)
 	if err != nil {
 		return nil, err
 	}
 	defer p.remove()
-	if err := p.prepare(ctx, prepare); err != nil {
-		return nil, err
-	}
 	var times []time.Duration
 	for i := range runs + 1 {
 		d, err := measure(p)

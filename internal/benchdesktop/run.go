@@ -30,6 +30,20 @@ type profile struct {
 	env []string
 }
 
+// newPreparedProfile makes an empty profile and runs prepare (if set)
+// there to its end.
+func newPreparedProfile(ctx context.Context, prepare []string) (*profile, error) {
+	p, err := newProfile()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.prepare(ctx, prepare); err != nil {
+		p.remove()
+		return nil, err
+	}
+	return p, nil
+}
+
 // newProfile makes an empty profile.
 func newProfile() (*profile, error) {
 	// Unix socket paths are limited to about 100 bytes: a short folder.
@@ -104,12 +118,8 @@ func isolatedEnv(dir string) []string {
 // start starts command in a fresh profile of its own, after prepare (if
 // set) has run there to its end.
 func start(ctx context.Context, prepare, command []string) (*started, error) {
-	p, err := newProfile()
+	p, err := newPreparedProfile(ctx, prepare)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.prepare(ctx, prepare); err != nil {
-		p.remove()
 		return nil, err
 	}
 	s, err := startIn(p, command)
