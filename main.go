@@ -29,6 +29,7 @@ import (
 	"github.com/liveroute/liveroute/assets"
 	"github.com/liveroute/liveroute/fbclient"
 	"github.com/liveroute/liveroute/fbclient/redirectpage"
+	"github.com/liveroute/liveroute/internal/memtrim"
 	"github.com/liveroute/liveroute/internal/quietlocale"
 	"github.com/liveroute/liveroute/store"
 )
@@ -155,8 +156,13 @@ func runGUI(paths store.Paths, demo, minimised bool) int {
 	}
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
+	// Idle in the tray costs what the engine uses, not what the start and
+	// the window's visits left mapped.
+	trimmer := memtrim.New(logger)
+	go trimmer.Run(ctx)
 	ag := agent.New(agent.Options{Service: svc, Notifier: notifier, Windows: supervisor,
-		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, KeychainProblem: problem, Logger: logger})
+		TrayHost: app.TrayHostPresent, Tick: tick.C, AtStart: atStart, KeychainProblem: problem,
+		WindowEnded: trimmer.Soon, Logger: logger})
 
 	backend := svc.ControlBackend(func() error { ag.Open(agent.ShowMain); return nil })
 	backend.Session = supervisor.Sessions(windows.Serve)
@@ -424,5 +430,8 @@ func runHeadless(ctx context.Context, srv *control.Server, paths store.Paths, de
 		return err
 	}
 	logger.Info("LiveRoute is running headless", "version", version)
+	trimCtx, stopTrims := context.WithCancel(ctx)
+	defer stopTrims()
+	go memtrim.New(logger).Run(trimCtx)
 	return srv.Serve(ctx, svc.ControlBackend(nil))
 }

@@ -59,7 +59,10 @@ type Options struct {
 	// window does; asking the keychain again on every render would write
 	// a probe secret every 30 seconds all day.
 	KeychainProblem error
-	Logger          *slog.Logger
+	// WindowEnded, if set, is called after each window process ends (main
+	// gives back the memory the window's calls used in this process).
+	WindowEnded func()
+	Logger      *slog.Logger
 }
 
 // Agent runs the tray, the notifications and the window process.
@@ -73,6 +76,7 @@ type Agent struct {
 	tick     <-chan time.Time
 	atStart  []Note
 	problem  error
+	ended    func()
 	log      *slog.Logger
 }
 
@@ -84,8 +88,11 @@ func New(opts Options) *Agent {
 	if opts.TrayHost == nil {
 		opts.TrayHost = func() bool { return false }
 	}
+	if opts.WindowEnded == nil {
+		opts.WindowEnded = func() {}
+	}
 	return &Agent{svc: opts.Service, notifier: opts.Notifier, windows: opts.Windows,
-		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, problem: opts.KeychainProblem, log: opts.Logger}
+		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, problem: opts.KeychainProblem, ended: opts.WindowEnded, log: opts.Logger}
 }
 
 // Open brings what to the front ("" the main window): from a second start
@@ -139,6 +146,7 @@ func (a *Agent) Run(ctx context.Context, tray Tray) {
 		case what := <-opened:
 			a.windows.Open(what)
 		case exit := <-a.windows.Exits():
+			a.ended()
 			if a.windowEnded(exit) {
 				return
 			}

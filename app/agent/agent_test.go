@@ -176,6 +176,10 @@ func TestClosingTheWindowQuitsOnlyWhenNoTrayCanBringItBack(t *testing.T) {
 			if got := r.ended(); got != c.quits {
 				t.Errorf("agent ended: %v, want %v", got, c.quits)
 			}
+			// However it ended, main hears of it (it trims the agent's memory).
+			if n := len(r.windowsEnded); n != 1 {
+				t.Errorf("WindowEnded called %d times, want 1", n)
+			}
 		})
 	}
 }

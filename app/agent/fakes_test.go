@@ -140,8 +140,10 @@ type running struct {
 	notifier *fakeNotifier
 	windows  *fakeWindows
 	tick     chan time.Time
-	cancel   context.CancelFunc
-	done     chan struct{}
+	// windowsEnded receives once per Options.WindowEnded call.
+	windowsEnded chan struct{}
+	cancel       context.CancelFunc
+	done         chan struct{}
 }
 
 // startAgent runs an agent on fakes; trayHost says whether a tray host
@@ -149,10 +151,11 @@ type running struct {
 func startAgent(t *testing.T, svc *fakeService, trayHost bool, atStart ...Note) *running {
 	t.Helper()
 	r := &running{svc: svc, tray: newFakeTray(), notifier: newFakeNotifier(), windows: newFakeWindows(),
-		tick: make(chan time.Time), done: make(chan struct{})}
+		tick: make(chan time.Time), windowsEnded: make(chan struct{}, 4), done: make(chan struct{})}
 	a := New(Options{Service: svc, Notifier: r.notifier, Windows: r.windows,
 		TrayHost: func() bool { return trayHost }, Tick: r.tick, AtStart: atStart,
-		KeychainProblem: svc.keychainProblem, Logger: quietLogger()})
+		KeychainProblem: svc.keychainProblem, WindowEnded: func() { r.windowsEnded <- struct{}{} },
+		Logger: quietLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() { defer close(r.done); a.Run(ctx, r.tray) }()
