@@ -67,17 +67,17 @@ type Options struct {
 
 // Agent runs the tray, the notifications and the window process.
 type Agent struct {
-	svc      Service
-	tray     Tray // set by Run
-	notifier Notifier
-	windows  Windows
-	trayHost func() bool
-	hasTray  atomic.Bool
-	tick     <-chan time.Time
-	atStart  []Note
-	problem  error
-	ended    func()
-	log      *slog.Logger
+	svc         Service
+	tray        Tray // set by Run
+	notifier    Notifier
+	windows     Windows
+	trayHost    func() bool
+	hasTray     atomic.Bool
+	tick        <-chan time.Time
+	atStart     []Note
+	problem     error
+	onWindowEnd func()
+	log         *slog.Logger
 }
 
 // New builds an Agent; Run starts it.
@@ -92,7 +92,7 @@ func New(opts Options) *Agent {
 		opts.WindowEnded = func() {}
 	}
 	return &Agent{svc: opts.Service, notifier: opts.Notifier, windows: opts.Windows,
-		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, problem: opts.KeychainProblem, ended: opts.WindowEnded, log: opts.Logger}
+		trayHost: opts.TrayHost, tick: opts.Tick, atStart: opts.AtStart, problem: opts.KeychainProblem, onWindowEnd: opts.WindowEnded, log: opts.Logger}
 }
 
 // Open brings what to the front ("" the main window): from a second start
@@ -146,7 +146,7 @@ func (a *Agent) Run(ctx context.Context, tray Tray) {
 		case what := <-opened:
 			a.windows.Open(what)
 		case exit := <-a.windows.Exits():
-			a.ended()
+			a.onWindowEnd()
 			if a.windowEnded(exit) {
 				return
 			}

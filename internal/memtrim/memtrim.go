@@ -6,13 +6,19 @@
 // program file: the one binary carries the window's libraries, every
 // package's initialisation runs at start, and the kernel maps the code
 // around each page touched (fault-around). Those pages stay mapped, and
-// counted, long after the code ran, and under memory pressure the kernel
-// keeps mapped program code longer than other file pages. A trim asks the kernel to reclaim them now
-// (Linux's madvise MADV_PAGEOUT on the program's read-only mappings, which
-// loses nothing: a page needed again is read back from the file on its
-// first use). The heap is left to Go's own scavenger: forcing it back
-// (debug.FreeOSMemory) cost ~11 ms of CPU per trim in a measurement by
-// hand, as much as the rest of a trim, for a few hundred KiB. scripts/bench-desktop measures the result (README).
+// counted, long after the code ran. A trim asks the kernel to reclaim them
+// now: Linux's madvise MADV_PAGEOUT on the program's read-only mappings.
+// That is reclaim, not discard: a clean page only this process maps
+// leaves memory (the page cache too) and is read back from the disk on
+// its next use; nothing is lost. The heap is left to Go's own scavenger:
+// forcing it back (debug.FreeOSMemory) cost ~11 ms of CPU per trim in a
+// measurement by hand, for a few hundred KiB. scripts/bench-desktop
+// measures the result (README).
+//
+// The kernel pages out a file's pages only for a process that owns the
+// file or may write it (mm/madvise.c, can_do_file_pageout): a per-user
+// install (`liveroute install`) or one's own build; for a program
+// installed by root for everyone, a trim changes nothing.
 package memtrim
 
 import (
@@ -22,8 +28,8 @@ import (
 )
 
 // When to trim. A trim costs the idle loop's code being read back from
-// the page cache or the disk (a few MiB, ~25–30 ms of CPU in measurements
-// by hand), so it runs after work, not often.
+// the disk (a few MiB, ~25–30 ms of CPU in measurements by hand), so it
+// runs after work, not often.
 const (
 	// FirstTrim: the start's own work — the database opened, every source
 	// polled once, the tray drawn — takes a second or two.
@@ -36,7 +42,8 @@ const (
 
 // Trim gives back the pages of this process's program file it is not
 // using now (Linux; elsewhere it does nothing). It returns the bytes of
-// the program's mappings it asked the kernel to reclaim.
+// the program's mappings it advised; the kernel says nothing of how much
+// it paged out (none, for a program installed by root).
 func Trim() (int, error) { return pageOutProgram() }
 
 // Trimmer trims on a schedule: FirstTrim after Run starts, AfterWork
@@ -78,8 +85,7 @@ func (t *Trimmer) Run(ctx context.Context) {
 		case <-next:
 			n, err := t.trim()
 			if err != nil {
-				// An old kernel (before Linux 5.4) has no MADV_PAGEOUT: the
-				// heap part still ran.
+				// An old kernel (before Linux 5.4) has no MADV_PAGEOUT.
 				t.log.Debug("give back the program's pages", "err", err)
 			} else {
 				t.log.Debug("gave back memory", "program_bytes_advised", n)

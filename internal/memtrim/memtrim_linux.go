@@ -11,13 +11,11 @@ import (
 )
 
 // pageOutProgram asks the kernel to reclaim the pages of this process's
-// read-only mappings of its own program file. MADV_PAGEOUT (Linux 5.4+) is
-// reclaim, not discard: a page written since it was mapped (relocations)
-// is kept, a clean one is read back from the file on its next use, and
-// pages another process maps too (the window) are left alone. The kernel
-// pages out a file's pages only for a process that owns the file or may
-// write it — true for a per-user install and a build of one's own; for a
-// program installed by root it silently keeps them.
+// read-only mappings of its own program file (MADV_PAGEOUT, Linux 5.4+).
+// Reclaim loses nothing: a page written since it was mapped (the one
+// ld.so relocated, a debugger's breakpoint) is anonymous memory, kept or
+// swapped out; a clean one is read back from the file on its next use;
+// pages another process maps too (the window) are left alone.
 func pageOutProgram() (int, error) {
 	// The kernel prints the same path in maps as in this link (with
 	// " (deleted)" after both if the program was replaced meanwhile).

@@ -36,7 +36,7 @@ garbage line
 }
 
 // programRSS is the KiB of this process's own program file it has mapped
-// (the Rss of its mappings in /proc/self/smaps).
+// read-only (the Rss of those mappings in /proc/self/smaps).
 func programRSS(t *testing.T) int {
 	t.Helper()
 	exe, err := os.Readlink("/proc/self/exe")
@@ -52,13 +52,16 @@ func programRSS(t *testing.T) int {
 	for sc.Scan() {
 		line := sc.Text()
 		if fields, rest := mapsFields(line); len(fields) == 5 && strings.Contains(fields[0], "-") {
-			ours = rest == exe
+			ours = rest == exe && fields[1][1] == '-'
 			continue
 		}
 		if f := strings.Fields(line); ours && len(f) == 3 && f[0] == "Rss:" {
 			n, _ := strconv.Atoi(f[1])
 			kib += n
 		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return kib
 }

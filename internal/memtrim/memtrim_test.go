@@ -108,7 +108,16 @@ func TestTrimmerTrimsAMinuteAfterWorkInsteadOfOnSchedule(t *testing.T) {
 
 func TestSoonNeverBlocks(t *testing.T) {
 	tr := New(nil) // not running: nothing reads its requests
-	for range 3 {
-		tr.Soon()
+	done := make(chan struct{})
+	go func() {
+		for range 3 {
+			tr.Soon()
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Soon blocked with no trimmer running")
 	}
 }
