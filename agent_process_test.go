@@ -163,13 +163,7 @@ func TestAgentLoadsNoGL(t *testing.T) {
 	agent := startApp(t, d.env(t), "--demo", "--minimised")
 	agent.trayMenu(t, d).click(t, "Check now") // answered: the agent is up
 	headless := startApp(t, isolatedEnv(t.TempDir()), "--demo", "run", "--headless")
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(headless.output.String(), "running headless") {
-		if time.Now().After(deadline) || !headless.running() {
-			t.Fatalf("headless run did not start\n%s", headless.output.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitRunningHeadless(t, headless)
 
 	maps, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(agent.cmd.Process.Pid), "maps"))
 	if err != nil {
@@ -276,6 +270,18 @@ func waitForHistory(t *testing.T, env []string, app *appProcess, what string, do
 			t.Fatalf("waited 120 s for %s; history: %s\n%s", what, r.stdout, app.output.String())
 		}
 		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// waitRunningHeadless waits until p, a `run --headless`, says it runs.
+func waitRunningHeadless(t *testing.T, p *appProcess) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(p.output.String(), "running headless") {
+		if time.Now().After(deadline) || !p.running() {
+			t.Fatalf("headless run did not start\n%s", p.output.String())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
